@@ -1,0 +1,161 @@
+// Package config reads Dastan's settings from flags and DASTAN_* variables
+// into one validated Config. Flags win over the environment.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything a Dastan process needs to know at start.
+type Config struct {
+	Addr          string        // where serve listens
+	DataDir       string        // SQLite file, media, caches
+	DatabaseURL   string        // postgres://… selects PostgreSQL; empty means SQLite in DataDir
+	SiteName      string        // shown in the masthead and feeds
+	SiteURL       string        // absolute base URL, for canonical links and feeds
+	TimeZone      string        // the newsroom's zone, for the masthead date and archives
+	Location      *time.Location
+	ExcerptLength int           // runes in a generated excerpt
+	PageSize      int           // items on a listing page
+	PageCache     bool          // keep rendered public pages in memory
+	CacheTTL      time.Duration // longest a cached page lives, and the CDN's max-age
+	LogLevel      string        // debug, info, warn, error
+	Rates         string        // currencies and their providers: "KZT=nbk,KGS=nbkr,…"
+	RatesEvery    time.Duration // how often the rates job fetches
+	RatesView     string        // ticker orientation: "local/usd" or "usd/local"
+	RatesOffline  bool          // never fetch rates (demo and tests)
+}
+
+// Setting documents one variable; README's table of settings is this list.
+type Setting struct {
+	Env, Flag, Default, Help string
+}
+
+// Settings lists every setting in the order the README shows them.
+func Settings() []Setting {
+	return []Setting{
+		{"DASTAN_ADDR", "addr", ":8080", "address serve listens on"},
+		{"DASTAN_DATA_DIR", "data-dir", "./data", "directory for the SQLite store and media"},
+		{"DASTAN_DATABASE_URL", "database-url", "", "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory"},
+		{"DASTAN_SITE_NAME", "site-name", "The Times of Central Asia", "name in the masthead, titles and feeds"},
+		{"DASTAN_SITE_URL", "site-url", "http://localhost:8080", "public base URL for canonical links and feeds"},
+		{"DASTAN_TIME_ZONE", "time-zone", "Asia/Almaty", "IANA zone for the masthead date and archives"},
+		{"DASTAN_EXCERPT_LENGTH", "excerpt-length", "240", "characters in a generated excerpt"},
+		{"DASTAN_PAGE_SIZE", "page-size", "10", "articles on a listing page"},
+		{"DASTAN_PAGE_CACHE", "page-cache", "true", "keep rendered public pages in memory"},
+		{"DASTAN_CACHE_TTL", "cache-ttl", "60s", "longest life of a cached page; also the CDN max-age"},
+		{"DASTAN_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+		{"DASTAN_RATES", "rates", "KZT=nbk,KGS=nbkr,TJS=nbt,UZS=cbu,TMT=cbt", "currencies shown in the ticker and their central-bank providers"},
+		{"DASTAN_RATES_EVERY", "rates-every", "30m", "how often the rates job asks the banks"},
+		{"DASTAN_RATES_VIEW", "rates-view", "local/usd", "ticker orientation: local/usd (KZT/USD = 0.002089) or usd/local (USD/KZT = 478.77)"},
+		{"DASTAN_RATES_OFFLINE", "rates-offline", "false", "never fetch rates from the banks"},
+	}
+}
+
+// Load builds a Config from the environment, then the flags in args.
+// It registers the flags on fs, so subcommands can add their own first.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	vals := map[string]*string{}
+	for _, s := range Settings() {
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		vals[s.Flag] = fs.String(s.Flag, def, s.Help+" ("+s.Env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	return parse(func(name string) string { return *vals[name] })
+}
+
+// FromEnv builds a Config from the environment and defaults alone.
+func FromEnv(getenv func(string) string) (Config, error) {
+	return Load(flag.NewFlagSet("dastan", flag.ContinueOnError), nil, getenv)
+}
+
+func parse(get func(string) string) (Config, error) {
+	c := Config{
+		Addr:        get("addr"),
+		DataDir:     get("data-dir"),
+		DatabaseURL: get("database-url"),
+		SiteName:    get("site-name"),
+		SiteURL:     strings.TrimRight(get("site-url"), "/"),
+		TimeZone:    get("time-zone"),
+		LogLevel:    strings.ToLower(get("log-level")),
+		Rates:       get("rates"),
+		RatesView:   get("rates-view"),
+	}
+	var errs []error
+	bad := func(name, why string) { errs = append(errs, fmt.Errorf("setting %s: %s", name, why)) }
+
+	intVal := func(name string, min, max int) int {
+		n, err := strconv.Atoi(get(name))
+		if err != nil || n < min || n > max {
+			bad(name, fmt.Sprintf("want a whole number from %d to %d, got %q", min, max, get(name)))
+		}
+		return n
+	}
+	boolVal := func(name string) bool {
+		b, err := strconv.ParseBool(get(name))
+		if err != nil {
+			bad(name, fmt.Sprintf("want true or false, got %q", get(name)))
+		}
+		return b
+	}
+	durVal := func(name string, min time.Duration) time.Duration {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d < min {
+			bad(name, fmt.Sprintf("want a duration of at least %s such as 30s or 5m, got %q", min, get(name)))
+		}
+		return d
+	}
+	c.ExcerptLength = intVal("excerpt-length", 40, 2000)
+	c.PageSize = intVal("page-size", 1, 100)
+	c.PageCache = boolVal("page-cache")
+	c.CacheTTL = durVal("cache-ttl", time.Second)
+	c.RatesEvery = durVal("rates-every", time.Minute)
+	c.RatesOffline = boolVal("rates-offline")
+
+	if c.Addr == "" {
+		bad("addr", "must not be empty")
+	}
+	if c.DataDir == "" {
+		bad("data-dir", "must not be empty")
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("database-url", "want a postgres:// URL")
+		}
+	}
+	if u, err := url.Parse(c.SiteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("site-url", fmt.Sprintf("want an absolute http(s) URL, got %q", c.SiteURL))
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		bad("time-zone", fmt.Sprintf("unknown zone %q", c.TimeZone))
+	}
+	c.Location = loc
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log-level", fmt.Sprintf("want debug, info, warn or error, got %q", c.LogLevel))
+	}
+	switch c.RatesView {
+	case "local/usd", "usd/local":
+	default:
+		bad("rates-view", fmt.Sprintf("want local/usd or usd/local, got %q", c.RatesView))
+	}
+	return c, errors.Join(errs...)
+}

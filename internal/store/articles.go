@@ -1,0 +1,539 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"dastan/internal/news"
+)
+
+// summaryCols are what a listing shows; the body stays in the table.
+const summaryCols = `a.id, a.slug, a.title, a.standfirst, a.excerpt, a.lang, a.status, a.published_at, a.updated_at,
+	COALESCE(a.section_id, 0), a.image_url, a.image_alt, a.reading_minutes, a.sticky, a.version`
+
+const fullCols = summaryCols + `, a.body_source, a.body_format, a.body_html, a.manual_excerpt, a.created_at,
+	a.image_caption, a.image_credit, a.image_width, a.image_height, a.image_srcset,
+	a.seo_title, a.seo_description, a.password, a.translation_of`
+
+// visible is the condition for an article readers may see at time ?:
+// scheduled articles appear by themselves once their time has come.
+const visible = `a.status IN ('published', 'scheduled') AND a.published_at <= ?`
+
+type scanner interface{ Scan(...any) error }
+
+func scanSummary(s scanner, a *news.Article, extra ...any) error {
+	var pub, upd int64
+	var sticky int64
+	dst := append([]any{&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.Excerpt, &a.Lang, &a.Status, &pub, &upd,
+		&a.SectionID, new(string), new(string), &a.ReadingMinutes, &sticky, &a.Version}, extra...)
+	img := dst[10].(*string)
+	alt := dst[11].(*string)
+	if err := s.Scan(dst...); err != nil {
+		return err
+	}
+	a.PublishedAt, a.UpdatedAt, a.Sticky = fromUnix(pub), fromUnix(upd), sticky != 0
+	if *img != "" {
+		a.Image = &news.Figure{URL: *img, Alt: *alt}
+	}
+	return nil
+}
+
+func scanFull(s scanner) (news.Article, error) {
+	var a news.Article
+	var created int64
+	var f news.Figure
+	err := scanSummary(s, &a, &a.BodySource, &a.BodyFormat, &a.BodyHTML, &a.ManualExcerpt, &created,
+		&f.Caption, &f.Credit, &f.Width, &f.Height, &f.SrcSet, &a.SEOTitle, &a.SEODescription, &a.Password, &a.TranslationOf)
+	if err != nil {
+		return a, err
+	}
+	a.CreatedAt = fromUnix(created)
+	if a.Image != nil {
+		f.URL, f.Alt = a.Image.URL, a.Image.Alt
+		a.Image = &f
+	}
+	return a, nil
+}
+
+// ArticleBySlug returns the whole article with that slug, with its authors,
+// tags and section id; callers decide whether a reader may see it.
+func (db *DB) ArticleBySlug(ctx context.Context, slug string) (news.Article, error) {
+	return db.article(ctx, `a.slug = ?`, slug)
+}
+
+// ArticleByID returns the whole article with that id.
+func (db *DB) ArticleByID(ctx context.Context, id int64) (news.Article, error) {
+	return db.article(ctx, `a.id = ?`, id)
+}
+
+func (db *DB) article(ctx context.Context, where string, arg any) (news.Article, error) {
+	row := db.r.QueryRowContext(ctx, db.q(`SELECT `+fullCols+` FROM articles a WHERE `+where), arg)
+	a, err := scanFull(row)
+	if err != nil {
+		return a, fmt.Errorf("store: article %v: %w", arg, notFound(err))
+	}
+	list := []news.Article{a}
+	if err := db.attachAuthors(ctx, list); err != nil {
+		return a, err
+	}
+	if err := db.attachTags(ctx, list); err != nil {
+		return a, err
+	}
+	return list[0], nil
+}
+
+// SaveArticle writes a prepared article (see news.Prepare), its authors and
+// tags, and a revision, in one transaction. A new article gets version 1.
+// An existing one is saved only if a.Version is still the stored version,
+// so two editors never silently overwrite each other: the loser gets
+// ErrConflict. On success a.Version is the new version.
+func (db *DB) SaveArticle(ctx context.Context, a *news.Article, userID int64, note string) error {
+	now := time.Now().UTC()
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = now
+	}
+	if a.UpdatedAt.IsZero() || a.ID != 0 {
+		a.UpdatedAt = now
+	}
+	if a.PublishedAt.IsZero() && (a.Status == news.StatusPublished || a.Status == news.StatusScheduled) {
+		a.PublishedAt = now
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.uniqueSlug(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := db.writeArticleRow(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := db.writeArticleLinks(ctx, tx, a); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, userID, note, unix(now))
+		if err != nil {
+			return err
+		}
+		return db.afterArticleWrite(ctx, tx, a)
+	})
+	if err != nil {
+		if errors.Is(err, ErrConflict) {
+			return err
+		}
+		return fmt.Errorf("store: save article %q: %w", a.Title, err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// afterArticleWrite is where derived data that must change in the same
+// transaction as the article (the search document) is written.
+func (db *DB) afterArticleWrite(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	return nil
+}
+
+// uniqueSlug gives a the first free slug among slug, slug-2, slug-3 …
+func (db *DB) uniqueSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	if a.Slug == "" {
+		a.Slug = news.Slugify(a.Title)
+	}
+	base := a.Slug
+	for n := 2; ; n++ {
+		var id int64
+		err := tx.QueryRowContext(ctx, db.q(`SELECT id FROM articles WHERE slug = ?`), a.Slug).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && id == a.ID) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		a.Slug = base + "-" + strconv.Itoa(n)
+	}
+}
+
+func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	var f news.Figure
+	if a.Image != nil {
+		f = *a.Image
+	}
+	var section any
+	if a.SectionID != 0 {
+		section = a.SectionID
+	}
+	sticky := 0
+	if a.Sticky {
+		sticky = 1
+	}
+	vals := []any{a.Slug, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, a.BodyHTML, a.Excerpt, a.ManualExcerpt,
+		a.Lang, a.Status, unix(a.PublishedAt), unix(a.UpdatedAt), a.ReadingMinutes, section,
+		f.URL, f.Alt, f.Caption, f.Credit, f.Width, f.Height, f.SrcSet, a.SEOTitle, a.SEODescription,
+		sticky, a.Password, a.TranslationOf}
+	if a.ID == 0 {
+		a.Version = 1
+		return tx.QueryRowContext(ctx, db.q(`INSERT INTO articles (slug, title, standfirst, body_source, body_format, body_html, excerpt, manual_excerpt,
+			lang, status, published_at, updated_at, reading_minutes, section_id,
+			image_url, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, seo_title, seo_description,
+			sticky, password, translation_of, created_at, version)
+			VALUES (`+placeholders(len(vals)+2)+`) RETURNING id`), append(vals, unix(a.CreatedAt), 1)...).Scan(&a.ID)
+	}
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_source = ?, body_format = ?, body_html = ?, excerpt = ?, manual_excerpt = ?,
+		lang = ?, status = ?, published_at = ?, updated_at = ?, reading_minutes = ?, section_id = ?,
+		image_url = ?, image_alt = ?, image_caption = ?, image_credit = ?, image_width = ?, image_height = ?, image_srcset = ?, seo_title = ?, seo_description = ?,
+		sticky = ?, password = ?, translation_of = ?, version = version + 1
+		WHERE id = ? AND version = ?`), append(vals, a.ID, a.Version)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var cur int64
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT version FROM articles WHERE id = ?`), a.ID).Scan(&cur); err != nil {
+			return fmt.Errorf("article %d: %w", a.ID, notFound(err))
+		}
+		return fmt.Errorf("store: article %d is at version %d, the save was based on %d: %w", a.ID, cur, a.Version, ErrConflict)
+	}
+	a.Version++
+	return nil
+}
+
+// writeArticleLinks replaces the article's tags and authors. Tags given by
+// name only are created on the fly.
+func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	pub := unix(a.PublishedAt)
+	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_tags WHERE article_id = ?`), a.ID); err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for i := range a.Tags {
+		t := &a.Tags[i]
+		if t.ID == 0 {
+			if t.Slug == "" {
+				t.Slug = news.Slugify(t.Name)
+			}
+			err := tx.QueryRowContext(ctx, db.q(`INSERT INTO tags (slug, name) VALUES (?, ?)
+				ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, name`), t.Slug, t.Name).Scan(&t.ID, &t.Name)
+			if err != nil {
+				return fmt.Errorf("tag %q: %w", t.Name, err)
+			}
+		}
+		if seen[t.ID] {
+			continue
+		}
+		seen[t.ID] = true
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_tags (article_id, tag_id, published_at) VALUES (?, ?, ?)`), a.ID, t.ID, pub); err != nil {
+			return fmt.Errorf("tag %d: %w", t.ID, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_authors WHERE article_id = ?`), a.ID); err != nil {
+		return err
+	}
+	seen = map[int64]bool{}
+	for i, au := range a.Authors {
+		if seen[au.ID] {
+			continue
+		}
+		seen[au.ID] = true
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_authors (article_id, author_id, position, published_at) VALUES (?, ?, ?, ?)`), a.ID, au.ID, i, pub); err != nil {
+			return fmt.Errorf("author %d: %w", au.ID, err)
+		}
+	}
+	return nil
+}
+
+// ListQuery selects articles for a listing. Zero fields do not filter.
+type ListQuery struct {
+	SectionIDs []int64   // any of these sections (a section and its children)
+	TagID      int64     // carrying this tag
+	AuthorID   int64     // by this author
+	From, To   time.Time // published in [From, To)
+	Lang       string
+	Statuses   []news.Status // for the newsroom; ignored when VisibleAt is set
+	VisibleAt  time.Time     // only what readers may see at this time
+	ExcludeID  int64
+	Limit      int
+	Offset     int
+}
+
+// Listing is one page of articles and how many there are in all.
+type Listing struct {
+	Articles []news.Article
+	Total    int
+}
+
+// ListArticles returns a page of summaries, newest first, with authors.
+func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
+	from := `articles a`
+	var where []string
+	var args []any
+	switch {
+	case lq.TagID != 0:
+		from = `article_tags lt JOIN articles a ON a.id = lt.article_id`
+		where, args = append(where, `lt.tag_id = ?`), append(args, lq.TagID)
+	case lq.AuthorID != 0:
+		from = `article_authors lt JOIN articles a ON a.id = lt.article_id`
+		where, args = append(where, `lt.author_id = ?`), append(args, lq.AuthorID)
+	}
+	order := `a.published_at DESC, a.id DESC`
+	if lq.TagID != 0 || lq.AuthorID != 0 {
+		order = `lt.published_at DESC, a.id DESC` // walks the link table's index
+	}
+	if len(lq.SectionIDs) > 0 {
+		where = append(where, `a.section_id IN (`+placeholders(len(lq.SectionIDs))+`)`)
+		for _, id := range lq.SectionIDs {
+			args = append(args, id)
+		}
+	}
+	if !lq.From.IsZero() {
+		where, args = append(where, `a.published_at >= ?`), append(args, unix(lq.From))
+	}
+	if !lq.To.IsZero() {
+		where, args = append(where, `a.published_at < ?`), append(args, unix(lq.To))
+	}
+	if lq.Lang != "" {
+		where, args = append(where, `a.lang = ?`), append(args, lq.Lang)
+	}
+	if lq.ExcludeID != 0 {
+		where, args = append(where, `a.id <> ?`), append(args, lq.ExcludeID)
+	}
+	if !lq.VisibleAt.IsZero() {
+		where, args = append(where, visible), append(args, unix(lq.VisibleAt))
+	} else if len(lq.Statuses) > 0 {
+		where = append(where, `a.status IN (`+placeholders(len(lq.Statuses))+`)`)
+		for _, s := range lq.Statuses {
+			args = append(args, s)
+		}
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	var out Listing
+	if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+from+cond), args...).Scan(&out.Total); err != nil {
+		return out, fmt.Errorf("store: count articles: %w", err)
+	}
+	if lq.Limit <= 0 {
+		lq.Limit = 10
+	}
+	if out.Total == 0 || lq.Offset >= out.Total {
+		return out, nil
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`),
+		append(args, lq.Limit, lq.Offset)...)
+	if err != nil {
+		return out, fmt.Errorf("store: list articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a news.Article
+		if err := scanSummary(rows, &a); err != nil {
+			return out, fmt.Errorf("store: list articles: %w", err)
+		}
+		out.Articles = append(out.Articles, a)
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("store: list articles: %w", err)
+	}
+	return out, db.attachAuthors(ctx, out.Articles)
+}
+
+// attachAuthors fills each article's byline in one query.
+func (db *DB) attachAuthors(ctx context.Context, list []news.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids, index := idsOf(list)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
+		FROM article_authors aa JOIN authors au ON au.id = aa.author_id
+		WHERE aa.article_id IN (`+placeholders(len(ids))+`) ORDER BY aa.article_id, aa.position`), ids...)
+	if err != nil {
+		return fmt.Errorf("store: bylines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid int64
+		var au news.Author
+		if err := rows.Scan(&aid, &au.ID, &au.Slug, &au.Name, &au.Bio, &au.UserID); err != nil {
+			return fmt.Errorf("store: bylines: %w", err)
+		}
+		for _, i := range index[aid] {
+			list[i].Authors = append(list[i].Authors, au)
+		}
+	}
+	return rows.Err()
+}
+
+// attachTags fills each article's tags in one query.
+func (db *DB) attachTags(ctx context.Context, list []news.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids, index := idsOf(list)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT at.article_id, t.id, t.slug, t.name
+		FROM article_tags at JOIN tags t ON t.id = at.tag_id
+		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY at.article_id, t.name`), ids...)
+	if err != nil {
+		return fmt.Errorf("store: tags of articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid int64
+		var t news.Tag
+		if err := rows.Scan(&aid, &t.ID, &t.Slug, &t.Name); err != nil {
+			return fmt.Errorf("store: tags of articles: %w", err)
+		}
+		for _, i := range index[aid] {
+			list[i].Tags = append(list[i].Tags, t)
+		}
+	}
+	return rows.Err()
+}
+
+func idsOf(list []news.Article) ([]any, map[int64][]int) {
+	ids := make([]any, 0, len(list))
+	index := make(map[int64][]int, len(list))
+	for i, a := range list {
+		if _, ok := index[a.ID]; !ok {
+			ids = append(ids, a.ID)
+		}
+		index[a.ID] = append(index[a.ID], i)
+	}
+	return ids, index
+}
+
+// Related returns up to n visible articles sharing a's tags or section,
+// ranked by tags in common, then section, then recency. It reads only
+// the newest few articles of each tag, so its cost does not grow with
+// the archive.
+func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time) ([]news.Article, error) {
+	const perTag = 12
+	score := map[int64]int{}
+	latest := map[int64]int64{}
+	for _, t := range a.Tags {
+		rows, err := db.r.QueryContext(ctx, db.q(`SELECT lt.article_id, lt.published_at, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
+			WHERE lt.tag_id = ? AND lt.article_id <> ? AND `+visible+` ORDER BY lt.published_at DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
+		if err != nil {
+			return nil, fmt.Errorf("store: related: %w", err)
+		}
+		for rows.Next() {
+			var id, pub, sec int64
+			if err := rows.Scan(&id, &pub, &sec); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: related: %w", err)
+			}
+			score[id] += 2
+			if _, ok := latest[id]; !ok && sec == a.SectionID {
+				score[id]++
+			}
+			latest[id] = pub
+		}
+		rows.Close()
+	}
+	if len(score) < n && a.SectionID != 0 {
+		sl, err := db.ListArticles(ctx, ListQuery{SectionIDs: []int64{a.SectionID}, VisibleAt: now, ExcludeID: a.ID, Limit: n})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sl.Articles {
+			if _, ok := score[s.ID]; !ok {
+				score[s.ID] = 1
+				latest[s.ID] = unix(s.PublishedAt)
+			}
+		}
+	}
+	ids := make([]int64, 0, len(score))
+	for id := range score {
+		ids = append(ids, id)
+	}
+	sortByScore(ids, score, latest)
+	if len(ids) > n {
+		ids = ids[:n]
+	}
+	return db.summariesByID(ctx, ids)
+}
+
+func sortByScore(ids []int64, score map[int64]int, latest map[int64]int64) {
+	for i := 1; i < len(ids); i++ {
+		for j := i; j > 0; j-- {
+			a, b := ids[j-1], ids[j]
+			if score[a] > score[b] || (score[a] == score[b] && latest[a] >= latest[b]) {
+				break
+			}
+			ids[j-1], ids[j] = b, a
+		}
+	}
+}
+
+// summariesByID returns the summaries of ids, in the order given.
+func (db *DB) summariesByID(ctx context.Context, ids []int64) ([]news.Article, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: articles by id: %w", err)
+	}
+	defer rows.Close()
+	byID := map[int64]news.Article{}
+	for rows.Next() {
+		var a news.Article
+		if err := scanSummary(rows, &a); err != nil {
+			return nil, fmt.Errorf("store: articles by id: %w", err)
+		}
+		byID[a.ID] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]news.Article, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, db.attachAuthors(ctx, out)
+}
+
+// NextScheduled returns when the next scheduled article goes live after now.
+func (db *DB) NextScheduled(ctx context.Context, now time.Time) (time.Time, bool, error) {
+	var t sql.NullInt64
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT MIN(published_at) FROM articles WHERE status = 'scheduled' AND published_at > ?`), unix(now)).Scan(&t)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next scheduled: %w", err)
+	}
+	if !t.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromUnix(t.Int64), true, nil
+}
+
+// PublishDue marks scheduled articles whose time has come as published.
+// Readers already see them (see visible); this keeps the newsroom's
+// status column honest and empties the page caches.
+func (db *DB) PublishDue(ctx context.Context, now time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET status = 'published', version = version + 1 WHERE status = 'scheduled' AND published_at <= ?`), unix(now))
+	if err != nil {
+		return 0, fmt.Errorf("store: publish due: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		db.bump(ctx)
+	}
+	return n, nil
+}
+
+// CountArticles returns how many articles the store holds, in any status.
+func (db *DB) CountArticles(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,206 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"dastan/internal/news"
+	"dastan/internal/store"
+	"dastan/internal/store/storetest"
+)
+
+// seed makes News > Kazakhstan, Opinion, two authors and returns them.
+func seed(t *testing.T, db *store.DB) (news, kz, opinion news.Section, a1, a2 news.Author) {
+	t.Helper()
+	ctx := context.Background()
+	news = newsSection("News", 0)
+	must(t, db.SaveSection(ctx, &news))
+	kz = newsSection("Kazakhstan", news.ID)
+	must(t, db.SaveSection(ctx, &kz))
+	opinion = newsSection("Opinion", 0)
+	must(t, db.SaveSection(ctx, &opinion))
+	a1 = authorNamed("Aigerim Sadykova")
+	a2 = authorNamed("Ivan Petrov")
+	must(t, db.SaveAuthor(ctx, &a1))
+	must(t, db.SaveAuthor(ctx, &a2))
+	return
+}
+
+func newsSection(name string, parent int64) news.Section {
+	return news.Section{Name: name, ParentID: parent}
+}
+
+func authorNamed(name string) news.Author { return news.Author{Name: name} }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func article(title string, section int64, pub time.Time, authors []news.Author, tags ...string) *news.Article {
+	a := &news.Article{Title: title, BodySource: "Body of " + title, BodyFormat: news.FormatMarkdown,
+		BodyHTML: "<p>Body of " + title + "</p>", Excerpt: "Body of " + title, Lang: "en",
+		Status: news.StatusPublished, PublishedAt: pub, SectionID: section, Authors: authors}
+	for _, t := range tags {
+		a.Tags = append(a.Tags, news.Tag{Name: t})
+	}
+	return a
+}
+
+func TestSectionsNestAndMove(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		nw, kz, _, _, _ := seed(t, db)
+		if kz.Path != "news/kazakhstan" {
+			t.Fatalf("child path = %q, want news/kazakhstan", kz.Path)
+		}
+		nw.Slug = "world"
+		must(t, db.SaveSection(ctx, &nw))
+		secs, err := db.Sections(ctx)
+		must(t, err)
+		paths := map[string]bool{}
+		for _, s := range secs {
+			paths[s.Path] = true
+		}
+		if !paths["world/kazakhstan"] || paths["news/kazakhstan"] {
+			t.Fatalf("children did not follow the renamed parent: %v", paths)
+		}
+	})
+}
+
+func TestSaveAndReadArticle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, a2 := seed(t, db)
+		pub := time.Date(2025, 3, 26, 9, 30, 0, 0, time.UTC)
+		a := article("Tokayev signs the budget", kz.ID, pub, []news.Author{a2, a1}, "Economy", "Budget")
+		a.Slug = "tokayev-signs-the-budget"
+		a.Image = &news.Figure{URL: "/media/x.jpg", Alt: "The president", Caption: "Signing", Credit: "Press office"}
+		must(t, db.SaveArticle(ctx, a, 0, "first"))
+		if a.ID == 0 || a.Version != 1 {
+			t.Fatalf("after insert id=%d version=%d", a.ID, a.Version)
+		}
+		got, err := db.ArticleBySlug(ctx, "tokayev-signs-the-budget")
+		must(t, err)
+		if got.Title != a.Title || !got.PublishedAt.Equal(pub) || got.SectionID != kz.ID {
+			t.Fatalf("read back %+v", got)
+		}
+		if len(got.Authors) != 2 || got.Authors[0].ID != a2.ID || got.Authors[1].ID != a1.ID {
+			t.Fatalf("byline order lost: %+v", got.Authors)
+		}
+		if len(got.Tags) != 2 || got.Tags[0].Slug != "budget" {
+			t.Fatalf("tags: %+v", got.Tags)
+		}
+		if got.Image == nil || got.Image.Caption != "Signing" || got.Image.Credit != "Press office" {
+			t.Fatalf("image: %+v", got.Image)
+		}
+		// A second article with the same title gets a new slug, not an error.
+		b := article("Tokayev signs the budget", kz.ID, pub, []news.Author{a1})
+		b.Slug = "tokayev-signs-the-budget"
+		must(t, db.SaveArticle(ctx, b, 0, ""))
+		if b.Slug != "tokayev-signs-the-budget-2" {
+			t.Fatalf("duplicate slug became %q", b.Slug)
+		}
+		if _, err := db.ArticleBySlug(ctx, "no-such-story"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing article: %v", err)
+		}
+	})
+}
+
+func TestConcurrentEditsConflict(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		a := article("Draft", kz.ID, time.Now(), []news.Author{a1})
+		must(t, db.SaveArticle(ctx, a, 0, ""))
+		first, _ := db.ArticleByID(ctx, a.ID)
+		second, _ := db.ArticleByID(ctx, a.ID)
+		first.Title = "First editor's title"
+		must(t, db.SaveArticle(ctx, &first, 1, ""))
+		second.Title = "Second editor's title"
+		err := db.SaveArticle(ctx, &second, 2, "")
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("second save: %v, want ErrConflict", err)
+		}
+		got, _ := db.ArticleByID(ctx, a.ID)
+		if got.Title != "First editor's title" || got.Version != 2 {
+			t.Fatalf("stored %q v%d after a refused save", got.Title, got.Version)
+		}
+	})
+}
+
+func TestListingsAndVisibility(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		nw, kz, op, a1, a2 := seed(t, db)
+		now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+		for i := 0; i < 25; i++ {
+			a := article("Kazakh story", kz.ID, now.Add(-time.Duration(i)*24*time.Hour), []news.Author{a1}, "energy")
+			must(t, db.SaveArticle(ctx, a, 0, ""))
+		}
+		must(t, db.SaveArticle(ctx, article("Column", op.ID, now.Add(-time.Hour), []news.Author{a2}, "energy"), 0, ""))
+		draft := article("Unfinished", kz.ID, now.Add(-time.Hour), []news.Author{a1}, "energy")
+		draft.Status = news.StatusDraft
+		must(t, db.SaveArticle(ctx, draft, 0, ""))
+		later := article("Embargoed", kz.ID, now.Add(time.Hour), []news.Author{a1}, "energy")
+		later.Status = news.StatusScheduled
+		must(t, db.SaveArticle(ctx, later, 0, ""))
+
+		l, err := db.ListArticles(ctx, store.ListQuery{SectionIDs: []int64{nw.ID, kz.ID}, VisibleAt: now, Limit: 10, Offset: 10})
+		must(t, err)
+		if l.Total != 25 || len(l.Articles) != 10 {
+			t.Fatalf("section page 2: total %d, %d items", l.Total, len(l.Articles))
+		}
+		if !l.Articles[0].PublishedAt.Equal(now.Add(-10*24*time.Hour)) || len(l.Articles[0].Authors) != 1 {
+			t.Fatalf("page 2 starts with %v %+v", l.Articles[0].PublishedAt, l.Articles[0].Authors)
+		}
+		tag, err := db.TagBySlug(ctx, "energy")
+		must(t, err)
+		l, err = db.ListArticles(ctx, store.ListQuery{TagID: tag.ID, VisibleAt: now, Limit: 5})
+		must(t, err)
+		if l.Total != 26 || l.Articles[1].Title != "Column" {
+			t.Fatalf("tag listing: total %d second %q", l.Total, l.Articles[1].Title)
+		}
+		l, err = db.ListArticles(ctx, store.ListQuery{AuthorID: a2.ID, VisibleAt: now, Limit: 5})
+		must(t, err)
+		if l.Total != 1 {
+			t.Fatalf("author listing total %d", l.Total)
+		}
+		// The scheduled article appears by itself once its time comes.
+		l, _ = db.ListArticles(ctx, store.ListQuery{TagID: tag.ID, VisibleAt: now.Add(2 * time.Hour), Limit: 1})
+		if l.Total != 27 || l.Articles[0].Title != "Embargoed" {
+			t.Fatalf("after embargo: total %d first %q", l.Total, l.Articles[0].Title)
+		}
+		next, ok, err := db.NextScheduled(ctx, now)
+		must(t, err)
+		if !ok || !next.Equal(now.Add(time.Hour)) {
+			t.Fatalf("next scheduled %v %v", next, ok)
+		}
+		n, err := db.PublishDue(ctx, now.Add(2*time.Hour))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("published %d due articles", n)
+		}
+		// Month archive.
+		l, _ = db.ListArticles(ctx, store.ListQuery{From: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), VisibleAt: now})
+		if l.Total != 15 {
+			t.Fatalf("December archive total %d, want 15", l.Total)
+		}
+		first := l.Articles[0]
+		full, _ := db.ArticleByID(ctx, first.ID)
+		rel, err := db.Related(ctx, full, 4, now)
+		must(t, err)
+		if len(rel) != 4 {
+			t.Fatalf("related: %d", len(rel))
+		}
+		for _, r := range rel {
+			if r.ID == first.ID || r.Status == news.StatusDraft {
+				t.Fatalf("related includes %q (%s)", r.Title, r.Status)
+			}
+		}
+	})
+}

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"dastan/internal/news"
+)
+
+// Sections returns every section, parents before children, in position order.
+func (db *DB) Sections(ctx context.Context) ([]news.Section, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections ORDER BY path`)
+	if err != nil {
+		return nil, fmt.Errorf("store: sections: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Section
+	for rows.Next() {
+		var s news.Section
+		if err := rows.Scan(&s.ID, &s.ParentID, &s.Slug, &s.Name, &s.Path, &s.Position); err != nil {
+			return nil, fmt.Errorf("store: sections: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SaveSection creates a section under parentID (0 for the top level), or
+// renames the one with s.ID. Its path follows its parent's.
+func (db *DB) SaveSection(ctx context.Context, s *news.Section) error {
+	if strings.TrimSpace(s.Name) == "" {
+		return errors.New("store: a section needs a name")
+	}
+	if s.Slug == "" {
+		s.Slug = news.Slugify(s.Name)
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		s.Path = s.Slug
+		var parent any
+		if s.ParentID != 0 {
+			var ppath string
+			if err := tx.QueryRowContext(ctx, db.q(`SELECT path FROM sections WHERE id = ?`), s.ParentID).Scan(&ppath); err != nil {
+				return fmt.Errorf("store: section parent %d: %w", s.ParentID, notFound(err))
+			}
+			s.Path = ppath + "/" + s.Slug
+			parent = s.ParentID
+		}
+		if s.ID == 0 {
+			return tx.QueryRowContext(ctx, db.q(`INSERT INTO sections (parent_id, slug, name, path, position) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+				parent, s.Slug, s.Name, s.Path, s.Position).Scan(&s.ID)
+		}
+		var old string
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT path FROM sections WHERE id = ?`), s.ID).Scan(&old); err != nil {
+			return fmt.Errorf("store: section %d: %w", s.ID, notFound(err))
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE sections SET parent_id = ?, slug = ?, name = ?, path = ?, position = ? WHERE id = ?`),
+			parent, s.Slug, s.Name, s.Path, s.Position, s.ID); err != nil {
+			return err
+		}
+		// Children's paths move with their parent.
+		_, err := tx.ExecContext(ctx, db.q(`UPDATE sections SET path = ? || substr(path, ?) WHERE path LIKE ?`),
+			s.Path, len(old)+1, old+"/%")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: save section %q: %w", s.Name, err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

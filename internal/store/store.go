@@ -1,0 +1,203 @@
+// Package store keeps Dastan's data in SQLite (the embedded default) or
+// PostgreSQL. Queries are written once with ? placeholders; the few real
+// differences between the engines live in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver
+	_ "modernc.org/sqlite"             // SQLite driver with FTS5
+)
+
+// ErrNotFound is returned when the thing asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a save was based on an older version.
+var ErrConflict = errors.New("changed by someone else")
+
+// DB is the store. On SQLite it holds one writer connection (writes are
+// serialised there, with BEGIN IMMEDIATE) and a pool of readers; on
+// PostgreSQL both point at one pool.
+type DB struct {
+	w, r    *sql.DB
+	dialect dialect
+
+	mu        sync.Mutex
+	onChange  []func()
+	rebindMap sync.Map // query text -> engine text
+}
+
+// Open connects to PostgreSQL when databaseURL is set, otherwise to the
+// SQLite file dastan.db in dataDir, and applies pending migrations.
+func Open(ctx context.Context, dataDir, databaseURL string) (*DB, error) {
+	var db *DB
+	var err error
+	if databaseURL != "" {
+		db, err = openPostgres(databaseURL)
+	} else {
+		db, err = openSQLite(dataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openSQLite(dataDir string) (*DB, error) {
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: data directory: %w", err)
+	}
+	path := filepath.Join(dataDir, "dastan.db")
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxIdleTime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return &DB{w: w, r: r, dialect: sqliteDialect{}}, nil
+}
+
+func openPostgres(url string) (*DB, error) {
+	p, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	p.SetMaxOpenConns(16)
+	p.SetMaxIdleConns(16)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("store: connect to postgres: %w", err)
+	}
+	return &DB{w: p, r: p, dialect: postgresDialect{}}, nil
+}
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.name() }
+
+// OnChange registers fn to run after any write that changes what public
+// pages show; the page cache uses it to drop stale pages.
+func (db *DB) OnChange(fn func()) {
+	db.mu.Lock()
+	db.onChange = append(db.onChange, fn)
+	db.mu.Unlock()
+}
+
+func (db *DB) changed() {
+	db.mu.Lock()
+	fns := append([]func(){}, db.onChange...)
+	db.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// q turns a query written with ? placeholders into the engine's form.
+func (db *DB) q(query string) string {
+	if db.dialect.name() == "sqlite" {
+		return query
+	}
+	if v, ok := db.rebindMap.Load(query); ok {
+		return v.(string)
+	}
+	out := rebindDollar(query)
+	db.rebindMap.Store(query, out)
+	return out
+}
+
+// rebindDollar numbers ? placeholders as $1, $2 … outside quoted strings.
+func rebindDollar(query string) string {
+	var b strings.Builder
+	n := 0
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c == '\'' {
+			inQuote = !inQuote
+		}
+		if c == '?' && !inQuote {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// tx runs fn in a write transaction and commits it, rolling back on error.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	t, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(t); err != nil {
+		t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// unix stores times as whole seconds since the epoch, UTC, on both engines.
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}

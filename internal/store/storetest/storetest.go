@@ -1,0 +1,199 @@
+// Package storetest opens real stores for tests: a SQLite file in a temp
+// directory, and a database in a throwaway PostgreSQL cluster that it
+// starts once per test binary from the installed server binaries.
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"dastan/internal/store"
+)
+
+// Engines lists the engines every store test runs on.
+var Engines = []string{"sqlite", "postgres"}
+
+// Open returns a fresh, migrated store on engine, closed when t ends.
+// On PostgreSQL, where no server binaries are installed, the test is
+// skipped with a message — except under CI, where that is a failure.
+func Open(t testing.TB, engine string) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	var db *store.DB
+	var err error
+	switch engine {
+	case "sqlite":
+		db, err = store.Open(ctx, t.TempDir(), "")
+	case "postgres":
+		db, err = store.Open(ctx, "", NewPostgresDatabase(t))
+	default:
+		t.Fatalf("storetest: unknown engine %q", engine)
+	}
+	if err != nil {
+		t.Fatalf("storetest: open %s: %v", engine, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// Each runs fn as a subtest on a fresh store of every engine.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	for _, e := range Engines {
+		t.Run(e, func(t *testing.T) { fn(t, Open(t, e)) })
+	}
+}
+
+var (
+	clusterOnce sync.Once
+	clusterURL  string // base URL without database name
+	clusterErr  error
+	dbCounter   atomic.Int64
+)
+
+// NewPostgresDatabase creates an empty database in the test cluster and
+// returns its URL. DASTAN_TEST_POSTGRES_URL names an existing server to use
+// instead (a URL to its maintenance database, e.g. postgres://…/postgres).
+func NewPostgresDatabase(t testing.TB) string {
+	t.Helper()
+	clusterOnce.Do(func() {
+		if u := os.Getenv("DASTAN_TEST_POSTGRES_URL"); u != "" {
+			clusterURL = u
+			return
+		}
+		clusterURL, clusterErr = startCluster()
+	})
+	if clusterErr != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("storetest: PostgreSQL is required in CI: %v", clusterErr)
+		}
+		t.Skipf("storetest: skipping PostgreSQL (%v); install the postgresql package to run it", clusterErr)
+	}
+	name := fmt.Sprintf("dastan_test_%d_%d", os.Getpid(), dbCounter.Add(1))
+	admin, err := sql.Open("pgx", clusterURL)
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("storetest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", clusterURL)
+		if err == nil {
+			admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+			admin.Close()
+		}
+	})
+	return withDatabase(clusterURL, name)
+}
+
+func withDatabase(base, name string) string {
+	i := strings.LastIndex(base, "/")
+	q := ""
+	if j := strings.Index(base[i:], "?"); j >= 0 {
+		q = base[i+j:]
+	}
+	return base[:i+1] + name + q
+}
+
+// pgBin finds a PostgreSQL server program on PATH or in Debian's folders.
+func pgBin(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/" + name)
+	if len(matches) > 0 {
+		return matches[len(matches)-1], nil
+	}
+	return "", fmt.Errorf("%s not found on PATH or in /usr/lib/postgresql/*/bin", name)
+}
+
+// startCluster runs initdb and postgres in a temp directory, as the
+// postgres user when running as root (PostgreSQL refuses root). The server
+// dies with the test binary (Pdeathsig), so nothing is left running.
+func startCluster() (string, error) {
+	initdb, err := pgBin("initdb")
+	if err != nil {
+		return "", err
+	}
+	postgres, err := pgBin("postgres")
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "dastan-pg-")
+	if err != nil {
+		return "", err
+	}
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return "", fmt.Errorf("running as root and there is no postgres user: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		if err := os.Chown(dir, uid, gid); err != nil {
+			return "", err
+		}
+	}
+	data := filepath.Join(dir, "data")
+	cmd := exec.Command(initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("initdb: %v: %s", err, out)
+	}
+	port, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	srv := exec.Command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir, "-h", "127.0.0.1",
+		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
+	srv.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
+	logf, _ := os.Create(filepath.Join(dir, "server.log"))
+	srv.Stdout, srv.Stderr = logf, logf
+	if err := srv.Start(); err != nil {
+		return "", fmt.Errorf("start postgres: %w", err)
+	}
+	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		db, err := sql.Open("pgx", url)
+		if err == nil {
+			err = db.Ping()
+			db.Close()
+		}
+		if err == nil {
+			return url, nil
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+			return "", fmt.Errorf("postgres did not start: %v\n%s", err, log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

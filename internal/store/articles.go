@@ -103,23 +103,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *news.Article, userID int64, no
 	if a.PublishedAt.IsZero() && (a.Status == news.StatusPublished || a.Status == news.StatusScheduled) {
 		a.PublishedAt = now
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if err := db.uniqueSlug(ctx, tx, a); err != nil {
-			return err
-		}
-		if err := db.writeArticleRow(ctx, tx, a); err != nil {
-			return err
-		}
-		if err := db.writeArticleLinks(ctx, tx, a); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, userID, note, unix(now))
-		if err != nil {
-			return err
-		}
-		return db.afterArticleWrite(ctx, tx, a)
-	})
+	err := db.tx(ctx, func(tx *sql.Tx) error { return db.writeArticle(ctx, tx, a, userID, note, now) })
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			return err
@@ -128,6 +112,26 @@ func (db *DB) SaveArticle(ctx context.Context, a *news.Article, userID int64, no
 	}
 	db.bump(ctx)
 	return nil
+}
+
+// writeArticle writes the article row, its links, a revision and its
+// derived data inside tx.
+func (db *DB) writeArticle(ctx context.Context, tx *sql.Tx, a *news.Article, userID int64, note string, now time.Time) error {
+	if err := db.uniqueSlug(ctx, tx, a); err != nil {
+		return err
+	}
+	if err := db.writeArticleRow(ctx, tx, a); err != nil {
+		return err
+	}
+	if err := db.writeArticleLinks(ctx, tx, a); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, userID, note, unix(now))
+	if err != nil {
+		return err
+	}
+	return db.afterArticleWrite(ctx, tx, a)
 }
 
 // afterArticleWrite is where derived data that must change in the same
@@ -253,6 +257,7 @@ type ListQuery struct {
 	Statuses   []news.Status // for the newsroom; ignored when VisibleAt is set
 	VisibleAt  time.Time     // only what readers may see at this time
 	ExcludeID  int64
+	NoCount    bool // skip counting, for blocks that show no totals
 	Limit      int
 	Offset     int
 }
@@ -311,14 +316,16 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		cond = ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	var out Listing
-	if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+from+cond), args...).Scan(&out.Total); err != nil {
-		return out, fmt.Errorf("store: count articles: %w", err)
-	}
 	if lq.Limit <= 0 {
 		lq.Limit = 10
 	}
-	if out.Total == 0 || lq.Offset >= out.Total {
-		return out, nil
+	if !lq.NoCount {
+		if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+from+cond), args...).Scan(&out.Total); err != nil {
+			return out, fmt.Errorf("store: count articles: %w", err)
+		}
+		if out.Total == 0 || lq.Offset >= out.Total {
+			return out, nil
+		}
 	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`),
 		append(args, lq.Limit, lq.Offset)...)

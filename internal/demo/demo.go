@@ -1,0 +1,231 @@
+// Package demo fills an empty store with a generated newsroom — sections
+// with the five countries, authors, tags and years of English and Russian
+// articles with figures — so a newcomer can click through a living site,
+// and benchmarks have a realistic archive.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"dastan/internal/news"
+	"dastan/internal/store"
+)
+
+// Countries are the five the reference newsroom covers, in English and
+// Russian, with the words its stories use about them.
+var Countries = []struct{ Name, Ru, Adj, Capital, RuCapital, Leader, RuLeader string }{
+	{"Kazakhstan", "Казахстан", "Kazakh", "Astana", "Астана", "Tokayev", "Токаев"},
+	{"Kyrgyzstan", "Кыргызстан", "Kyrgyz", "Bishkek", "Бишкек", "Japarov", "Жапаров"},
+	{"Tajikistan", "Таджикистан", "Tajik", "Dushanbe", "Душанбе", "Rahmon", "Рахмон"},
+	{"Turkmenistan", "Туркменистан", "Turkmen", "Ashgabat", "Ашхабад", "Berdimuhamedov", "Бердымухамедов"},
+	{"Uzbekistan", "Узбекистан", "Uzbek", "Tashkent", "Ташкент", "Mirziyoyev", "Мирзиёев"},
+}
+
+var topSections = []string{"News", "Opinion", "Economy", "Politics", "Society", "Culture", "Security"}
+
+var authorNames = []struct{ Name, Bio string }{
+	{"Aigerim Sadykova", "Aigerim covers energy and the economy from Astana."},
+	{"Timur Nazarov", "Timur reports on politics and security across the region from Tashkent."},
+	{"Elena Kim", "Elena writes about society, education and health from Almaty."},
+	{"Bakyt Osmonov", "Bakyt is the Bishkek correspondent."},
+	{"Farrukh Rahimov", "Farrukh reports from Dushanbe on water, energy and migration."},
+	{"Ольга Иванова", "Ольга пишет об экономике и финансах региона."},
+	{"Sarah Whitfield", "Sarah is the opinion editor."},
+	{"Dastan Abdrakhmanov", "Dastan covers culture, film and music."},
+}
+
+var tagNames = []string{"Energy", "Oil", "Gas", "Pipelines", "Water", "Caspian Sea", "China", "Russia", "Elections",
+	"Migration", "Agriculture", "Wheat", "Cotton", "Banking", "Inflation", "Mining", "Uranium", "Gold", "Rail",
+	"Middle Corridor", "Tourism", "Education", "Health", "Climate", "Aral Sea", "Borders", "Afghanistan", "Trade",
+	"Investment", "IMF", "Media freedom", "Human rights", "Sport", "Film", "Music", "Diplomacy", "Hydropower",
+	"Digital economy", "Transport", "Construction", "Currency", "Central bank", "Labour", "Women", "Youth",
+	"Religion", "Archaeology", "Silk Road", "Aviation", "Telecoms"}
+
+var subjects = []string{"government", "parliament", "central bank", "ministry of energy", "national railway",
+	"state oil company", "regional governor", "ministry of finance", "customs service", "election commission"}
+
+var verbs = []string{"approves", "announces", "unveils", "signs", "debates", "delays", "expands", "reviews", "launches", "suspends"}
+
+var objects = []string{"new pipeline to China", "budget for next year", "rail link to the Caspian", "water-sharing deal",
+	"plan to cut inflation", "reform of the pension system", "wheat export quota", "uranium output target",
+	"hydropower project", "digital ID programme", "border crossing upgrade", "tourism visa scheme",
+	"support for small business", "grain storage programme", "solar farm tender"}
+
+var ruSubjects = []string{"Правительство", "Парламент", "Национальный банк", "Министерство энергетики", "Министерство финансов"}
+var ruVerbs = []string{"утверждает", "объявляет", "обсуждает", "рассматривает", "запускает"}
+var ruObjects = []string{"новый газопровод в Китай", "бюджет на следующий год", "программу поддержки фермеров",
+	"реформу пенсионной системы", "строительство гидроэлектростанции", "соглашение о распределении воды",
+	"план снижения инфляции", "экспорт пшеницы", "новости о курсе национальной валюты"}
+
+var sentences = []string{
+	"Officials said the decision followed months of talks with regional partners and international lenders.",
+	"Analysts in %s expect the move to affect prices for households and small businesses.",
+	"The announcement came as traders watched the national currency against the dollar.",
+	"Critics argue that the plan lacks detail on funding and oversight.",
+	"According to the statistics agency, output grew faster than expected in the last quarter.",
+	"Energy pipelines remain central to the country's export strategy.",
+	"Farmers in the south say water shortages have worsened over the past decade.",
+	"The project is part of a wider effort to link Central Asia with markets in Europe and China.",
+	"Residents of %s told reporters they hoped the changes would bring more jobs.",
+	"Opposition voices were largely absent from the debate.",
+	"The president is expected to discuss the issue with foreign investors next month.",
+	"Rail freight along the Middle Corridor has doubled since 2022.",
+}
+
+var ruSentences = []string{
+	"По словам чиновников, решение было принято после нескольких месяцев переговоров.",
+	"Аналитики в городе %s ожидают, что это повлияет на цены для домохозяйств.",
+	"Эксперты отмечают рост экспорта зерна и хлопка.",
+	"Новости о проекте вызвали оживлённые споры в социальных сетях.",
+	"Строительство трубопровода должно завершиться через три года.",
+	"Жители столицы надеются, что изменения принесут новые рабочие места.",
+	"Ёмкость водохранилища сократилась из-за засухи.",
+}
+
+var captions = []string{"A view of the steppe outside the capital.", "Mountains above the reservoir.",
+	"Traders at a bazaar.", "A freight train on the new line.", "Fields on the edge of the desert.", "The old city at dusk."}
+
+// Options say how much to make.
+type Options struct {
+	Articles int
+	Seed     uint64
+	End      time.Time // newest article's time; older ones spread back from it
+	Progress func(done int)
+}
+
+// Fill creates the demo newsroom in db. It refuses a store that already
+// has articles, so it never mixes invented stories into real ones.
+func Fill(ctx context.Context, db *store.DB, o Options) error {
+	n, err := db.CountArticles(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("demo: the store already has %d articles; the demo fills only an empty store", n)
+	}
+	if o.End.IsZero() {
+		o.End = time.Now().UTC()
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 2025))
+	secs, countries, err := makeSections(ctx, db)
+	if err != nil {
+		return err
+	}
+	var authors []news.Author
+	for _, an := range authorNames {
+		a := news.Author{Name: an.Name, Bio: an.Bio}
+		if err := db.SaveAuthor(ctx, &a); err != nil {
+			return err
+		}
+		authors = append(authors, a)
+	}
+	// Spread articles back from End: about four a day, at least three years.
+	span := time.Duration(max(o.Articles/4, 3*365)) * 24 * time.Hour
+	step := span / time.Duration(max(o.Articles, 1))
+	batch := make([]*news.Article, 0, 500)
+	for i := 0; i < o.Articles; i++ {
+		pub := o.End.Add(-time.Duration(i) * step).Add(-time.Duration(rng.IntN(int(step/time.Second)+1)) * time.Second).Truncate(time.Second)
+		a := makeArticle(rng, i, pub, secs, countries, authors)
+		if err := news.Prepare(a, 240, nil); err != nil {
+			return fmt.Errorf("demo: article %d: %w", i, err)
+		}
+		batch = append(batch, a)
+		if len(batch) == cap(batch) || i == o.Articles-1 {
+			if err := db.ImportArticles(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+			if o.Progress != nil {
+				o.Progress(i + 1)
+			}
+		}
+	}
+	return nil
+}
+
+func makeSections(ctx context.Context, db *store.DB) (map[string]news.Section, []news.Section, error) {
+	secs := map[string]news.Section{}
+	for i, name := range topSections {
+		s := news.Section{Name: name, Position: i}
+		if err := db.SaveSection(ctx, &s); err != nil {
+			return nil, nil, err
+		}
+		secs[name] = s
+	}
+	var countries []news.Section
+	for i, c := range Countries {
+		s := news.Section{Name: c.Name, ParentID: secs["News"].ID, Position: i}
+		if err := db.SaveSection(ctx, &s); err != nil {
+			return nil, nil, err
+		}
+		countries = append(countries, s)
+	}
+	return secs, countries, nil
+}
+
+func pick[T any](rng *rand.Rand, list []T) T { return list[rng.IntN(len(list))] }
+
+func makeArticle(rng *rand.Rand, i int, pub time.Time, secs map[string]news.Section, countries []news.Section, authors []news.Author) *news.Article {
+	ci := rng.IntN(len(Countries))
+	c := Countries[ci]
+	ru := rng.IntN(4) == 0
+	a := &news.Article{Lang: "en", Status: news.StatusPublished, PublishedAt: pub, UpdatedAt: pub, CreatedAt: pub, BodyFormat: news.FormatMarkdown}
+	// Most stories are country news; the rest go to the topical sections.
+	if rng.IntN(5) < 3 {
+		a.SectionID = countries[ci].ID
+	} else {
+		a.SectionID = secs[pick(rng, topSections[1:])].ID
+	}
+	var body strings.Builder
+	if ru {
+		a.Lang = "ru"
+		a.Title = fmt.Sprintf("%s: %s %s %s", c.Ru, pick(rng, ruSubjects), pick(rng, ruVerbs), pick(rng, ruObjects))
+		a.Standfirst = fmt.Sprintf("%s обсуждает последствия решения для экономики.", c.RuCapital)
+		paragraphs(rng, &body, ruSentences, c.RuCapital, i)
+	} else {
+		a.Title = fmt.Sprintf("%s %s %s %s", c.Adj, pick(rng, subjects), pick(rng, verbs), pick(rng, objects))
+		a.Title = strings.ToUpper(a.Title[:1]) + a.Title[1:]
+		a.Standfirst = fmt.Sprintf("%s weighs what the decision means for %s's economy and its neighbours.", c.Capital, c.Name)
+		paragraphs(rng, &body, sentences, c.Capital, i)
+	}
+	a.BodySource = body.String()
+	a.Slug = news.Slugify(a.Title) + fmt.Sprintf("-%d", i+1)
+	a.Authors = []news.Author{pick(rng, authors)}
+	if rng.IntN(6) == 0 {
+		a.Authors = append(a.Authors, pick(rng, authors))
+	}
+	for k := 0; k < 1+rng.IntN(3); k++ {
+		a.Tags = append(a.Tags, news.Tag{Name: pick(rng, tagNames)})
+	}
+	if rng.IntN(3) > 0 {
+		n := 1 + rng.IntN(6)
+		a.Image = &news.Figure{URL: fmt.Sprintf("/static/demo-%d.svg", n), Alt: captions[n-1], Caption: captions[n-1], Credit: "Photo: Dastan demo", Width: 800, Height: 450}
+	}
+	a.Sticky = i == 3
+	return a
+}
+
+// paragraphs writes 4–8 paragraphs of Markdown, with a captioned figure in
+// some, written as the WordPress shortcode real archives contain.
+func paragraphs(rng *rand.Rand, b *strings.Builder, pool []string, place string, i int) {
+	n := 4 + rng.IntN(5)
+	for p := 0; p < n; p++ {
+		if p == 2 && rng.IntN(2) == 0 {
+			k := 1 + rng.IntN(6)
+			fmt.Fprintf(b, "[caption id=\"attachment_%d\" align=\"aligncenter\" width=\"800\"]<img src=\"/static/demo-%d.svg\" alt=\"%s\" width=\"800\" height=\"450\"> %s[/caption]\n\n", i*10+k, k, captions[k-1], captions[k-1])
+		}
+		for s := 0; s < 3+rng.IntN(4); s++ {
+			line := pick(rng, pool)
+			if strings.Contains(line, "%s") {
+				line = fmt.Sprintf(line, place)
+			}
+			b.WriteString(line)
+			b.WriteByte(' ')
+		}
+		b.WriteString("\n\n")
+	}
+}

@@ -1,0 +1,174 @@
+// Package server puts Dastan's parts behind one http.Handler and runs it:
+// the public site, health and metrics, and the background jobs.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"dastan/internal/config"
+	"dastan/internal/metrics"
+	"dastan/internal/site"
+	"dastan/internal/store"
+)
+
+// Server is one running Dastan instance.
+type Server struct {
+	cfg     config.Config
+	db      *store.DB
+	log     *slog.Logger
+	metrics *metrics.Registry
+	site    *site.Site
+	mux     *http.ServeMux
+}
+
+// New wires the handlers over db.
+func New(cfg config.Config, db *store.DB, log *slog.Logger) (*Server, error) {
+	m := metrics.New()
+	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux()}
+	st, err := site.New(site.Options{Config: cfg, Store: db, Metrics: m, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	s.site = st
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		m.WriteTo(w)
+	})
+	st.Routes(s.mux)
+	return s, nil
+}
+
+// Handler returns the whole site with logging, metrics and recovery.
+func (s *Server) Handler() http.Handler { return s.observe(s.mux) }
+
+// healthz answers 200 when the store answers.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := s.db.Generation(ctx); err != nil {
+		s.log.Error("health check failed", "err", err)
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// observe times and counts each request, and turns a panic into a plain
+// 500 page with the stack in the log only.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					sw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+					sw.WriteHeader(http.StatusInternalServerError)
+					sw.Write([]byte("Something went wrong. Please try again in a moment.\n"))
+				}
+			}
+			if sw.status == 0 {
+				sw.status = http.StatusOK
+			}
+			d := time.Since(start)
+			_, pattern := s.mux.Handler(r)
+			s.metrics.ObserveRequest(routeLabel(pattern, r), sw.status, d)
+			if s.log.Enabled(r.Context(), slog.LevelDebug) {
+				s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", strconv.FormatFloat(d.Seconds()*1000, 'f', 2, 64))
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// routeLabel keeps the metrics' label set small: the mux pattern, or for
+// the public catch-all the kind of page.
+func routeLabel(pattern string, r *http.Request) string {
+	if pattern != "GET /" {
+		return pattern
+	}
+	p := r.URL.Path
+	switch {
+	case p == "/":
+		return "home"
+	case len(p) > 10 && p[:10] == "/category/":
+		return "section"
+	case len(p) > 5 && p[:5] == "/tag/":
+		return "tag"
+	case len(p) > 8 && p[:8] == "/author/":
+		return "author"
+	}
+	return "page"
+}
+
+// Run serves on the configured address and runs the background jobs
+// until ctx ends, then shuts down gracefully. ready is called once the
+// listener is open.
+func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go s.site.Watch(jobs, 2*time.Second)
+	go s.publishScheduled(jobs)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	stopJobs()
+	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

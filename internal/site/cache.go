@@ -1,0 +1,104 @@
+package site
+
+import (
+	"sync"
+	"time"
+
+	"dastan/internal/metrics"
+)
+
+// PageCache keeps rendered public pages in memory. Every write to the
+// store purges it whole: newsroom writes are rare next to reads, and a
+// whole purge can never leave a stale page behind. Entries also expire
+// after ttl, which bounds staleness if a purge from another instance is
+// missed.
+type PageCache struct {
+	enabled  bool
+	maxBytes int
+	ttl      time.Duration
+	metrics  *metrics.Registry
+
+	mu    sync.RWMutex
+	gen   uint64
+	items map[string]*cached
+	order []string // insertion order, for eviction when full
+	bytes int
+}
+
+type cached struct {
+	resp    *response
+	expires time.Time
+}
+
+// NewPageCache returns a cache holding at most maxBytes of pages.
+func NewPageCache(enabled bool, maxBytes int, ttl time.Duration, m *metrics.Registry) *PageCache {
+	c := &PageCache{enabled: enabled, maxBytes: maxBytes, ttl: ttl, metrics: m, items: map[string]*cached{}}
+	m.Gauge("dastan_page_cache_bytes", func() float64 {
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		return float64(c.bytes)
+	})
+	return c
+}
+
+// Get returns the cached page for key, if fresh.
+func (c *PageCache) Get(key string, now time.Time) (*response, bool) {
+	if !c.enabled {
+		return nil, false
+	}
+	c.mu.RLock()
+	e, ok := c.items[key]
+	c.mu.RUnlock()
+	if !ok || now.After(e.expires) {
+		c.metrics.Add("dastan_page_cache_misses_total", 1)
+		return nil, false
+	}
+	c.metrics.Add("dastan_page_cache_hits_total", 1)
+	return e.resp, true
+}
+
+// Generation returns a token to pass to Put: a page rendered before a
+// purge must not be stored after it.
+func (c *PageCache) Generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+// Put stores a page rendered during generation gen.
+func (c *PageCache) Put(key string, r *response, gen uint64, now time.Time) {
+	if !c.enabled || len(r.body) > c.maxBytes/16 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if old, ok := c.items[key]; ok {
+		c.bytes -= len(old.resp.body)
+	} else {
+		c.order = append(c.order, key)
+	}
+	c.items[key] = &cached{resp: r, expires: now.Add(c.ttl)}
+	c.bytes += len(r.body)
+	for c.bytes > c.maxBytes && len(c.order) > 0 {
+		k := c.order[0]
+		c.order = c.order[1:]
+		if e, ok := c.items[k]; ok {
+			c.bytes -= len(e.resp.body)
+			delete(c.items, k)
+		}
+	}
+}
+
+// Purge empties the cache.
+func (c *PageCache) Purge() {
+	c.mu.Lock()
+	c.gen++
+	c.items = map[string]*cached{}
+	c.order = nil
+	c.bytes = 0
+	c.mu.Unlock()
+	c.metrics.Add("dastan_page_cache_purges_total", 1)
+}

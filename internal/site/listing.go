@@ -1,0 +1,159 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"dastan/internal/news"
+	"dastan/internal/store"
+)
+
+type listingContent struct {
+	Heading     string
+	Intro       string
+	Articles    []news.Article
+	Total       int
+	First, Last int
+	Pager       pager
+}
+
+type pager struct {
+	Page, Pages int
+	Prev, Next  string
+}
+
+// listing renders one page of a listing whose first page lives at base.
+func (s *Site) listing(r *http.Request, p params, base, heading, intro, current string, q store.ListQuery) (*response, error) {
+	ctx := r.Context()
+	size := s.cfg.PageSize
+	q.VisibleAt, q.Limit, q.Offset = s.now(), size, (p.page-1)*size
+	l, err := s.db.ListArticles(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if p.page > 1 && len(l.Articles) == 0 {
+		return s.notFound(r, p)
+	}
+	c := listingContent{Heading: heading, Intro: intro, Articles: l.Articles, Total: l.Total}
+	if l.Total > 0 {
+		c.First, c.Last = q.Offset+1, q.Offset+len(l.Articles)
+	}
+	c.Pager = pager{Page: p.page, Pages: (l.Total + size - 1) / size}
+	if p.page > 1 {
+		c.Pager.Prev = pageURL(base, p.page-1)
+	}
+	if p.page < c.Pager.Pages {
+		c.Pager.Next = pageURL(base, p.page+1)
+	}
+	title := heading
+	if p.page > 1 {
+		title = fmt.Sprintf("%s, page %d", heading, p.page)
+	}
+	pg := s.newPage(ctx, title, pageURL(base, p.page), current)
+	pg.Description = intro
+	pg.Content = c
+	resp, err := s.render("listing", http.StatusOK, pg)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range l.Articles {
+		if a.UpdatedAt.After(resp.lastMod) {
+			resp.lastMod = a.UpdatedAt
+		}
+	}
+	return resp, nil
+}
+
+func pageURL(base string, page int) string {
+	if page <= 1 {
+		return base
+	}
+	return base + "page/" + strconv.Itoa(page) + "/"
+}
+
+// latest is /page/N/: everything, newest first.
+func (s *Site) latest(r *http.Request, p params) (*response, error) {
+	return s.listing(r, p, "/", "Latest news", "", "", store.ListQuery{})
+}
+
+// sectionPage is /category/news/kazakhstan/: a section and its children.
+func (s *Site) sectionPage(r *http.Request, p params) (*response, error) {
+	tree, err := s.sections.get(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	sec, ok := tree.byPath[strings.Join(p.segs, "/")]
+	if !ok {
+		return s.notFound(r, p)
+	}
+	chain := tree.chain(sec.ID)
+	return s.listing(r, p, "/category/"+sec.Path+"/", sec.Name, "", chain[0].Path,
+		store.ListQuery{SectionIDs: tree.subtree(sec.ID)})
+}
+
+// tagPage is /tag/{slug}/.
+func (s *Site) tagPage(r *http.Request, p params) (*response, error) {
+	t, err := s.db.TagBySlug(r.Context(), p.segs[0])
+	if errors.Is(err, store.ErrNotFound) {
+		return s.notFound(r, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.listing(r, p, "/tag/"+t.Slug+"/", "Tag: "+t.Name, "", "", store.ListQuery{TagID: t.ID})
+}
+
+// authorPage is /author/{slug}/, with the author's bio.
+func (s *Site) authorPage(r *http.Request, p params) (*response, error) {
+	a, err := s.db.AuthorBySlug(r.Context(), p.segs[0])
+	if errors.Is(err, store.ErrNotFound) {
+		return s.notFound(r, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.listing(r, p, "/author/"+a.Slug+"/", a.Name, a.Bio, "", store.ListQuery{AuthorID: a.ID})
+}
+
+// archivePage is /2025/, /2025/03/ or /2025/03/26/, in the site's zone.
+func (s *Site) archivePage(r *http.Request, p params) (*response, error) {
+	y, _ := strconv.Atoi(p.segs[0])
+	m, d := 0, 0
+	if len(p.segs) > 1 {
+		if !isNumber(p.segs[1], 2) {
+			return s.notFound(r, p)
+		}
+		m, _ = strconv.Atoi(p.segs[1])
+	}
+	if len(p.segs) > 2 {
+		if !isNumber(p.segs[2], 2) {
+			return s.notFound(r, p)
+		}
+		d, _ = strconv.Atoi(p.segs[2])
+	}
+	if y < 1900 || y > 9999 || m > 12 || (len(p.segs) > 1 && m < 1) || d > 31 || (len(p.segs) > 2 && d < 1) {
+		return s.notFound(r, p)
+	}
+	loc := s.cfg.Location
+	var from, to time.Time
+	var heading string
+	switch {
+	case d > 0:
+		from = time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
+		if from.Day() != d {
+			return s.notFound(r, p)
+		}
+		to, heading = from.AddDate(0, 0, 1), formatDate(from, "en")
+	case m > 0:
+		from = time.Date(y, time.Month(m), 1, 0, 0, 0, 0, loc)
+		to, heading = from.AddDate(0, 1, 0), from.Format("January 2006")
+	default:
+		from = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
+		to, heading = from.AddDate(1, 0, 0), strconv.Itoa(y)
+	}
+	return s.listing(r, p, "/"+strings.Join(p.segs, "/")+"/", "Archive: "+heading, "", "", store.ListQuery{From: from, To: to})
+}

@@ -1,0 +1,154 @@
+package site
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// params are what the public router read from a path.
+type params struct {
+	segs []string // path segments after the prefix, e.g. the section path
+	page int
+}
+
+// Routes registers the public site on mux. Its catch-all "/" reads
+// WordPress's URL shapes itself, because ServeMux patterns cannot say
+// "/{slug}/ unless it is /category/…" without conflicts.
+func (s *Site) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/{name}", s.serveStatic)
+	mux.HandleFunc("GET /", s.route)
+	mux.HandleFunc("POST /{slug}/{$}", s.articleUnlock)
+}
+
+func (s *Site) route(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	if r.URL.Query().Has("s") {
+		s.serveSearch(w, r)
+		return
+	}
+	if path != "/" && !strings.HasSuffix(path, "/") {
+		// WordPress answers /slug with /slug/; files that are not here are 404.
+		if strings.Contains(path[strings.LastIndex(path, "/"):], ".") {
+			s.serve(w, r, s.notFound, params{})
+			return
+		}
+		to := path + "/"
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
+		return
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if segs[0] == "" {
+		segs = nil
+	}
+	p := params{page: 1}
+	if n := len(segs); n >= 2 && segs[n-2] == "page" {
+		page, err := strconv.Atoi(segs[n-1])
+		if err != nil || page < 1 || page > 100000 {
+			s.serve(w, r, s.notFound, p)
+			return
+		}
+		if page == 1 {
+			http.Redirect(w, r, "/"+strings.Join(segs[:n-2], "/")+"/", http.StatusMovedPermanently)
+			return
+		}
+		p.page, segs = page, segs[:n-2]
+	}
+	h := s.pick(segs, &p)
+	if h == nil {
+		s.serve(w, r, s.notFound, p)
+		return
+	}
+	s.serve(w, r, h, p)
+}
+
+// pick chooses the page for a path's segments.
+func (s *Site) pick(segs []string, p *params) handlerFunc {
+	n := len(segs)
+	switch {
+	case n == 0 && p.page == 1:
+		return s.home
+	case n == 0:
+		return s.latest
+	case segs[0] == "category" && n > 1:
+		p.segs = segs[1:]
+		return s.sectionPage
+	case segs[0] == "tag" && n == 2:
+		p.segs = segs[1:]
+		return s.tagPage
+	case segs[0] == "author" && n == 2:
+		p.segs = segs[1:]
+		return s.authorPage
+	case segs[0] == "search" && n == 1:
+		return nil // served before routing when ?q= or ?s= is present
+	case isNumber(segs[0], 4) && n <= 3:
+		p.segs = segs
+		return s.archivePage
+	case isNumber(segs[0], 4) && n == 4 && isNumber(segs[1], 2) && isNumber(segs[2], 2):
+		p.segs = segs[3:]
+		return s.datedPermalink
+	case n == 1 && p.page == 1:
+		p.segs = segs
+		return s.articlePage
+	}
+	return nil
+}
+
+func isNumber(s string, digits int) bool {
+	if len(s) != digits {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// serveStatic serves the embedded stylesheet and demo pictures.
+func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if name == "site.css" {
+		s.serveCSS(w, r)
+		return
+	}
+	b, err := staticFS.ReadFile("static/" + name)
+	if err != nil || !strings.HasSuffix(name, ".svg") {
+		s.serve(w, r, s.notFound, params{})
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Write(b)
+}
+
+func (s *Site) serveCSS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("ETag", s.cssETag)
+	if r.URL.Query().Get("v") != "" {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+	}
+	if etagMatch(r.Header.Get("If-None-Match"), s.cssETag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Write(s.css)
+}
+
+// serveSearch hands /?s= to the search package, when there is one.
+func (s *Site) serveSearch(w http.ResponseWriter, r *http.Request) {
+	if s.search != nil {
+		s.search(w, r)
+		return
+	}
+	s.serve(w, r, func(r *http.Request, _ params) (*response, error) {
+		return s.notFoundPage(r, "Search is not available", "Search is not switched on for this site. Try the sections above or the archive.")
+	}, params{})
+}

@@ -1,0 +1,130 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// handlerFunc renders a page or returns an error, which becomes a plain
+// error page; handlers never write to the ResponseWriter themselves.
+type handlerFunc func(r *http.Request, p params) (*response, error)
+
+// serve answers r with h's page, through the page cache, with ETag and
+// Last-Modified validators and CDN-friendly Cache-Control.
+func (s *Site) serve(w http.ResponseWriter, r *http.Request, h handlerFunc, p params) {
+	now := s.now()
+	key := r.URL.Path + "?" + r.URL.RawQuery
+	cacheable := r.Method == http.MethodGet || r.Method == http.MethodHead
+	resp, hit := (*response)(nil), false
+	if cacheable {
+		resp, hit = s.cache.Get(key, now)
+	}
+	if !hit {
+		gen := s.cache.Generation()
+		var err error
+		resp, err = h(r, p)
+		if err != nil {
+			s.log.Error("page failed", "path", r.URL.Path, "err", err)
+			resp = s.errorPage(r)
+		}
+		finish(resp)
+		if cacheable && resp.cacheable {
+			s.cache.Put(key, resp, gen, now)
+		}
+	}
+	s.write(w, r, resp)
+}
+
+// finish computes a page's ETag once, when it is rendered.
+func finish(resp *response) {
+	if resp.etag == "" && resp.body != nil {
+		sum := sha256.Sum256(resp.body)
+		resp.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	}
+}
+
+func (s *Site) write(w http.ResponseWriter, r *http.Request, resp *response) {
+	h := w.Header()
+	if resp.location != "" {
+		h.Set("Location", resp.location)
+		h.Set("Cache-Control", "public, max-age=86400")
+		w.WriteHeader(resp.status)
+		return
+	}
+	h.Set("Content-Type", resp.ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if resp.cacheable {
+		ttl := int(s.cfg.CacheTTL / time.Second)
+		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(ttl)+", stale-while-revalidate="+strconv.Itoa(ttl)+", stale-if-error=86400")
+	} else {
+		h.Set("Cache-Control", "no-store")
+	}
+	if resp.etag != "" {
+		h.Set("ETag", resp.etag)
+	}
+	if !resp.lastMod.IsZero() {
+		h.Set("Last-Modified", resp.lastMod.UTC().Format(http.TimeFormat))
+	}
+	if resp.status == http.StatusOK && notModified(r, resp) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
+	w.WriteHeader(resp.status)
+	if r.Method != http.MethodHead {
+		w.Write(resp.body)
+	}
+}
+
+// notModified applies RFC 9110's rule: If-None-Match wins over
+// If-Modified-Since when both are sent.
+func notModified(r *http.Request, resp *response) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return etagMatch(inm, resp.etag)
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !resp.lastMod.IsZero() {
+		t, err := http.ParseTime(ims)
+		return err == nil && !resp.lastMod.Truncate(time.Second).After(t)
+	}
+	return false
+}
+
+func etagMatch(header, etag string) bool {
+	if etag == "" {
+		return false
+	}
+	for _, part := range splitComma(header) {
+		if part == "*" || part == etag || part == "W/"+etag {
+			return true
+		}
+	}
+	return false
+}
+
+func splitComma(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			part := s[start:i]
+			for len(part) > 0 && part[0] == ' ' {
+				part = part[1:]
+			}
+			for len(part) > 0 && part[len(part)-1] == ' ' {
+				part = part[:len(part)-1]
+			}
+			if part != "" {
+				out = append(out, part)
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func redirect(status int, to string) *response {
+	return &response{status: status, location: to}
+}

@@ -1,0 +1,248 @@
+// Package site serves the public news site: the front page, articles and
+// the listings of sections, tags, authors and months.
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"dastan/internal/config"
+	"dastan/internal/metrics"
+	"dastan/internal/news"
+	"dastan/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options are what a Site is built from.
+type Options struct {
+	Config  config.Config
+	Store   *store.DB
+	Metrics *metrics.Registry
+	Logger  *slog.Logger
+	// Now tells the time; tests set it. Defaults to time.Now.
+	Now func() time.Time
+	// Ticker returns the currency ticker's HTML for the masthead, read
+	// from memory; nil leaves the masthead without one.
+	Ticker func() template.HTML
+	// Search answers /?s= and /search/; nil shows a plain "no search" page.
+	Search func(w http.ResponseWriter, r *http.Request)
+}
+
+// Site is the public site's handlers and what they share.
+type Site struct {
+	cfg     config.Config
+	db      *store.DB
+	metrics *metrics.Registry
+	log     *slog.Logger
+	now     func() time.Time
+	ticker  func() template.HTML
+	search  func(w http.ResponseWriter, r *http.Request)
+
+	pages    map[string]*template.Template
+	cssURL   string
+	css      []byte
+	cssETag  string
+	cache    *PageCache
+	sections *sectionCache
+
+	extraMu sync.Mutex
+}
+
+// New parses the templates and prepares the caches.
+func New(o Options) (*Site, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Metrics == nil {
+		o.Metrics = metrics.New()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &Site{cfg: o.Config, db: o.Store, metrics: o.Metrics, log: o.Logger, now: o.Now, ticker: o.Ticker, search: o.Search}
+	css, err := fs.ReadFile(staticFS, "static/site.css")
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(css)
+	s.css, s.cssETag = css, `"`+hex.EncodeToString(sum[:8])+`"`
+	s.cssURL = "/static/site.css?v=" + hex.EncodeToString(sum[:4])
+	if s.pages, err = parsePages(s.funcs()); err != nil {
+		return nil, err
+	}
+	s.cache = NewPageCache(o.Config.PageCache, 64<<20, o.Config.CacheTTL, o.Metrics)
+	s.sections = &sectionCache{db: o.Store}
+	o.Store.OnChange(s.Invalidate)
+	return s, nil
+}
+
+// Invalidate drops every cached page and the section tree; the store calls
+// it after any write, and Watch after another instance's.
+func (s *Site) Invalidate() {
+	s.cache.Purge()
+	s.sections.dirty()
+}
+
+// Watch polls the store's generation so that writes made by other
+// instances empty this one's caches too. It returns when ctx ends.
+func (s *Site) Watch(ctx context.Context, every time.Duration) {
+	last, _ := s.db.Generation(ctx)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			g, err := s.db.Generation(ctx)
+			if err == nil && g != last {
+				last = g
+				s.Invalidate()
+			}
+		}
+	}
+}
+
+func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("site: layout: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"home", "article", "listing", "notfound"} {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("site: template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// AddPage parses an extra page template (its file defines "main") for
+// other packages that render inside the site's layout, such as search.
+func (s *Site) AddPage(name string, fsys fs.FS, file string, funcs template.FuncMap) error {
+	s.extraMu.Lock()
+	defer s.extraMu.Unlock()
+	base, err := template.New("").Funcs(s.funcs()).Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return err
+	}
+	t, err := base.ParseFS(fsys, file)
+	if err != nil {
+		return fmt.Errorf("site: template %s: %w", name, err)
+	}
+	pages := make(map[string]*template.Template, len(s.pages)+1)
+	for k, v := range s.pages {
+		pages[k] = v
+	}
+	pages[name] = t
+	s.pages = pages
+	return nil
+}
+
+// Page is what every template gets: the layout's needs and the page's own
+// Content.
+type Page struct {
+	SiteName    string
+	Lang        string
+	Title       string
+	Description string
+	Canonical   string
+	CSS         string
+	Today       string
+	TodayISO    string
+	Year        int
+	Query       string
+	Ticker      template.HTML
+	Nav         []NavItem
+	Head        template.HTML // extra tags for <head>: feeds, metadata
+	Content     any
+}
+
+// NavItem is one link in the sections bar.
+type NavItem struct {
+	Name, URL string
+	Current   bool
+}
+
+// response is a rendered page, ready to be cached and served.
+type response struct {
+	status  int
+	ctype   string
+	body    []byte
+	etag    string
+	lastMod time.Time
+	// cacheable pages are the same for every reader.
+	cacheable bool
+	location  string // for redirects
+}
+
+// newPage fills the layout's part of a Page.
+func (s *Site) newPage(ctx context.Context, title, path string, current string) Page {
+	now := s.now().In(s.cfg.Location)
+	p := Page{
+		SiteName:  s.cfg.SiteName,
+		Lang:      "en",
+		Title:     title,
+		Canonical: s.cfg.SiteURL + path,
+		CSS:       s.cssURL,
+		Today:     formatDate(now, "en"),
+		TodayISO:  now.Format("2006-01-02"),
+		Year:      now.Year(),
+	}
+	if s.ticker != nil {
+		p.Ticker = s.ticker()
+	}
+	tree, err := s.sections.get(ctx)
+	if err == nil {
+		for _, sec := range tree.top() {
+			p.Nav = append(p.Nav, NavItem{Name: sec.Name, URL: "/category/" + sec.Path + "/", Current: current == sec.Path})
+		}
+	}
+	return p
+}
+
+// Render executes a page template into a response. Other packages that
+// add pages (AddPage) serve them through ServePage.
+func (s *Site) render(name string, status int, p Page) (*response, error) {
+	t, ok := s.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("site: no template %q", name)
+	}
+	var buf bytes.Buffer
+	buf.Grow(32 << 10)
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, fmt.Errorf("site: render %s: %w", name, err)
+	}
+	return &response{status: status, ctype: "text/html; charset=utf-8", body: buf.Bytes(), cacheable: status == http.StatusOK}, nil
+}
+
+func (s *Site) funcs() template.FuncMap {
+	return template.FuncMap{
+		"date":      func(t time.Time, lang string) string { return formatDate(t.In(s.cfg.Location), lang) },
+		"datetime":  func(t time.Time, lang string) string { return formatDateTime(t.In(s.cfg.Location), lang) },
+		"shortdate": func(t time.Time) string { return t.In(s.cfg.Location).Format("2 Jan 2006") },
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"html":      func(s string) template.HTML { return template.HTML(s) },
+	}
+}
+
+// bodyHTML marks an article's stored body as safe: it was sanitized when
+// it was written (news.RenderBody), never here.
+func bodyHTML(a news.Article) template.HTML { return template.HTML(a.BodyHTML) }

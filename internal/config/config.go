@@ -15,12 +15,12 @@ import (
 
 // Config is everything a Dastan process needs to know at start.
 type Config struct {
-	Addr          string        // where serve listens
-	DataDir       string        // SQLite file, media, caches
-	DatabaseURL   string        // postgres://… selects PostgreSQL; empty means SQLite in DataDir
-	SiteName      string        // shown in the masthead and feeds
-	SiteURL       string        // absolute base URL, for canonical links and feeds
-	TimeZone      string        // the newsroom's zone, for the masthead date and archives
+	Addr          string // where serve listens
+	DataDir       string // SQLite file, media, caches
+	DatabaseURL   string // postgres://… selects PostgreSQL; empty means SQLite in DataDir
+	SiteName      string // shown in the masthead and feeds
+	SiteURL       string // absolute base URL, for canonical links and feeds
+	TimeZone      string // the newsroom's zone, for the masthead date and archives
 	Location      *time.Location
 	ExcerptLength int           // runes in a generated excerpt
 	PageSize      int           // items on a listing page

@@ -36,7 +36,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Info("store already has articles; demo not added", "articles", n)
 		}
 	}
-	srv, err := server.New(cfg, db, log)
+	srv, err := server.New(server.Options{Config: cfg, Store: db, Logger: log})
 	if err != nil {
 		return err
 	}

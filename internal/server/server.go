@@ -26,13 +26,29 @@ type Server struct {
 	metrics *metrics.Registry
 	site    *site.Site
 	mux     *http.ServeMux
+	now     func() time.Time
 }
 
-// New wires the handlers over db.
-func New(cfg config.Config, db *store.DB, log *slog.Logger) (*Server, error) {
+// Options are what a Server is built from.
+type Options struct {
+	Config config.Config
+	Store  *store.DB
+	Logger *slog.Logger
+	Now    func() time.Time // the clock; tests set it, nil means time.Now
+}
+
+// New wires the handlers over the store.
+func New(o Options) (*Server, error) {
+	cfg, db, log := o.Config, o.Store, o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	m := metrics.New()
-	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux()}
-	st, err := site.New(site.Options{Config: cfg, Store: db, Metrics: m, Logger: log})
+	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux(), now: o.Now}
+	st, err := site.New(site.Options{Config: cfg, Store: db, Metrics: m, Logger: log, Now: o.Now})
 	if err != nil {
 		return nil, err
 	}

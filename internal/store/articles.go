@@ -63,6 +63,9 @@ func scanFull(s scanner) (news.Article, error) {
 // ArticleBySlug returns the whole article with that slug, with its authors,
 // tags and section id; callers decide whether a reader may see it.
 func (db *DB) ArticleBySlug(ctx context.Context, slug string) (news.Article, error) {
+	if !validKey(slug) {
+		return news.Article{}, fmt.Errorf("store: article %q: %w", slug, ErrNotFound)
+	}
 	return db.article(ctx, `a.slug = ?`, slug)
 }
 

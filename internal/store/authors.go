@@ -10,6 +10,9 @@ import (
 
 // AuthorBySlug returns the author with that slug.
 func (db *DB) AuthorBySlug(ctx context.Context, slug string) (news.Author, error) {
+	if !validKey(slug) {
+		return news.Author{}, fmt.Errorf("store: %q: %w", slug, ErrNotFound)
+	}
 	var a news.Author
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, slug, name, bio, user_id FROM authors WHERE slug = ?`), slug).
 		Scan(&a.ID, &a.Slug, &a.Name, &a.Bio, &a.UserID)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver
 	_ "modernc.org/sqlite"             // SQLite driver with FTS5
@@ -192,6 +193,13 @@ func fromUnix(s int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(s, 0).UTC()
+}
+
+// validKey reports whether s can name a row: readers' URLs may carry NUL
+// bytes or broken UTF-8, which PostgreSQL rejects with an error rather
+// than finding nothing.
+func validKey(s string) bool {
+	return s != "" && len(s) <= 1000 && utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // placeholders returns "?, ?, ?" for n values.

@@ -10,6 +10,9 @@ import (
 
 // TagBySlug returns the tag with that slug.
 func (db *DB) TagBySlug(ctx context.Context, slug string) (news.Tag, error) {
+	if !validKey(slug) {
+		return news.Tag{}, fmt.Errorf("store: %q: %w", slug, ErrNotFound)
+	}
 	var t news.Tag
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, slug, name FROM tags WHERE slug = ?`), slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if err != nil {

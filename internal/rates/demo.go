@@ -45,7 +45,7 @@ func DemoHistory(codes []string, days int, end time.Time, seed int64) []Observat
 				v *= math.Exp(r.NormFloat64() * lv.vol)
 				// Reflect at the band's edges so the walk stays plausible.
 				if v > lv.hi {
-					v = lv.hi - (v-lv.hi)
+					v = lv.hi - (v - lv.hi)
 				}
 				if v < lv.lo {
 					v = lv.lo + (lv.lo - v)

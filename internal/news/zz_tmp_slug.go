@@ -1,3 +1,4 @@
+// Temporary stand-ins until the content functions land; removed with them.
 package news
 
 import "strings"

@@ -36,6 +36,7 @@ type Reader struct {
 	pendOff  int64
 	pendLn   int
 	learned  *time.Location
+	zones    map[time.Duration]*time.Location
 	within   string
 	err      error
 	nsCache  map[string]int
@@ -71,7 +72,7 @@ func NewReader(src io.Reader) *Reader {
 		}
 		return input, nil // already converted above
 	}
-	return &Reader{d: d, clean: c, nsCache: make(map[string]int)}
+	return &Reader{d: d, clean: c, nsCache: make(map[string]int), zones: make(map[time.Duration]*time.Location)}
 }
 
 var encodingDecl = regexp.MustCompile(`^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
@@ -634,7 +635,7 @@ func (r *Reader) wrap(err error) error {
 	switch {
 	case errors.As(err, &se):
 		line, col := r.d.InputPos()
-		if se.Msg == "unexpected EOF" {
+		if strings.HasPrefix(se.Msg, "unexpected EOF") {
 			return &PositionError{Line: line, Within: r.within, CutOff: true}
 		}
 		return &PositionError{Line: line, Column: col, Within: r.within, Msg: se.Msg}
@@ -658,7 +659,11 @@ func (r *Reader) localTime(raw string, gmt time.Time) time.Time {
 	if !gmt.IsZero() {
 		off := wall.Sub(gmt)
 		if off%(15*time.Minute) == 0 && off <= 14*time.Hour && off >= -14*time.Hour {
-			loc := time.FixedZone("", int(off/time.Second))
+			loc := r.zones[off]
+			if loc == nil {
+				loc = time.FixedZone("", int(off/time.Second))
+				r.zones[off] = loc
+			}
 			if r.Location == nil {
 				r.learned = loc
 			}

@@ -37,7 +37,8 @@ type Reader struct {
 	pendLn   int
 	learned  *time.Location
 	zones    map[time.Duration]*time.Location
-	within   string
+	within   string // the element being read, for error messages
+	cur      *Item  // the item being read, for error messages
 	err      error
 	nsCache  map[string]int
 }
@@ -196,7 +197,7 @@ func (r *Reader) channelChild(t xml.StartElement, off int64, line int) (Record, 
 		return nil, r.skip()
 	}
 	r.within = "<" + prefix(ns) + t.Name.Local + ">"
-	defer func() { r.within = "<channel>" }()
+	defer func() { r.within, r.cur = "<channel>", nil }()
 	switch t.Name.Local {
 	case "author":
 		return r.author()
@@ -345,6 +346,7 @@ func (r *Reader) term() (Record, error) {
 
 func (r *Reader) item(off int64, line int) (Record, error) {
 	it := &Item{Offset: off, Line: line}
+	r.cur = it
 	var postDate, modified string
 	err := r.children(func(ns int, local string, start xml.StartElement) error {
 		switch ns {
@@ -353,9 +355,6 @@ func (r *Reader) item(off int64, line int) (Record, error) {
 			case "title":
 				if err := r.str(&it.Title); err != nil {
 					return err
-				}
-				if it.Title != "" {
-					r.within = fmt.Sprintf("<item> %q", clip(it.Title, 60))
 				}
 				return nil
 			case "link":
@@ -406,11 +405,7 @@ func (r *Reader) item(off int64, line int) (Record, error) {
 		case nsWP:
 			switch local {
 			case "post_id":
-				err := r.int(&it.ID)
-				if it.Title == "" {
-					r.within = fmt.Sprintf("<item> post %d", it.ID)
-				}
-				return err
+				return r.int(&it.ID)
 			case "post_date":
 				return r.str(&postDate)
 			case "post_date_gmt":
@@ -624,9 +619,20 @@ func (r *Reader) token() (xml.Token, error) {
 	return tok, nil
 }
 
+// where names the element being read: `<item> "Title"` for an item.
+func (r *Reader) where() string {
+	switch {
+	case r.cur != nil && r.cur.Title != "":
+		return fmt.Sprintf("<item> %q", clip(r.cur.Title, 60))
+	case r.cur != nil && r.cur.ID != 0:
+		return fmt.Sprintf("<item> post %d", r.cur.ID)
+	}
+	return r.within
+}
+
 func (r *Reader) cutOff() error {
 	line, _ := r.d.InputPos()
-	return &PositionError{Line: line, Within: r.within, CutOff: true}
+	return &PositionError{Line: line, Within: r.where(), CutOff: true}
 }
 
 // wrap turns a decoder error into one that names the place in the file.
@@ -636,9 +642,9 @@ func (r *Reader) wrap(err error) error {
 	case errors.As(err, &se):
 		line, col := r.d.InputPos()
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
-			return &PositionError{Line: line, Within: r.within, CutOff: true}
+			return &PositionError{Line: line, Within: r.where(), CutOff: true}
 		}
-		return &PositionError{Line: line, Column: col, Within: r.within, Msg: se.Msg}
+		return &PositionError{Line: line, Column: col, Within: r.where(), Msg: se.Msg}
 	case errors.Is(err, io.ErrUnexpectedEOF): // e.g. a truncated .gz
 		return r.cutOff()
 	case strings.HasPrefix(err.Error(), "wordpress:"):

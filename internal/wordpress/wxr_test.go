@@ -538,3 +538,5 @@ func TestErrorIsSticky(t *testing.T) {
 		t.Errorf("errors %v, %v", err1, err2)
 	}
 }
+
+func openFixture() (*os.File, error) { return os.Open(themeUnitTest) }

@@ -161,43 +161,47 @@ var special = map[rune]string{
 // й stays й: the Russian stemmer and readers tell it from и.
 func fold(buf []rune, word string) []rune {
 	for _, r := range word {
-		switch {
-		case r < utf8.RuneSelf:
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			if r == '\'' || r == '`' {
-				continue
-			}
-			buf = append(buf, r)
-			continue
-		case isApostrophe(r), unicode.Is(unicode.M, r):
+		if r < rune(len(foldTable)) {
+			buf = append(buf, foldTable[r]...)
 			continue
 		}
-		r = unicode.ToLower(r)
-		switch r {
-		case 'й', 'ё':
-			if r == 'ё' {
-				r = 'е'
-			}
-			buf = append(buf, r)
-			continue
-		}
-		if s, ok := special[r]; ok {
-			buf = append(buf, []rune(s)...)
-			continue
-		}
-		if !norm.NFD.IsNormalString(string(r)) {
-			for _, d := range norm.NFD.String(string(r)) {
-				if !unicode.Is(unicode.M, d) {
-					buf = append(buf, d)
-				}
-			}
-			continue
-		}
-		buf = append(buf, r)
+		buf = foldRune(buf, r)
 	}
 	return buf
+}
+
+// foldTable holds fold's result for the Latin and Cyrillic blocks, where
+// nearly all news text lies, computed once.
+var foldTable = func() (t [0x530][]rune) {
+	for r := range t {
+		t[r] = foldRune(nil, rune(r))
+	}
+	return t
+}()
+
+func foldRune(buf []rune, r rune) []rune {
+	if isApostrophe(r) || unicode.Is(unicode.M, r) {
+		return buf
+	}
+	r = unicode.ToLower(r)
+	switch r {
+	case 'й':
+		return append(buf, r)
+	case 'ё':
+		return append(buf, 'е')
+	}
+	if s, ok := special[r]; ok {
+		return append(buf, []rune(s)...)
+	}
+	if !norm.NFD.IsNormalString(string(r)) {
+		for _, d := range norm.NFD.String(string(r)) {
+			if !unicode.Is(unicode.M, d) {
+				buf = append(buf, d)
+			}
+		}
+		return buf
+	}
+	return append(buf, r)
 }
 
 // latinToCyrillic maps Latin letters that look like Cyrillic ones; mixed

@@ -1,0 +1,314 @@
+// Package search turns text into the terms Dastan indexes and queries into
+// the match expressions of SQLite FTS5 and PostgreSQL full-text search.
+//
+// The analyzer lives here, in Go, so that both engines index and query the
+// very same terms: a query finds the same articles on either database.
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/russian"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxTokenLen is the longest word, in runes, that is indexed; longer runs
+// of letters are identifiers, hashes or garbage and are skipped.
+const MaxTokenLen = 64
+
+// Token is one indexed word of a text.
+type Token struct {
+	Term       string   // folded, stemmed form: what is stored and matched
+	Pos        int      // position among the text's tokens, from 0; stop words take none
+	Start, End int      // byte offsets of the word in the original text
+	Keys       []string // name keys ("~tokaev") matched across scripts; see NameKey
+}
+
+// Analyze splits text into tokens: words of Unicode letters and digits,
+// lowercased, diacritics folded (ё→е, й kept), stop words dropped and
+// stemmed with Snowball (Russian for Cyrillic words, English for Latin).
+// Capitalised words, which may be names, also carry name keys.
+func Analyze(text string) []Token {
+	return analyze(text, false)
+}
+
+// Terms returns the stems of text in order.
+func Terms(text string) []string {
+	toks := Analyze(text)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Term
+	}
+	return out
+}
+
+type script uint8
+
+const (
+	scriptOther script = iota
+	scriptLatin
+	scriptCyrillic
+)
+
+// analyze is Analyze; with allKeys every word carries name keys, as query
+// words do, since readers type names in lower case.
+func analyze(text string, allKeys bool) []Token {
+	var toks []Token
+	var buf []rune
+	pos := 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordStart(r, size) {
+			i += size
+			continue
+		}
+		start := i
+		end := wordEnd(text, i)
+		i = end
+		word := text[start:end]
+		// "Tokayev's" is Tokayev: drop the English possessive.
+		if n := possessiveLen(word); n > 0 {
+			end -= n
+			word = text[start:end]
+		}
+		buf = fold(buf[:0], word)
+		if len(buf) == 0 || len(buf) > MaxTokenLen {
+			continue
+		}
+		sc := fixHomoglyphs(buf)
+		folded := string(buf)
+		if isStopWord(folded, sc) {
+			continue
+		}
+		tok := Token{Term: stem(folded, sc), Pos: pos, Start: start, End: end}
+		if (allKeys || startsUpper(word)) && sc != scriptOther {
+			tok.Keys = nameKeys(folded, tok.Term, sc)
+		}
+		toks = append(toks, tok)
+		pos++
+	}
+	return toks
+}
+
+func isWordStart(r rune, size int) bool {
+	if r == utf8.RuneError && size <= 1 {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ' || r == 'ʻ' || r == '`'
+}
+
+// wordEnd returns the end of the word starting at i: letters, digits,
+// combining marks, and apostrophes between letters (O'Brien, Oʻzbekiston).
+// Hyphens separate words: Нур-Султан is нур and султан.
+func wordEnd(text string, i int) int {
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return i
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r):
+			i += size
+		case isApostrophe(r):
+			next, _ := utf8.DecodeRuneInString(text[i+size:])
+			if i+size < len(text) && unicode.IsLetter(next) {
+				i += size
+				continue
+			}
+			return i
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// possessiveLen is the byte length of a trailing "'s" on a Latin word.
+func possessiveLen(word string) int {
+	if len(word) < 3 {
+		return 0
+	}
+	last := word[len(word)-1]
+	if last != 's' && last != 'S' {
+		return 0
+	}
+	r, size := utf8.DecodeLastRuneInString(word[:len(word)-1])
+	if !isApostrophe(r) {
+		return 0
+	}
+	return size + 1
+}
+
+func startsUpper(word string) bool {
+	r, _ := utf8.DecodeRuneInString(word)
+	return unicode.IsUpper(r) || unicode.IsTitle(r)
+}
+
+// special folds letters that do not decompose into a base and a mark.
+var special = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ł': "l",
+	'ı': "i", 'þ': "th", 'ð': "d", 'ħ': "h",
+}
+
+// fold appends the lowercased, diacritic-free form of word to buf.
+// Apostrophes and modifier letters used as apostrophes are dropped.
+// й stays й: the Russian stemmer and readers tell it from и.
+func fold(buf []rune, word string) []rune {
+	for _, r := range word {
+		if r < rune(len(foldTable)) {
+			buf = append(buf, foldTable[r]...)
+			continue
+		}
+		buf = foldRune(buf, r)
+	}
+	return buf
+}
+
+// foldTable holds fold's result for the Latin and Cyrillic blocks, where
+// nearly all news text lies, computed once.
+var foldTable = func() (t [0x530][]rune) {
+	for r := range t {
+		t[r] = foldRune(nil, rune(r))
+	}
+	return t
+}()
+
+func foldRune(buf []rune, r rune) []rune {
+	if isApostrophe(r) || unicode.Is(unicode.M, r) {
+		return buf
+	}
+	r = unicode.ToLower(r)
+	switch r {
+	case 'й':
+		return append(buf, r)
+	case 'ё':
+		return append(buf, 'е')
+	}
+	if s, ok := special[r]; ok {
+		return append(buf, []rune(s)...)
+	}
+	if !norm.NFD.IsNormalString(string(r)) {
+		for _, d := range norm.NFD.String(string(r)) {
+			if !unicode.Is(unicode.M, d) {
+				buf = append(buf, d)
+			}
+		}
+		return buf
+	}
+	return append(buf, r)
+}
+
+// latinToCyrillic maps Latin letters that look like Cyrillic ones; mixed
+// words ("Kазахстан" with a Latin K) are common in pasted text.
+var latinToCyrillic = map[rune]rune{
+	'a': 'а', 'b': 'в', 'c': 'с', 'e': 'е', 'h': 'н', 'k': 'к', 'm': 'м',
+	'o': 'о', 'p': 'р', 't': 'т', 'x': 'х', 'y': 'у',
+}
+
+// fixHomoglyphs rewrites a mostly Cyrillic word's Latin look-alikes in
+// place and reports the word's script.
+func fixHomoglyphs(w []rune) script {
+	var lat, cyr int
+	for _, r := range w {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'a' <= r && r <= 'z' {
+				lat++
+			}
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Latin, r):
+			lat++
+		}
+	}
+	switch {
+	case cyr > 0 && cyr >= lat:
+		if lat > 0 {
+			for i, r := range w {
+				if c, ok := latinToCyrillic[r]; ok {
+					w[i] = c
+				}
+			}
+		}
+		return scriptCyrillic
+	case lat > 0:
+		return scriptLatin
+	}
+	return scriptOther
+}
+
+func isStopWord(w string, sc script) bool {
+	switch sc {
+	case scriptLatin:
+		return english.IsStopWord(w)
+	case scriptCyrillic:
+		return russian.IsStopWord(w)
+	}
+	return false
+}
+
+func stem(w string, sc script) string {
+	switch sc {
+	case scriptLatin:
+		if isASCIIDigits(w) {
+			return w
+		}
+		return english.Stem(w, true)
+	case scriptCyrillic:
+		return russian.Stem(w, true)
+	}
+	return w
+}
+
+func isASCIIDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// nameKeys returns the "~"-prefixed name keys of a folded word: its own,
+// and for a Cyrillic word also its stem's, so that an inflected name
+// (Токаевым) meets the Latin spelling (Tokayev).
+func nameKeys(folded, stemmed string, sc script) []string {
+	k := NameKey(folded)
+	if k == "" {
+		return nil
+	}
+	keys := []string{"~" + k}
+	if sc == scriptCyrillic && stemmed != folded {
+		if k2 := NameKey(stemmed); k2 != "" && k2 != k {
+			keys = append(keys, "~"+k2)
+		}
+	}
+	return keys
+}
+
+// IndexText returns the terms of text as one space-separated string, the
+// form stored in an FTS5 column: stems in order, then the name keys.
+// Keys follow the stems so that they never sit inside a phrase.
+func IndexText(text string) string {
+	toks := Analyze(text)
+	var b strings.Builder
+	for _, t := range toks {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Term)
+	}
+	for _, t := range toks {
+		for _, k := range t.Keys {
+			b.WriteByte(' ')
+			b.WriteString(k)
+		}
+	}
+	return b.String()
+}

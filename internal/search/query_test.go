@@ -1,0 +1,232 @@
+package search
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseQuery(t *testing.T) {
+	cases := []struct {
+		in, str, fts5, tsq string
+	}{
+		{"pipelines", "pipelines",
+			`(("pipelin" OR "~pipelines"))`,
+			`('pipelin' | '~pipelines')`},
+		{`"oil pipelines" Tokayev`, `"oil pipelines" Tokayev`,
+			`(("oil pipelin") AND ("tokayev" OR "~tokaev"))`,
+			`(('oil' <-> 'pipelin')) & ('tokayev' | '~tokaev')`},
+		{"gas -oil", "gas -oil",
+			`(("gas" OR "~gas")) NOT ("oil" OR "~oil")`,
+			`('gas' | '~gas') & !('oil' | '~oil')`},
+		{`gas -"oil price"`, `gas -"oil price"`,
+			`(("gas" OR "~gas")) NOT ("oil price")`,
+			`('gas' | '~gas') & !(('oil' <-> 'price'))`},
+		{"Almaty OR Бишкек news", "Almaty OR Бишкек news",
+			`(("almati" OR "~almati" OR "бишкек" OR "~bishkek") AND ("news" OR "~news"))`,
+			`('almati' | '~almati' | 'бишкек' | '~bishkek') & ('news' | '~news')`},
+		{"Нур-Султан", `"Нур-Султан"`, `(("нур султа"))`, `(('нур' <-> 'султа'))`},
+		{"2025", "2025", `(("2025"))`, `('2025')`},
+	}
+	for _, c := range cases {
+		q := ParseQuery(c.in)
+		if got := q.String(); got != c.str {
+			t.Errorf("ParseQuery(%q).String() = %q, want %q", c.in, got, c.str)
+		}
+		if got := q.FTS5(); got != c.fts5 {
+			t.Errorf("ParseQuery(%q).FTS5() = %s, want %s", c.in, got, c.fts5)
+		}
+		if got := q.TSQuery(); got != c.tsq {
+			t.Errorf("ParseQuery(%q).TSQuery() = %s, want %s", c.in, got, c.tsq)
+		}
+		if again := ParseQuery(q.String()); again.FTS5() != q.FTS5() {
+			t.Errorf("String() of %q does not parse back: %s", c.in, again.FTS5())
+		}
+	}
+}
+
+func TestParseQueryEmpty(t *testing.T) {
+	for _, in := range []string{"", "   ", "!!! ... ---", "the of and", "-oil", `-"oil price"`, "OR", "OR OR", "\x00\x00", "\xff\xfe", `""`, "-", "и в на"} {
+		q := ParseQuery(in)
+		if !q.Empty() || q.FTS5() != "" || q.TSQuery() != "" {
+			t.Errorf("ParseQuery(%q) = %q / %s; want empty", in, q.String(), q.FTS5())
+		}
+	}
+}
+
+func TestParseQueryHostile(t *testing.T) {
+	cases := []struct{ in, fts5 string }{
+		{"'; DROP TABLE articles; --", `(("drop" OR "~drop") AND ("tabl" OR "~table") AND ("articl" OR "~articles"))`},
+		{"NEAR(a b)", `(("near" OR "~near") AND ("b" OR "~b"))`},
+		{"title:x", `(("titl x"))`},
+		{"a* ^b", `(("b" OR "~b"))`},
+		{`"unbalanced quote`, `(("unbalanc quot"))`},
+		{"nul\x00byte", `(("nul" OR "~nul") AND ("byte" OR "~bite"))`},
+		{"bad\xffutf8", `(("bad" OR "~bad") AND ("utf8" OR "~utf8"))`},
+		{`x" OR "y`, `(("x" OR "~x") AND ("y" OR "~i"))`},
+		{"a AND b NOT c", `(("b" OR "~b") AND ("c" OR "~c"))`},
+	}
+	for _, c := range cases {
+		if got := ParseQuery(c.in).FTS5(); got != c.fts5 {
+			t.Errorf("ParseQuery(%q).FTS5() = %s, want %s", c.in, got, c.fts5)
+		}
+	}
+}
+
+func TestParseQueryCaps(t *testing.T) {
+	long := strings.Repeat("ab ", 2000)
+	q := ParseQuery(long)
+	if n := len(q.groups); n != MaxQueryClauses {
+		t.Errorf("%d clauses from a long query, want %d", n, MaxQueryClauses)
+	}
+	q = ParseQuery(strings.Repeat("x", 10000))
+	if !q.Empty() {
+		t.Errorf("one 10,000-letter word gives %q", q.String())
+	}
+	if utf8.RuneCountInString(ParseQuery(strings.Repeat("ab ", 5000)).String()) > MaxQueryRunes {
+		t.Error("String longer than the input cap")
+	}
+}
+
+func TestHighlightTerms(t *testing.T) {
+	got := ParseQuery(`Tokayev "oil pipelines" -gas`).HighlightTerms()
+	want := []string{"tokayev", "~tokaev", "oil", "pipelin"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("HighlightTerms = %q, want %q", got, want)
+	}
+}
+
+func TestTSVector(t *testing.T) {
+	got := TSVector("Tokayev in Almaty", "", "Energy", "Pipeline it's")
+	want := "'tokayev':1A '~tokaev':1A 'almati':2A '~almati':2A 'energi':5B '~energi':5B 'pipelin':7D '~pipeline':7D"
+	if got != want {
+		t.Errorf("TSVector = %s\nwant        %s", got, want)
+	}
+}
+
+// checkFTS5 reports what is wrong with an FTS5 expression, or "": it must
+// be quoted strings, parentheses (balanced), AND, OR, NOT and spaces only.
+func checkFTS5(s string) string {
+	depth := 0
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == ' ':
+			i++
+		case s[i] == '(':
+			depth++
+			i++
+		case s[i] == ')':
+			depth--
+			if depth < 0 {
+				return "unbalanced )"
+			}
+			i++
+		case s[i] == '"':
+			j := i + 1
+			for {
+				k := strings.IndexByte(s[j:], '"')
+				if k < 0 {
+					return "unterminated string"
+				}
+				j += k + 1
+				if j < len(s) && s[j] == '"' {
+					j++
+					continue
+				}
+				break
+			}
+			if j-i == 2 {
+				return "empty string"
+			}
+			i = j
+		case strings.HasPrefix(s[i:], "AND "), strings.HasPrefix(s[i:], "NOT "):
+			i += 4
+		case strings.HasPrefix(s[i:], "OR "):
+			i += 3
+		default:
+			return "stray " + s[i:]
+		}
+	}
+	if depth != 0 {
+		return "unbalanced ("
+	}
+	return ""
+}
+
+// checkTSQuery is checkFTS5 for tsquery text.
+func checkTSQuery(s string) string {
+	depth := 0
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == ' ' || s[i] == '&' || s[i] == '|' || s[i] == '!':
+			i++
+		case strings.HasPrefix(s[i:], "<->"):
+			i += 3
+		case s[i] == '(':
+			depth++
+			i++
+		case s[i] == ')':
+			depth--
+			if depth < 0 {
+				return "unbalanced )"
+			}
+			i++
+		case s[i] == '\'':
+			j := i + 1
+			for {
+				k := strings.IndexAny(s[j:], `'\`)
+				if k < 0 {
+					return "unterminated lexeme"
+				}
+				j += k
+				if s[j] == '\\' || (j+1 < len(s) && s[j+1] == '\'') {
+					j += 2
+					continue
+				}
+				j++
+				break
+			}
+			i = j
+		default:
+			return "stray " + s[i:]
+		}
+	}
+	if depth != 0 {
+		return "unbalanced ("
+	}
+	return ""
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"", `"oil pipelines" -gas OR Tokayev`, "'; DROP TABLE x; --", "NEAR(a b)", "title:x a* ^b",
+		`"unbalanced`, "a\x00b", "\xff\xfe", `-"x y" OR`, "Нур-Султан ёлка", `"" "" -""`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := ParseQuery(s)
+		fts, tsq := q.FTS5(), q.TSQuery()
+		if q.Empty() != (fts == "") || q.Empty() != (tsq == "") {
+			t.Fatalf("Empty=%v but FTS5=%q TSQuery=%q", q.Empty(), fts, tsq)
+		}
+		if msg := checkFTS5(fts); msg != "" {
+			t.Fatalf("FTS5 %q: %s", fts, msg)
+		}
+		if msg := checkTSQuery(tsq); msg != "" {
+			t.Fatalf("TSQuery %q: %s", tsq, msg)
+		}
+		for _, out := range []string{fts, tsq, q.String()} {
+			if !utf8.ValidString(out) || strings.ContainsRune(out, 0) {
+				t.Fatalf("invalid output %q", out)
+			}
+		}
+		if again := ParseQuery(q.String()); again.FTS5() != fts {
+			t.Fatalf("String %q parses to %q, not %q", q.String(), again.FTS5(), fts)
+		}
+	})
+}
+
+func BenchmarkParseQuery(b *testing.B) {
+	for b.Loop() {
+		ParseQuery(`Tokayev "oil pipelines" -gas Almaty OR Бишкек новости`)
+	}
+}

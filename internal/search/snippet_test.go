@@ -1,0 +1,95 @@
+package search
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSnippetMarksSurfaceForms(t *testing.T) {
+	text := "Officials said the pipelines would open in spring. Токаев обсудил трубопровод."
+	got := string(Snippet(text, ParseQuery("pipeline Tokayev"), 0))
+	want := "Officials said the <mark>pipelines</mark> would open in spring. <mark>Токаев</mark> обсудил трубопровод."
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestSnippetCutsAtWords(t *testing.T) {
+	filler := strings.Repeat("lorem ipsum dolor sit amet ", 40)
+	text := filler + "the new gas pipeline to China opened on Monday " + filler
+	got := string(Snippet(text, ParseQuery("pipeline China"), 80))
+	if !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
+		t.Errorf("want … at both cuts: %q", got)
+	}
+	if !strings.Contains(got, "<mark>pipeline</mark> to <mark>China</mark>") {
+		t.Errorf("matches not in window: %q", got)
+	}
+	plain := strings.NewReplacer("<mark>", "", "</mark>", "", "…", "").Replace(got)
+	if n := utf8.RuneCountInString(plain); n > 80 {
+		t.Errorf("snippet has %d runes, want at most 80", n)
+	}
+	for _, w := range strings.Fields(plain) {
+		if !strings.Contains(" lorem ipsum dolor sit amet the new gas pipeline to china opened on monday ", " "+strings.ToLower(w)+" ") {
+			t.Errorf("cut inside a word: %q", w)
+		}
+	}
+}
+
+func TestSnippetNoMatchIsOpening(t *testing.T) {
+	text := "First words of the story, and then a great deal more text follows here."
+	got := string(Snippet(text, ParseQuery("absent"), 30))
+	if got != "First words of the story, and…" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestSnippetEscapes(t *testing.T) {
+	text := `<script>alert("x")</script> & the pipeline's <b>opening</b>`
+	got := string(Snippet(text, ParseQuery("pipeline script"), 0))
+	want := `&lt;<mark>script</mark>&gt;alert(&#34;x&#34;)&lt;/<mark>script</mark>&gt; &amp; the <mark>pipeline</mark>&#39;s &lt;b&gt;opening&lt;/b&gt;`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestHighlightTitle(t *testing.T) {
+	got := string(HighlightTitle("Mirziyoyev meets Tokayev in Tashkent", ParseQuery("Мирзиёев Ташкент -Tokayev")))
+	want := "<mark>Mirziyoyev</mark> meets Tokayev in <mark>Tashkent</mark>"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>?`)
+
+func FuzzSnippet(f *testing.F) {
+	f.Add("<script>x</script> pipeline", "pipeline", 20)
+	f.Add("Токаев & <b>", "Tokayev", 5)
+	f.Add("\xff<mark>a", "mark", 3)
+	f.Fuzz(func(t *testing.T, text, query string, n int) {
+		q := ParseQuery(query)
+		for _, out := range []string{string(Snippet(text, q, n%500)), string(HighlightTitle(text, q))} {
+			for _, tag := range tagRE.FindAllString(out, -1) {
+				if tag != "<mark>" && tag != "</mark>" {
+					t.Fatalf("unescaped %q in %q", tag, out)
+				}
+			}
+			if strings.Count(out, "<mark>") != strings.Count(out, "</mark>") {
+				t.Fatalf("unbalanced marks in %q", out)
+			}
+			if !utf8.ValidString(out) {
+				t.Fatalf("invalid UTF-8 %q", out)
+			}
+		}
+	})
+}
+
+func BenchmarkSnippet(b *testing.B) {
+	text := article(1000)
+	q := ParseQuery("Tokayev pipeline")
+	for b.Loop() {
+		Snippet(text, q, 240)
+	}
+}

@@ -40,6 +40,7 @@ type shortcode struct {
 	rawAttrs   string
 	closing    bool // a lone [/name]
 	broken     bool // [name with no closing bracket
+	selfClose  bool // [name … /]
 	hasContent bool
 	content    string
 	end        int // index just past the shortcode in the source
@@ -52,7 +53,7 @@ func (sc shortcode) isShortcode() bool {
 	if knownShortcodes[sc.name] || sc.closing {
 		return true
 	}
-	return sc.hasContent || strings.Contains(sc.rawAttrs, "=") || strings.HasSuffix(strings.TrimSpace(sc.rawAttrs), "/")
+	return sc.hasContent || sc.selfClose || strings.Contains(sc.rawAttrs, "=")
 }
 
 func isNameByte(c byte) bool {
@@ -99,6 +100,7 @@ func parseShortcodeAt(src string, i int) (sc shortcode, ok bool) {
 	sc.end = j + closeAt + 1
 	if strings.HasSuffix(sc.rawAttrs, "/") {
 		sc.rawAttrs = strings.TrimSuffix(sc.rawAttrs, "/")
+		sc.selfClose = true
 		return sc, true
 	}
 	closer := "[/" + sc.name + "]"

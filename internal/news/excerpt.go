@@ -162,20 +162,23 @@ func cutAtWord(s string, limit int) string {
 		return s
 	}
 	runes := []rune(s)
-	cut := -1
-	for i := limit - 1; i > 0; i-- {
-		if unicode.IsSpace(runes[i]) {
-			cut = i
-			break
+	trim := func(rs []rune) string {
+		return strings.TrimRightFunc(string(rs), func(r rune) bool {
+			return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—(«„“\"'", r)
+		})
+	}
+	// The last space that leaves room for the ellipsis once trailing
+	// punctuation is trimmed.
+	for i := min(limit, len(runes)-1); i > 0; i-- {
+		if !unicode.IsSpace(runes[i]) {
+			continue
+		}
+		if out := trim(runes[:i]); out != "" && utf8.RuneCountInString(out) < limit {
+			return out + "…"
 		}
 	}
-	if cut < 0 {
-		// One word longer than the limit: cut inside it.
-		cut = max(limit-1, 0)
-	}
-	out := strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—(«„“\"'", r)
-	})
+	// One word longer than the limit: cut inside it.
+	out := string(runes[:max(limit-1, 0)])
 	return out + "…"
 }
 

@@ -1,0 +1,214 @@
+package news
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// allBlocks are the elements WordPress treats as blocks when it adds
+// paragraphs: never wrapped in <p>, never followed by <br />.
+const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
+
+// The expressions of WordPress's wpautop, compiled once. Names follow the
+// step they serve.
+var (
+	reDoubleBr        = regexp.MustCompile(`<br\s*/?>\s*<br\s*/?>`)
+	reBlockOpen       = regexp.MustCompile(`(<` + allBlocks + `[\s/>])`)
+	reBlockClose      = regexp.MustCompile(`(</` + allBlocks + `>)`)
+	reHr              = regexp.MustCompile(`(<hr\s*?/?>)`)
+	reHTMLTagOrCmt    = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)
+	reOptionBefore    = regexp.MustCompile(`\s*<option`)
+	reOptionAfter     = regexp.MustCompile(`</option>\s*`)
+	reObjectOpen      = regexp.MustCompile(`(<object[^>]*>)\s*`)
+	reObjectClose     = regexp.MustCompile(`\s*</object>`)
+	reParamEmbed      = regexp.MustCompile(`\s*(</?(?:param|embed)[^>]*>)\s*`)
+	reMediaOpen       = regexp.MustCompile(`([<\[](?:audio|video)[^>\]]*[>\]])\s*`)
+	reMediaClose      = regexp.MustCompile(`\s*([<\[]/(?:audio|video)[>\]])`)
+	reSourceTrack     = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
+	reFigcaptionOpen  = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
+	reFigcaptionClose = regexp.MustCompile(`</figcaption>\s*`)
+	reManyNewlines    = regexp.MustCompile(`\n\n+`)
+	reParaSplit       = regexp.MustCompile(`\n\s*\n`)
+	reEmptyP          = regexp.MustCompile(`<p>\s*</p>`)
+	reUnclosedP       = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
+	reWrappedBlock    = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)\s*</p>`)
+	reWrappedLi       = regexp.MustCompile(`<p>(<li.+?)</p>`)
+	reBlockquoteInP   = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
+	rePBeforeBlock    = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
+	rePAfterBlock     = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
+	reBrAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
+	reBrBeforeBlock   = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
+	reKeepNewlines    = []*regexp.Regexp{
+		regexp.MustCompile(`(?s)<script.*?</script>`),
+		regexp.MustCompile(`(?s)<style.*?</style>`),
+		regexp.MustCompile(`(?s)<svg.*?</svg>`),
+		regexp.MustCompile(`(?s)<math.*?</math>`),
+	}
+	reBlockComment = regexp.MustCompile(`(?s)<!--\s*/?wp:.*?-->\n?`)
+)
+
+const (
+	wpnl            = " <!-- wpnl --> "
+	preserveNewline = "<WPPreserveNewline />"
+)
+
+// Autop adds paragraphs to classic-editor HTML the way WordPress's wpautop
+// does: blank lines separate paragraphs, single newlines become <br />,
+// and block elements, <pre> and <script>/<style> contents are left alone.
+// Archived WordPress bodies were written for this treatment and look
+// wrong without it.
+func Autop(text string) string {
+	if strings.TrimSpace(text) == "" {
+		return ""
+	}
+	text += "\n"
+
+	// <pre> blocks must come back untouched: park them behind placeholders.
+	var preTags []string
+	if strings.Contains(text, "<pre") {
+		parts := strings.Split(text, "</pre>")
+		last := parts[len(parts)-1]
+		var b strings.Builder
+		for _, part := range parts[:len(parts)-1] {
+			start := strings.Index(part, "<pre")
+			if start < 0 {
+				b.WriteString(part)
+				continue
+			}
+			name := "<pre wp-pre-tag-" + strconv.Itoa(len(preTags)) + "></pre>"
+			preTags = append(preTags, name, part[start:]+"</pre>")
+			b.WriteString(part[:start])
+			b.WriteString(name)
+		}
+		b.WriteString(last)
+		text = b.String()
+	}
+
+	text = reDoubleBr.ReplaceAllString(text, "\n\n")
+	text = reBlockOpen.ReplaceAllString(text, "\n\n$1")
+	text = reBlockClose.ReplaceAllString(text, "$1\n\n")
+	text = reHr.ReplaceAllString(text, "$1\n\n")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+
+	// Newlines inside tags and comments are not paragraph breaks.
+	text = reHTMLTagOrCmt.ReplaceAllStringFunc(text, func(tag string) string {
+		if strings.HasPrefix(tag, "<!-- wpnl") {
+			return tag
+		}
+		return strings.ReplaceAll(tag, "\n", wpnl)
+	})
+
+	if strings.Contains(text, "<option") {
+		text = reOptionBefore.ReplaceAllString(text, "<option")
+		text = reOptionAfter.ReplaceAllString(text, "</option>")
+	}
+	if strings.Contains(text, "</object>") {
+		text = reObjectOpen.ReplaceAllString(text, "$1")
+		text = reObjectClose.ReplaceAllString(text, "</object>")
+		text = reParamEmbed.ReplaceAllString(text, "$1")
+	}
+	if strings.Contains(text, "<source") || strings.Contains(text, "<track") {
+		text = reMediaOpen.ReplaceAllString(text, "$1")
+		text = reMediaClose.ReplaceAllString(text, "$1")
+		text = reSourceTrack.ReplaceAllString(text, "$1")
+	}
+	if strings.Contains(text, "<figcaption") {
+		text = reFigcaptionOpen.ReplaceAllString(text, "$1")
+		text = reFigcaptionClose.ReplaceAllString(text, "</figcaption>")
+	}
+
+	text = reManyNewlines.ReplaceAllString(text, "\n\n")
+	var b strings.Builder
+	for _, para := range reParaSplit.Split(text, -1) {
+		if para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.Trim(para, "\n"))
+		b.WriteString("</p>\n")
+	}
+	text = b.String()
+
+	text = reEmptyP.ReplaceAllString(text, "")
+	text = reUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
+	text = reWrappedBlock.ReplaceAllString(text, "$1")
+	text = reWrappedLi.ReplaceAllString(text, "$1")
+	text = reBlockquoteInP.ReplaceAllString(text, "<blockquote$1><p>")
+	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
+	text = rePBeforeBlock.ReplaceAllString(text, "$1")
+	text = rePAfterBlock.ReplaceAllString(text, "$1")
+
+	for _, re := range reKeepNewlines {
+		text = re.ReplaceAllStringFunc(text, func(s string) string {
+			return strings.ReplaceAll(s, "\n", preserveNewline)
+		})
+	}
+	text = strings.ReplaceAll(text, "<br>", "<br />")
+	text = strings.ReplaceAll(text, "<br/>", "<br />")
+	text = newlinesToBr(text)
+	text = strings.ReplaceAll(text, preserveNewline, "\n")
+
+	text = reBrAfterBlock.ReplaceAllString(text, "$1")
+	text = reBrBeforeBlock.ReplaceAllString(text, "$1")
+	if strings.HasSuffix(text, "\n</p>") {
+		text = text[:len(text)-len("\n</p>")] + "</p>"
+	}
+
+	for i := 0; i+1 < len(preTags); i += 2 {
+		text = strings.Replace(text, preTags[i], preTags[i+1], 1)
+	}
+	if strings.Contains(text, "<!-- wpnl -->") {
+		text = strings.ReplaceAll(text, wpnl, "\n")
+		text = strings.ReplaceAll(text, "<!-- wpnl -->", "\n")
+	}
+	return text
+}
+
+// newlinesToBr does wpautop's `(?<!<br />)\s*\n` → "<br />\n": every run of
+// whitespace ending in a newline becomes a line break, unless a <br />
+// already stands right before it. RE2 has no look-behind, hence the loop.
+func newlinesToBr(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for i := 0; i < len(s); {
+		if !isPCRESpace(s[i]) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		end := i
+		for end < len(s) && isPCRESpace(s[end]) {
+			end++
+		}
+		nl := strings.LastIndexByte(s[i:end], '\n')
+		if nl < 0 || strings.HasSuffix(s[:i], "<br />") {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteString("<br />\n")
+		i += nl + 1
+	}
+	return b.String()
+}
+
+func isPCRESpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// HasBlocks reports whether s was written in the block editor. WordPress
+// leaves such content without automatic paragraphs, and so does Dastan.
+func HasBlocks(s string) bool {
+	return strings.Contains(s, "<!-- wp:")
+}
+
+// StripBlockComments removes the block editor's <!-- wp:… --> and
+// <!-- /wp:… --> delimiters, which mean nothing to a reader.
+func StripBlockComments(s string) string {
+	if !strings.Contains(s, "wp:") {
+		return s
+	}
+	return reBlockComment.ReplaceAllString(s, "")
+}

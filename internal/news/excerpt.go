@@ -1,0 +1,217 @@
+package news
+
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// SplitMore returns what comes before WordPress's <!--more--> (or
+// <!--more Custom text-->) and whether the source has one.
+func SplitMore(source string) (teaser string, hasMore bool) {
+	loc := reMoreTag.FindStringIndex(source)
+	if loc == nil {
+		return source, false
+	}
+	return source[:loc[0]], true
+}
+
+// textSkipped are elements whose text is not part of an article's prose:
+// code and styles, and captions, which describe pictures the plain text
+// does not show.
+var textSkipped = map[string]bool{
+	"script": true, "style": true, "template": true, "noscript": true,
+	"figcaption": true, "iframe": true, "svg": true, "math": true,
+	"audio": true, "video": true, "object": true, "select": true,
+}
+
+// textBlocks end a run of words: their boundaries become spaces so that
+// "<p>one</p><p>two</p>" reads "one two", not "onetwo".
+var textBlocks = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true,
+	"br": true, "caption": true, "dd": true, "details": true, "div": true,
+	"dl": true, "dt": true, "fieldset": true, "figure": true, "footer": true,
+	"form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true,
+	"h6": true, "header": true, "hr": true, "img": true, "li": true,
+	"main": true, "nav": true, "ol": true, "p": true, "pre": true,
+	"section": true, "summary": true, "table": true, "tbody": true,
+	"td": true, "tfoot": true, "th": true, "thead": true, "tr": true,
+	"ul": true,
+}
+
+// PlainText reduces HTML to its words: tags dropped, entities decoded,
+// whitespace collapsed, captions, scripts and styles left out.
+func PlainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	skipped := map[string]int{}
+	skipping := 0
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(strings.ToValidUTF8(b.String(), "")), " ")
+		case html.TextToken:
+			if skipping == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if tt == html.StartTagToken && textSkipped[tag] {
+				skipped[tag]++
+				skipping++
+			}
+			if textBlocks[tag] {
+				b.WriteByte(' ')
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if skipped[tag] > 0 {
+				skipped[tag]--
+				skipping--
+			}
+			if tag == "figure" && skipped["figcaption"] > 0 {
+				// A caption left open ends with its figure.
+				skipping -= skipped["figcaption"]
+				skipped["figcaption"] = 0
+			}
+			if textBlocks[tag] {
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
+
+// MakeExcerpt gives the plain-text summary shown in listings, search
+// results and feeds: the editor's own excerpt if there is one, else the
+// text before <!--more-->, else the start of the body. It never contains
+// markup or shortcodes, and is cut at a word, ending in "…", when longer
+// than limit runes (ellipsis included). A limit of 0 or less means no cut.
+func MakeExcerpt(manual, source string, format Format, bodyHTML string, limit int) string {
+	var text string
+	if strings.TrimSpace(manual) != "" {
+		text = textOf(manual, FormatHTML)
+	} else if teaser, ok := SplitMore(source); ok && strings.TrimSpace(teaser) != "" {
+		text = textOf(teaser, format)
+	} else if bodyHTML != "" {
+		text = PlainText(bodyHTML)
+	} else {
+		text = textOf(source, format)
+	}
+	text = stripShortcodeText(text)
+	// A '<' decoded from &lt; is honest text, but excerpts travel to feeds,
+	// meta tags and API clients that may not escape it; show a look-alike.
+	text = strings.ReplaceAll(text, "<", "‹")
+	return cutAtWord(strings.Join(strings.Fields(text), " "), limit)
+}
+
+// textOf renders source and reduces it to plain text; a source that will
+// not render still gives its words.
+func textOf(source string, format Format) string {
+	out, err := RenderBody(source, format)
+	if err != nil {
+		out, _ = RenderBody(source, FormatHTML)
+	}
+	return PlainText(out)
+}
+
+// stripShortcodeText removes known shortcode tags left as text — written
+// as [[caption]] to show them, or pieced together by decoding — so an
+// excerpt never shows one.
+func stripShortcodeText(s string) string {
+	for strings.Contains(s, "[") {
+		changed := false
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if s[i] == '[' && startsKnownTag(s[i+1:]) {
+				changed = true
+				if end := strings.IndexByte(s[i:], ']'); end >= 0 {
+					i += end
+				} else {
+					i++
+					for i < len(s) && (s[i] == '/' || isNameByte(s[i])) {
+						i++
+					}
+					i--
+				}
+				continue
+			}
+			b.WriteByte(s[i])
+		}
+		s = b.String()
+		if !changed {
+			break
+		}
+	}
+	return s
+}
+
+// cutAtWord shortens s to at most limit runes, ellipsis included, cutting
+// between words.
+func cutAtWord(s string, limit int) string {
+	if limit <= 0 || utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	runes := []rune(s)
+	trim := func(rs []rune) string {
+		return strings.TrimRightFunc(string(rs), func(r rune) bool {
+			return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—(«„“\"'", r)
+		})
+	}
+	// The last space that leaves room for the ellipsis once trailing
+	// punctuation is trimmed.
+	for i := min(limit, len(runes)-1); i > 0; i-- {
+		if !unicode.IsSpace(runes[i]) {
+			continue
+		}
+		if out := trim(runes[:i]); out != "" && utf8.RuneCountInString(out) < limit {
+			return out + "…"
+		}
+	}
+	// One word longer than the limit: cut inside it.
+	out := string(runes[:max(limit-1, 0)])
+	return out + "…"
+}
+
+// Reading speeds in words a minute. Russian words are longer on average
+// than English ones, so fewer are read in a minute.
+const (
+	latinWordsPerMinute    = 220
+	cyrillicWordsPerMinute = 180
+)
+
+// ReadingMinutes estimates how long the body takes to read, at least one
+// minute.
+func ReadingMinutes(bodyHTML string) int {
+	var latin, cyr int
+	for _, w := range strings.Fields(PlainText(bodyHTML)) {
+		var letters, cyrLetters int
+		for _, r := range w {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				letters++
+				if unicode.Is(unicode.Cyrillic, r) {
+					cyrLetters++
+				}
+			}
+		}
+		switch {
+		case letters == 0:
+			// Punctuation standing alone, like a dash, is not a word.
+		case cyrLetters*2 > letters:
+			cyr++
+		default:
+			latin++
+		}
+	}
+	m := float64(latin)/latinWordsPerMinute + float64(cyr)/cyrillicWordsPerMinute
+	return max(1, int(math.Round(m)))
+}

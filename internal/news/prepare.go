@@ -1,0 +1,55 @@
+package news
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// DefaultExcerptRunes is the excerpt length listings use when the caller
+// has no preference.
+const DefaultExcerptRunes = 300
+
+// Errors Prepare returns; their text is fit to show an editor.
+var (
+	ErrTitleRequired = errors.New("news: title is required")
+	ErrLangUnknown   = errors.New("news: language must be en or ru")
+	ErrFormatUnknown = errors.New("news: body format must be markdown or html")
+)
+
+// Prepare checks an article and fills what is made at write time: BodyHTML,
+// Excerpt, ReadingMinutes, and Slug when the editor left it empty. An
+// excerptLimit of 0 or less means DefaultExcerptRunes.
+func Prepare(a *Article, excerptLimit int, r MediaResolver) error {
+	if a == nil {
+		return errors.New("news: no article")
+	}
+	a.Title = strings.TrimSpace(a.Title)
+	if a.Title == "" {
+		return ErrTitleRequired
+	}
+	switch a.Lang {
+	case "en", "ru":
+	default:
+		return ErrLangUnknown
+	}
+	switch a.BodyFormat {
+	case FormatMarkdown, FormatHTML:
+	default:
+		return ErrFormatUnknown
+	}
+	if excerptLimit <= 0 {
+		excerptLimit = DefaultExcerptRunes
+	}
+	body, err := RenderBodyWith(a.BodySource, a.BodyFormat, r)
+	if err != nil {
+		return fmt.Errorf("news: article %q: %w", a.Title, err)
+	}
+	a.BodyHTML = body
+	a.Excerpt = MakeExcerpt(a.ManualExcerpt, a.BodySource, a.BodyFormat, body, excerptLimit)
+	a.ReadingMinutes = ReadingMinutes(body)
+	if strings.TrimSpace(a.Slug) == "" {
+		a.Slug = Slugify(a.Title)
+	}
+	return nil
+}

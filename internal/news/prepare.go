@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// ProtectedExcerpt stands in for the excerpt of a password-protected article.
+const ProtectedExcerpt = "This article is protected by a password."
+
 // DefaultExcerptRunes is the excerpt length listings use when the caller
 // has no preference.
 const DefaultExcerptRunes = 300
@@ -47,6 +50,11 @@ func Prepare(a *Article, excerptLimit int, r MediaResolver) error {
 	}
 	a.BodyHTML = body
 	a.Excerpt = MakeExcerpt(a.ManualExcerpt, a.BodySource, a.BodyFormat, body, excerptLimit)
+	if a.Password != "" {
+		// A protected article's words stay behind its password: listings,
+		// feeds and meta descriptions show this instead of its text.
+		a.Excerpt = ProtectedExcerpt
+	}
 	a.ReadingMinutes = ReadingMinutes(body)
 	if strings.TrimSpace(a.Slug) == "" {
 		a.Slug = Slugify(a.Title)

@@ -144,7 +144,7 @@ var tickerTmpl = template.Must(template.New("ticker").Parse(
 		`{{define "copy"}}<ul class="ticker-list" aria-hidden="true">{{range .Copies}}{{template "item" .}}{{end}}</ul>{{end}}` +
 		`{{define "item"}}<li><a href="/rates/#{{.Code}}"{{if .Hidden}} tabindex="-1"{{end}}>` +
 		`<span class="pair">{{.Pair}}</span> <span class="rate">{{.Rate}}</span>` +
-		`{{if .Change}} <span class="chg {{.Dir}}"><span class="mark" aria-hidden="true">{{.Mark}}</span><span class="sr"> {{.Word}}</span> {{.ChangeText}}</span>{{end}}` +
+		`{{if .Change}} <span class="chg {{.Dir}}"><span class="mark" role="img" aria-label="{{.Word}}">{{.Mark}}</span> {{.ChangeText}}</span>{{end}}` +
 		`{{if .AsOf}} <span class="asof">{{.AsOf}}</span>{{end}}</a></li>{{end}}`))
 
 type tickerView struct {

@@ -55,7 +55,7 @@ func TestBoardRefreshAndTicker(t *testing.T) {
 	if n := strings.Count(html, `tabindex="-1"`); n != 2 {
 		t.Errorf("%d links out of the tab order, want 2 (one per hidden copy)", n)
 	}
-	for _, want := range []string{`href="/rates/#UZS"`, "UZS/USD", "0.00008264", `<span class="sr"> up</span> +0.83%`, "▲"} {
+	for _, want := range []string{`href="/rates/#UZS"`, "UZS/USD", "0.00008264", `<span class="mark" role="img" aria-label="up">▲</span> +0.83%`, "▲"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("ticker lacks %q:\n%s", want, html)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"dastan/internal/config"
+	"dastan/internal/demo"
 	"dastan/internal/rates"
 	"dastan/internal/server"
 	"dastan/internal/store"
@@ -73,8 +74,8 @@ func TestTickerOnEveryPage(t *testing.T) {
 			readable := tk[:strings.Index(tk, `<ul class="ticker-list" aria-hidden="true">`)]
 			expect(t, readable,
 				`<a href="/rates/#KZT">`, `<span class="pair">KZT/USD</span> <span class="rate">0.002089</span>`,
-				`<span class="sr"> up</span> +0.26%`, "▲",
-				`<span class="pair">UZS/USD</span> <span class="rate">0.00008299</span>`, `<span class="sr"> unchanged</span> 0.00%`,
+				`<span class="mark" role="img" aria-label="up">▲</span> +0.26%`,
+				`<span class="pair">UZS/USD</span> <span class="rate">0.00008299</span>`, `<span class="mark" role="img" aria-label="unchanged">▬</span> 0.00%`,
 				`<span class="pair">KGS/USD</span> <span class="rate">0.01144</span>`, `<span class="asof">as of 20 Nov</span>`)
 			if strings.Contains(readable, "KZT/USD</span> <span class=\"rate\">0.002089</span> <span class=\"asof\"") {
 				t.Errorf("%s: a current rate is marked stale", path)
@@ -94,7 +95,7 @@ func TestTickerOtherOrientation(t *testing.T) {
 		f, _ := newRatesFixture(t, db, func(c *config.Config) { c.RatesView = "usd/local" })
 		_, body := f.get(t, "/")
 		expect(t, ticker(t, body), `<span class="pair">USD/KZT</span> <span class="rate">478.77</span>`,
-			`<span class="sr"> down</span> -0.26%`, "▼", `<span class="pair">USD/UZS</span> <span class="rate">12050</span>`)
+			`<span class="mark" role="img" aria-label="down">▼</span> -0.26%`, `<span class="pair">USD/UZS</span> <span class="rate">12050</span>`)
 	})
 }
 
@@ -229,4 +230,20 @@ func TestRatesAPI(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestDemoRatesAreMarked(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	n, err := demo.FillRates(context.Background(), db, nil, testNow, 1)
+	if err != nil || n < 5*250 {
+		t.Fatalf("FillRates = %d, %v", n, err)
+	}
+	if n, _ := demo.FillRates(context.Background(), db, nil, testNow, 1); n != 0 {
+		t.Errorf("a second FillRates added %d rates", n)
+	}
+	f := newFixture(t, db)
+	_, body := f.get(t, "/")
+	expect(t, ticker(t, body), `<a class="ticker-demo" href="/rates/">Demo data</a>`, "TMT/USD", "UZS/USD")
+	_, body = f.get(t, "/rates/")
+	expect(t, body, "<strong>Demo data:</strong>", "(demonstration data)")
 }

@@ -22,7 +22,9 @@ const fullCols = summaryCols + `, a.body_source, a.body_format, a.body_html, a.m
 
 // visible is the condition for an article readers may see at time ?:
 // scheduled articles appear by themselves once their time has come.
-const visible = `a.status IN ('published', 'scheduled') AND a.published_at <= ?`
+// visible_from is NULL for drafts, private and trashed articles (see
+// migration 0007).
+const visible = `a.visible_from <= ?`
 
 type scanner interface{ Scan(...any) error }
 
@@ -209,9 +211,16 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) 
 // writeArticleLinks replaces the article's tags and authors. Tags given by
 // name only are created on the fly.
 func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article) error {
-	pub := unix(a.PublishedAt)
-	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_tags WHERE article_id = ?`), a.ID); err != nil {
-		return err
+	vis := visibleFrom(a)
+	for _, table := range []string{"article_tags", "article_authors", "article_sections"} {
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+table+` WHERE article_id = ?`), a.ID); err != nil {
+			return err
+		}
+	}
+	if a.SectionID != 0 {
+		if err := db.linkSections(ctx, tx, `a.id = ?`, a.ID); err != nil {
+			return fmt.Errorf("sections: %w", err)
+		}
 	}
 	seen := map[int64]bool{}
 	for i := range a.Tags {
@@ -230,12 +239,9 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 			continue
 		}
 		seen[t.ID] = true
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_tags (article_id, tag_id, published_at) VALUES (?, ?, ?)`), a.ID, t.ID, pub); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_tags (article_id, tag_id, visible_from) VALUES (?, ?, ?)`), a.ID, t.ID, vis); err != nil {
 			return fmt.Errorf("tag %d: %w", t.ID, err)
 		}
-	}
-	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_authors WHERE article_id = ?`), a.ID); err != nil {
-		return err
 	}
 	seen = map[int64]bool{}
 	for i, au := range a.Authors {
@@ -243,16 +249,37 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 			continue
 		}
 		seen[au.ID] = true
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_authors (article_id, author_id, position, published_at) VALUES (?, ?, ?, ?)`), a.ID, au.ID, i, pub); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_authors (article_id, author_id, position, visible_from) VALUES (?, ?, ?, ?)`), a.ID, au.ID, i, vis); err != nil {
 			return fmt.Errorf("author %d: %w", au.ID, err)
 		}
 	}
 	return nil
 }
 
+// visibleFrom is the value migration 0007's visible_from column takes for
+// a: when readers may first see it, or NULL if they may not.
+func visibleFrom(a *news.Article) any {
+	if a.Status == news.StatusPublished || a.Status == news.StatusScheduled {
+		return unix(a.PublishedAt)
+	}
+	return nil
+}
+
+// linkSections links the articles matching where (over articles a) to
+// their section and all its ancestors.
+func (db *DB) linkSections(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_sections (article_id, section_id, visible_from)
+		SELECT a.id, s.id, a.visible_from FROM articles a
+		JOIN sections me ON me.id = a.section_id
+		JOIN sections s ON s.path = me.path OR me.path LIKE s.path || '/%'
+		WHERE `+where), args...)
+	return err
+}
+
 // ListQuery selects articles for a listing. Zero fields do not filter.
 type ListQuery struct {
-	SectionIDs []int64   // any of these sections (a section and its children)
+	Section    int64     // in this section or any below it (readers' listings)
+	SectionIDs []int64   // in exactly one of these sections
 	TagID      int64     // carrying this tag
 	AuthorID   int64     // by this author
 	From, To   time.Time // published in [From, To)
@@ -273,20 +300,28 @@ type Listing struct {
 
 // ListArticles returns a page of summaries, newest first, with authors.
 func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
-	from := `articles a`
+	// Readers' listings walk one index: the link table of what they
+	// list, ordered by visible_from (see migration 0007).
+	from, key := `articles a`, `a.visible_from`
 	var where []string
 	var args []any
 	switch {
 	case lq.TagID != 0:
-		from = `article_tags lt JOIN articles a ON a.id = lt.article_id`
+		from, key = `article_tags lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
 		where, args = append(where, `lt.tag_id = ?`), append(args, lq.TagID)
 	case lq.AuthorID != 0:
-		from = `article_authors lt JOIN articles a ON a.id = lt.article_id`
+		from, key = `article_authors lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
 		where, args = append(where, `lt.author_id = ?`), append(args, lq.AuthorID)
+	case lq.Section != 0:
+		from, key = `article_sections lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
+		where, args = append(where, `lt.section_id = ?`), append(args, lq.Section)
 	}
-	order := `a.published_at DESC, a.id DESC`
-	if lq.TagID != 0 || lq.AuthorID != 0 {
-		order = `lt.published_at DESC, a.id DESC` // walks the link table's index
+	order := key + ` DESC, a.id DESC`
+	if lq.VisibleAt.IsZero() {
+		order = `a.published_at DESC, a.id DESC`
+	}
+	if lq.Section != 0 && lq.TagID+lq.AuthorID != 0 {
+		where, args = append(where, `a.id IN (SELECT article_id FROM article_sections WHERE section_id = ?)`), append(args, lq.Section)
 	}
 	if len(lq.SectionIDs) > 0 {
 		where = append(where, `a.section_id IN (`+placeholders(len(lq.SectionIDs))+`)`)
@@ -294,11 +329,15 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 			args = append(args, id)
 		}
 	}
+	published := `a.published_at`
+	if !lq.VisibleAt.IsZero() {
+		published = key // equal to published_at for what readers see
+	}
 	if !lq.From.IsZero() {
-		where, args = append(where, `a.published_at >= ?`), append(args, unix(lq.From))
+		where, args = append(where, published+` >= ?`), append(args, unix(lq.From))
 	}
 	if !lq.To.IsZero() {
-		where, args = append(where, `a.published_at < ?`), append(args, unix(lq.To))
+		where, args = append(where, published+` < ?`), append(args, unix(lq.To))
 	}
 	if lq.Lang != "" {
 		where, args = append(where, `a.lang = ?`), append(args, lq.Lang)
@@ -307,7 +346,7 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		where, args = append(where, `a.id <> ?`), append(args, lq.ExcludeID)
 	}
 	if !lq.VisibleAt.IsZero() {
-		where, args = append(where, visible), append(args, unix(lq.VisibleAt))
+		where, args = append(where, key+` <= ?`), append(args, unix(lq.VisibleAt))
 	} else if len(lq.Statuses) > 0 {
 		where = append(where, `a.status IN (`+placeholders(len(lq.Statuses))+`)`)
 		for _, s := range lq.Statuses {
@@ -323,7 +362,7 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		lq.Limit = 10
 	}
 	if !lq.NoCount {
-		if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+from+cond), args...).Scan(&out.Total); err != nil {
+		if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+countFrom(from, cond)+cond), args...).Scan(&out.Total); err != nil {
 			return out, fmt.Errorf("store: count articles: %w", err)
 		}
 		if out.Total == 0 || lq.Offset >= out.Total {
@@ -347,6 +386,15 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		return out, fmt.Errorf("store: list articles: %w", err)
 	}
 	return out, db.attachAuthors(ctx, out.Articles)
+}
+
+// countFrom drops the join to articles from a count whose conditions
+// are all on the link table, so the count reads one index and no rows.
+func countFrom(from, cond string) string {
+	if i := strings.Index(from, " JOIN articles a"); i > 0 && !strings.Contains(cond, " a.") {
+		return from[:i]
+	}
+	return from
 }
 
 // attachAuthors fills each article's byline in one query.
@@ -422,8 +470,8 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 	score := map[int64]int{}
 	latest := map[int64]int64{}
 	for _, t := range a.Tags {
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT lt.article_id, lt.published_at, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
-			WHERE lt.tag_id = ? AND lt.article_id <> ? AND `+visible+` ORDER BY lt.published_at DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
+		rows, err := db.r.QueryContext(ctx, db.q(`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
+			WHERE lt.tag_id = ? AND lt.article_id <> ? AND lt.visible_from <= ? ORDER BY lt.visible_from DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
 		if err != nil {
 			return nil, fmt.Errorf("store: related: %w", err)
 		}
@@ -442,7 +490,7 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 		rows.Close()
 	}
 	if len(score) < n && a.SectionID != 0 {
-		sl, err := db.ListArticles(ctx, ListQuery{SectionIDs: []int64{a.SectionID}, VisibleAt: now, ExcludeID: a.ID, Limit: n})
+		sl, err := db.ListArticles(ctx, ListQuery{Section: a.SectionID, VisibleAt: now, ExcludeID: a.ID, Limit: n, NoCount: true})
 		if err != nil {
 			return nil, err
 		}

@@ -77,7 +77,7 @@ func (db *DB) ArticleByID(ctx context.Context, id int64) (news.Article, error) {
 }
 
 func (db *DB) article(ctx context.Context, where string, arg any) (news.Article, error) {
-	row := db.r.QueryRowContext(ctx, db.q(`SELECT `+fullCols+` FROM articles a WHERE `+where), arg)
+	row := db.queryRow(ctx, (`SELECT ` + fullCols + ` FROM articles a WHERE ` + where), arg)
 	a, err := scanFull(row)
 	if err != nil {
 		return a, fmt.Errorf("store: article %v: %w", arg, notFound(err))
@@ -362,14 +362,14 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		lq.Limit = 10
 	}
 	if !lq.NoCount {
-		if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+countFrom(from, cond)+cond), args...).Scan(&out.Total); err != nil {
+		if err := db.queryRow(ctx, (`SELECT COUNT(*) FROM ` + countFrom(from, cond) + cond), args...).Scan(&out.Total); err != nil {
 			return out, fmt.Errorf("store: count articles: %w", err)
 		}
 		if out.Total == 0 || lq.Offset >= out.Total {
 			return out, nil
 		}
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`),
+	rows, err := db.query(ctx, (`SELECT ` + summaryCols + ` FROM ` + from + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`),
 		append(args, lq.Limit, lq.Offset)...)
 	if err != nil {
 		return out, fmt.Errorf("store: list articles: %w", err)
@@ -403,9 +403,9 @@ func (db *DB) attachAuthors(ctx context.Context, list []news.Article) error {
 		return nil
 	}
 	ids, index := idsOf(list)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
+	rows, err := db.query(ctx, (`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
 		FROM article_authors aa JOIN authors au ON au.id = aa.author_id
-		WHERE aa.article_id IN (`+placeholders(len(ids))+`) ORDER BY aa.article_id, aa.position`), ids...)
+		WHERE aa.article_id IN (` + placeholders(len(ids)) + `) ORDER BY aa.article_id, aa.position`), ids...)
 	if err != nil {
 		return fmt.Errorf("store: bylines: %w", err)
 	}
@@ -429,9 +429,9 @@ func (db *DB) attachTags(ctx context.Context, list []news.Article) error {
 		return nil
 	}
 	ids, index := idsOf(list)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT at.article_id, t.id, t.slug, t.name
+	rows, err := db.query(ctx, (`SELECT at.article_id, t.id, t.slug, t.name
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id
-		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY at.article_id, t.name`), ids...)
+		WHERE at.article_id IN (` + placeholders(len(ids)) + `) ORDER BY at.article_id, t.name`), ids...)
 	if err != nil {
 		return fmt.Errorf("store: tags of articles: %w", err)
 	}
@@ -470,7 +470,7 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 	score := map[int64]int{}
 	latest := map[int64]int64{}
 	for _, t := range a.Tags {
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
+		rows, err := db.query(ctx, (`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
 			WHERE lt.tag_id = ? AND lt.article_id <> ? AND lt.visible_from <= ? ORDER BY lt.visible_from DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
 		if err != nil {
 			return nil, fmt.Errorf("store: related: %w", err)
@@ -533,7 +533,7 @@ func (db *DB) summariesByID(ctx context.Context, ids []int64) ([]news.Article, e
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`), args...)
+	rows, err := db.query(ctx, (`SELECT ` + summaryCols + ` FROM articles a WHERE a.id IN (` + placeholders(len(ids)) + `)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: articles by id: %w", err)
 	}
@@ -561,7 +561,7 @@ func (db *DB) summariesByID(ctx context.Context, ids []int64) ([]news.Article, e
 // NextScheduled returns when the next scheduled article goes live after now.
 func (db *DB) NextScheduled(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	var t sql.NullInt64
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT MIN(published_at) FROM articles WHERE status = 'scheduled' AND published_at > ?`), unix(now)).Scan(&t)
+	err := db.queryRow(ctx, (`SELECT MIN(published_at) FROM articles WHERE status = 'scheduled' AND published_at > ?`), unix(now)).Scan(&t)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next scheduled: %w", err)
 	}
@@ -589,7 +589,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (int64, error) {
 // CountArticles returns how many articles the store holds, in any status.
 func (db *DB) CountArticles(ctx context.Context) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // Sections returns every section, parents before children, in position order.
 func (db *DB) Sections(ctx context.Context) ([]news.Section, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections ORDER BY path`)
+	rows, err := db.query(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections ORDER BY path`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sections: %w", err)
 	}

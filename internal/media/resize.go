@@ -1,0 +1,127 @@
+package media
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+
+	"golang.org/x/image/draw"
+)
+
+// Widths are the sizes, in pixels, made of every image for the public
+// site's srcset. An image is never enlarged: widths above its own are left
+// out, and its own width (up to the largest here) is added.
+var Widths = []int{320, 640, 960, 1280, 1920}
+
+// JPEGQuality is the quality of the JPEG renditions: no visible loss on
+// photos at a third of the size of quality 95.
+const JPEGQuality = 82
+
+// Rendition is one stored size of an image.
+type Rendition struct {
+	Width       int
+	Height      int
+	ContentType string // image/jpeg or image/png
+	Data        []byte
+}
+
+// Ext is the file name extension for the rendition's format.
+func (r Rendition) Ext() string {
+	if r.ContentType == "image/png" {
+		return ".png"
+	}
+	return ".jpg"
+}
+
+// renditionWidths returns the widths to make of an image w pixels wide.
+func renditionWidths(w int) []int {
+	largest := Widths[len(Widths)-1]
+	var out []int
+	for _, rw := range Widths {
+		if rw < w {
+			out = append(out, rw)
+		}
+	}
+	return append(out, min(w, largest))
+}
+
+// Resize makes the renditions of an upright image, smallest first. Images
+// with transparency become PNGs; everything else becomes a JPEG, which is
+// what news photographs are. Encoding anew writes only pixels, so EXIF
+// (with any GPS position), comments and anything appended to the upload
+// are gone from every rendition. For an animated GIF, img is its first
+// frame: the site shows still images.
+func Resize(img image.Image, transparent bool) ([]Rendition, error) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("media: resize: empty image")
+	}
+	widths := renditionWidths(w)
+	out := make([]Rendition, len(widths))
+	// The largest size is made from the upload, and the smaller ones from
+	// it: as sharp, and much cheaper than reading the full image each time.
+	var largest image.Image
+	for i := len(widths) - 1; i >= 0; i-- {
+		rw := widths[i]
+		rh := max(1, int((int64(h)*int64(rw)+int64(w)/2)/int64(w)))
+		var frame image.Image
+		switch {
+		case rw == w:
+			frame = img
+		case largest == nil:
+			frame = scale(img, rw, rh)
+		default:
+			frame = scale(largest, rw, rh)
+		}
+		if largest == nil {
+			largest = frame
+		}
+		r, err := encode(frame, transparent)
+		if err != nil {
+			return nil, err
+		}
+		r.Width, r.Height = rw, rh
+		out[i] = r
+	}
+	return out, nil
+}
+
+func scale(src image.Image, w, h int) image.Image {
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.CatmullRom.Scale(dst, dst.Rect, src, src.Bounds(), draw.Src, nil)
+	return dst
+}
+
+func encode(img image.Image, transparent bool) (Rendition, error) {
+	var buf bytes.Buffer
+	if transparent {
+		enc := png.Encoder{CompressionLevel: png.BestCompression}
+		if err := enc.Encode(&buf, img); err != nil {
+			return Rendition{}, fmt.Errorf("media: encode png: %w", err)
+		}
+		return Rendition{ContentType: "image/png", Data: buf.Bytes()}, nil
+	}
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: JPEGQuality}); err != nil {
+		return Rendition{}, fmt.Errorf("media: encode jpeg: %w", err)
+	}
+	return Rendition{ContentType: "image/jpeg", Data: buf.Bytes()}, nil
+}
+
+// hasTransparency reports whether any pixel of img is less than opaque.
+func hasTransparency(img image.Image) bool {
+	if o, ok := img.(interface{ Opaque() bool }); ok {
+		return !o.Opaque()
+	}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if _, _, _, a := img.At(x, y).RGBA(); a != 0xffff {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -169,9 +169,9 @@ func TestUploadHostileFilesByName(t *testing.T) {
 			ctype    string
 			rendType string
 		}{
-			{"photo.jpg", gifBuf.Bytes(), nil, "image/gif", ".jpg"},         // a GIF, by content
-			{"photo.png", photo(t, 40, 30), nil, "image/jpeg", ".jpg"},      // a JPEG, by content
-			{"clear.gif", pngBuf.Bytes(), nil, "image/png", ".png"},         // transparency kept as PNG
+			{"photo.jpg", gifBuf.Bytes(), nil, "image/gif", ".jpg"},    // a GIF, by content
+			{"photo.png", photo(t, 40, 30), nil, "image/jpeg", ".jpg"}, // a JPEG, by content
+			{"clear.gif", pngBuf.Bytes(), nil, "image/png", ".png"},    // transparency kept as PNG
 			{"photo.jpg", []byte("<html><script>x</script>"), media.ErrNotImage, "", ""},
 			{"logo.png", []byte(`<svg><script>x</script></svg>`), media.ErrSVG, "", ""},
 			{"polyglot.jpg", append(photo(t, 50, 40), payload...), nil, "image/jpeg", ".jpg"},

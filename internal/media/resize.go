@@ -37,14 +37,16 @@ func (r Rendition) Ext() string {
 
 // renditionWidths returns the widths to make of an image w pixels wide.
 func renditionWidths(w int) []int {
-	largest := Widths[len(Widths)-1]
 	var out []int
 	for _, rw := range Widths {
 		if rw < w {
 			out = append(out, rw)
 		}
 	}
-	return append(out, min(w, largest))
+	if len(out) == len(Widths) {
+		return out // wider than every size: the largest one is its top
+	}
+	return append(out, w)
 }
 
 // Resize makes the renditions of an upright image, smallest first. Images

@@ -72,13 +72,13 @@ var ErrRejected = errors.New("media: upload refused")
 // The reasons a file is refused; each error Inspect returns for a bad file
 // matches one of these and ErrRejected.
 var (
-	ErrEmpty    = errors.New("the file is empty")
-	ErrTooLarge = errors.New("the file is too large")
-	ErrNotImage = errors.New("this is not a JPEG, PNG, WebP or GIF image")
-	ErrSVG      = errors.New("SVG images are not accepted, because they can carry scripts")
-	ErrAnimWebP = errors.New("animated WebP images are not accepted; upload a GIF or a still image")
-	ErrTooBig   = errors.New("the image has too many pixels")
-	ErrDamaged  = errors.New("the image is incomplete or damaged")
+	ErrEmpty         = errors.New("the file is empty")
+	ErrTooLarge      = errors.New("the file is too large")
+	ErrNotImage      = errors.New("this is not a JPEG, PNG, WebP or GIF image")
+	ErrSVG           = errors.New("SVG images are not accepted, because they can carry scripts")
+	ErrAnimWebP      = errors.New("animated WebP images are not accepted; upload a GIF or a still image")
+	ErrTooManyPixels = errors.New("the image has too many pixels")
+	ErrDamaged       = errors.New("the image is incomplete or damaged")
 )
 
 // rejection is a refusal with a message fit for the uploader.
@@ -168,7 +168,7 @@ func check(data []byte, limits Limits) (Info, image.Image, error) {
 	}
 	if cfg.Width > limits.MaxSide || cfg.Height > limits.MaxSide ||
 		int64(cfg.Width)*int64(cfg.Height) > limits.MaxPixels {
-		return Info{}, nil, reject(ErrTooBig, "the image is %d × %d pixels; the largest accepted is %s and %d pixels on a side",
+		return Info{}, nil, reject(ErrTooManyPixels, "the image is %d × %d pixels; the largest accepted is %s and %d pixels on a side",
 			cfg.Width, cfg.Height, pixelWords(limits.MaxPixels), limits.MaxSide)
 	}
 	img, err := decode(bytes.NewReader(data))

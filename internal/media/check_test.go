@@ -36,15 +36,15 @@ func TestInspectHostileFiles(t *testing.T) {
 		{"WebP lossless", readTestdata(t, "half-clear-12x8.lossless.webp"), nil, "webp", 12, 8, ""},
 		{"WebP with alpha", webpAlpha, nil, "webp", 12, 8, ""},
 
-		{"PNG bomb 100000×100000", pngHeaderOnly(100000, 100000), ErrTooBig, "", 0, 0,
+		{"PNG bomb 100000×100000", pngHeaderOnly(100000, 100000), ErrTooManyPixels, "", 0, 0,
 			"the image is 100000 × 100000 pixels; the largest accepted is 50 megapixels and 12000 pixels on a side"},
-		{"PNG 12001 wide", pngHeaderOnly(12001, 1), ErrTooBig, "", 0, 0, ""},
-		{"PNG 10000×10000 (100 MP, sides allowed)", pngHeaderOnly(10000, 10000), ErrTooBig, "", 0, 0, ""},
+		{"PNG 12001 wide", pngHeaderOnly(12001, 1), ErrTooManyPixels, "", 0, 0, ""},
+		{"PNG 10000×10000 (100 MP, sides allowed)", pngHeaderOnly(10000, 10000), ErrTooManyPixels, "", 0, 0, ""},
 		{"PNG 0×0", pngHeaderOnly(0, 0), ErrDamaged, "", 0, 0, ""},
 		{"PNG within limits, data missing", pngHeaderOnly(300, 300), ErrDamaged, "", 0, 0, ""},
-		{"JPEG bomb 65000×65000", jpegWithSize(photo, 65000, 65000), ErrTooBig, "", 0, 0, ""},
-		{"GIF bomb 65535×65535", gifWithScreen(gifOK, 65535, 65535), ErrTooBig, "", 0, 0, ""},
-		{"WebP canvas 16000×16000", webpCanvas(webpAlpha, 16000, 16000), ErrTooBig, "", 0, 0, ""},
+		{"JPEG bomb 65000×65000", jpegWithSize(photo, 65000, 65000), ErrTooManyPixels, "", 0, 0, ""},
+		{"GIF bomb 65535×65535", gifWithScreen(gifOK, 65535, 65535), ErrTooManyPixels, "", 0, 0, ""},
+		{"WebP canvas 16000×16000", webpCanvas(webpAlpha, 16000, 16000), ErrTooManyPixels, "", 0, 0, ""},
 		{"animated WebP", animWebP, ErrAnimWebP, "", 0, 0, ""},
 
 		{"truncated JPEG", photo[:len(photo)/2], ErrDamaged, "", 0, 0, "the image is incomplete or damaged"},
@@ -115,7 +115,7 @@ func TestInspectSizeLimit(t *testing.T) {
 	}
 	// Custom pixel limits.
 	_, _, err = Inspect(bytes.NewReader(encodePNG(t, gradient(30, 20))), Limits{MaxPixels: 500})
-	if !errors.Is(err, ErrTooBig) {
+	if !errors.Is(err, ErrTooManyPixels) {
 		t.Fatalf("30×20 under a 500-pixel limit: %v", err)
 	}
 }

@@ -85,3 +85,20 @@ func TestAnimatedGIFKeepsFirstFrame(t *testing.T) {
 		t.Fatalf("first frame is red; got %v", out.At(100, 100))
 	}
 }
+
+func TestHalve(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 5, 2)) // the odd column is dropped
+	copy(src.Pix, []byte{
+		0, 0, 0, 255, 100, 100, 100, 255, 10, 20, 30, 40, 10, 20, 30, 40, 9, 9, 9, 9,
+		200, 0, 0, 255, 100, 0, 0, 255, 10, 20, 30, 40, 14, 24, 34, 44, 9, 9, 9, 9,
+	})
+	got := halve(src)
+	want := []byte{100, 25, 25, 255, 11, 21, 31, 41}
+	if got.Rect != image.Rect(0, 0, 2, 1) || string(got.Pix) != string(want) {
+		t.Fatalf("halve = %v %v, want %v", got.Rect, got.Pix, want)
+	}
+	// Scaling a large image down goes through halving and keeps its size right.
+	if b := scale(gradient(1001, 667), 320, 213).Bounds(); b != image.Rect(0, 0, 320, 213) {
+		t.Fatalf("scaled to %v", b)
+	}
+}

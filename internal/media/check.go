@@ -110,25 +110,38 @@ func Inspect(r io.Reader, limits Limits) (Info, []byte, error) {
 // inspect is Inspect that also hands back the decoded image, so an upload
 // is decoded once.
 func inspect(r io.Reader, limits Limits) (Info, []byte, image.Image, error) {
-	limits = limits.withDefaults()
-	data, err := io.ReadAll(io.LimitReader(r, limits.MaxBytes+1))
+	data, err := readUpload(r, limits)
 	if err != nil {
-		return Info{}, nil, nil, fmt.Errorf("media: read upload: %w", err)
-	}
-	if int64(len(data)) > limits.MaxBytes {
-		return Info{}, nil, nil, reject(ErrTooLarge, "the file is larger than %s", sizeWords(limits.MaxBytes))
+		return Info{}, nil, nil, err
 	}
 	info, img, err := check(data, limits)
 	if err != nil {
 		return Info{}, nil, nil, err
 	}
-	sum := sha256.Sum256(data)
-	info.SHA256 = hex.EncodeToString(sum[:])
-	info.Bytes = int64(len(data))
 	return info, data, img, nil
 }
 
+// readUpload reads all of r, refusing it once it passes limits.MaxBytes.
+func readUpload(r io.Reader, limits Limits) ([]byte, error) {
+	limits = limits.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, limits.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("media: read upload: %w", err)
+	}
+	if int64(len(data)) > limits.MaxBytes {
+		return nil, reject(ErrTooLarge, "the file is larger than %s", sizeWords(limits.MaxBytes))
+	}
+	return data, nil
+}
+
+func digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// check decides what data is and decodes it.
 func check(data []byte, limits Limits) (Info, image.Image, error) {
+	limits = limits.withDefaults()
 	if len(data) == 0 {
 		return Info{}, nil, reject(ErrEmpty, "")
 	}
@@ -180,6 +193,7 @@ func check(data []byte, limits Limits) (Info, image.Image, error) {
 		return Info{}, nil, reject(ErrDamaged, "")
 	}
 	info.Width, info.Height = cfg.Width, cfg.Height
+	info.Bytes, info.SHA256 = int64(len(data)), digest(data)
 	return info, img, nil
 }
 

@@ -46,13 +46,19 @@ const (
 // On any failure nothing is left behind: files written before it are
 // removed.
 func (s *Service) Upload(ctx context.Context, filename string, r io.Reader, meta Meta) (store.Media, error) {
-	info, _, img, err := inspect(r, s.Limits)
+	data, err := readUpload(r, s.Limits)
 	if err != nil {
 		return store.Media{}, err
 	}
-	if m, err := s.Store.MediaBySHA(ctx, info.SHA256); err == nil {
+	// A file already in the library was checked when it came in; it is
+	// not decoded again.
+	if m, err := s.Store.MediaBySHA(ctx, digest(data)); err == nil {
 		return m, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
+		return store.Media{}, err
+	}
+	info, img, err := check(data, s.Limits)
+	if err != nil {
 		return store.Media{}, err
 	}
 

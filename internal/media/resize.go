@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 
@@ -98,7 +99,12 @@ func Resize(img image.Image, transparent bool) ([]Rendition, error) {
 func scale(src image.Image, w, h int) image.Image {
 	b := src.Bounds()
 	if b.Dx() >= 2*w && b.Dy() >= 2*h {
-		r := toRGBA(src)
+		var r *image.RGBA
+		if y, ok := src.(*image.YCbCr); ok {
+			r = halveYCbCr(y) // a JPEG: skips a full-size RGBA copy
+		} else {
+			r = halve(toRGBA(src))
+		}
 		for r.Rect.Dx() >= 2*w && r.Rect.Dy() >= 2*h {
 			r = halve(r)
 		}
@@ -106,6 +112,27 @@ func scale(src image.Image, w, h int) image.Image {
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.CatmullRom.Scale(dst, dst.Rect, src, src.Bounds(), draw.Src, nil)
+	return dst
+}
+
+// halveYCbCr is halve for a decoded JPEG, converting to RGB on the way.
+func halveYCbCr(src *image.YCbCr) *image.RGBA {
+	w, h := src.Rect.Dx()/2, src.Rect.Dy()/2
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	min := src.Rect.Min
+	for y := 0; y < h; y++ {
+		d := dst.Pix[y*dst.Stride : y*dst.Stride+4*w]
+		for x := 0; x < w; x++ {
+			var sr, sg, sb uint32
+			for _, p := range [4]image.Point{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
+				sx, sy := min.X+2*x+p.X, min.Y+2*y+p.Y
+				ci := src.COffset(sx, sy)
+				r, g, b := color.YCbCrToRGB(src.Y[src.YOffset(sx, sy)], src.Cb[ci], src.Cr[ci])
+				sr, sg, sb = sr+uint32(r), sg+uint32(g), sb+uint32(b)
+			}
+			d[4*x], d[4*x+1], d[4*x+2], d[4*x+3] = uint8((sr+2)/4), uint8((sg+2)/4), uint8((sb+2)/4), 255
+		}
+	}
 	return dst
 }
 

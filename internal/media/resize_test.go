@@ -102,3 +102,22 @@ func TestHalve(t *testing.T) {
 		t.Fatalf("scaled to %v", b)
 	}
 }
+
+func TestHalveYCbCrMatchesRGBA(t *testing.T) {
+	img, err := jpeg.Decode(bytes.NewReader(encodeJPEG(t, gradient(101, 61))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := img.(*image.YCbCr)
+	for _, src := range []*image.YCbCr{y, y.SubImage(image.Rect(3, 5, 90, 60)).(*image.YCbCr)} {
+		a, b := halveYCbCr(src), halve(toRGBA(src))
+		if a.Rect != b.Rect {
+			t.Fatalf("bounds %v and %v", a.Rect, b.Rect)
+		}
+		for i := range a.Pix {
+			if d := int(a.Pix[i]) - int(b.Pix[i]); d < -1 || d > 1 {
+				t.Fatalf("byte %d: %d and %d", i, a.Pix[i], b.Pix[i])
+			}
+		}
+	}
+}

@@ -116,6 +116,12 @@ func (s *Service) remove(ctx context.Context, keys []string) {
 	}
 }
 
+// UpdateText changes the words that go with a library item, cleaned as
+// Upload cleans them.
+func (s *Service) UpdateText(ctx context.Context, id int64, alt, caption, credit string) error {
+	return s.Store.UpdateMediaText(ctx, id, cleanText(alt, maxAlt), cleanText(caption, maxCaption), cleanText(credit, maxCredit))
+}
+
 // Delete removes a library item and its files. Articles that show it
 // are the caller's to check first.
 func (s *Service) Delete(ctx context.Context, id int64) error {

@@ -140,6 +140,13 @@ func TestUploadRenditionsAndSrcSet(t *testing.T) {
 			t.Fatal("second upload wrote files")
 		}
 
+		if err := svc.UpdateText(ctx, m.ID, "Ala-Too\x00 Square at dusk", "  Bishkek, 2025 ", "Photo: TCA"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.MediaByID(ctx, m.ID); got.Alt != "Ala-Too Square at dusk" || got.Caption != "Bishkek, 2025" {
+			t.Fatalf("after UpdateText: %+v", got)
+		}
+
 		if err := svc.Delete(ctx, m.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -11,10 +11,10 @@ import (
 	"golang.org/x/image/draw"
 )
 
-// Widths are the sizes, in pixels, made of every image for the public
+// srcsetWidths are the sizes, in pixels, made of every image for the public
 // site's srcset. An image is never enlarged: widths above its own are left
 // out, and its own width (up to the largest here) is added.
-var Widths = []int{320, 640, 960, 1280, 1920}
+var srcsetWidths = []int{320, 640, 960, 1280, 1920}
 
 // JPEGQuality is the quality of the JPEG renditions: no visible loss on
 // photos at a third of the size of quality 95.
@@ -39,12 +39,12 @@ func (r Rendition) Ext() string {
 // renditionWidths returns the widths to make of an image w pixels wide.
 func renditionWidths(w int) []int {
 	var out []int
-	for _, rw := range Widths {
+	for _, rw := range srcsetWidths {
 		if rw < w {
 			out = append(out, rw)
 		}
 	}
-	if len(out) == len(Widths) {
+	if len(out) == len(srcsetWidths) {
 		return out // wider than every size: the largest one is its top
 	}
 	return append(out, w)

@@ -16,8 +16,8 @@ import (
 // out, and its own width (up to the largest here) is added.
 var srcsetWidths = []int{320, 640, 960, 1280, 1920}
 
-// JPEGQuality is the quality of the JPEG renditions: no visible loss on
-// photos at a third of the size of quality 95.
+// JPEGQuality is the quality of the JPEG renditions, a common balance of
+// size and fidelity for photographs on the web.
 const JPEGQuality = 82
 
 // Rendition is one stored size of an image.

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"time"
 
 	"dastan/internal/api"
 	"dastan/internal/config"
+	"dastan/internal/media"
 	"dastan/internal/metrics"
 	"dastan/internal/rates"
 	"dastan/internal/site"
@@ -31,6 +33,9 @@ type Server struct {
 	now     func() time.Time
 	board   *rates.Board
 	fetcher *rates.Fetcher
+	// Media is the upload service over the configured storage (local disk
+	// under the data directory), shared by the newsroom and importers.
+	Media *media.Service
 }
 
 // Options are what a Server is built from.
@@ -82,6 +87,9 @@ func New(o Options) (*Server, error) {
 	}
 	s.site = st
 	api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log).Routes(s.mux)
+	storage := media.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))
+	s.Media = &media.Service{Store: db, Storage: storage}
+	s.mux.Handle("GET /media/{key...}", media.FileServer(storage))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

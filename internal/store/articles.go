@@ -131,7 +131,7 @@ func (db *DB) writeArticle(ctx context.Context, tx *sql.Tx, a *news.Article, use
 	if err := db.writeArticleLinks(ctx, tx, a); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
+	_, err := db.txExec(ctx, tx, (`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, userID, note, unix(now))
 	if err != nil {
 		return err
@@ -153,7 +153,7 @@ func (db *DB) uniqueSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error
 	base := a.Slug
 	for n := 2; ; n++ {
 		var id int64
-		err := tx.QueryRowContext(ctx, db.q(`SELECT id FROM articles WHERE slug = ?`), a.Slug).Scan(&id)
+		err := db.txQueryRow(ctx, tx, (`SELECT id FROM articles WHERE slug = ?`), a.Slug).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && id == a.ID) {
 			return nil
 		}
@@ -183,13 +183,13 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) 
 		sticky, a.Password, a.TranslationOf}
 	if a.ID == 0 {
 		a.Version = 1
-		return tx.QueryRowContext(ctx, db.q(`INSERT INTO articles (slug, title, standfirst, body_source, body_format, body_html, excerpt, manual_excerpt,
+		return db.txQueryRow(ctx, tx, (`INSERT INTO articles (slug, title, standfirst, body_source, body_format, body_html, excerpt, manual_excerpt,
 			lang, status, published_at, updated_at, reading_minutes, section_id,
 			image_url, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, seo_title, seo_description,
 			sticky, password, translation_of, created_at, version)
-			VALUES (`+placeholders(len(vals)+2)+`) RETURNING id`), append(vals, unix(a.CreatedAt), 1)...).Scan(&a.ID)
+			VALUES (` + placeholders(len(vals)+2) + `) RETURNING id`), append(vals, unix(a.CreatedAt), 1)...).Scan(&a.ID)
 	}
-	res, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_source = ?, body_format = ?, body_html = ?, excerpt = ?, manual_excerpt = ?,
+	res, err := db.txExec(ctx, tx, (`UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_source = ?, body_format = ?, body_html = ?, excerpt = ?, manual_excerpt = ?,
 		lang = ?, status = ?, published_at = ?, updated_at = ?, reading_minutes = ?, section_id = ?,
 		image_url = ?, image_alt = ?, image_caption = ?, image_credit = ?, image_width = ?, image_height = ?, image_srcset = ?, seo_title = ?, seo_description = ?,
 		sticky = ?, password = ?, translation_of = ?, version = version + 1
@@ -199,7 +199,7 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var cur int64
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT version FROM articles WHERE id = ?`), a.ID).Scan(&cur); err != nil {
+		if err := db.txQueryRow(ctx, tx, (`SELECT version FROM articles WHERE id = ?`), a.ID).Scan(&cur); err != nil {
 			return fmt.Errorf("article %d: %w", a.ID, notFound(err))
 		}
 		return fmt.Errorf("store: article %d is at version %d, the save was based on %d: %w", a.ID, cur, a.Version, ErrConflict)
@@ -213,7 +213,7 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) 
 func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article) error {
 	vis := visibleFrom(a)
 	for _, table := range []string{"article_tags", "article_authors", "article_sections"} {
-		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+table+` WHERE article_id = ?`), a.ID); err != nil {
+		if _, err := db.txExec(ctx, tx, (`DELETE FROM ` + table + ` WHERE article_id = ?`), a.ID); err != nil {
 			return err
 		}
 	}
@@ -229,7 +229,7 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 			if t.Slug == "" {
 				t.Slug = news.Slugify(t.Name)
 			}
-			err := tx.QueryRowContext(ctx, db.q(`INSERT INTO tags (slug, name) VALUES (?, ?)
+			err := db.txQueryRow(ctx, tx, (`INSERT INTO tags (slug, name) VALUES (?, ?)
 				ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, name`), t.Slug, t.Name).Scan(&t.ID, &t.Name)
 			if err != nil {
 				return fmt.Errorf("tag %q: %w", t.Name, err)
@@ -239,7 +239,7 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 			continue
 		}
 		seen[t.ID] = true
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_tags (article_id, tag_id, visible_from) VALUES (?, ?, ?)`), a.ID, t.ID, vis); err != nil {
+		if _, err := db.txExec(ctx, tx, (`INSERT INTO article_tags (article_id, tag_id, visible_from) VALUES (?, ?, ?)`), a.ID, t.ID, vis); err != nil {
 			return fmt.Errorf("tag %d: %w", t.ID, err)
 		}
 	}
@@ -249,7 +249,7 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 			continue
 		}
 		seen[au.ID] = true
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_authors (article_id, author_id, position, visible_from) VALUES (?, ?, ?, ?)`), a.ID, au.ID, i, vis); err != nil {
+		if _, err := db.txExec(ctx, tx, (`INSERT INTO article_authors (article_id, author_id, position, visible_from) VALUES (?, ?, ?, ?)`), a.ID, au.ID, i, vis); err != nil {
 			return fmt.Errorf("author %d: %w", au.ID, err)
 		}
 	}
@@ -268,11 +268,11 @@ func visibleFrom(a *news.Article) any {
 // linkSections links the articles matching where (over articles a) to
 // their section and all its ancestors.
 func (db *DB) linkSections(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_sections (article_id, section_id, visible_from)
+	_, err := db.txExec(ctx, tx, (`INSERT INTO article_sections (article_id, section_id, visible_from)
 		SELECT a.id, s.id, a.visible_from FROM articles a
 		JOIN sections me ON me.id = a.section_id
 		JOIN sections s ON s.path = me.path OR me.path LIKE s.path || '/%'
-		WHERE `+where), args...)
+		WHERE ` + where), args...)
 	return err
 }
 

@@ -27,6 +27,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: read migrations: %w", err)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	seen := map[int]string{}
 	for _, e := range entries {
 		name := e.Name()
 		num, _, ok := strings.Cut(name, "_")
@@ -34,6 +35,10 @@ func (db *DB) migrate(ctx context.Context) error {
 		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
 			return fmt.Errorf("store: migration %q is not named NNNN_what.sql", name)
 		}
+		if other, dup := seen[version]; dup {
+			return fmt.Errorf("store: migrations %s and %s share version %d", other, name, version)
+		}
+		seen[version] = name
 		body, err := migrations.ReadFile(path.Join(dir, name))
 		if err != nil {
 			return fmt.Errorf("store: read migration %s: %w", name, err)

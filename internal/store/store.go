@@ -36,8 +36,9 @@ type DB struct {
 	onChange  []func()
 	rebindMap sync.Map // query text -> engine text
 
-	stmtMu sync.RWMutex
-	stmts  map[string]*sql.Stmt // prepared read queries, by text
+	stmtMu  sync.RWMutex
+	stmts   map[string]*sql.Stmt // prepared read queries, by text
+	txStmts sync.Map             // *sql.Tx -> map[string]*sql.Stmt, for the life of a transaction
 }
 
 // maxStmts bounds the prepared-statement cache; queries past it run
@@ -62,28 +63,72 @@ func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 }
 
 func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
+	return db.prepared(ctx, db.r, &db.stmts, query)
+}
+
+// txExec runs a write inside tx through a statement prepared once per
+// transaction: bulk imports write thousands of rows with a handful of
+// statements, and parsing each anew would cost more than the writes.
+// (Statements cannot be prepared on the writer pool itself while a
+// transaction holds its only connection.)
+func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := db.txStmt(ctx, tx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, db.q(query), args...)
+}
+
+// txQueryRow is txExec for a statement that returns one row.
+func (db *DB) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := db.txStmt(ctx, tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, db.q(query), args...)
+}
+
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	v, ok := db.txStmts.Load(tx)
+	if !ok {
+		return nil
+	}
+	cache := v.(map[string]*sql.Stmt) // a transaction is used by one goroutine
+	if st, ok := cache[query]; ok {
+		return st
+	}
+	if len(cache) >= maxStmts {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, db.q(query))
+	if err != nil {
+		return nil
+	}
+	cache[query] = st
+	return st
+}
+
+func (db *DB) prepared(ctx context.Context, pool *sql.DB, cache *map[string]*sql.Stmt, query string) *sql.Stmt {
 	db.stmtMu.RLock()
-	st, ok := db.stmts[query]
+	st, ok := (*cache)[query]
 	db.stmtMu.RUnlock()
 	if ok {
 		return st
 	}
 	db.stmtMu.Lock()
 	defer db.stmtMu.Unlock()
-	if st, ok := db.stmts[query]; ok {
+	if st, ok := (*cache)[query]; ok {
 		return st
 	}
-	if len(db.stmts) >= maxStmts {
+	if len(*cache) >= maxStmts {
 		return nil
 	}
-	st, err := db.r.PrepareContext(ctx, db.q(query))
+	st, err := pool.PrepareContext(ctx, db.q(query))
 	if err != nil {
 		return nil // the unprepared path reports the error
 	}
-	if db.stmts == nil {
-		db.stmts = map[string]*sql.Stmt{}
+	if *cache == nil {
+		*cache = map[string]*sql.Stmt{}
 	}
-	db.stmts[query] = st
+	(*cache)[query] = st
 	return st
 }
 
@@ -228,6 +273,8 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	db.txStmts.Store(t, map[string]*sql.Stmt{})
+	defer db.txStmts.Delete(t) // the statements close with the transaction
 	if err := fn(t); err != nil {
 		t.Rollback()
 		return err

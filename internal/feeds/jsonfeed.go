@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"dastan/internal/news"
@@ -80,5 +81,11 @@ func JSONFeed(c Channel, articles []news.Article) ([]byte, error) {
 		}
 		f.Items = append(f.Items, it)
 	}
-	return json.Marshal(f)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // bodies are HTML; \u003c everywhere only bloats them
+	if err := enc.Encode(f); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

@@ -185,15 +185,15 @@ func (s *Site) linkSitemap(r *http.Request, page int, prefix string, list func(c
 // days, newest first.
 func (s *Site) newsSitemap(r *http.Request, _ params) (*response, error) {
 	now := s.now()
-	l, err := s.db.ListArticles(r.Context(), store.ListQuery{VisibleAt: now, From: now.Add(-feeds.NewsWindow), Limit: feeds.NewsMax, NoCount: true})
+	list, err := s.db.NewsArticles(r.Context(), now, now.Add(-feeds.NewsWindow), feeds.NewsMax)
 	if err != nil {
 		return nil, err
 	}
-	body, err := feeds.NewsSitemap(s.cfg.SiteName, s.cfg.SiteURL, l.Articles)
+	body, err := feeds.NewsSitemap(s.cfg.SiteName, s.cfg.SiteURL, list)
 	if err != nil {
 		return nil, err
 	}
-	return xmlResponse(body, feeds.Updated(l.Articles)), nil
+	return xmlResponse(body, feeds.Updated(list)), nil
 }
 
 // robots is /robots.txt.

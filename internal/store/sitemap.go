@@ -15,6 +15,14 @@ type SitemapEntry struct {
 	LastMod time.Time
 }
 
+// sitemapVisible is visible written so that SQLite cannot filter with an
+// index (the expressions hide the columns): it then scans the covering
+// index articles_visible, which leads with id, instead of reading whole
+// articles whose status and dates are stored after their bodies — and
+// instead of letting listings' indexes, which would need a sort. PostgreSQL
+// plans it from its statistics as usual.
+const sitemapVisible = `a.status || '' IN ('published', 'scheduled') AND a.published_at + 0 <= ?`
+
 // SitemapPage describes one page of the articles' sitemap.
 type SitemapPage struct {
 	Count   int
@@ -26,7 +34,7 @@ type SitemapPage struct {
 // update. Ordering by id keeps old pages stable as articles are added.
 func (db *DB) SitemapPages(ctx context.Context, now time.Time, size int) ([]SitemapPage, error) {
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT (n - 1) / ? AS page, COUNT(*), MAX(updated_at) FROM (
-		SELECT a.updated_at, ROW_NUMBER() OVER (ORDER BY a.id) AS n FROM articles a WHERE `+visible+`) v
+		SELECT a.updated_at, ROW_NUMBER() OVER (ORDER BY a.id) AS n FROM articles a WHERE `+sitemapVisible+`) v
 		GROUP BY 1 ORDER BY 1`), size, unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap pages: %w", err)
@@ -47,7 +55,7 @@ func (db *DB) SitemapPages(ctx context.Context, now time.Time, size int) ([]Site
 // update times, in the order SitemapPages counts them. It reads only the
 // two columns a sitemap needs.
 func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int) ([]SitemapEntry, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.slug, a.updated_at FROM articles a WHERE `+visible+`
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.slug, a.updated_at FROM articles a WHERE `+sitemapVisible+`
 		ORDER BY a.id LIMIT ? OFFSET ?`), unix(now), size, (page-1)*size)
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap articles: %w", err)
@@ -58,8 +66,8 @@ func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int
 // SectionsLastMod returns, for each section with visible articles, when
 // its newest article last changed (not rolled up to parents).
 func (db *DB) SectionsLastMod(ctx context.Context, now time.Time) (map[int64]time.Time, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.section_id, MAX(a.updated_at) FROM articles a
-		WHERE a.section_id IS NOT NULL AND `+visible+` GROUP BY a.section_id`), unix(now))
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT COALESCE(a.section_id, 0), MAX(a.updated_at) FROM articles a
+		WHERE `+sitemapVisible+` GROUP BY 1`), unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sections' last changes: %w", err)
 	}
@@ -70,7 +78,9 @@ func (db *DB) SectionsLastMod(ctx context.Context, now time.Time) (map[int64]tim
 		if err := rows.Scan(&id, &upd); err != nil {
 			return nil, fmt.Errorf("store: sections' last changes: %w", err)
 		}
-		out[id] = fromUnix(upd)
+		if id != 0 {
+			out[id] = fromUnix(upd)
+		}
 	}
 	return out, rows.Err()
 }
@@ -88,9 +98,11 @@ func (db *DB) SitemapAuthors(ctx context.Context, now time.Time) ([]SitemapEntry
 }
 
 func (db *DB) linkEntries(ctx context.Context, table, link, col string, now time.Time) ([]SitemapEntry, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT t.slug, MAX(a.updated_at) FROM `+table+` t
-		JOIN `+link+` lt ON lt.`+col+` = t.id JOIN articles a ON a.id = lt.article_id
-		WHERE `+visible+` GROUP BY t.id, t.slug ORDER BY t.id`), unix(now))
+	// CROSS JOIN keeps SQLite walking the articles' covering index first.
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT t.slug, MAX(a.updated_at)
+		FROM articles a CROSS JOIN `+link+` lt CROSS JOIN `+table+` t
+		WHERE lt.article_id = a.id AND t.id = lt.`+col+` AND `+sitemapVisible+`
+		GROUP BY t.id, t.slug ORDER BY t.id`), unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap %s: %w", table, err)
 	}
@@ -122,14 +134,24 @@ func scanEntries(rows rowsScanner, capacity int) ([]SitemapEntry, error) {
 // FeedArticles returns the whole articles (body, image, authors, tags) a
 // listing query selects, newest first, for feeds that carry full text.
 func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, error) {
-	lq.NoCount = true
-	l, err := db.ListArticles(ctx, lq)
-	if err != nil || len(l.Articles) == 0 {
-		return nil, err
+	var ids []any
+	if lq.TagID == 0 && lq.AuthorID == 0 && len(lq.SectionIDs) == 0 {
+		var err error
+		if ids, err = db.latestIDs(ctx, lq.VisibleAt, time.Time{}, lq.Lang, lq.Limit); err != nil {
+			return nil, err
+		}
+	} else {
+		lq.NoCount = true
+		l, err := db.ListArticles(ctx, lq)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range l.Articles {
+			ids = append(ids, a.ID)
+		}
 	}
-	ids := make([]any, len(l.Articles))
-	for i, a := range l.Articles {
-		ids[i] = a.ID
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+fullCols+` FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`), ids...)
 	if err != nil {
@@ -148,8 +170,8 @@ func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, e
 		return nil, fmt.Errorf("store: feed articles: %w", err)
 	}
 	out := make([]news.Article, 0, len(ids))
-	for _, s := range l.Articles {
-		if a, ok := byID[s.ID]; ok {
+	for _, id := range ids {
+		if a, ok := byID[id.(int64)]; ok {
 			out = append(out, a)
 		}
 	}
@@ -157,6 +179,48 @@ func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, e
 		return nil, err
 	}
 	return out, db.attachTags(ctx, out)
+}
+
+// NewsArticles returns the summaries of up to limit articles visible at
+// now and published since, newest first, for the News sitemap.
+func (db *DB) NewsArticles(ctx context.Context, now, since time.Time, limit int) ([]news.Article, error) {
+	ids, err := db.latestIDs(ctx, now, since, "", limit)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	list := make([]int64, len(ids))
+	for i, id := range ids {
+		list[i] = id.(int64)
+	}
+	return db.summariesByID(ctx, list)
+}
+
+// latestIDs returns the ids of the newest articles visible at now, of the
+// whole site or one language. The status test is hidden from SQLite's
+// planner so that it walks articles_public in date order and stops at
+// limit, rather than sorting every published article.
+func (db *DB) latestIDs(ctx context.Context, now, since time.Time, lang string, limit int) ([]any, error) {
+	where, args := `a.status || '' IN ('published', 'scheduled') AND a.published_at <= ?`, []any{unix(now)}
+	if !since.IsZero() {
+		where, args = where+` AND a.published_at >= ?`, append(args, unix(since))
+	}
+	if lang != "" {
+		where, args = where+` AND a.lang = ?`, append(args, lang)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id FROM articles a WHERE `+where+` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`), append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: latest articles: %w", err)
+	}
+	defer rows.Close()
+	var ids []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: latest articles: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // Translation is one language version of an article.

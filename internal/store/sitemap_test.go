@@ -68,6 +68,19 @@ func TestSitemapQueries(t *testing.T) {
 		if len(full) != 3 || full[0].Title != "Story 24" || full[0].BodyHTML == "" || len(full[0].Tags) != 1 || len(full[0].Authors) != 1 {
 			t.Errorf("feed articles: %+v", full)
 		}
+		full, err = db.FeedArticles(ctx, store.ListQuery{VisibleAt: now, Limit: 30, SectionIDs: []int64{kz.ID}})
+		must(t, err)
+		if len(full) != 25 || full[24].Title != "Story 0" {
+			t.Errorf("section feed articles: %d", len(full))
+		}
+		if full, err = db.FeedArticles(ctx, store.ListQuery{VisibleAt: now, Limit: 5, Lang: "ru"}); err != nil || len(full) != 0 {
+			t.Errorf("no Russian articles, got %d, %v", len(full), err)
+		}
+		recent, err := db.NewsArticles(ctx, now, now.Add(-150*time.Minute), 10)
+		must(t, err)
+		if len(recent) != 2 || recent[0].Title != "Story 24" || recent[1].Title != "Story 23" || len(recent[0].Authors) != 1 {
+			t.Errorf("news articles: %+v", recent)
+		}
 	})
 }
 

@@ -318,5 +318,3 @@ func TestHomePageWeight(t *testing.T) {
 		t.Error("front page lacks the sections' and countries' blocks")
 	}
 }
-
-func testConfigB() (config.Config, error) { return config.FromEnv(func(string) string { return "" }) }

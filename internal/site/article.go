@@ -66,6 +66,7 @@ func (s *Site) article(r *http.Request, slug, password string, tried bool) (*res
 	if pg.Description == "" {
 		pg.Description = a.Excerpt
 	}
+	pg.Head = s.articleHead(ctx, a, pg.Title, pg.Description, c.Section, c.Crumbs)
 	pg.Content = c
 	resp, err := s.render("article", http.StatusOK, pg)
 	if err != nil {

@@ -63,6 +63,7 @@ func (s *Site) home(r *http.Request, _ params) (*response, error) {
 	}
 	p := s.newPage(ctx, "", "/", "")
 	p.Description = s.cfg.SiteName + ": news from Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan."
+	s.listingHead(ctx, &p, "/", "")
 	p.Content = c
 	return s.render("home", http.StatusOK, p)
 }

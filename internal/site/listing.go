@@ -55,6 +55,7 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	}
 	pg := s.newPage(ctx, title, pageURL(base, p.page), current)
 	pg.Description = intro
+	s.listingHead(ctx, &pg, base, heading)
 	pg.Content = c
 	resp, err := s.render("listing", http.StatusOK, pg)
 	if err != nil {

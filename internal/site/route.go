@@ -23,6 +23,10 @@ func (s *Site) Routes(mux *http.ServeMux) {
 
 func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
+	if h, ok := s.machineRoute(path); ok {
+		s.serve(w, r, h, params{})
+		return
+	}
 	if r.URL.Query().Has("s") {
 		s.serveSearch(w, r)
 		return

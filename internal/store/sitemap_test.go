@@ -1,0 +1,111 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"dastan/internal/news"
+	"dastan/internal/store"
+	"dastan/internal/store/storetest"
+)
+
+func TestSitemapQueries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, opinion, a1, a2 := seed(t, db)
+		now := time.Date(2026, 3, 26, 12, 0, 0, 0, time.UTC)
+		for i := 0; i < 25; i++ {
+			a := article(fmt.Sprintf("Story %d", i), kz.ID, now.Add(-time.Duration(25-i)*time.Hour), []news.Author{a1}, "Energy")
+			must(t, db.SaveArticle(ctx, a, 0, ""))
+		}
+		draft := article("Draft", opinion.ID, now.Add(-time.Hour), []news.Author{a2}, "Secret")
+		draft.Status = news.StatusDraft
+		must(t, db.SaveArticle(ctx, draft, 0, ""))
+		future := article("Future", opinion.ID, now.Add(time.Hour), []news.Author{a2}, "Secret")
+		future.Status = news.StatusScheduled
+		must(t, db.SaveArticle(ctx, future, 0, ""))
+
+		pages, err := db.SitemapPages(ctx, now, 10)
+		must(t, err)
+		if len(pages) != 3 || pages[0].Count != 10 || pages[2].Count != 5 || pages[2].LastMod.IsZero() {
+			t.Fatalf("pages = %+v", pages)
+		}
+		seen := map[string]bool{}
+		for p := 1; p <= 4; p++ {
+			entries, err := db.SitemapArticles(ctx, now, p, 10)
+			must(t, err)
+			if want := []int{10, 10, 5, 0}[p-1]; len(entries) != want {
+				t.Fatalf("page %d: %d entries, want %d", p, len(entries), want)
+			}
+			for _, e := range entries {
+				seen[e.Slug] = true
+			}
+		}
+		if len(seen) != 25 || seen["draft"] || seen["future"] || !seen["story-0"] {
+			t.Errorf("sitemap slugs: %v", seen)
+		}
+
+		secs, err := db.SectionsLastMod(ctx, now)
+		must(t, err)
+		if len(secs) != 1 || secs[kz.ID].IsZero() {
+			t.Errorf("sections' last changes: %v", secs)
+		}
+		tags, err := db.SitemapTags(ctx, now)
+		must(t, err)
+		if len(tags) != 1 || tags[0].Slug != "energy" {
+			t.Errorf("tags: %+v", tags) // Secret has only unpublished articles
+		}
+		authors, err := db.SitemapAuthors(ctx, now)
+		must(t, err)
+		if len(authors) != 1 || authors[0].Slug != a1.Slug {
+			t.Errorf("authors: %+v", authors)
+		}
+
+		full, err := db.FeedArticles(ctx, store.ListQuery{VisibleAt: now, Limit: 3})
+		must(t, err)
+		if len(full) != 3 || full[0].Title != "Story 24" || full[0].BodyHTML == "" || len(full[0].Tags) != 1 || len(full[0].Authors) != 1 {
+			t.Errorf("feed articles: %+v", full)
+		}
+		full, err = db.FeedArticles(ctx, store.ListQuery{VisibleAt: now, Limit: 30, SectionIDs: []int64{kz.ID}})
+		must(t, err)
+		if len(full) != 25 || full[24].Title != "Story 0" {
+			t.Errorf("section feed articles: %d", len(full))
+		}
+		if full, err = db.FeedArticles(ctx, store.ListQuery{VisibleAt: now, Limit: 5, Lang: "ru"}); err != nil || len(full) != 0 {
+			t.Errorf("no Russian articles, got %d, %v", len(full), err)
+		}
+		recent, err := db.NewsArticles(ctx, now, now.Add(-150*time.Minute), 10)
+		must(t, err)
+		if len(recent) != 2 || recent[0].Title != "Story 24" || recent[1].Title != "Story 23" || len(recent[0].Authors) != 1 {
+			t.Errorf("news articles: %+v", recent)
+		}
+	})
+}
+
+func TestTranslations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Now()
+		en := article("Water talks", kz.ID, now.Add(-time.Hour), []news.Author{a1})
+		must(t, db.SaveArticle(ctx, en, 0, ""))
+		alone := article("Alone", kz.ID, now.Add(-time.Hour), []news.Author{a1})
+		must(t, db.SaveArticle(ctx, alone, 0, ""))
+		ru := article("Переговоры о воде", kz.ID, now.Add(-time.Hour), []news.Author{a1})
+		ru.Slug, ru.Lang, ru.TranslationOf = "peregovory-o-vode", "ru", en.ID
+		must(t, db.SaveArticle(ctx, ru, 0, ""))
+
+		for _, a := range []*news.Article{en, ru} {
+			tr, err := db.Translations(ctx, *a, now)
+			must(t, err)
+			if len(tr) != 2 || tr[0] != (store.Translation{Slug: en.Slug, Lang: "en"}) || tr[1] != (store.Translation{Slug: "peregovory-o-vode", Lang: "ru"}) {
+				t.Errorf("translations of %s: %+v", a.Slug, tr)
+			}
+		}
+		if tr, err := db.Translations(ctx, *alone, now); err != nil || tr != nil {
+			t.Errorf("an untranslated article: %v %v", tr, err)
+		}
+	})
+}

@@ -35,6 +35,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		} else {
 			log.Info("store already has articles; demo not added", "articles", n)
 		}
+		if err := seedDemoUsers(ctx, db, cfg.SiteURL, stdout); err != nil {
+			return err
+		}
 	}
 	srv, err := server.New(server.Options{Config: cfg, Store: db, Logger: log})
 	if err != nil {

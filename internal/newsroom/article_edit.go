@@ -26,6 +26,15 @@ var flashes = map[string]string{
 	"reverted":    "The old version is back, saved as a new revision.",
 }
 
+// slugOf cleans a slug the editor typed; empty stays empty, so that it is
+// made from the title or name.
+func slugOf(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return news.Slugify(s)
+}
+
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
 
 type editContent struct {
@@ -134,7 +143,7 @@ func (e formError) Error() string { return e.msg }
 func (n *Newsroom) readForm(r *http.Request, a *news.Article) (publishAt time.Time, err error) {
 	f := r.PostForm
 	a.Title = strings.TrimSpace(f.Get("title"))
-	a.Slug = news.Slugify(strings.TrimSpace(f.Get("slug")))
+	a.Slug = slugOf(f.Get("slug"))
 	a.Standfirst = strings.TrimSpace(f.Get("standfirst"))
 	a.BodySource = strings.ReplaceAll(f.Get("body"), "\r\n", "\n")
 	a.BodyFormat = news.Format(f.Get("format"))

@@ -41,7 +41,7 @@ func (n *Newsroom) sectionSave(w http.ResponseWriter, r *http.Request, u auth.Us
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	s := news.Section{Name: strings.TrimSpace(r.PostFormValue("name")), Slug: news.Slugify(r.PostFormValue("slug"))}
+	s := news.Section{Name: strings.TrimSpace(r.PostFormValue("name")), Slug: slugOf(r.PostFormValue("slug"))}
 	s.ID, _ = strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 	s.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
 	s.Position, _ = strconv.Atoi(r.PostFormValue("position"))

@@ -50,7 +50,7 @@ func (n *Newsroom) tagSave(w http.ResponseWriter, r *http.Request, u auth.User) 
 	}
 	switch r.PostFormValue("op") {
 	case "rename":
-		err := n.db.RenameTag(r.Context(), id, r.PostFormValue("name"), news.Slugify(r.PostFormValue("slug")))
+		err := n.db.RenameTag(r.Context(), id, r.PostFormValue("name"), slugOf(r.PostFormValue("slug")))
 		if errors.Is(err, store.ErrExists) {
 			n.tagsPage(w, r, u, http.StatusUnprocessableEntity, "Another tag already has that address; merge them instead.")
 			return

@@ -24,6 +24,9 @@ Usage:
   dastan serve [--demo] [flags]   run the site, newsroom, API and jobs
   dastan demo [-articles N]       fill an empty store with a demo newsroom
   dastan user add --email E --role R   add a newsroom user (contributor, author, editor, admin)
+  dastan rates fetch              ask every central bank for today's rates once
+  dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]
+                                  fill rate history where a bank has it
   dastan help                     show this text
 
 Settings come from DASTAN_* variables and flags; "dastan serve -h" lists them.
@@ -53,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return demoCmd(ctx, rest, stdout, stderr)
 	case "user":
 		return userCmd(ctx, rest, os.Stdin, stdout, stderr)
+	case "rates":
+		return ratesCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dastan/internal/demo"
+	"dastan/internal/rates"
 	"dastan/internal/server"
 )
 
@@ -37,6 +38,15 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		if err := seedDemoUsers(ctx, db, cfg.SiteURL, stdout); err != nil {
 			return err
+		}
+		rcfg, err := rates.ParseConfig(cfg.Rates)
+		if err != nil {
+			return err
+		}
+		if n, err := demo.FillRates(ctx, db, rcfg.Codes(), time.Now().In(cfg.Location), 1); err != nil {
+			return err
+		} else if n > 0 {
+			log.Info("demo rates created; real ones replace them as the banks answer", "rates", n)
 		}
 	}
 	srv, err := server.New(server.Options{Config: cfg, Store: db, Logger: log})

@@ -65,19 +65,31 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	vals := map[string]*string{}
+	vals := map[string]*value{}
 	for _, s := range Settings() {
-		def := s.Default
-		if v := getenv(s.Env); v != "" {
-			def = v
+		v := &value{s: s.Default, isBool: s.Default == "true" || s.Default == "false"}
+		if e := getenv(s.Env); e != "" {
+			v.s = e
 		}
-		vals[s.Flag] = fs.String(s.Flag, def, s.Help+" ("+s.Env+")")
+		vals[s.Flag] = v
+		fs.Var(v, s.Flag, s.Help+" ("+s.Env+", default "+strconv.Quote(s.Default)+")")
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
-	return parse(func(name string) string { return *vals[name] })
+	return parse(func(name string) string { return vals[name].s })
 }
+
+// value is a setting's flag. On/off settings are boolean flags, so
+// "-page-cache=false" and a bare "-rates-offline" both work.
+type value struct {
+	s      string
+	isBool bool
+}
+
+func (v *value) String() string     { return v.s }
+func (v *value) Set(s string) error { v.s = s; return nil }
+func (v *value) IsBoolFlag() bool   { return v.isBool }
 
 // FromEnv builds a Config from the environment and defaults alone.
 func FromEnv(getenv func(string) string) (Config, error) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"dastan/internal/news"
+	"dastan/internal/rates"
 	"dastan/internal/store"
 )
 
@@ -95,6 +96,9 @@ type Options struct {
 	Seed     uint64
 	End      time.Time // newest article's time; older ones spread back from it
 	Progress func(done int)
+	// Currencies get a year of demo rates (FillRates); nil means the
+	// default five.
+	Currencies []string
 }
 
 // Fill creates the demo newsroom in db. It refuses a store that already
@@ -144,7 +148,28 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 			}
 		}
 	}
-	return nil
+	_, err = FillRates(ctx, db, o.Currencies, o.End, int64(o.Seed))
+	return err
+}
+
+// FillRates stores a year of generated rates for codes (nil means the
+// default five), ending on end, when the store has no rates at all, so an
+// offline newcomer sees a living ticker. Every row is marked demo and
+// gives way to the first real rate of its currency. It reports how many
+// it stored.
+func FillRates(ctx context.Context, db *store.DB, codes []string, end time.Time, seed int64) (int, error) {
+	n, err := db.CountRates(ctx)
+	if err != nil || n > 0 {
+		return 0, err
+	}
+	if codes == nil {
+		codes = rates.DefaultConfig().Codes()
+	}
+	obs := rates.DemoHistory(codes, 365, end, seed)
+	if err := db.SaveObservations(ctx, obs); err != nil {
+		return 0, fmt.Errorf("demo: rates: %w", err)
+	}
+	return len(obs), nil
 }
 
 func makeSections(ctx context.Context, db *store.DB) (map[string]news.Section, []news.Section, error) {

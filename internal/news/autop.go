@@ -156,8 +156,8 @@ func Autop(text string) string {
 		text = text[:len(text)-len("\n</p>")] + "</p>"
 	}
 
-	for i := 0; i+1 < len(preTags); i += 2 {
-		text = strings.Replace(text, preTags[i], preTags[i+1], 1)
+	if len(preTags) > 0 {
+		text = strings.NewReplacer(preTags...).Replace(text)
 	}
 	if strings.Contains(text, "<!-- wpnl -->") {
 		text = strings.ReplaceAll(text, wpnl, "\n")
@@ -183,7 +183,12 @@ func newlinesToBr(s string) string {
 			end++
 		}
 		nl := strings.LastIndexByte(s[i:end], '\n')
-		if nl < 0 || strings.HasSuffix(s[:i], "<br />") {
+		if nl < 0 {
+			b.WriteString(s[i:end])
+			i = end
+			continue
+		}
+		if strings.HasSuffix(s[:i], "<br />") {
 			b.WriteByte(s[i])
 			i++
 			continue

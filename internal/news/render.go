@@ -141,7 +141,7 @@ func unwrapShortcodeParagraphs(s string) string {
 		if !strings.HasPrefix(inner, "[") {
 			return p
 		}
-		sc, ok := parseShortcodeAt(inner, 0)
+		sc, ok := parseShortcodeAt(inner, 0, nil)
 		if !ok || sc.broken || sc.closing || !knownShortcodes[sc.name] || sc.end != len(strings.TrimSpace(inner)) {
 			return p
 		}

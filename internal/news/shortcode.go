@@ -34,6 +34,13 @@ var reShortcodeAttr = regexp.MustCompile(`([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-
 // the caption text that follows, as WordPress's img_caption_shortcode does.
 var reCaptionImage = regexp.MustCompile(`(?is)^\s*((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)`)
 
+var (
+	// attrSpaces turns the no-break and zero-width spaces that editors
+	// paste into attribute lists into plain spaces, as WordPress does.
+	attrSpaces     = strings.NewReplacer("\u00a0", " ", "\u200b", " ")
+	bracketEscaper = strings.NewReplacer("[", "&#91;", "]", "&#93;")
+)
+
 // shortcode is one parsed [name attrs]content[/name].
 type shortcode struct {
 	name       string
@@ -62,7 +69,9 @@ func isNameByte(c byte) bool {
 
 // parseShortcodeAt reads the shortcode whose '[' is at src[i]. ok is false
 // when the bracket does not start anything shaped like a shortcode.
-func parseShortcodeAt(src string, i int) (sc shortcode, ok bool) {
+// lastCloser, when not nil, remembers where each [/name] last occurs in
+// src, so that many tags without closers cost one search, not one each.
+func parseShortcodeAt(src string, i int, lastCloser map[string]int) (sc shortcode, ok bool) {
 	j := i + 1
 	if j < len(src) && src[j] == '/' {
 		sc.closing = true
@@ -104,6 +113,16 @@ func parseShortcodeAt(src string, i int) (sc shortcode, ok bool) {
 		return sc, true
 	}
 	closer := "[/" + sc.name + "]"
+	if lastCloser != nil {
+		last, seen := lastCloser[sc.name]
+		if !seen {
+			last = strings.LastIndex(src, closer)
+			lastCloser[sc.name] = last
+		}
+		if last < sc.end {
+			return sc, true
+		}
+	}
 	if k := strings.Index(src[sc.end:], closer); k >= 0 {
 		sc.hasContent = true
 		sc.content = src[sc.end : sc.end+k]
@@ -116,7 +135,7 @@ func parseShortcodeAt(src string, i int) (sc shortcode, ok bool) {
 // map, positional ones in order.
 func (sc shortcode) attrs() (named map[string]string, positional []string) {
 	named = map[string]string{}
-	raw := strings.NewReplacer("\u00a0", " ", "\u200b", " ").Replace(sc.rawAttrs)
+	raw := attrSpaces.Replace(sc.rawAttrs)
 	for _, m := range reShortcodeAttr.FindAllStringSubmatch(raw, -1) {
 		switch {
 		case m[1] != "":
@@ -178,6 +197,7 @@ func expandShortcodes(src string, r MediaResolver, depth int, unknown func(strin
 	}
 	var b strings.Builder
 	b.Grow(len(src))
+	lastCloser := map[string]int{}
 	for i := 0; i < len(src); {
 		k := strings.IndexByte(src[i:], '[')
 		if k < 0 {
@@ -188,7 +208,7 @@ func expandShortcodes(src string, r MediaResolver, depth int, unknown func(strin
 		b.WriteString(src[i:j])
 		if j+1 < len(src) && src[j+1] == '[' {
 			// [[name …]] is WordPress's way to write a shortcode as text.
-			if sc, ok := parseShortcodeAt(src, j+1); ok && !sc.broken && sc.isShortcode() &&
+			if sc, ok := parseShortcodeAt(src, j+1, lastCloser); ok && !sc.broken && sc.isShortcode() &&
 				sc.end < len(src) && src[sc.end] == ']' {
 				b.WriteString(escapeBrackets(src[j+1 : sc.end]))
 				i = sc.end + 1
@@ -198,7 +218,7 @@ func expandShortcodes(src string, r MediaResolver, depth int, unknown func(strin
 			i = j + 1
 			continue
 		}
-		sc, ok := parseShortcodeAt(src, j)
+		sc, ok := parseShortcodeAt(src, j, lastCloser)
 		switch {
 		case !ok:
 			b.WriteByte('[')
@@ -478,7 +498,7 @@ func renderVideo(named map[string]string, positional []string) string {
 // escapeBrackets writes brackets as character references so the text
 // reads the same but no longer parses as a shortcode.
 func escapeBrackets(s string) string {
-	return strings.NewReplacer("[", "&#91;", "]", "&#93;").Replace(s)
+	return bracketEscaper.Replace(s)
 }
 
 // neutralizeKnownTags escapes the bracket of any [name or [/name of a known

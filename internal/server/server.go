@@ -8,14 +8,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"time"
 
+	"dastan/internal/api"
 	"dastan/internal/auth"
 	"dastan/internal/config"
+	"dastan/internal/media"
 	"dastan/internal/metrics"
 	"dastan/internal/newsroom"
+	"dastan/internal/rates"
 	"dastan/internal/site"
 	"dastan/internal/store"
 )
@@ -30,6 +34,11 @@ type Server struct {
 	news    *newsroom.Newsroom
 	mux     *http.ServeMux
 	now     func() time.Time
+	board   *rates.Board
+	fetcher *rates.Fetcher
+	// Media is the upload service over the configured storage (local disk
+	// under the data directory), shared by the newsroom and importers.
+	Media *media.Service
 }
 
 // Options are what a Server is built from.
@@ -54,11 +63,39 @@ func New(o Options) (*Server, error) {
 	}
 	m := metrics.New()
 	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux(), now: o.Now}
-	st, err := site.New(site.Options{Config: cfg, Store: db, Metrics: m, Logger: log, Now: o.Now})
+	rcfg, err := rates.ParseConfig(cfg.Rates)
+	if err != nil {
+		return nil, err
+	}
+	orient, err := rates.ParseOrientation(cfg.RatesView)
+	if err != nil {
+		return nil, err
+	}
+	// The ticker is built when rates change and read from memory by every
+	// page; a change empties the page cache so no page shows an old one.
+	s.board = rates.NewBoard(rates.BoardOptions{Load: db.LatestRates, Orientation: orient, Location: cfg.Location, Now: o.Now, Logger: log,
+		OnChange: func() {
+			if s.site != nil {
+				s.site.Invalidate()
+			}
+		}})
+	if err := s.board.Refresh(context.Background()); err != nil {
+		log.Error("reading the latest rates", "err", err)
+	}
+	providers, err := rcfg.Providers()
+	if err != nil {
+		return nil, err
+	}
+	s.fetcher = rates.NewFetcher(providers, s.board.Sink(db), rates.FetcherConfig{SiteURL: cfg.SiteURL, Location: cfg.Location, Logger: log})
+	st, err := site.New(site.Options{Config: cfg, Store: db, Metrics: m, Logger: log, Now: o.Now, Ticker: s.board.Ticker, Rates: s.board})
 	if err != nil {
 		return nil, err
 	}
 	s.site = st
+	api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log).Routes(s.mux)
+	storage := media.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))
+	s.Media = &media.Service{Store: db, Storage: storage}
+	s.mux.Handle("GET /media/{key...}", media.FileServer(storage))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -76,6 +113,10 @@ func New(o Options) (*Server, error) {
 	s.mux.Handle("POST "+newsroom.Prefix+"{p}/{rest...}", nh)
 	return s, nil
 }
+
+// FetchRates asks every bank once and saves the good answers; the
+// ticker and rates page show them at once.
+func (s *Server) FetchRates(ctx context.Context) (rates.Result, error) { return s.fetcher.Once(ctx) }
 
 // Handler returns the whole site with logging, metrics and recovery.
 func (s *Server) Handler() http.Handler { return s.observe(s.mux) }
@@ -160,6 +201,8 @@ func routeLabel(pattern string, r *http.Request) string {
 		return "tag"
 	case len(p) > 8 && p[:8] == "/author/":
 		return "author"
+	case p == "/rates/":
+		return "rates"
 	}
 	return "page"
 }
@@ -185,6 +228,10 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	go s.site.Watch(jobs, 2*time.Second)
 	go s.publishScheduled(jobs)
 	go s.news.PurgeTrash(jobs, time.Hour)
+	go s.board.Run(jobs, time.Minute)
+	if !s.cfg.RatesOffline {
+		go s.fetcher.Run(jobs, s.cfg.RatesEvery)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {

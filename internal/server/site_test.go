@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"dastan/internal/config"
+	"dastan/internal/demo"
 	"dastan/internal/news"
 	"dastan/internal/server"
 	"dastan/internal/store"
@@ -288,3 +289,34 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Error("no page cache size gauge")
 	}
 }
+
+// The front page of a full demo newsroom stays light: HTML plus CSS
+// under 60 KB, as the issue asks of a page readers load on slow links.
+func TestHomePageWeight(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	must(t, demo.Fill(context.Background(), db, demo.Options{Articles: 1200, Seed: 1, End: testNow}))
+	srv, err := server.New(server.Options{Config: testConfig(t), Store: db, Now: func() time.Time { return testNow }})
+	must(t, err)
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	f := &fixture{srv: ts}
+	resp, home := f.get(t, "/")
+	if resp.StatusCode != 200 {
+		t.Fatalf("home: %d", resp.StatusCode)
+	}
+	css := regexp.MustCompile(`href="(/static/site\.css[^"]*)"`).FindStringSubmatch(home)
+	if css == nil {
+		t.Fatal("no stylesheet link")
+	}
+	_, sheet := f.get(t, strings.ReplaceAll(css[1], "&amp;", "&"))
+	if total := len(home) + len(sheet); total > 60*1024 || len(sheet) < 1000 {
+		t.Fatalf("home %d bytes + css %d bytes = %d, want under 61440", len(home), len(sheet), total)
+	} else {
+		t.Logf("home %d bytes + css %d bytes", len(home), len(sheet))
+	}
+	if strings.Count(home, "<section class=\"block\"") < 10 {
+		t.Error("front page lacks the sections' and countries' blocks")
+	}
+}
+
+func testConfigB() (config.Config, error) { return config.FromEnv(func(string) string { return "" }) }

@@ -53,7 +53,7 @@ func (s *Site) home(r *http.Request, _ params) (*response, error) {
 		blocks = append(blocks, tree.kids(top.ID)...) // the country pages under News
 	}
 	for _, sec := range blocks {
-		l, err := s.db.ListArticles(ctx, store.ListQuery{SectionIDs: tree.subtree(sec.ID), VisibleAt: now, Limit: 5, NoCount: true})
+		l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec.ID, VisibleAt: now, Limit: 5, NoCount: true})
 		if err != nil {
 			return nil, err
 		}

@@ -92,7 +92,7 @@ func (s *Site) sectionPage(r *http.Request, p params) (*response, error) {
 	}
 	chain := tree.chain(sec.ID)
 	return s.listing(r, p, "/category/"+sec.Path+"/", sec.Name, "", chain[0].Path,
-		store.ListQuery{SectionIDs: tree.subtree(sec.ID)})
+		store.ListQuery{Section: sec.ID})
 }
 
 // tagPage is /tag/{slug}/.

@@ -82,6 +82,8 @@ func (s *Site) pick(segs []string, p *params) handlerFunc {
 	case segs[0] == "author" && n == 2:
 		p.segs = segs[1:]
 		return s.authorPage
+	case segs[0] == "rates" && n == 1 && p.page == 1 && s.board != nil:
+		return s.ratesPage
 	case segs[0] == "search" && n == 1:
 		return nil // served before routing when ?q= or ?s= is present
 	case isNumber(segs[0], 4) && n <= 3:

@@ -19,6 +19,7 @@ import (
 	"dastan/internal/config"
 	"dastan/internal/metrics"
 	"dastan/internal/news"
+	"dastan/internal/rates"
 	"dastan/internal/store"
 )
 
@@ -39,6 +40,9 @@ type Options struct {
 	// Ticker returns the currency ticker's HTML for the masthead, read
 	// from memory; nil leaves the masthead without one.
 	Ticker func() template.HTML
+	// Rates is the in-memory board the rates page reads; nil means no
+	// rates page.
+	Rates *rates.Board
 	// Search answers /?s= and /search/; nil shows a plain "no search" page.
 	Search func(w http.ResponseWriter, r *http.Request)
 }
@@ -52,6 +56,7 @@ type Site struct {
 	now     func() time.Time
 	ticker  func() template.HTML
 	search  func(w http.ResponseWriter, r *http.Request)
+	board   *rates.Board
 
 	pages    map[string]*template.Template
 	cssURL   string
@@ -74,7 +79,7 @@ func New(o Options) (*Site, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Site{cfg: o.Config, db: o.Store, metrics: o.Metrics, log: o.Logger, now: o.Now, ticker: o.Ticker, search: o.Search}
+	s := &Site{cfg: o.Config, db: o.Store, metrics: o.Metrics, log: o.Logger, now: o.Now, ticker: o.Ticker, search: o.Search, board: o.Rates}
 	css, err := fs.ReadFile(staticFS, "static/site.css")
 	if err != nil {
 		return nil, err
@@ -124,7 +129,7 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("site: layout: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"home", "article", "listing", "notfound"} {
+	for _, name := range []string{"home", "article", "listing", "notfound", "rates"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", name, err)

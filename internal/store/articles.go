@@ -22,7 +22,9 @@ const fullCols = summaryCols + `, a.body_source, a.body_format, a.body_html, a.m
 
 // visible is the condition for an article readers may see at time ?:
 // scheduled articles appear by themselves once their time has come.
-const visible = `a.status IN ('published', 'scheduled') AND a.published_at <= ?`
+// visible_from is NULL for drafts, private and trashed articles (see
+// migration 0007).
+const visible = `a.visible_from <= ?`
 
 type scanner interface{ Scan(...any) error }
 
@@ -75,7 +77,7 @@ func (db *DB) ArticleByID(ctx context.Context, id int64) (news.Article, error) {
 }
 
 func (db *DB) article(ctx context.Context, where string, arg any) (news.Article, error) {
-	row := db.r.QueryRowContext(ctx, db.q(`SELECT `+fullCols+` FROM articles a WHERE `+where), arg)
+	row := db.queryRow(ctx, (`SELECT ` + fullCols + ` FROM articles a WHERE ` + where), arg)
 	a, err := scanFull(row)
 	if err != nil {
 		return a, fmt.Errorf("store: article %v: %w", arg, notFound(err))
@@ -209,9 +211,16 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) 
 // writeArticleLinks replaces the article's tags and authors. Tags given by
 // name only are created on the fly.
 func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article) error {
-	pub := unix(a.PublishedAt)
-	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_tags WHERE article_id = ?`), a.ID); err != nil {
-		return err
+	vis := visibleFrom(a)
+	for _, table := range []string{"article_tags", "article_authors", "article_sections"} {
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+table+` WHERE article_id = ?`), a.ID); err != nil {
+			return err
+		}
+	}
+	if a.SectionID != 0 {
+		if err := db.linkSections(ctx, tx, `a.id = ?`, a.ID); err != nil {
+			return fmt.Errorf("sections: %w", err)
+		}
 	}
 	seen := map[int64]bool{}
 	for i := range a.Tags {
@@ -230,12 +239,9 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 			continue
 		}
 		seen[t.ID] = true
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_tags (article_id, tag_id, published_at) VALUES (?, ?, ?)`), a.ID, t.ID, pub); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_tags (article_id, tag_id, visible_from) VALUES (?, ?, ?)`), a.ID, t.ID, vis); err != nil {
 			return fmt.Errorf("tag %d: %w", t.ID, err)
 		}
-	}
-	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_authors WHERE article_id = ?`), a.ID); err != nil {
-		return err
 	}
 	seen = map[int64]bool{}
 	for i, au := range a.Authors {
@@ -243,16 +249,37 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 			continue
 		}
 		seen[au.ID] = true
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_authors (article_id, author_id, position, published_at) VALUES (?, ?, ?, ?)`), a.ID, au.ID, i, pub); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_authors (article_id, author_id, position, visible_from) VALUES (?, ?, ?, ?)`), a.ID, au.ID, i, vis); err != nil {
 			return fmt.Errorf("author %d: %w", au.ID, err)
 		}
 	}
 	return nil
 }
 
+// visibleFrom is the value migration 0007's visible_from column takes for
+// a: when readers may first see it, or NULL if they may not.
+func visibleFrom(a *news.Article) any {
+	if a.Status == news.StatusPublished || a.Status == news.StatusScheduled {
+		return unix(a.PublishedAt)
+	}
+	return nil
+}
+
+// linkSections links the articles matching where (over articles a) to
+// their section and all its ancestors.
+func (db *DB) linkSections(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_sections (article_id, section_id, visible_from)
+		SELECT a.id, s.id, a.visible_from FROM articles a
+		JOIN sections me ON me.id = a.section_id
+		JOIN sections s ON s.path = me.path OR me.path LIKE s.path || '/%'
+		WHERE `+where), args...)
+	return err
+}
+
 // ListQuery selects articles for a listing. Zero fields do not filter.
 type ListQuery struct {
-	SectionIDs []int64   // any of these sections (a section and its children)
+	Section    int64     // in this section or any below it (readers' listings)
+	SectionIDs []int64   // in exactly one of these sections
 	TagID      int64     // carrying this tag
 	AuthorID   int64     // by this author
 	From, To   time.Time // published in [From, To)
@@ -273,20 +300,28 @@ type Listing struct {
 
 // ListArticles returns a page of summaries, newest first, with authors.
 func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
-	from := `articles a`
+	// Readers' listings walk one index: the link table of what they
+	// list, ordered by visible_from (see migration 0007).
+	from, key := `articles a`, `a.visible_from`
 	var where []string
 	var args []any
 	switch {
 	case lq.TagID != 0:
-		from = `article_tags lt JOIN articles a ON a.id = lt.article_id`
+		from, key = `article_tags lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
 		where, args = append(where, `lt.tag_id = ?`), append(args, lq.TagID)
 	case lq.AuthorID != 0:
-		from = `article_authors lt JOIN articles a ON a.id = lt.article_id`
+		from, key = `article_authors lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
 		where, args = append(where, `lt.author_id = ?`), append(args, lq.AuthorID)
+	case lq.Section != 0:
+		from, key = `article_sections lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
+		where, args = append(where, `lt.section_id = ?`), append(args, lq.Section)
 	}
-	order := `a.published_at DESC, a.id DESC`
-	if lq.TagID != 0 || lq.AuthorID != 0 {
-		order = `lt.published_at DESC, a.id DESC` // walks the link table's index
+	order := key + ` DESC, a.id DESC`
+	if lq.VisibleAt.IsZero() {
+		order = `a.published_at DESC, a.id DESC`
+	}
+	if lq.Section != 0 && lq.TagID+lq.AuthorID != 0 {
+		where, args = append(where, `a.id IN (SELECT article_id FROM article_sections WHERE section_id = ?)`), append(args, lq.Section)
 	}
 	if len(lq.SectionIDs) > 0 {
 		where = append(where, `a.section_id IN (`+placeholders(len(lq.SectionIDs))+`)`)
@@ -294,11 +329,15 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 			args = append(args, id)
 		}
 	}
+	published := `a.published_at`
+	if !lq.VisibleAt.IsZero() {
+		published = key // equal to published_at for what readers see
+	}
 	if !lq.From.IsZero() {
-		where, args = append(where, `a.published_at >= ?`), append(args, unix(lq.From))
+		where, args = append(where, published+` >= ?`), append(args, unix(lq.From))
 	}
 	if !lq.To.IsZero() {
-		where, args = append(where, `a.published_at < ?`), append(args, unix(lq.To))
+		where, args = append(where, published+` < ?`), append(args, unix(lq.To))
 	}
 	if lq.Lang != "" {
 		where, args = append(where, `a.lang = ?`), append(args, lq.Lang)
@@ -307,7 +346,7 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		where, args = append(where, `a.id <> ?`), append(args, lq.ExcludeID)
 	}
 	if !lq.VisibleAt.IsZero() {
-		where, args = append(where, visible), append(args, unix(lq.VisibleAt))
+		where, args = append(where, key+` <= ?`), append(args, unix(lq.VisibleAt))
 	} else if len(lq.Statuses) > 0 {
 		where = append(where, `a.status IN (`+placeholders(len(lq.Statuses))+`)`)
 		for _, s := range lq.Statuses {
@@ -323,14 +362,14 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		lq.Limit = 10
 	}
 	if !lq.NoCount {
-		if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+from+cond), args...).Scan(&out.Total); err != nil {
+		if err := db.queryRow(ctx, (`SELECT COUNT(*) FROM ` + countFrom(from, cond) + cond), args...).Scan(&out.Total); err != nil {
 			return out, fmt.Errorf("store: count articles: %w", err)
 		}
 		if out.Total == 0 || lq.Offset >= out.Total {
 			return out, nil
 		}
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`),
+	rows, err := db.query(ctx, (`SELECT ` + summaryCols + ` FROM ` + from + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`),
 		append(args, lq.Limit, lq.Offset)...)
 	if err != nil {
 		return out, fmt.Errorf("store: list articles: %w", err)
@@ -349,15 +388,24 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 	return out, db.attachAuthors(ctx, out.Articles)
 }
 
+// countFrom drops the join to articles from a count whose conditions
+// are all on the link table, so the count reads one index and no rows.
+func countFrom(from, cond string) string {
+	if i := strings.Index(from, " JOIN articles a"); i > 0 && !strings.Contains(cond, " a.") {
+		return from[:i]
+	}
+	return from
+}
+
 // attachAuthors fills each article's byline in one query.
 func (db *DB) attachAuthors(ctx context.Context, list []news.Article) error {
 	if len(list) == 0 {
 		return nil
 	}
 	ids, index := idsOf(list)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
+	rows, err := db.query(ctx, (`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
 		FROM article_authors aa JOIN authors au ON au.id = aa.author_id
-		WHERE aa.article_id IN (`+placeholders(len(ids))+`) ORDER BY aa.article_id, aa.position`), ids...)
+		WHERE aa.article_id IN (` + placeholders(len(ids)) + `) ORDER BY aa.article_id, aa.position`), ids...)
 	if err != nil {
 		return fmt.Errorf("store: bylines: %w", err)
 	}
@@ -381,9 +429,9 @@ func (db *DB) attachTags(ctx context.Context, list []news.Article) error {
 		return nil
 	}
 	ids, index := idsOf(list)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT at.article_id, t.id, t.slug, t.name
+	rows, err := db.query(ctx, (`SELECT at.article_id, t.id, t.slug, t.name
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id
-		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY at.article_id, t.name`), ids...)
+		WHERE at.article_id IN (` + placeholders(len(ids)) + `) ORDER BY at.article_id, t.name`), ids...)
 	if err != nil {
 		return fmt.Errorf("store: tags of articles: %w", err)
 	}
@@ -422,8 +470,8 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 	score := map[int64]int{}
 	latest := map[int64]int64{}
 	for _, t := range a.Tags {
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT lt.article_id, lt.published_at, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
-			WHERE lt.tag_id = ? AND lt.article_id <> ? AND `+visible+` ORDER BY lt.published_at DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
+		rows, err := db.query(ctx, (`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
+			WHERE lt.tag_id = ? AND lt.article_id <> ? AND lt.visible_from <= ? ORDER BY lt.visible_from DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
 		if err != nil {
 			return nil, fmt.Errorf("store: related: %w", err)
 		}
@@ -442,7 +490,7 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 		rows.Close()
 	}
 	if len(score) < n && a.SectionID != 0 {
-		sl, err := db.ListArticles(ctx, ListQuery{SectionIDs: []int64{a.SectionID}, VisibleAt: now, ExcludeID: a.ID, Limit: n})
+		sl, err := db.ListArticles(ctx, ListQuery{Section: a.SectionID, VisibleAt: now, ExcludeID: a.ID, Limit: n, NoCount: true})
 		if err != nil {
 			return nil, err
 		}
@@ -485,7 +533,7 @@ func (db *DB) summariesByID(ctx context.Context, ids []int64) ([]news.Article, e
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`), args...)
+	rows, err := db.query(ctx, (`SELECT ` + summaryCols + ` FROM articles a WHERE a.id IN (` + placeholders(len(ids)) + `)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: articles by id: %w", err)
 	}
@@ -513,7 +561,7 @@ func (db *DB) summariesByID(ctx context.Context, ids []int64) ([]news.Article, e
 // NextScheduled returns when the next scheduled article goes live after now.
 func (db *DB) NextScheduled(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	var t sql.NullInt64
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT MIN(published_at) FROM articles WHERE status = 'scheduled' AND published_at > ?`), unix(now)).Scan(&t)
+	err := db.queryRow(ctx, (`SELECT MIN(published_at) FROM articles WHERE status = 'scheduled' AND published_at > ?`), unix(now)).Scan(&t)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next scheduled: %w", err)
 	}
@@ -541,7 +589,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (int64, error) {
 // CountArticles returns how many articles the store holds, in any status.
 func (db *DB) CountArticles(ctx context.Context) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count: %w", err)
 	}

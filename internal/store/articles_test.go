@@ -158,6 +158,11 @@ func TestListingsAndVisibility(t *testing.T) {
 		if !l.Articles[0].PublishedAt.Equal(now.Add(-10*24*time.Hour)) || len(l.Articles[0].Authors) != 1 {
 			t.Fatalf("page 2 starts with %v %+v", l.Articles[0].PublishedAt, l.Articles[0].Authors)
 		}
+		l, err = db.ListArticles(ctx, store.ListQuery{Section: nw.ID, VisibleAt: now, Limit: 10, Offset: 20})
+		must(t, err)
+		if l.Total != 25 || len(l.Articles) != 5 {
+			t.Fatalf("parent section shows its children's articles: total %d, %d items", l.Total, len(l.Articles))
+		}
 		tag, err := db.TagBySlug(ctx, "energy")
 		must(t, err)
 		l, err = db.ListArticles(ctx, store.ListQuery{TagID: tag.ID, VisibleAt: now, Limit: 5})
@@ -201,6 +206,59 @@ func TestListingsAndVisibility(t *testing.T) {
 			if r.ID == first.ID || r.Status == news.StatusDraft {
 				t.Fatalf("related includes %q (%s)", r.Title, r.Status)
 			}
+		}
+	})
+}
+
+func TestSectionMoveRelinksArticles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		nw, kz, op, a1, _ := seed(t, db)
+		now := time.Now()
+		must(t, db.SaveArticle(ctx, article("Steppe story", kz.ID, now.Add(-time.Hour), []news.Author{a1}), 0, ""))
+		count := func(section int64) int {
+			l, err := db.ListArticles(ctx, store.ListQuery{Section: section, VisibleAt: now, Limit: 1})
+			must(t, err)
+			return l.Total
+		}
+		if count(nw.ID) != 1 || count(op.ID) != 0 {
+			t.Fatalf("before the move: news %d opinion %d", count(nw.ID), count(op.ID))
+		}
+		kz.ParentID = op.ID
+		must(t, db.SaveSection(ctx, &kz))
+		if count(nw.ID) != 0 || count(op.ID) != 1 || count(kz.ID) != 1 {
+			t.Fatalf("after the move: news %d opinion %d kazakhstan %d", count(nw.ID), count(op.ID), count(kz.ID))
+		}
+	})
+}
+
+// However an article's status changes — even by a statement outside
+// SaveArticle — every listing follows, because a trigger keeps the link
+// tables' visibility in step.
+func TestStatusChangeHidesFromEveryListing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Now()
+		a := article("Withdrawn story", kz.ID, now.Add(-time.Hour), []news.Author{a1}, "energy")
+		must(t, db.SaveArticle(ctx, a, 0, ""))
+		tag, _ := db.TagBySlug(ctx, "energy")
+		queries := []store.ListQuery{{Section: kz.ID}, {TagID: tag.ID}, {AuthorID: a1.ID}, {}}
+		total := func() (n int) {
+			for _, q := range queries {
+				q.VisibleAt, q.Limit = now, 5
+				l, err := db.ListArticles(ctx, q)
+				must(t, err)
+				n += l.Total
+			}
+			return n
+		}
+		if total() != 4 {
+			t.Fatalf("published article in %d of 4 listings", total())
+		}
+		must(t, db.SetStatusForTest(ctx, a.ID, news.StatusTrash))
+		if n := total(); n != 0 {
+			t.Fatalf("trashed article still in %d listings", n)
 		}
 	})
 }

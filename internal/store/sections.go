@@ -12,7 +12,7 @@ import (
 
 // Sections returns every section, parents before children, in position order.
 func (db *DB) Sections(ctx context.Context) ([]news.Section, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections ORDER BY path`)
+	rows, err := db.query(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections ORDER BY path`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sections: %w", err)
 	}
@@ -60,10 +60,17 @@ func (db *DB) SaveSection(ctx context.Context, s *news.Section) error {
 			parent, s.Slug, s.Name, s.Path, s.Position, s.ID); err != nil {
 			return err
 		}
-		// Children's paths move with their parent.
-		_, err := tx.ExecContext(ctx, db.q(`UPDATE sections SET path = ? || substr(path, ?) WHERE path LIKE ?`),
-			s.Path, len(old)+1, old+"/%")
-		return err
+		// Children's paths move with their parent, and the articles below
+		// are linked again to their new ancestors.
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE sections SET path = ? || substr(path, ?) WHERE path LIKE ?`),
+			s.Path, len(old)+1, old+"/%"); err != nil {
+			return err
+		}
+		below := `a.section_id IN (SELECT id FROM sections WHERE path = ? OR path LIKE ?)`
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_sections WHERE article_id IN (SELECT a.id FROM articles a WHERE `+below+`)`), s.Path, s.Path+"/%"); err != nil {
+			return err
+		}
+		return db.linkSections(ctx, tx, below, s.Path, s.Path+"/%")
 	})
 	if err != nil {
 		return fmt.Errorf("store: save section %q: %w", s.Name, err)

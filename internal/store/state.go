@@ -9,7 +9,7 @@ import (
 // instance polls it, so a write on one instance empties every page cache.
 func (db *DB) Generation(ctx context.Context) (int64, error) {
 	var g int64
-	if err := db.r.QueryRowContext(ctx, `SELECT generation FROM site_state WHERE id = 1`).Scan(&g); err != nil {
+	if err := db.queryRow(ctx, `SELECT generation FROM site_state WHERE id = 1`).Scan(&g); err != nil {
 		return 0, fmt.Errorf("store: generation: %w", err)
 	}
 	return g, nil

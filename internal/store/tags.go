@@ -14,7 +14,7 @@ func (db *DB) TagBySlug(ctx context.Context, slug string) (news.Tag, error) {
 		return news.Tag{}, fmt.Errorf("store: %q: %w", slug, ErrNotFound)
 	}
 	var t news.Tag
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, slug, name FROM tags WHERE slug = ?`), slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err := db.queryRow(ctx, (`SELECT id, slug, name FROM tags WHERE slug = ?`), slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if err != nil {
 		return t, fmt.Errorf("store: tag %q: %w", slug, notFound(err))
 	}
@@ -38,7 +38,7 @@ func (db *DB) EnsureTag(ctx context.Context, name string) (news.Tag, error) {
 
 // Tags returns every tag with how many articles carry it, most used first.
 func (db *DB) Tags(ctx context.Context, limit int) ([]news.Tag, []int, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT t.id, t.slug, t.name, COUNT(at.article_id) AS n
+	rows, err := db.query(ctx, (`SELECT t.id, t.slug, t.name, COUNT(at.article_id) AS n
 		FROM tags t LEFT JOIN article_tags at ON at.tag_id = t.id
 		GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT ?`), limit)
 	if err != nil {

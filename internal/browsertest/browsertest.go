@@ -1,0 +1,101 @@
+// Package browsertest drives headless Chromium for tests of pages people
+// click: it finds the browser, starts it with a fresh profile, and gives a
+// chromedp context that ends with the test.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// Find returns the path of a Chromium or Chrome binary, or "". DASTAN_CHROMIUM
+// names one explicitly.
+func Find() string {
+	if p := os.Getenv("DASTAN_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/lib/chromium/chromium", "/snap/bin/chromium"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New starts a headless browser for t and returns a tab's context, with
+// an overall timeout. Without a browser the test is skipped, except under
+// CI (CI set), where that is a failure: CI installs Debian's chromium.
+func New(t testing.TB) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browsertest: browser tests are skipped in -short mode")
+	}
+	path := Find()
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("browsertest: no Chromium found (install Debian's chromium package, or set DASTAN_CHROMIUM)")
+		}
+		t.Skip("browsertest: no Chromium found; install Debian's chromium package to run browser tests")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true), // CI runs as root
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.WindowSize(1280, 800),
+	}
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), 60*time.Second)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+		cancelTimeout()
+	})
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("browsertest: starting %s: %v", path, err)
+	}
+	return bctx
+}
+
+// EmulateMedia sets CSS media features for the tab, such as
+// prefers-reduced-motion: reduce; an empty map clears them.
+func EmulateMedia(ctx context.Context, features map[string]string) error {
+	var fs []*emulation.MediaFeature
+	for name, value := range features {
+		fs = append(fs, &emulation.MediaFeature{Name: name, Value: value})
+	}
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: fs})
+	return err
+}
+
+// Eval evaluates a JavaScript expression in the tab and decodes its value.
+func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("browsertest: %s: %v", expr, err)
+	}
+	return v
+}

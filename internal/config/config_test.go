@@ -1,0 +1,47 @@
+package config
+
+import (
+	"flag"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DataDir != "./data" || c.Location.String() != "Asia/Almaty" || !c.PageCache || c.PageSize != 10 || c.CacheTTL != time.Minute {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	c, err := Load(fs, []string{"-addr", "127.0.0.1:9", "-rates-offline", "-page-cache=false"},
+		env(map[string]string{"DASTAN_ADDR": ":7", "DASTAN_DATA_DIR": "/srv/dastan"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9" || c.DataDir != "/srv/dastan" || !c.RatesOffline || c.PageCache {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestBadValuesAreNamed(t *testing.T) {
+	_, err := FromEnv(env(map[string]string{
+		"DASTAN_TIME_ZONE": "Mars/Olympus", "DASTAN_PAGE_SIZE": "0", "DASTAN_DATABASE_URL": "mysql://x",
+		"DASTAN_SITE_URL": "example.org", "DASTAN_PAGE_CACHE": "maybe", "DASTAN_CACHE_TTL": "soon",
+	}))
+	if err == nil {
+		t.Fatal("bad settings accepted")
+	}
+	for _, want := range []string{"time-zone", "page-size", "database-url", "site-url", "page-cache", "cache-ttl"} {
+		if !strings.Contains(err.Error(), "setting "+want) {
+			t.Errorf("error does not name %s: %v", want, err)
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Storage keeps rendition files under keys such as
+// "ab/cd/abcdef…-640.jpg". Keys are made from the upload's SHA-256, so a
+// key's content never changes and may be cached for ever.
+//
+// LocalStorage is the one implementation for now. An S3-compatible one
+// (for several instances behind a CDN) fits the same four methods: Put is
+// PutObject with the content type and an immutable Cache-Control, Open is
+// GetObject, Delete is DeleteObject, and URL returns the bucket's or CDN's
+// public address for the key, so FileServer is not needed there. No S3
+// client is a dependency until a newsroom needs it.
+type Storage interface {
+	// Put stores r's bytes under key, replacing whatever was there; readers
+	// never see a half-written file.
+	Put(ctx context.Context, key string, r io.Reader, contentType string) error
+	// Open returns the file under key; an error matching fs.ErrNotExist
+	// when there is none.
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Delete removes the file under key; a missing file is not an error.
+	Delete(ctx context.Context, key string) error
+	// URL is the address readers fetch key from.
+	URL(key string) string
+}
+
+// ErrBadKey is returned for a key that could name a file outside the
+// storage, or that no upload would produce.
+var ErrBadKey = errors.New("media: invalid storage key")
+
+// validKey accepts the keys this package makes: relative slash-separated
+// paths of lower-case letters, digits, '-' and '.', with no "." or ".."
+// element.
+func validKey(key string) bool {
+	if key == "" || len(key) > 300 || !fs.ValidPath(key) {
+		return false
+	}
+	for _, c := range key {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '/') {
+			return false
+		}
+	}
+	for _, el := range strings.Split(key, "/") {
+		if el == "." || el == ".." || strings.HasPrefix(el, ".") {
+			return false
+		}
+	}
+	return true
+}
+
+// LocalStorage keeps files in a directory on this machine, by default
+// "media" in the data directory, served by FileServer under BaseURL.
+type LocalStorage struct {
+	Root    string // directory holding the files
+	BaseURL string // URL path the files are served under; "/media/" when empty
+}
+
+// NewLocalStorage returns storage in dir, served under /media/.
+func NewLocalStorage(dir string) *LocalStorage {
+	return &LocalStorage{Root: dir, BaseURL: "/media/"}
+}
+
+func (l *LocalStorage) path(key string) (string, error) {
+	if !validKey(key) {
+		return "", fmt.Errorf("%w: %q", ErrBadKey, key)
+	}
+	return filepath.Join(l.Root, filepath.FromSlash(key)), nil
+}
+
+// Put writes to a temporary file beside the destination and renames it
+// into place, so a crash or a failed copy never leaves a partial file
+// under the key. The content type is implied by the key's extension.
+func (l *LocalStorage) Put(ctx context.Context, key string, r io.Reader, contentType string) error {
+	p, err := l.path(key)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("media: store %s: %w", key, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".upload-*")
+	if err != nil {
+		return fmt.Errorf("media: store %s: %w", key, err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		return fmt.Errorf("media: store %s: %w", key, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("media: store %s: %w", key, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("media: store %s: %w", key, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("media: store %s: %w", key, err)
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return fmt.Errorf("media: store %s: %w", key, err)
+	}
+	return nil
+}
+
+// Open opens the file under key.
+func (l *LocalStorage) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	p, err := l.path(key)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%w)", err, fs.ErrNotExist)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("media: open %s: %w", key, err)
+	}
+	return f, nil
+}
+
+// Delete removes the file under key.
+func (l *LocalStorage) Delete(ctx context.Context, key string) error {
+	p, err := l.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("media: delete %s: %w", key, err)
+	}
+	return nil
+}
+
+// URL returns BaseURL + key.
+func (l *LocalStorage) URL(key string) string {
+	base := l.BaseURL
+	if base == "" {
+		base = "/media/"
+	}
+	return strings.TrimSuffix(base, "/") + "/" + key
+}
+
+// contentTypes are the only files FileServer hands out.
+var contentTypes = map[string]string{".jpg": "image/jpeg", ".png": "image/png"}
+
+// FileServer serves the files of s for the route "GET /media/{key...}"
+// (or, mounted elsewhere, whatever follows the last "/media/" in the
+// path). Files never change under a key, so they are cached for a year as
+// immutable; nosniff and a closed Content-Security-Policy make sure a
+// browser only ever treats them as images.
+func FileServer(s Storage) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		key := r.PathValue("key")
+		if key == "" {
+			if i := strings.LastIndex(r.URL.Path, "/media/"); i >= 0 {
+				key = r.URL.Path[i+len("/media/"):]
+			}
+		}
+		ctype, ok := contentTypes[path.Ext(key)]
+		if !ok || !validKey(key) {
+			http.NotFound(w, r)
+			return
+		}
+		f, err := s.Open(r.Context(), key)
+		if errors.Is(err, fs.ErrNotExist) {
+			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			http.Error(w, "the file could not be read", http.StatusInternalServerError)
+			return
+		}
+		defer f.Close()
+		h := w.Header()
+		h.Set("Content-Type", ctype)
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		h.Set("ETag", `"`+path.Base(key)+`"`)
+		if rs, ok := f.(io.ReadSeeker); ok {
+			// Ranges, If-None-Match and HEAD, for files that can seek.
+			http.ServeContent(w, r, "", time.Time{}, rs)
+			return
+		}
+		if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, h.Get("ETag")) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		if r.Method == http.MethodHead {
+			return
+		}
+		io.Copy(w, f)
+	})
+}

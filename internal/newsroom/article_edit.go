@@ -125,12 +125,22 @@ func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.Us
 		http.Redirect(w, r, "/newsroom/trash/", http.StatusSeeOther)
 		return
 	}
+	// ?image=ID, from the media library, puts that image in the featured
+	// image fields; nothing is saved until the editor saves.
+	fl := flash(r)
+	if mid, err := strconv.ParseInt(r.URL.Query().Get("image"), 10, 64); err == nil && n.media != nil {
+		if m, err := n.db.MediaByID(r.Context(), mid); err == nil {
+			fig := n.media.Figure(m)
+			a.Image = &fig
+			fl = "Image chosen. Save to keep it."
+		}
+	}
 	c, err := n.editContent(r, u, a, ref, false)
 	if err != nil {
 		n.fail(w, r, u, err)
 		return
 	}
-	n.render(w, http.StatusOK, "edit", Page{Title: "Edit: " + a.Title, User: u, Nav: "articles", Flash: flash(r), Content: c})
+	n.render(w, http.StatusOK, "edit", Page{Title: "Edit: " + a.Title, User: u, Nav: "articles", Flash: fl, Content: c})
 }
 
 // formError is a mistake in the form, shown to the editor as it is.
@@ -173,6 +183,7 @@ func (n *Newsroom) readForm(r *http.Request, a *news.Article) (publishAt time.Ti
 			return publishAt, formError{"The featured image must be a link starting with /, http:// or https://."}
 		}
 		a.Image = &news.Figure{URL: img, Alt: strings.TrimSpace(f.Get("image_alt")), Caption: strings.TrimSpace(f.Get("image_caption")), Credit: strings.TrimSpace(f.Get("image_credit"))}
+		a.Image.SrcSet = strings.TrimSpace(f.Get("image_srcset"))
 		a.Image.Width, _ = strconv.Atoi(f.Get("image_width"))
 		a.Image.Height, _ = strconv.Atoi(f.Get("image_height"))
 	}

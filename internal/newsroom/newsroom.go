@@ -20,6 +20,7 @@ import (
 
 	"dastan/internal/auth"
 	"dastan/internal/config"
+	"dastan/internal/media"
 	"dastan/internal/news"
 	"dastan/internal/site"
 	"dastan/internal/store"
@@ -43,6 +44,7 @@ type Options struct {
 	Store  *store.DB
 	Auth   *auth.Service
 	Site   *site.Site
+	Media  *media.Service
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -53,6 +55,7 @@ type Newsroom struct {
 	db    *store.DB
 	auth  *auth.Service
 	site  *site.Site
+	media *media.Service
 	log   *slog.Logger
 	now   func() time.Time
 	pages map[string]*template.Template
@@ -67,7 +70,7 @@ func New(o Options) (*Newsroom, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	n := &Newsroom{cfg: o.Config, db: o.Store, auth: o.Auth, site: o.Site, log: o.Logger, now: o.Now, mux: http.NewServeMux()}
+	n := &Newsroom{cfg: o.Config, db: o.Store, auth: o.Auth, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux()}
 	var err error
 	if n.pages, err = n.parse(); err != nil {
 		return nil, err
@@ -106,6 +109,8 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("GET /newsroom/users/", n.staff(n.userList))
 	m.HandleFunc("POST /newsroom/users/", n.staff(n.userSave))
 	m.HandleFunc("GET /newsroom/audit/", n.staff(n.auditList))
+	m.HandleFunc("GET /newsroom/media/", n.staff(n.mediaList))
+	m.HandleFunc("POST /newsroom/media/", n.staff(n.mediaUpload))
 	m.HandleFunc("/newsroom/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "There is no such page in the newsroom.", http.StatusNotFound)
 	})
@@ -189,7 +194,7 @@ func (n *Newsroom) parse() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "users", "audit", "error"} {
+	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "users", "audit", "media", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)

@@ -103,7 +103,7 @@ func New(o Options) (*Server, error) {
 	})
 	st.Routes(s.mux)
 	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now})
-	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Auth: au, Site: st, Logger: log, Now: o.Now}); err != nil {
+	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Auth: au, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
 		return nil, err
 	}
 	nh := s.news.Handler()

@@ -13,6 +13,10 @@ import (
 
 const listPageSize = 25
 
+// countLimit is where the list stops counting matches: past it, an exact
+// number costs more than it tells.
+const countLimit = 2000
+
 type listRow struct {
 	news.Article
 	SectionName string
@@ -28,6 +32,7 @@ type listContent struct {
 	Authors    []news.Author
 	Statuses   []news.Status
 	Trash      bool
+	More       bool // more than Total match
 }
 
 // sectionOption is a section in a select, indented by its depth.
@@ -60,7 +65,7 @@ func (n *Newsroom) articleList(w http.ResponseWriter, r *http.Request, u auth.Us
 
 func (n *Newsroom) list(w http.ResponseWriter, r *http.Request, u auth.User, trash bool) {
 	v := r.URL.Query()
-	q := store.NewsroomQuery{Status: news.Status(v.Get("status")), Lang: v.Get("lang"), Search: strings.TrimSpace(v.Get("q")), Trash: trash, Limit: listPageSize}
+	q := store.NewsroomQuery{Status: news.Status(v.Get("status")), Lang: v.Get("lang"), Search: strings.TrimSpace(v.Get("q")), Trash: trash, Limit: listPageSize, CountLimit: countLimit}
 	q.SectionID, _ = strconv.ParseInt(v.Get("section"), 10, 64)
 	q.AuthorID, _ = strconv.ParseInt(v.Get("author"), 10, 64)
 	page, _ := strconv.Atoi(v.Get("page"))
@@ -74,7 +79,7 @@ func (n *Newsroom) list(w http.ResponseWriter, r *http.Request, u auth.User, tra
 		n.fail(w, r, u, err)
 		return
 	}
-	c := listContent{Total: lst.Total, Q: q, Trash: trash,
+	c := listContent{Total: lst.Total, Q: q, Trash: trash, More: lst.Total > countLimit,
 		Statuses: []news.Status{news.StatusDraft, auth.StatusPending, news.StatusScheduled, news.StatusPublished, news.StatusPrivate}}
 	var names map[int64]string
 	if c.Sections, names, err = n.sectionOptions(r); err != nil {
@@ -102,7 +107,10 @@ func (n *Newsroom) list(w http.ResponseWriter, r *http.Request, u auth.User, tra
 	if page > 1 {
 		c.Prev = link(page - 1)
 	}
-	if q.Offset+listPageSize < lst.Total {
+	if c.More {
+		c.Total = countLimit
+	}
+	if q.Offset+listPageSize < lst.Total || c.More && len(lst.Articles) == listPageSize {
 		c.Next = link(page + 1)
 	}
 	title, nav := "Articles", "articles"

@@ -23,7 +23,7 @@ import (
 // signInTab signs a tab in as role.
 func signInTab(base string, r auth.Role) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Navigate(base + "/newsroom/signin"),
+		chromedp.Navigate(base+"/newsroom/signin"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), string(r)+"@example.com"),
 		chromedp.SendKeys(chromedp.CSS("#password"), password),

@@ -19,8 +19,11 @@ type NewsroomQuery struct {
 	Lang      string
 	Search    string // words in the title
 	Trash     bool
-	Limit     int
-	Offset    int
+	// CountLimit stops counting there (0: count all); Listing.Total is
+	// then CountLimit+1 when more match, and pages say "more than".
+	CountLimit int
+	Limit      int
+	Offset     int
 }
 
 // NewsroomArticles returns a page of summaries, most recently changed
@@ -30,8 +33,9 @@ func (db *DB) NewsroomArticles(ctx context.Context, nq NewsroomQuery) (Listing, 
 	var where []string
 	var args []any
 	if nq.AuthorID != 0 {
-		from = `article_authors lt JOIN articles a ON a.id = lt.article_id`
-		where, args = append(where, `lt.author_id = ?`), append(args, nq.AuthorID)
+		// Checked per row through the link table's primary key, so the
+		// list still walks the newsroom index in order.
+		where, args = append(where, `EXISTS (SELECT 1 FROM article_authors lt WHERE lt.article_id = a.id AND lt.author_id = ?)`), append(args, nq.AuthorID)
 	}
 	switch {
 	case nq.Trash:
@@ -56,10 +60,17 @@ func (db *DB) NewsroomArticles(ctx context.Context, nq NewsroomQuery) (Listing, 
 		nq.Limit = 25
 	}
 	var out Listing
-	if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+from+cond), args...).Scan(&out.Total); err != nil {
+	count := `SELECT COUNT(*) FROM ` + from + cond
+	countArgs := args
+	if nq.CountLimit > 0 {
+		count = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + cond + ` LIMIT ?) c`
+		countArgs = append(append([]any{}, args...), nq.CountLimit+1)
+	}
+	if err := db.r.QueryRowContext(ctx, db.q(count), countArgs...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("store: count newsroom articles: %w", err)
 	}
-	if out.Total == 0 || nq.Offset >= out.Total {
+	capped := nq.CountLimit > 0 && out.Total > nq.CountLimit
+	if out.Total == 0 || (!capped && nq.Offset >= out.Total) {
 		return out, nil
 	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?`),

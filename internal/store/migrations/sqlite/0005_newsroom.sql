@@ -44,5 +44,8 @@ CREATE INDEX audit_log_time ON audit_log (created_at DESC);
 ALTER TABLE articles ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN deleted_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN trashed_from TEXT NOT NULL DEFAULT '';
-CREATE INDEX articles_updated ON articles (updated_at DESC);
+-- The newsroom's list walks this index newest-changed first and filters,
+-- counts and searches titles in it without reading the articles' rows.
+CREATE INDEX articles_newsroom ON articles (updated_at DESC, status, lang, section_id, title);
+CREATE INDEX articles_newsroom_section ON articles (section_id, updated_at DESC, status, lang);
 CREATE INDEX articles_deleted ON articles (deleted_at);

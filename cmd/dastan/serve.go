@@ -36,6 +36,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		} else {
 			log.Info("store already has articles; demo not added", "articles", n)
 		}
+		if err := seedDemoUsers(ctx, db, cfg.SiteURL, stdout); err != nil {
+			return err
+		}
 		rcfg, err := rates.ParseConfig(cfg.Rates)
 		if err != nil {
 			return err

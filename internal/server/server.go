@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"dastan/internal/api"
+	"dastan/internal/auth"
 	"dastan/internal/config"
 	"dastan/internal/media"
 	"dastan/internal/metrics"
+	"dastan/internal/newsroom"
 	"dastan/internal/rates"
 	"dastan/internal/site"
 	"dastan/internal/store"
@@ -29,6 +31,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics.Registry
 	site    *site.Site
+	news    *newsroom.Newsroom
 	mux     *http.ServeMux
 	now     func() time.Time
 	board   *rates.Board
@@ -44,6 +47,9 @@ type Options struct {
 	Store  *store.DB
 	Logger *slog.Logger
 	Now    func() time.Time // the clock; tests set it, nil means time.Now
+	// AuthParams are argon2id's costs for new passwords; zero means
+	// auth.DefaultParams. Tests lower them.
+	AuthParams auth.Params
 }
 
 // New wires the handlers over the store.
@@ -96,6 +102,15 @@ func New(o Options) (*Server, error) {
 		m.WriteTo(w)
 	})
 	st.Routes(s.mux)
+	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now})
+	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Auth: au, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
+		return nil, err
+	}
+	nh := s.news.Handler()
+	s.mux.Handle("GET "+newsroom.Prefix, nh)
+	// Two POST patterns, so they stay apart from the site's POST /{slug}/.
+	s.mux.Handle("POST "+newsroom.Prefix+"{p}", nh)
+	s.mux.Handle("POST "+newsroom.Prefix+"{p}/{rest...}", nh)
 	return s, nil
 }
 
@@ -212,6 +227,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	defer stopJobs()
 	go s.site.Watch(jobs, 2*time.Second)
 	go s.publishScheduled(jobs)
+	go s.news.PurgeTrash(jobs, time.Hour)
 	go s.board.Run(jobs, time.Minute)
 	if !s.cfg.RatesOffline {
 		go s.fetcher.Run(jobs, s.cfg.RatesEvery)

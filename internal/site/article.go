@@ -36,6 +36,13 @@ func (s *Site) article(r *http.Request, slug, password string, tried bool) (*res
 	if err != nil {
 		return nil, err
 	}
+	return s.articleResponse(r, a, password, tried)
+}
+
+// articleResponse renders a as readers see it; the newsroom's preview
+// uses it too, so a preview is the page itself.
+func (s *Site) articleResponse(r *http.Request, a news.Article, password string, tried bool) (*response, error) {
+	ctx := r.Context()
 	tree, err := s.sections.get(ctx)
 	if err != nil {
 		return nil, err

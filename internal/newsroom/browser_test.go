@@ -1,0 +1,182 @@
+package newsroom_test
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"dastan/internal/auth"
+	"dastan/internal/browsertest"
+	"dastan/internal/news"
+	"dastan/internal/store/storetest"
+)
+
+// signInTab signs a tab in as role.
+func signInTab(base string, r auth.Role) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/newsroom/signin"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), string(r)+"@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/newsroom/articles/new"]`)),
+	)
+}
+
+// waitURL waits until the tab's address contains part.
+func waitURL(t *testing.T, ctx context.Context, part string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if u, err := chromedp.Run(ctx, chromedp.Location()); err == nil && strings.Contains(u, part) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the page never reached an address with %q", part)
+}
+
+// testPNG writes a small photo-like PNG for uploading.
+func testPNG(t *testing.T) string {
+	img := image.NewRGBA(image.Rect(0, 0, 640, 400))
+	for y := 0; y < 400; y++ {
+		for x := 0; x < 640; x++ {
+			img.Set(x, y, color.RGBA{uint8(x / 3), uint8(y / 2), 120, 255})
+		}
+	}
+	p := filepath.Join(t.TempDir(), "bishkek.png")
+	fh, err := os.Create(p)
+	must(t, err)
+	must(t, png.Encode(fh, img))
+	must(t, fh.Close())
+	return p
+}
+
+// TestBrowserWritePublish signs in, writes an article with an image,
+// previews it, publishes it and finds it on the site.
+func TestBrowserWritePublish(t *testing.T) {
+	ctx := browsertest.New(t)
+	f := newFixture(t, storetest.Open(t, "sqlite"))
+	base := f.srv.URL
+	must(t, chromedp.Do(ctx,
+		signInTab(base, auth.Author),
+		chromedp.Navigate(base+"/newsroom/articles/new"),
+		chromedp.WaitVisible(chromedp.CSS("#title")),
+		chromedp.SendKeys(chromedp.CSS("#title"), "Bishkek opens a new market"),
+		chromedp.SendKeys(chromedp.CSS("#standfirst"), "Traders move in this week."),
+		chromedp.SendKeys(chromedp.CSS("#body"), "The market has **four hundred** stalls."),
+		chromedp.WaitVisible(chromedp.CSS("#live strong")), // live preview by the server's renderer
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href^="/newsroom/media/?for="]`)),
+		chromedp.Click(chromedp.CSS(`a[href^="/newsroom/media/?for="]`)),
+		chromedp.WaitVisible(chromedp.CSS("#file")),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{testPNG(t)}),
+		chromedp.SendKeys(chromedp.CSS("#alt"), "Stalls of the new market"),
+		chromedp.SendKeys(chromedp.CSS("#caption"), "The new market in Bishkek"),
+		chromedp.Submit(chromedp.CSS("#file")),
+		chromedp.WaitVisible(chromedp.CSS(`img.thumb`)),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+	))
+	waitURL(t, ctx, "done=saved")
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	var id int64
+	if _, err := fmt.Sscanf(strings.TrimPrefix(url, base), "/newsroom/articles/%d/", &id); err != nil {
+		t.Fatalf("editor address %q: %v", url, err)
+	}
+	// Preview: the reader's page, before it is published.
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/newsroom/articles/%d/preview", base, id)),
+		chromedp.WaitVisible(chromedp.CSS("article.story h1")),
+	))
+	html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("article.story")))
+	must(t, err)
+	for _, want := range []string{"Bishkek opens a new market", "<strong>four hundred</strong>", `src="/media/`, "The new market in Bishkek"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	a, err := f.db.ArticleByID(context.Background(), id)
+	must(t, err)
+	if code, _ := f.anon(t).get("/" + a.Slug + "/"); code != 404 {
+		t.Fatalf("draft visible to readers: %d", code)
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/newsroom/articles/%d/", base, id)),
+		chromedp.WaitVisible(chromedp.CSS(`button[value="publish"]`)),
+		chromedp.Click(chromedp.CSS(`button[value="publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+		chromedp.Navigate(base+"/"+a.Slug+"/"),
+		chromedp.WaitVisible(chromedp.CSS("article.story h1")),
+	))
+	html, err = chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("article.story")))
+	must(t, err)
+	if !strings.Contains(html, "Bishkek opens a new market") || !strings.Contains(html, `src="/media/`) {
+		t.Fatalf("published page: %s", html)
+	}
+	// And on the front page.
+	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/")))
+	html, err = chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("main")))
+	must(t, err)
+	if !strings.Contains(html, "Bishkek opens a new market") {
+		t.Fatal("published article not on the front page")
+	}
+}
+
+// TestBrowserEditConflict has two people, in two browser sessions, edit
+// one article: the second save is refused and shows both versions.
+func TestBrowserEditConflict(t *testing.T) {
+	ctx1 := browsertest.New(t)
+	ctx2, cancel := chromedp.NewContext(ctx1, chromedp.WithNewBrowserContext())
+	defer cancel()
+	f := newFixture(t, storetest.Open(t, "sqlite"))
+	base := f.srv.URL
+	a := f.article(t, f.users[auth.Editor], news.StatusDraft, "Water talks resume")
+	edit := fmt.Sprintf("%s/newsroom/articles/%d/", base, a.ID)
+	for _, c := range []struct {
+		ctx context.Context
+		r   auth.Role
+	}{{ctx1, auth.Editor}, {ctx2, auth.Admin}} {
+		must(t, chromedp.Do(c.ctx, signInTab(base, c.r), chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS("#body"))))
+	}
+	must(t, chromedp.Do(ctx1,
+		chromedp.SetValue(chromedp.CSS("#body"), "The editor's paragraph."),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	))
+	tctx, tcancel := context.WithTimeout(ctx2, 20*time.Second)
+	defer tcancel()
+	must(t, chromedp.Do(tctx,
+		chromedp.SetValue(chromedp.CSS("#body"), "The admin's paragraph."),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#theirs-h")),
+	))
+	page, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("main")))
+	must(t, err)
+	for _, want := range []string{"Your changes were not saved", "Your version", "The current version", "The admin's paragraph.", "The editor's paragraph."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("conflict page lacks %q", want)
+		}
+	}
+	got, _ := f.db.ArticleByID(context.Background(), a.ID)
+	if got.BodySource != "The editor's paragraph." {
+		t.Fatalf("second session overwrote the first: %q", got.BodySource)
+	}
+	// The admin keeps theirs, on purpose.
+	must(t, chromedp.Do(tctx,
+		chromedp.Click(chromedp.CSS(`form.actions button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	))
+	got, _ = f.db.ArticleByID(context.Background(), a.ID)
+	if got.BodySource != "The admin's paragraph." {
+		t.Fatalf("deliberate overwrite: %q", got.BodySource)
+	}
+}

@@ -1,0 +1,95 @@
+package newsroom
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"dastan/internal/auth"
+	"dastan/internal/media"
+	"dastan/internal/store"
+)
+
+type mediaItem struct {
+	store.Media
+	Thumb string
+}
+
+type mediaContent struct {
+	Items      []mediaItem
+	Total      int
+	Q          string
+	For        int64 // the article whose featured image is being chosen
+	Prev, Next string
+}
+
+// mediaList is the library: newest uploads first, searchable, with the
+// upload form. With ?for=ID each image can be chosen as that article's
+// featured image.
+func (n *Newsroom) mediaList(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if !n.allowed(w, r, u, auth.Create, nil) {
+		return
+	}
+	n.mediaPage(w, r, u, http.StatusOK, "")
+}
+
+func (n *Newsroom) mediaPage(w http.ResponseWriter, r *http.Request, u auth.User, status int, msg string) {
+	const size = 40
+	v := r.URL.Query()
+	c := mediaContent{Q: strings.TrimSpace(v.Get("q"))}
+	c.For, _ = strconv.ParseInt(v.Get("for"), 10, 64)
+	page, _ := strconv.Atoi(v.Get("page"))
+	page = max(page, 1)
+	items, total, err := n.db.ListMedia(r.Context(), c.Q, size, (page-1)*size)
+	if err != nil {
+		n.fail(w, r, u, err)
+		return
+	}
+	c.Total = total
+	for _, m := range items {
+		c.Items = append(c.Items, mediaItem{Media: m, Thumb: n.media.URL(m, 320)})
+	}
+	link := func(p int) string {
+		return "?" + url.Values{"q": {c.Q}, "for": {v.Get("for")}, "page": {strconv.Itoa(p)}}.Encode()
+	}
+	if page > 1 {
+		c.Prev = link(page - 1)
+	}
+	if page*size < total {
+		c.Next = link(page + 1)
+	}
+	fl := map[string]string{"uploaded": "Uploaded."}[v.Get("done")]
+	n.render(w, status, "media", Page{Title: "Media library", User: u, Nav: "media", Error: msg, Flash: fl, Content: c})
+}
+
+// mediaUpload takes an image into the library.
+func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if !n.allowed(w, r, u, auth.Create, nil) {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<20)
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		n.mediaPage(w, r, u, http.StatusUnprocessableEntity, "Choose an image to upload (at most 64 MB).")
+		return
+	}
+	defer file.Close()
+	m, err := n.media.Upload(r.Context(), hdr.Filename, file, media.Meta{
+		Alt: r.FormValue("alt"), Caption: r.FormValue("caption"), Credit: r.FormValue("credit"), UserID: u.ID})
+	if errors.Is(err, media.ErrRejected) {
+		n.mediaPage(w, r, u, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	if err != nil {
+		n.fail(w, r, u, err)
+		return
+	}
+	if id, _ := strconv.ParseInt(r.FormValue("for"), 10, 64); id > 0 {
+		http.Redirect(w, r, fmt.Sprintf("/newsroom/articles/%d/?image=%d", id, m.ID), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/newsroom/media/?done=uploaded", http.StatusSeeOther)
+}

@@ -1,0 +1,296 @@
+// Package newsroom is the editors' admin at /newsroom/: signing in, the
+// article list, the editor with revisions, conflicts and preview, the
+// trash, sections, tags, users and the audit log. Every handler asks
+// auth.Can; what a page hides is a convenience, not the security.
+package newsroom
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"dastan/internal/auth"
+	"dastan/internal/config"
+	"dastan/internal/media"
+	"dastan/internal/news"
+	"dastan/internal/site"
+	"dastan/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Prefix is where the newsroom lives.
+const Prefix = "/newsroom/"
+
+// TrashLife is how long a trashed article can be restored.
+const TrashLife = 30 * 24 * time.Hour
+
+// Options are what a Newsroom is built from.
+type Options struct {
+	Config config.Config
+	Store  *store.DB
+	Auth   *auth.Service
+	Site   *site.Site
+	Media  *media.Service
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Newsroom is the admin's handlers and what they share.
+type Newsroom struct {
+	cfg   config.Config
+	db    *store.DB
+	auth  *auth.Service
+	site  *site.Site
+	media *media.Service
+	log   *slog.Logger
+	now   func() time.Time
+	pages map[string]*template.Template
+	mux   *http.ServeMux
+}
+
+// New parses the templates and routes the screens.
+func New(o Options) (*Newsroom, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	n := &Newsroom{cfg: o.Config, db: o.Store, auth: o.Auth, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux()}
+	var err error
+	if n.pages, err = n.parse(); err != nil {
+		return nil, err
+	}
+	n.routes()
+	return n, nil
+}
+
+func (n *Newsroom) routes() {
+	m := n.mux
+	static, _ := fs.Sub(staticFS, "static")
+	m.Handle("GET /newsroom/static/", http.StripPrefix("/newsroom/static/", http.FileServerFS(static)))
+	m.HandleFunc("GET /newsroom/signin", n.signinForm)
+	m.HandleFunc("POST /newsroom/signin", n.signin)
+	m.HandleFunc("POST /newsroom/signout", n.signout)
+	m.HandleFunc("GET /newsroom/{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/newsroom/articles/", http.StatusSeeOther)
+	})
+	m.HandleFunc("GET /newsroom/articles/", n.staff(n.articleList))
+	m.HandleFunc("GET /newsroom/articles/new", n.staff(n.articleNew))
+	m.HandleFunc("POST /newsroom/articles/new", n.staff(n.articleCreate))
+	m.HandleFunc("GET /newsroom/articles/{id}/", n.staff(n.articleEdit))
+	m.HandleFunc("POST /newsroom/articles/{id}/", n.staff(n.articleSave))
+	m.HandleFunc("GET /newsroom/articles/{id}/preview", n.staff(n.preview))
+	m.HandleFunc("POST /newsroom/render", n.staff(n.renderBody))
+	m.HandleFunc("GET /newsroom/articles/{id}/revisions/", n.staff(n.revisionList))
+	m.HandleFunc("GET /newsroom/articles/{id}/revisions/{rev}", n.staff(n.revisionShow))
+	m.HandleFunc("POST /newsroom/articles/{id}/revisions/{rev}", n.staff(n.revisionRestore))
+	m.HandleFunc("POST /newsroom/articles/{id}/trash", n.staff(n.trashArticle))
+	m.HandleFunc("POST /newsroom/articles/{id}/restore", n.staff(n.restoreArticle))
+	m.HandleFunc("GET /newsroom/trash/", n.staff(n.trashList))
+	m.HandleFunc("GET /newsroom/sections/", n.staff(n.sectionList))
+	m.HandleFunc("POST /newsroom/sections/", n.staff(n.sectionSave))
+	m.HandleFunc("GET /newsroom/tags/", n.staff(n.tagList))
+	m.HandleFunc("POST /newsroom/tags/", n.staff(n.tagSave))
+	m.HandleFunc("GET /newsroom/users/", n.staff(n.userList))
+	m.HandleFunc("POST /newsroom/users/", n.staff(n.userSave))
+	m.HandleFunc("GET /newsroom/audit/", n.staff(n.auditList))
+	m.HandleFunc("GET /newsroom/media/", n.staff(n.mediaList))
+	m.HandleFunc("POST /newsroom/media/", n.staff(n.mediaUpload))
+	m.HandleFunc("/newsroom/", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "There is no such page in the newsroom.", http.StatusNotFound)
+	})
+}
+
+// Handler is the newsroom behind cross-origin protection: a form posted
+// from another site is refused before any handler sees it.
+func (n *Newsroom) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "This form was sent from another site and has been refused.", http.StatusForbidden)
+	}))
+	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && !sameOrigin(r) {
+			http.Error(w, "This form was sent from another site and has been refused.", http.StatusForbidden)
+			return
+		}
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Content-Type-Options", "nosniff")
+		n.mux.ServeHTTP(w, r)
+	}))
+}
+
+// sameOrigin checks the Origin header on top of CrossOriginProtection's
+// Sec-Fetch-Site check: a present Origin must name this host.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true // not a browser, or an old one; SameSite cookies still hold
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+type ctxKey struct{}
+
+// staff lets only signed-in users through, sending others to sign in.
+func (n *Newsroom) staff(h func(w http.ResponseWriter, r *http.Request, u auth.User)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, ok := n.auth.UserOf(r)
+		if !ok {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/newsroom/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			http.Error(w, "Please sign in again.", http.StatusUnauthorized)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)), u)
+	}
+}
+
+// Page is what every newsroom template gets.
+type Page struct {
+	Title   string
+	User    auth.User
+	Nav     string
+	Flash   string
+	Error   string
+	Content any
+}
+
+func (n *Newsroom) funcs() template.FuncMap {
+	return template.FuncMap{
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.In(n.cfg.Location).Format("2 Jan 2006 15:04")
+		},
+		"can": func(u auth.User, act string) bool { return auth.Can(u, auth.Action(act), nil) },
+	}
+}
+
+func (n *Newsroom) parse() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(n.funcs()).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("newsroom: layout: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "users", "audit", "media", "error"} {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render writes a page; a template failure becomes a plain 500.
+func (n *Newsroom) render(w http.ResponseWriter, status int, name string, p Page) {
+	var buf bytes.Buffer
+	if err := n.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		n.log.Error("newsroom: render", "page", name, "err", err)
+		http.Error(w, "Something went wrong. Please try again in a moment.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail shows a plain-words error page; the details go to the log only.
+func (n *Newsroom) fail(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
+	status, msg := http.StatusInternalServerError, "Something went wrong. Please try again in a moment."
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		status, msg = http.StatusNotFound, "That is not here any more."
+	case errors.Is(err, errForbidden):
+		status, msg = http.StatusForbidden, "Your role does not allow that."
+	default:
+		n.log.Error("newsroom", "path", r.URL.Path, "err", err)
+	}
+	n.render(w, status, "error", Page{Title: "Sorry", User: u, Error: msg})
+}
+
+var errForbidden = errors.New("forbidden")
+
+// forbid answers 403 unless u may do act on a.
+func (n *Newsroom) allowed(w http.ResponseWriter, r *http.Request, u auth.User, act auth.Action, a *auth.ArticleRef) bool {
+	if auth.Can(u, act, a) {
+		return true
+	}
+	n.fail(w, r, u, errForbidden)
+	return false
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("newsroom: %s %q: %w", name, r.PathValue(name), store.ErrNotFound)
+	}
+	return id, nil
+}
+
+// loadArticle returns the article at {id} and what permissions need.
+func (n *Newsroom) loadArticle(r *http.Request) (news.Article, auth.ArticleRef, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return news.Article{}, auth.ArticleRef{}, err
+	}
+	a, err := n.db.ArticleByID(r.Context(), id)
+	if err != nil {
+		return a, auth.ArticleRef{}, err
+	}
+	owner, err := n.db.ArticleOwner(r.Context(), id)
+	if err != nil {
+		return a, auth.ArticleRef{}, err
+	}
+	return a, auth.ArticleRef{Owner: owner, Status: a.Status}, nil
+}
+
+// audit records what u did; a failure is logged, not shown.
+func (n *Newsroom) audit(ctx context.Context, u auth.User, action, subject, detail string) {
+	err := n.db.AddAudit(ctx, store.AuditEntry{UserID: u.ID, Action: action, Subject: subject, Detail: detail, CreatedAt: n.now().UTC()})
+	if err != nil {
+		n.log.Error("newsroom: audit", "err", err)
+	}
+}
+
+// PurgeTrash deletes articles trashed more than TrashLife ago, now and
+// then every interval, until ctx ends.
+func (n *Newsroom) PurgeTrash(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if c, err := n.db.PurgeTrash(ctx, n.now().Add(-TrashLife)); err != nil {
+			n.log.Error("purge trash", "err", err)
+		} else if c > 0 {
+			n.log.Info("trash purged", "articles", c)
+		}
+		n.db.DeleteExpiredSessions(ctx, n.now())
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

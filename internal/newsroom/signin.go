@@ -1,0 +1,58 @@
+package newsroom
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"dastan/internal/auth"
+)
+
+type signinContent struct {
+	Email, Next string
+}
+
+// safeNext keeps the after-sign-in address inside the newsroom.
+func safeNext(s string) string {
+	if strings.HasPrefix(s, Prefix) && !strings.HasPrefix(s, "//") && !strings.ContainsAny(s, "\\\r\n") {
+		return s
+	}
+	return "/newsroom/articles/"
+}
+
+func (n *Newsroom) signinForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := n.auth.UserOf(r); ok {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	n.render(w, http.StatusOK, "signin", Page{Title: "Sign in", Content: signinContent{Next: safeNext(r.URL.Query().Get("next"))}})
+}
+
+func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
+	_, err := n.auth.SignIn(r.Context(), w, r, email, r.PostFormValue("password"))
+	if err != nil {
+		status := http.StatusUnauthorized
+		msg := auth.ErrBadCredentials.Error()
+		switch {
+		case errors.Is(err, auth.ErrThrottled):
+			status, msg = http.StatusTooManyRequests, err.Error()
+		case !errors.Is(err, auth.ErrBadCredentials):
+			n.log.Error("sign-in", "err", err)
+			status, msg = http.StatusInternalServerError, "Signing in failed. Please try again in a moment."
+		}
+		n.render(w, status, "signin", Page{Title: "Sign in", Error: msg, Content: signinContent{Email: email, Next: next}})
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// signout ends this session, or every session of the user when the form
+// asks for "everywhere".
+func (n *Newsroom) signout(w http.ResponseWriter, r *http.Request) {
+	if err := n.auth.SignOut(r.Context(), w, r, r.PostFormValue("everywhere") != ""); err != nil {
+		n.log.Error("sign-out", "err", err)
+	}
+	http.Redirect(w, r, "/newsroom/signin", http.StatusSeeOther)
+}

@@ -1,0 +1,96 @@
+// The newsroom works without this file. It adds: a formatting toolbar and
+// keyboard shortcuts for the body, a live preview made by the server's
+// renderer, and autosave of drafts (the same form, with its version; a
+// conflict is shown, never overwritten).
+(function () {
+  "use strict";
+  var form = document.getElementById("editor");
+  if (!form) return;
+  var body = form.elements.body, format = form.elements.format;
+  var bar = form.querySelector(".toolbar");
+  var status = document.getElementById("autosave-status");
+
+  function wrap(mark) {
+    var s = body.selectionStart, e = body.selectionEnd, v = body.value;
+    body.value = v.slice(0, s) + mark + v.slice(s, e) + mark + v.slice(e);
+    body.setSelectionRange(s + mark.length, e + mark.length);
+    changed();
+  }
+  function line(prefix) {
+    var s = body.selectionStart, v = body.value, ls = v.lastIndexOf("\n", s - 1) + 1;
+    body.value = v.slice(0, ls) + prefix + v.slice(ls);
+    body.setSelectionRange(s + prefix.length, s + prefix.length);
+    changed();
+  }
+  function link() {
+    var url = window.prompt("Link address");
+    if (!url) return;
+    var s = body.selectionStart, e = body.selectionEnd, v = body.value, text = v.slice(s, e) || "link";
+    body.value = v.slice(0, s) + "[" + text + "](" + url + ")" + v.slice(e);
+    changed();
+  }
+  if (bar) {
+    bar.hidden = format.value !== "markdown";
+    bar.addEventListener("click", function (ev) {
+      var b = ev.target.closest("button");
+      if (!b) return;
+      if (b.dataset.wrap) wrap(b.dataset.wrap);
+      else if (b.dataset.line) line(b.dataset.line);
+      else if (b.dataset.link) link();
+      body.focus();
+    });
+    format.addEventListener("change", function () { bar.hidden = format.value !== "markdown"; changed(); });
+  }
+  body.addEventListener("keydown", function (ev) {
+    if (!(ev.ctrlKey || ev.metaKey) || format.value !== "markdown") return;
+    var k = ev.key.toLowerCase();
+    if (k === "b") { ev.preventDefault(); wrap("**"); }
+    else if (k === "i") { ev.preventDefault(); wrap("_"); }
+    else if (k === "k") { ev.preventDefault(); link(); }
+  });
+
+  var live = document.getElementById("live"), liveTimer = null;
+  if (live) live.parentElement.hidden = false;
+  function renderLive() {
+    var fd = new FormData();
+    fd.append("body", body.value);
+    fd.append("format", format.value);
+    fetch("/newsroom/render", { method: "POST", body: fd, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { live.innerHTML = html; }); // sanitized by the server's renderer
+  }
+  var dirty = false;
+  function changed() {
+    dirty = true;
+    if (live) { clearTimeout(liveTimer); liveTimer = setTimeout(renderLive, 300); }
+  }
+  form.addEventListener("input", changed);
+  if (live) renderLive();
+
+  var submitting = false;
+  form.addEventListener("submit", function () { submitting = true; });
+  if (!form.dataset.autosave) return;
+  var stopped = false;
+  function autosave() {
+    if (!dirty || stopped || submitting) return;
+    dirty = false;
+    var fd = new FormData(form);
+    fd.set("action", "save");
+    status.textContent = "Saving…";
+    fetch(form.action, { method: "POST", body: fd, credentials: "same-origin", headers: { "X-Autosave": "1" } })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, j: j }; }); })
+      .then(function (res) {
+        if (res.ok) {
+          form.elements.version.value = res.j.version;
+          status.textContent = "Draft saved at " + res.j.saved + ".";
+        } else {
+          status.textContent = res.j.error || "Not saved.";
+          status.className = "autosave error";
+          if (res.status === 409) stopped = true; // Save shows both versions
+        }
+      })
+      .catch(function () { dirty = true; status.textContent = "Not saved: the newsroom cannot be reached."; });
+  }
+  setInterval(autosave, 15000);
+  window.addEventListener("beforeunload", function (ev) { if (dirty && !submitting) ev.preventDefault(); });
+})();

@@ -1,0 +1,273 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"dastan/internal/news"
+)
+
+// NewsroomQuery selects articles for the newsroom's list. Zero fields do
+// not filter; trashed articles appear only when Trash is set.
+type NewsroomQuery struct {
+	Status    news.Status
+	SectionID int64
+	AuthorID  int64
+	Lang      string
+	Search    string // words in the title
+	Trash     bool
+	// CountLimit stops counting there (0: count all); Listing.Total is
+	// then CountLimit+1 when more match, and pages say "more than".
+	CountLimit int
+	Limit      int
+	Offset     int
+}
+
+// NewsroomArticles returns a page of summaries, most recently changed
+// first, with authors, and how many match in all.
+func (db *DB) NewsroomArticles(ctx context.Context, nq NewsroomQuery) (Listing, error) {
+	from := `articles a`
+	var where []string
+	var args []any
+	if nq.AuthorID != 0 {
+		// Checked per row through the link table's primary key, so the
+		// list still walks the newsroom index in order.
+		where, args = append(where, `EXISTS (SELECT 1 FROM article_authors lt WHERE lt.article_id = a.id AND lt.author_id = ?)`), append(args, nq.AuthorID)
+	}
+	switch {
+	case nq.Trash:
+		where = append(where, `a.status = 'trash'`)
+	case nq.Status != "":
+		where, args = append(where, `a.status = ?`), append(args, nq.Status)
+	default:
+		where = append(where, `a.status <> 'trash'`)
+	}
+	if nq.SectionID != 0 {
+		where, args = append(where, `a.section_id = ?`), append(args, nq.SectionID)
+	}
+	if nq.Lang != "" {
+		where, args = append(where, `a.lang = ?`), append(args, nq.Lang)
+	}
+	for _, w := range strings.Fields(strings.ToLower(nq.Search)) {
+		w = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w)
+		where, args = append(where, `LOWER(a.title) LIKE ? ESCAPE '\'`), append(args, "%"+w+"%")
+	}
+	cond := ` WHERE ` + strings.Join(where, ` AND `)
+	if nq.Limit <= 0 {
+		nq.Limit = 25
+	}
+	var out Listing
+	count := `SELECT COUNT(*) FROM ` + from + cond
+	countArgs := args
+	if nq.CountLimit > 0 {
+		count = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + cond + ` LIMIT ?) c`
+		countArgs = append(append([]any{}, args...), nq.CountLimit+1)
+	}
+	if err := db.r.QueryRowContext(ctx, db.q(count), countArgs...).Scan(&out.Total); err != nil {
+		return out, fmt.Errorf("store: count newsroom articles: %w", err)
+	}
+	capped := nq.CountLimit > 0 && out.Total > nq.CountLimit
+	if out.Total == 0 || (!capped && nq.Offset >= out.Total) {
+		return out, nil
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?`),
+		append(args, nq.Limit, nq.Offset)...)
+	if err != nil {
+		return out, fmt.Errorf("store: newsroom articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a news.Article
+		if err := scanSummary(rows, &a); err != nil {
+			return out, fmt.Errorf("store: newsroom articles: %w", err)
+		}
+		out.Articles = append(out.Articles, a)
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("store: newsroom articles: %w", err)
+	}
+	return out, db.attachAuthors(ctx, out.Articles)
+}
+
+// ArticleOwner returns the id of the user who started the article.
+func (db *DB) ArticleOwner(ctx context.Context, id int64) (int64, error) {
+	var uid int64
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT created_by FROM articles WHERE id = ?`), id).Scan(&uid)
+	if err != nil {
+		return 0, fmt.Errorf("store: owner of article %d: %w", id, notFound(err))
+	}
+	return uid, nil
+}
+
+// SetArticleOwner records who started the article.
+func (db *DB) SetArticleOwner(ctx context.Context, id, userID int64) error {
+	_, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET created_by = ? WHERE id = ?`), userID, id)
+	if err != nil {
+		return fmt.Errorf("store: owner of article %d: %w", id, err)
+	}
+	return nil
+}
+
+// TrashArticle moves an article into the trash, remembering its status.
+// Like a save it must be based on the current version.
+func (db *DB) TrashArticle(ctx context.Context, id, version int64, now time.Time) error {
+	res, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET trashed_from = status, status = 'trash', deleted_at = ?, version = version + 1
+		WHERE id = ? AND version = ? AND status <> 'trash'`), unix(now), id, version)
+	if err != nil {
+		return fmt.Errorf("store: trash article %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: trash article %d: %w", id, ErrConflict)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// RestoreArticle takes an article out of the trash with the status it had.
+func (db *DB) RestoreArticle(ctx context.Context, id int64) error {
+	res, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET status = CASE WHEN trashed_from = '' THEN 'draft' ELSE trashed_from END,
+		trashed_from = '', deleted_at = 0, version = version + 1 WHERE id = ? AND status = 'trash'`), id)
+	if err != nil {
+		return fmt.Errorf("store: restore article %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: restore article %d: %w", id, ErrNotFound)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// TrashedAt returns when an article went into the trash; zero if it is not there.
+func (db *DB) TrashedAt(ctx context.Context, id int64) (time.Time, error) {
+	var t int64
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT deleted_at FROM articles WHERE id = ?`), id).Scan(&t)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: article %d: %w", id, notFound(err))
+	}
+	return fromUnix(t), nil
+}
+
+// PurgeTrash deletes for good the articles trashed before cutoff.
+func (db *DB) PurgeTrash(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, db.q(`DELETE FROM articles WHERE status = 'trash' AND deleted_at > 0 AND deleted_at < ?`), unix(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("store: purge trash: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// Revision is one saved version of an article's words.
+type Revision struct {
+	ID         int64
+	ArticleID  int64
+	Version    int64
+	Title      string
+	Standfirst string
+	BodySource string
+	BodyFormat news.Format
+	UserID     int64
+	UserEmail  string
+	Note       string
+	CreatedAt  time.Time
+}
+
+const revisionCols = `r.id, r.article_id, r.version, r.title, r.standfirst, r.body_source, r.body_format, r.user_id, COALESCE(u.email, ''), r.note, r.created_at`
+
+func scanRevision(s scanner) (Revision, error) {
+	var r Revision
+	var t int64
+	err := s.Scan(&r.ID, &r.ArticleID, &r.Version, &r.Title, &r.Standfirst, &r.BodySource, &r.BodyFormat, &r.UserID, &r.UserEmail, &r.Note, &t)
+	r.CreatedAt = fromUnix(t)
+	return r, err
+}
+
+// Revisions returns an article's revisions, newest first.
+func (db *DB) Revisions(ctx context.Context, articleID int64, limit int) ([]Revision, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+revisionCols+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
+		WHERE r.article_id = ? ORDER BY r.version DESC, r.id DESC LIMIT ?`), articleID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: revisions of %d: %w", articleID, err)
+	}
+	defer rows.Close()
+	var out []Revision
+	for rows.Next() {
+		r, err := scanRevision(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: revisions of %d: %w", articleID, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RevisionByID returns one revision of an article.
+func (db *DB) RevisionByID(ctx context.Context, articleID, id int64) (Revision, error) {
+	r, err := scanRevision(db.r.QueryRowContext(ctx, db.q(`SELECT `+revisionCols+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
+		WHERE r.article_id = ? AND r.id = ?`), articleID, id))
+	if err != nil {
+		return r, fmt.Errorf("store: revision %d: %w", id, notFound(err))
+	}
+	return r, nil
+}
+
+// RenameTag gives a tag a new name and slug; its page moves with the slug.
+func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return fmt.Errorf("store: a tag needs a name")
+	}
+	if slug == "" {
+		slug = news.Slugify(name)
+	}
+	var other int64
+	err := db.w.QueryRowContext(ctx, db.q(`SELECT id FROM tags WHERE slug = ? AND id <> ?`), slug, id).Scan(&other)
+	if err == nil {
+		return fmt.Errorf("store: tag %q: %w", slug, ErrExists)
+	}
+	if err != sql.ErrNoRows {
+		return fmt.Errorf("store: rename tag %d: %w", id, err)
+	}
+	if _, err := db.w.ExecContext(ctx, db.q(`UPDATE tags SET name = ?, slug = ? WHERE id = ?`), name, slug, id); err != nil {
+		return fmt.Errorf("store: rename tag %d: %w", id, err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// MergeTags moves every article of tag from onto tag into, and deletes from.
+func (db *DB) MergeTags(ctx context.Context, from, into int64) error {
+	if from == into {
+		return nil
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_tags (article_id, tag_id, published_at)
+			SELECT article_id, ?, published_at FROM article_tags WHERE tag_id = ?
+			ON CONFLICT (article_id, tag_id) DO NOTHING`), into, from); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_tags WHERE tag_id = ?`), from); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, db.q(`DELETE FROM tags WHERE id = ?`), from)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: merge tag %d into %d: %w", from, into, err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// TagByID returns the tag with that id.
+func (db *DB) TagByID(ctx context.Context, id int64) (news.Tag, error) {
+	var t news.Tag
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, slug, name FROM tags WHERE id = ?`), id).Scan(&t.ID, &t.Slug, &t.Name)
+	if err != nil {
+		return t, fmt.Errorf("store: tag %d: %w", id, notFound(err))
+	}
+	return t, nil
+}

@@ -23,6 +23,7 @@ const usage = `Dastan, a news publishing platform.
 Usage:
   dastan serve [--demo] [flags]   run the site, newsroom, API and jobs
   dastan demo [-articles N]       fill an empty store with a demo newsroom
+  dastan import wordpress FILE    bring a newsroom over from a WordPress export
   dastan rates fetch              ask every central bank for today's rates once
   dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]
                                   fill rate history where a bank has it
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serveCmd(ctx, rest, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, rest, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, stdout, stderr)
 	case "rates":
 		return ratesCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

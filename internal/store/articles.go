@@ -274,7 +274,7 @@ type Listing struct {
 // ListArticles returns a page of summaries, newest first, with authors.
 func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 	from := `articles a`
-	var where []string
+	where := []string{`a.kind = 'article'`} // pages answer only at their own address
 	var args []any
 	switch {
 	case lq.TagID != 0:

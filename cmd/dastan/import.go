@@ -25,7 +25,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("import wordpress", flag.ContinueOnError)
 	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads folder")
 	mediaURL := fs.String("media-base-url", "", "where the old site's uploads can be fetched, e.g. https://example.com/wp-content/uploads")
-	batch := fs.Int("batch", 500, "items written per transaction")
+	batch := fs.Int("batch", 250, "items written per transaction")
 	// The export's name may come before or after the flags.
 	rest := args[1:]
 	var file string

@@ -97,7 +97,7 @@ type batch struct {
 // what is already there.
 func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 500
+		opt.BatchSize = 250
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.NumCPU()
@@ -145,8 +145,10 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 func (im *importer) run(ctx context.Context, src io.Reader) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	todo := make(chan *batch, im.opt.Workers)
-	done := make(chan *batch, im.opt.Workers)
+	// Generous buffers let the reader and the workers run on while the
+	// writer waits for the disk.
+	todo := make(chan *batch, 2*im.opt.Workers)
+	done := make(chan *batch, 4*im.opt.Workers)
 	var wg sync.WaitGroup
 	for range im.opt.Workers {
 		wg.Add(1)

@@ -317,7 +317,7 @@ func (im *importer) write(ctx context.Context, b *batch) error {
 	var changed []*store.WPItem
 	for _, it := range b.out {
 		if it.Unchanged {
-			im.report.Unchanged[it.MapKind]++
+			im.report.addUnchanged(it.MapKind)
 			continue
 		}
 		changed = append(changed, it)
@@ -329,7 +329,7 @@ func (im *importer) write(ctx context.Context, b *batch) error {
 	}
 	for _, it := range changed {
 		im.report.count(it.MapKind, !im.hadMap(it.MapKind, it.WPID))
-		im.report.Comments += len(it.Comments)
+		im.report.addComments(len(it.Comments))
 	}
 	for _, f := range b.fixes {
 		for _, it := range changed {

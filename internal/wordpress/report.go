@@ -56,6 +56,12 @@ func (r *Report) addUnchanged(kind string) {
 	r.mu.Unlock()
 }
 
+func (r *Report) addComments(n int) {
+	r.mu.Lock()
+	r.Comments += n
+	r.mu.Unlock()
+}
+
 func (r *Report) skip(kind string, id int64, title, why string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -24,6 +24,7 @@ Usage:
   dastan serve [--demo] [flags]   run the site, newsroom, API and jobs
   dastan demo [-articles N]       fill an empty store with a demo newsroom
   dastan user add --email E --role R   add a newsroom user (contributor, author, editor, admin)
+  dastan import wordpress FILE    bring a newsroom over from a WordPress export
   dastan rates fetch              ask every central bank for today's rates once
   dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]
                                   fill rate history where a bank has it
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return demoCmd(ctx, rest, stdout, stderr)
 	case "user":
 		return userCmd(ctx, rest, os.Stdin, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, stdout, stderr)
 	case "rates":
 		return ratesCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

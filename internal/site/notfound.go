@@ -10,6 +10,9 @@ type notFoundContent struct {
 
 // notFound is the 404 page: it offers search rather than a dead end.
 func (s *Site) notFound(r *http.Request, _ params) (*response, error) {
+	if resp := s.moved(r); resp != nil {
+		return resp, nil
+	}
 	return s.notFoundPage(r, "Page not found", "There is nothing at this address. It may have moved; try searching for it.")
 }
 

@@ -10,6 +10,8 @@ import (
 type params struct {
 	segs []string // path segments after the prefix, e.g. the section path
 	page int
+	// oldQuery is set for WordPress's query addresses (/?p=123).
+	oldQuery bool
 }
 
 // Routes registers the public site on mux. Its catch-all "/" reads
@@ -48,7 +50,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 	if segs[0] == "" {
 		segs = nil
 	}
-	p := params{page: 1}
+	p := params{page: 1, oldQuery: r.URL.RawQuery != "" && hasOldQuery(r)}
 	if n := len(segs); n >= 2 && segs[n-2] == "page" {
 		page, err := strconv.Atoi(segs[n-1])
 		if err != nil || page < 1 || page > 100000 {
@@ -73,6 +75,8 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 func (s *Site) pick(segs []string, p *params) handlerFunc {
 	n := len(segs)
 	switch {
+	case n == 0 && p.page == 1 && p.oldQuery:
+		return s.notFound // WordPress's /?p=123, answered from the redirects
 	case n == 0 && p.page == 1:
 		return s.home
 	case n == 0:

@@ -211,7 +211,12 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) 
 // writeArticleLinks replaces the article's tags and authors. Tags given by
 // name only are created on the fly.
 func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article) error {
-	vis := visibleFrom(a)
+	// The row's own visible_from (which knows its status, time and kind)
+	// is copied into the links.
+	var vis sql.NullInt64
+	if err := db.txQueryRow(ctx, tx, `SELECT visible_from FROM articles WHERE id = ?`, a.ID).Scan(&vis); err != nil {
+		return err
+	}
 	for _, table := range []string{"article_tags", "article_authors", "article_sections"} {
 		if _, err := db.txExec(ctx, tx, (`DELETE FROM ` + table + ` WHERE article_id = ?`), a.ID); err != nil {
 			return err
@@ -252,15 +257,6 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 		if _, err := db.txExec(ctx, tx, (`INSERT INTO article_authors (article_id, author_id, position, visible_from) VALUES (?, ?, ?, ?)`), a.ID, au.ID, i, vis); err != nil {
 			return fmt.Errorf("author %d: %w", au.ID, err)
 		}
-	}
-	return nil
-}
-
-// visibleFrom is the value migration 0007's visible_from column takes for
-// a: when readers may first see it, or NULL if they may not.
-func visibleFrom(a *news.Article) any {
-	if a.Status == news.StatusPublished || a.Status == news.StatusScheduled {
-		return unix(a.PublishedAt)
 	}
 	return nil
 }

@@ -1,11 +1,12 @@
 -- Listings readers see are ordered, counted ranges of one index each.
 -- visible_from is when readers may first see an article: its publication
--- time if it is published or scheduled, NULL otherwise. It is copied into
+-- time if it is a published or scheduled article, NULL otherwise (pages,
+-- imported from WordPress, answer only at their own address). It is copied into
 -- each link table, and article_sections links an article to its section
 -- and every ancestor (News shows Kazakhstan's stories), so a listing and
 -- its "of 144" count never sort or join thousands of rows.
 ALTER TABLE articles ADD COLUMN visible_from BIGINT
-    GENERATED ALWAYS AS (CASE WHEN status IN ('published', 'scheduled') THEN published_at END) STORED;
+    GENERATED ALWAYS AS (CASE WHEN status IN ('published', 'scheduled') AND kind = 'article' THEN published_at END) STORED;
 CREATE INDEX articles_visible ON articles (visible_from DESC);
 CREATE INDEX articles_lang_visible ON articles (lang, visible_from DESC);
 
@@ -39,5 +40,5 @@ BEGIN
     UPDATE article_sections SET visible_from = NEW.visible_from WHERE article_id = NEW.id;
     RETURN NULL;
 END $$;
-CREATE TRIGGER articles_visibility AFTER UPDATE OF status, published_at ON articles
+CREATE TRIGGER articles_visibility AFTER UPDATE OF status, published_at, kind ON articles
     FOR EACH ROW EXECUTE FUNCTION articles_visibility();

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"dastan/internal/wordpress"
+)
+
+// importCmd brings a newsroom over from another system:
+// dastan import wordpress EXPORT.xml [--media-dir DIR | --media-base-url URL].
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "wordpress" {
+		return errors.New(`usage: dastan import wordpress EXPORT.xml [--media-dir wp-content/uploads | --media-base-url URL]`)
+	}
+	fs := flag.NewFlagSet("import wordpress", flag.ContinueOnError)
+	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads folder")
+	mediaURL := fs.String("media-base-url", "", "where the old site's uploads can be fetched, e.g. https://example.com/wp-content/uploads")
+	batch := fs.Int("batch", 250, "items written per transaction")
+	// The export's name may come before or after the flags.
+	rest := args[1:]
+	var file string
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		file, rest = rest[0], rest[1:]
+	}
+	cfg, db, _, err := setup(ctx, fs, rest, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if file == "" && fs.NArg() > 0 {
+		file = fs.Arg(0)
+	}
+	if file == "" {
+		return errors.New("name the export file: dastan import wordpress EXPORT.xml")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+
+	var media *wordpress.Media
+	store := wordpress.DirStore{Dir: filepath.Join(cfg.DataDir, "media"), URLPrefix: "/media/"}
+	switch {
+	case *mediaDir != "" && *mediaURL != "":
+		return errors.New("give --media-dir or --media-base-url, not both")
+	case *mediaDir != "":
+		if st, err := os.Stat(*mediaDir); err != nil || !st.IsDir() {
+			return fmt.Errorf("--media-dir %s is not a folder", *mediaDir)
+		}
+		media = &wordpress.Media{Source: wordpress.DirSource{Root: *mediaDir}, Store: store, Concurrency: 8}
+	case *mediaURL != "":
+		client := &http.Client{Timeout: 60 * time.Second}
+		media = &wordpress.Media{Source: wordpress.HTTPSource{Base: *mediaURL, Client: client, Retries: 3}, Store: store, Concurrency: 8}
+	}
+
+	bar := newProgressBar(stdout, info.Size())
+	start := time.Now()
+	report, err := wordpress.Import(ctx, f, wordpress.Options{
+		Store: db, Media: media, ExcerptLen: cfg.ExcerptLength, BatchSize: *batch, Progress: bar.update,
+	})
+	bar.done()
+	if report != nil {
+		report.Write(stdout)
+		fmt.Fprintf(stdout, "Took %s.\n", time.Since(start).Round(time.Millisecond))
+	}
+	return err
+}
+
+// progressBar draws one updating line on a terminal and a plain line
+// every few seconds elsewhere (logs, CI).
+type progressBar struct {
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	size  int64
+	start time.Time
+	last  time.Time
+	items int
+	off   int64
+}
+
+func newProgressBar(w io.Writer, size int64) *progressBar {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressBar{w: w, tty: tty, size: size, start: time.Now()}
+}
+
+func (p *progressBar) update(pr wordpress.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.items, p.off = pr.Items, pr.Offset
+	every := 5 * time.Second
+	if p.tty {
+		every = 200 * time.Millisecond
+	}
+	if time.Since(p.last) < every {
+		return
+	}
+	p.last = time.Now()
+	p.draw()
+}
+
+func (p *progressBar) draw() {
+	el := time.Since(p.start)
+	rate := float64(p.items) / max(el.Seconds(), 0.001)
+	frac := 0.0
+	if p.size > 0 {
+		frac = min(float64(p.off)/float64(p.size), 1)
+	}
+	left := "?"
+	if frac > 0.01 {
+		left = (time.Duration(float64(el)/frac) - el).Round(time.Second).String()
+	}
+	if p.tty {
+		const width = 30
+		n := int(frac * width)
+		fmt.Fprintf(p.w, "\r[%s%s] %3.0f%%  %d items  %.0f/s  %s left   ", strings.Repeat("#", n), strings.Repeat(" ", width-n), frac*100, p.items, rate, left)
+		return
+	}
+	fmt.Fprintf(p.w, "%3.0f%%  %d items  %.0f/s  %s left\n", frac*100, p.items, rate, left)
+}
+
+func (p *progressBar) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.items == 0 {
+		return
+	}
+	p.off = p.size
+	p.draw()
+	if p.tty {
+		fmt.Fprintln(p.w)
+	}
+}

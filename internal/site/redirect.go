@@ -1,0 +1,46 @@
+package site
+
+import (
+	"net/http"
+	"strings"
+)
+
+// wpQueryKeys are WordPress's query addresses for one post: /?p=123,
+// /?page_id=2, /?attachment_id=611.
+var wpQueryKeys = []string{"p", "page_id", "attachment_id"}
+
+// hasOldQuery reports a WordPress query address on the front page.
+func hasOldQuery(r *http.Request) bool {
+	q := r.URL.Query()
+	for _, k := range wpQueryKeys {
+		if q.Has(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// moved answers an address that has moved (an imported site's old
+// permalinks, an editor's redirects) with a redirect to where it went;
+// nil when the store knows of none.
+func (s *Site) moved(r *http.Request) *response {
+	key := r.URL.Path
+	if strings.HasSuffix(key, "/") {
+		q := r.URL.Query()
+		for _, k := range wpQueryKeys {
+			if v := q.Get(k); v != "" {
+				key += "?" + k + "=" + v
+				break
+			}
+		}
+	}
+	rd, err := s.db.RedirectFor(r.Context(), key)
+	if err != nil {
+		return nil
+	}
+	status := http.StatusMovedPermanently
+	if rd.Status == http.StatusFound {
+		status = http.StatusFound
+	}
+	return redirect(status, rd.To)
+}

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Redirect sends readers from an old address to a new one.
+type Redirect struct {
+	ID        int64
+	From      string // a path, or "/?p=123" for WordPress's query addresses
+	To        string
+	Status    int // 301 or 302
+	CreatedBy string
+}
+
+// RedirectFor returns the redirect from path, if there is one.
+func (db *DB) RedirectFor(ctx context.Context, path string) (Redirect, error) {
+	var r Redirect
+	if !validKey(path) {
+		return r, fmt.Errorf("store: redirect %q: %w", path, ErrNotFound)
+	}
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, from_path, to_path, status, created_by FROM redirects WHERE from_path = ?`), path).
+		Scan(&r.ID, &r.From, &r.To, &r.Status, &r.CreatedBy)
+	if err != nil {
+		return r, fmt.Errorf("store: redirect %q: %w", path, notFound(err))
+	}
+	return r, nil
+}
+
+// SaveRedirect adds an editor's redirect, or replaces the one from the
+// same path.
+func (db *DB) SaveRedirect(ctx context.Context, r *Redirect) error {
+	if !strings.HasPrefix(r.From, "/") || !validKey(r.From) {
+		return errors.New("store: a redirect starts from a path beginning with /")
+	}
+	if r.To == "" || r.To == r.From {
+		return errors.New("store: a redirect needs somewhere else to go")
+	}
+	if r.Status != 302 {
+		r.Status = 301
+	}
+	if r.CreatedBy == "" {
+		r.CreatedBy = "editor"
+	}
+	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = excluded.status, created_by = excluded.created_by
+		RETURNING id`), r.From, r.To, r.Status, r.CreatedBy, time.Now().Unix()).Scan(&r.ID)
+	if err != nil {
+		return fmt.Errorf("store: save redirect %q: %w", r.From, err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// DeleteRedirect removes the redirect with id.
+func (db *DB) DeleteRedirect(ctx context.Context, id int64) error {
+	if _, err := db.w.ExecContext(ctx, db.q(`DELETE FROM redirects WHERE id = ?`), id); err != nil {
+		return fmt.Errorf("store: delete redirect: %w", err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// CountRedirects returns how many redirects there are.
+func (db *DB) CountRedirects(ctx context.Context) (int, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM redirects`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count redirects: %w", err)
+	}
+	return n, nil
+}
+
+// ImportRedirects adds redirects made by an import. They never replace a
+// redirect an editor made from the same path.
+func (db *DB) ImportRedirects(ctx context.Context, list []Redirect) error {
+	if len(list) == 0 {
+		return nil
+	}
+	now := time.Now().Unix()
+	for _, r := range list {
+		if r.From == "" || r.From == r.To || !validKey(r.From) {
+			continue
+		}
+		if _, err := db.w.ExecContext(ctx, db.q(redirectUpsert), r.From, r.To, now); err != nil {
+			return fmt.Errorf("store: redirect %q: %w", r.From, err)
+		}
+	}
+	db.bump(ctx)
+	return nil
+}

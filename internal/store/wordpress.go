@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"dastan/internal/news"
+)
+
+// Kinds of article rows: stories appear in listings, pages only at their
+// own address.
+const (
+	KindArticle = "article"
+	KindPage    = "page"
+)
+
+// WPMapEntry says which local row a WordPress object became, and the
+// checksum of the source it was made from.
+type WPMapEntry struct {
+	LocalID  int64
+	Checksum string
+}
+
+// WPItem is one WordPress post or page, prepared, with what travels with it.
+type WPItem struct {
+	WPID      int64
+	MapKind   string // "post" or "page" in wp_import_map
+	Checksum  string
+	Kind      string // KindArticle or KindPage
+	Article   *news.Article
+	Comments  []Comment
+	OldPaths  []string // answered with a redirect to the article's address
+	Unchanged bool     // only the redirects and map row need writing
+}
+
+// WPAttachment is a WordPress attachment and where its file now lives.
+type WPAttachment struct {
+	WPID        int64
+	ParentWP    int64
+	Title       string
+	URL         string // as WordPress served it
+	LocalURL    string // "" when the file was not found
+	SHA256      string
+	Alt         string
+	Caption     string
+	Description string
+	UploadedAt  time.Time
+	Checksum    string
+}
+
+// WPImportMap returns what earlier imports made of WordPress objects of
+// one kind ("post", "page", "attachment", "category", "tag", "author").
+func (db *DB) WPImportMap(ctx context.Context, kind string) (map[int64]WPMapEntry, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT wp_id, local_id, checksum FROM wp_import_map WHERE kind = ?`), kind)
+	if err != nil {
+		return nil, fmt.Errorf("store: import map: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]WPMapEntry{}
+	for rows.Next() {
+		var id int64
+		var e WPMapEntry
+		if err := rows.Scan(&id, &e.LocalID, &e.Checksum); err != nil {
+			return nil, fmt.Errorf("store: import map: %w", err)
+		}
+		out[id] = e
+	}
+	return out, rows.Err()
+}
+
+// PutWPMap records that a WordPress object became local row localID.
+func (db *DB) PutWPMap(ctx context.Context, kind string, wpID, localID int64, checksum string) error {
+	_, err := db.w.ExecContext(ctx, db.q(mapUpsert), kind, wpID, localID, checksum)
+	if err != nil {
+		return fmt.Errorf("store: import map %s %d: %w", kind, wpID, err)
+	}
+	return nil
+}
+
+const mapUpsert = `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) VALUES (?, ?, ?, ?)
+	ON CONFLICT (kind, wp_id) DO UPDATE SET local_id = excluded.local_id, checksum = excluded.checksum`
+
+const redirectUpsert = `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, 301, 'wordpress', ?)
+	ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path WHERE redirects.created_by = 'wordpress'`
+
+// WriteWPItems writes a batch of imported posts and pages in one
+// transaction: each article with its tags, byline, comments, redirects
+// and map row, or none of them. Items with an ID in Article are updated.
+func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem) error {
+	now := time.Now().UTC()
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		mapStmt, err := tx.PrepareContext(ctx, db.q(mapUpsert))
+		if err != nil {
+			return err
+		}
+		defer mapStmt.Close()
+		redStmt, err := tx.PrepareContext(ctx, db.q(redirectUpsert))
+		if err != nil {
+			return err
+		}
+		defer redStmt.Close()
+		for _, it := range items {
+			a := it.Article
+			if !it.Unchanged {
+				if err := db.writeWPArticle(ctx, tx, it, now); err != nil {
+					return fmt.Errorf("wordpress item %d %q: %w", it.WPID, a.Title, err)
+				}
+			}
+			if _, err := mapStmt.ExecContext(ctx, it.MapKind, it.WPID, a.ID, it.Checksum); err != nil {
+				return err
+			}
+			to := "/" + a.Slug + "/"
+			for _, from := range it.OldPaths {
+				if from == to || from == "" {
+					continue
+				}
+				if _, err := redStmt.ExecContext(ctx, from, to, unix(now)); err != nil {
+					return fmt.Errorf("redirect %q: %w", from, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: import: %w", err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+func (db *DB) writeWPArticle(ctx context.Context, tx *sql.Tx, it *WPItem, now time.Time) error {
+	a := it.Article
+	if a.ID != 0 {
+		err := tx.QueryRowContext(ctx, db.q(`SELECT version FROM articles WHERE id = ?`), a.ID).Scan(&a.Version)
+		if errors.Is(err, sql.ErrNoRows) {
+			a.ID, a.Version = 0, 0 // deleted here since the last import: bring it back
+		} else if err != nil {
+			return err
+		}
+	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = a.UpdatedAt
+	}
+	note := "imported from WordPress"
+	if a.ID != 0 {
+		note = "updated from WordPress"
+	}
+	if err := db.writeArticle(ctx, tx, a, 0, note, now); err != nil {
+		return err
+	}
+	if it.Kind != KindArticle {
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET kind = ? WHERE id = ?`), it.Kind, a.ID); err != nil {
+			return err
+		}
+	}
+	return db.writeComments(ctx, tx, a.ID, it.Comments)
+}
+
+// SaveWPAttachments records a batch of attachments and their map rows.
+func (db *DB) SaveWPAttachments(ctx context.Context, list []WPAttachment) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for _, m := range list {
+			_, err := tx.ExecContext(ctx, db.q(`INSERT INTO wp_attachments (wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (wp_id) DO UPDATE SET parent_wp = excluded.parent_wp, title = excluded.title, url = excluded.url,
+				local_url = excluded.local_url, sha256 = excluded.sha256, alt = excluded.alt, caption = excluded.caption,
+				description = excluded.description, uploaded_at = excluded.uploaded_at`),
+				m.WPID, m.ParentWP, m.Title, m.URL, m.LocalURL, m.SHA256, m.Alt, m.Caption, m.Description, unix(m.UploadedAt))
+			if err != nil {
+				return fmt.Errorf("attachment %d: %w", m.WPID, err)
+			}
+			if _, err := tx.ExecContext(ctx, db.q(mapUpsert), "attachment", m.WPID, m.WPID, m.Checksum); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: attachments: %w", err)
+	}
+	return nil
+}
+
+// WPAttachments returns every imported attachment, by WordPress id.
+func (db *DB) WPAttachments(ctx context.Context) ([]WPAttachment, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at FROM wp_attachments ORDER BY wp_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []WPAttachment
+	for rows.Next() {
+		var m WPAttachment
+		var up int64
+		if err := rows.Scan(&m.WPID, &m.ParentWP, &m.Title, &m.URL, &m.LocalURL, &m.SHA256, &m.Alt, &m.Caption, &m.Description, &up); err != nil {
+			return nil, fmt.Errorf("store: attachments: %w", err)
+		}
+		m.UploadedAt = fromUnix(up)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ArticleKind returns whether the article with id is a story or a page.
+func (db *DB) ArticleKind(ctx context.Context, id int64) (string, error) {
+	var k string
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT kind FROM articles WHERE id = ?`), id).Scan(&k)
+	if err != nil {
+		return "", fmt.Errorf("store: article %d: %w", id, notFound(err))
+	}
+	return k, nil
+}
+
+// UpdateRendered replaces what an import made at write time (body, excerpt,
+// reading time, featured image) once attachments that came later in the
+// export are known. The article's version and revisions stay as they are.
+func (db *DB) UpdateRendered(ctx context.Context, list []news.Article) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for _, a := range list {
+			var f news.Figure
+			if a.Image != nil {
+				f = *a.Image
+			}
+			_, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_source = ?, body_html = ?, excerpt = ?, reading_minutes = ?,
+				image_url = ?, image_alt = ?, image_caption = ?, image_width = ?, image_height = ? WHERE id = ?`),
+				a.BodySource, a.BodyHTML, a.Excerpt, a.ReadingMinutes, f.URL, f.Alt, f.Caption, f.Width, f.Height, a.ID)
+			if err != nil {
+				return fmt.Errorf("article %d: %w", a.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: update rendered: %w", err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// ImportTag returns the tag with slug, creating it with name if it is new.
+func (db *DB) ImportTag(ctx context.Context, slug, name string) (news.Tag, error) {
+	t := news.Tag{Slug: slug, Name: name}
+	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO tags (slug, name) VALUES (?, ?)
+		ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id`), slug, name).Scan(&t.ID)
+	if err != nil {
+		return t, fmt.Errorf("store: tag %q: %w", name, err)
+	}
+	return t, nil
+}
+
+// SectionByPath returns the section at path ("news/kazakhstan").
+func (db *DB) SectionByPath(ctx context.Context, path string) (news.Section, error) {
+	var s news.Section
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections WHERE path = ?`), path).
+		Scan(&s.ID, &s.ParentID, &s.Slug, &s.Name, &s.Path, &s.Position)
+	if err != nil {
+		return s, fmt.Errorf("store: section %q: %w", path, notFound(err))
+	}
+	return s, nil
+}
+
+// CountByKind returns how many article rows of each kind and status there are.
+func (db *DB) CountByKind(ctx context.Context) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT kind, status, COUNT(*) FROM articles GROUP BY kind, status`)
+	if err != nil {
+		return nil, fmt.Errorf("store: count: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k, s string
+		var n int
+		if err := rows.Scan(&k, &s, &n); err != nil {
+			return nil, err
+		}
+		out[k+"/"+s] = n
+		out[k] += n
+	}
+	return out, rows.Err()
+}

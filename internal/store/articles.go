@@ -343,7 +343,10 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 	}
 	if !lq.VisibleAt.IsZero() {
 		where, args = append(where, key+` <= ?`), append(args, unix(lq.VisibleAt))
-	} else if len(lq.Statuses) > 0 {
+	} else {
+		where = append(where, `a.kind = 'article'`) // pages answer only at their own address
+	}
+	if lq.VisibleAt.IsZero() && len(lq.Statuses) > 0 {
 		where = append(where, `a.status IN (`+placeholders(len(lq.Statuses))+`)`)
 		for _, s := range lq.Statuses {
 			args = append(args, s)

@@ -1,11 +1,43 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+
+	"dastan/internal/search"
+)
+
 // dialect holds what differs between SQLite and PostgreSQL. Everything else
 // is written once, in SQL both accept.
 type dialect interface {
 	name() string
 	// migrationsDir is the folder under migrations/ with this engine's files.
 	migrationsDir() string
+	// analyze turns a search document into what the engine's index stores;
+	// it does no I/O, so a rebuild runs it on every core.
+	analyze(d searchDoc) indexedDoc
+	// putSearchDoc replaces article id's search document.
+	putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error
+	// searchMatch joins articles a to the index where q matches.
+	searchMatch(q search.Query) searchMatch
+}
+
+// indexedDoc is an analyzed search document: FTS5's four columns, or
+// PostgreSQL's tsvector literal.
+type indexedDoc struct {
+	columns [4]string // title, standfirst, tags, body
+	tsv     string
+}
+
+// searchMatch is the SQL of one search: FROM (articles a and the index),
+// the WHERE condition, and rel, the text relevance (larger is better),
+// each with its arguments.
+type searchMatch struct {
+	from     string
+	cond     string
+	condArgs []any
+	rel      string
+	relArgs  []any
 }
 
 type sqliteDialect struct{}
@@ -13,7 +45,57 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string          { return "sqlite" }
 func (sqliteDialect) migrationsDir() string { return "migrations/sqlite" }
 
+func (sqliteDialect) analyze(d searchDoc) indexedDoc {
+	return indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst),
+		search.IndexText(d.tags), search.IndexText(d.body)}}
+}
+
+func (sqliteDialect) putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM article_search WHERE rowid = ?`, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO article_search (rowid, title, standfirst, tags, body) VALUES (?, ?, ?, ?, ?)`,
+		id, d.columns[0], d.columns[1], d.columns[2], d.columns[3])
+	return err
+}
+
+// searchMatch on SQLite ranks by bm25 with the column weights of
+// search's field order: title 10, standfirst 4, tags 6, body 1.
+func (sqliteDialect) searchMatch(q search.Query) searchMatch {
+	return searchMatch{
+		from:     `article_search JOIN articles a ON a.id = article_search.rowid`,
+		cond:     `article_search MATCH ?`,
+		condArgs: []any{q.FTS5()},
+		rel:      `-bm25(article_search, 10.0, 4.0, 6.0, 1.0)`,
+	}
+}
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string          { return "postgres" }
 func (postgresDialect) migrationsDir() string { return "migrations/postgres" }
+
+func (postgresDialect) analyze(d searchDoc) indexedDoc {
+	return indexedDoc{tsv: search.TSVector(d.title, d.standfirst, d.tags, d.body)}
+}
+
+func (postgresDialect) putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO article_search (article_id, tsv) VALUES ($1, CAST(CAST($2 AS text) AS tsvector))
+		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv`, id, d.tsv)
+	return err
+}
+
+// searchMatch on PostgreSQL ranks by ts_rank with weights in the same
+// proportions as FTS5's (D body 1, C standfirst 4, B tags 6, A title 10),
+// normalized by document length. The literal is cast as is: to_tsquery
+// would re-parse the name keys.
+func (postgresDialect) searchMatch(q search.Query) searchMatch {
+	tsq := q.TSQuery()
+	return searchMatch{
+		from:     `article_search s JOIN articles a ON a.id = s.article_id`,
+		cond:     `s.tsv @@ CAST(CAST(? AS text) AS tsquery)`,
+		condArgs: []any{tsq},
+		rel:      `ts_rank('{0.1, 0.4, 0.6, 1.0}', s.tsv, CAST(CAST(? AS text) AS tsquery), 1)`,
+		relArgs:  []any{tsq},
+	}
+}

@@ -1,0 +1,320 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"dastan/internal/news"
+	"dastan/internal/search"
+)
+
+// searchDoc is what the search index holds of one article: its fields as
+// text, analyzed by the dialect into the engine's form.
+type searchDoc struct {
+	title, standfirst, tags, body string
+}
+
+// writeSearchDoc stores a's plain body text and replaces its search
+// document, inside the article's write transaction, so the index never
+// disagrees with the article.
+func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+		WHERE lt.article_id = ? ORDER BY t.name`), a.ID)
+	if err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	var tags []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fmt.Errorf("search document: %w", err)
+		}
+		tags = append(tags, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	body := plainText(a.BodyHTML)
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_text = ? WHERE id = ?`), body, a.ID); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	doc := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags, "\n"), body: body}
+	if err := db.dialect.putSearchDoc(ctx, tx, a.ID, db.dialect.analyze(doc)); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	return nil
+}
+
+// plainText returns the text of sanitized body HTML: tags dropped, block
+// ends made line breaks, entities decoded, and any WordPress shortcode
+// brackets ([caption …], [/caption]) left in an imported body removed.
+//
+// It stands in for the renderer's own plain-text function until that
+// lands in package news.
+func plainText(body string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(body))
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.TrimSpace(dropShortcodes(b.String()))
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style", "template":
+				skip++
+			case "br":
+				b.WriteByte('\n')
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style", "template":
+				skip = max(skip-1, 0)
+			case "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "figure", "tr", "pre":
+				b.WriteString("\n\n")
+			case "td", "th":
+				b.WriteByte(' ')
+			}
+		case html.SelfClosingTagToken:
+			if name, _ := z.TagName(); string(name) == "br" {
+				b.WriteByte('\n')
+			}
+		}
+	}
+}
+
+// dropShortcodes removes the brackets of WordPress's media shortcodes
+// ([caption …], [/caption] …), keeping what lies between them.
+func dropShortcodes(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '[')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], ']')
+		inner := ""
+		if j > 0 {
+			inner = strings.TrimPrefix(s[i+1:i+j], "/")
+		}
+		if j < 0 || !isShortcodeName(inner) {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		s = s[i+j+1:]
+	}
+}
+
+// isShortcodeName reports whether a bracket holds one of WordPress's
+// built-in media shortcodes; other brackets are the writer's text.
+func isShortcodeName(inner string) bool {
+	name, _, _ := strings.Cut(inner, " ")
+	switch name {
+	case "caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist":
+		return true
+	}
+	return false
+}
+
+// SearchQuery is one search. Zero filters do not filter.
+type SearchQuery struct {
+	Query      search.Query
+	SectionIDs []int64 // any of these sections
+	TagID      int64
+	AuthorID   int64
+	Lang       string
+	From, To   time.Time // published in [From, To)
+	SortByDate bool      // newest first instead of most relevant
+	VisibleAt  time.Time // only what readers may see at this time; zero shows all
+	Limit      int
+	Offset     int
+}
+
+// SearchResult is one matching article: its summary with bylines, and its
+// body as plain text for a snippet.
+type SearchResult struct {
+	Article  news.Article
+	BodyText string
+	Score    float64 // relevance with the recency preference; 0 by date
+}
+
+// SearchResults is one page of results and how many match in all.
+type SearchResults struct {
+	Results []SearchResult
+	Total   int
+}
+
+// SearchArticles returns one page of the articles matching sq, ranked by
+// search.Score (text relevance with a gentle preference for recent
+// stories) or by date, and the exact number of matches. An empty query
+// matches nothing.
+func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults, error) {
+	var out SearchResults
+	if sq.Query.Empty() {
+		return out, nil
+	}
+	if sq.Limit <= 0 {
+		sq.Limit = 10
+	}
+	m := db.dialect.searchMatch(sq.Query)
+	where := []string{m.cond}
+	args := append([]any{}, m.condArgs...)
+	if len(sq.SectionIDs) > 0 {
+		where = append(where, `a.section_id IN (`+placeholders(len(sq.SectionIDs))+`)`)
+		for _, id := range sq.SectionIDs {
+			args = append(args, id)
+		}
+	}
+	if sq.TagID != 0 {
+		where, args = append(where, `a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)`), append(args, sq.TagID)
+	}
+	if sq.AuthorID != 0 {
+		where, args = append(where, `a.id IN (SELECT article_id FROM article_authors WHERE author_id = ?)`), append(args, sq.AuthorID)
+	}
+	if sq.Lang != "" {
+		where, args = append(where, `a.lang = ?`), append(args, sq.Lang)
+	}
+	if !sq.From.IsZero() {
+		where, args = append(where, `a.published_at >= ?`), append(args, unix(sq.From))
+	}
+	if !sq.To.IsZero() {
+		where, args = append(where, `a.published_at < ?`), append(args, unix(sq.To))
+	}
+	if !sq.VisibleAt.IsZero() {
+		where, args = append(where, visible), append(args, unix(sq.VisibleAt))
+	}
+	cond := strings.Join(where, ` AND `)
+
+	// The count visits every match without ranking it; the page ranks
+	// them all but keeps only the best few.
+	if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+m.from+` WHERE `+cond), args...).Scan(&out.Total); err != nil {
+		return out, fmt.Errorf("store: search count: %w", err)
+	}
+	if out.Total == 0 || sq.Offset >= out.Total {
+		return out, nil
+	}
+	var query string
+	var qargs []any
+	if sq.SortByDate {
+		query = `SELECT a.id, 0.0 FROM ` + m.from + ` WHERE ` + cond + ` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`
+		qargs = append(append([]any{}, args...), sq.Limit, sq.Offset)
+	} else {
+		now := sq.VisibleAt
+		if now.IsZero() {
+			now = time.Now()
+		}
+		// search.Score, written in SQL so the engine keeps only the page.
+		score := m.rel + fmt.Sprintf(` * CASE WHEN a.published_at >= ? THEN %g
+			ELSE 1 + %g * exp(CAST(a.published_at - ? AS DOUBLE PRECISION) / %g) END`,
+			1+search.RecencyBoost, search.RecencyBoost, search.RecencyScale.Seconds())
+		query = `SELECT a.id, ` + score + ` AS score FROM ` + m.from + ` WHERE ` + cond +
+			` ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?`
+		qargs = append(append([]any{}, m.relArgs...), unix(now), unix(now))
+		qargs = append(append(qargs, args...), sq.Limit, sq.Offset)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(query), qargs...)
+	if err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	var ids []int64
+	scores := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			rows.Close()
+			return out, fmt.Errorf("store: search: %w", err)
+		}
+		ids = append(ids, id)
+		scores[id] = score
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	list, bodies, err := db.searchSummaries(ctx, ids)
+	if err != nil {
+		return out, err
+	}
+	for i, a := range list {
+		out.Results = append(out.Results, SearchResult{Article: a, BodyText: bodies[i], Score: scores[a.ID]})
+	}
+	return out, nil
+}
+
+// searchSummaries returns the summaries and plain bodies of ids, in order.
+func (db *DB) searchSummaries(ctx context.Context, ids []int64) ([]news.Article, []string, error) {
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+`, a.body_text FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: search results: %w", err)
+	}
+	defer rows.Close()
+	type row struct {
+		a    news.Article
+		body string
+	}
+	byID := map[int64]row{}
+	for rows.Next() {
+		var r row
+		if err := scanSummary(rows, &r.a, &r.body); err != nil {
+			return nil, nil, fmt.Errorf("store: search results: %w", err)
+		}
+		byID[r.a.ID] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: search results: %w", err)
+	}
+	list := make([]news.Article, 0, len(ids))
+	bodies := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			list = append(list, r.a)
+			bodies = append(bodies, r.body)
+		}
+	}
+	return list, bodies, db.attachAuthors(ctx, list)
+}
+
+// TitleWords calls fn with the title of every article readers may see at
+// now; the speller's vocabulary is made from them.
+func (db *DB) TitleWords(ctx context.Context, now time.Time, fn func(title string)) error {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.title FROM articles a WHERE `+visible), unix(now))
+	if err != nil {
+		return fmt.Errorf("store: titles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return fmt.Errorf("store: titles: %w", err)
+		}
+		fn(t)
+	}
+	return rows.Err()
+}

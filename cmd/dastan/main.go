@@ -23,6 +23,7 @@ const usage = `Dastan, a news publishing platform.
 Usage:
   dastan serve [--demo] [flags]   run the site, newsroom, API and jobs
   dastan demo [-articles N]       fill an empty store with a demo newsroom
+  dastan reindex                  rebuild the search index
   dastan help                     show this text
 
 Settings come from DASTAN_* variables and flags; "dastan serve -h" lists them.
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serveCmd(ctx, rest, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, rest, stdout, stderr)
+	case "reindex":
+		return reindexCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

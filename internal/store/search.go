@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/html"
@@ -317,4 +318,141 @@ func (db *DB) TitleWords(ctx context.Context, now time.Time, fn func(title strin
 		fn(t)
 	}
 	return rows.Err()
+}
+
+// reindexItem is one article on its way through Reindex.
+type reindexItem struct {
+	id   int64
+	doc  searchDoc
+	html string
+	out  indexedDoc
+}
+
+// Reindex rebuilds every article's search document and plain body text,
+// in batches of one transaction each, analyzing on workers goroutines.
+// Readers keep searching meanwhile: each document is replaced in place.
+// progress, if set, is called after each batch with the articles done.
+func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, total int)) error {
+	const batchSize = 500
+	workers = max(workers, 1)
+	total, err := db.CountArticles(ctx)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []reindexItem, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		var last int64
+		for {
+			batch, err := db.reindexBatch(ctx, last, batchSize)
+			if err != nil || len(batch) == 0 {
+				readErr <- err
+				return
+			}
+			last = batch[len(batch)-1].id
+			analyzeAll(db.dialect, batch, workers)
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return
+			}
+		}
+	}()
+	done := 0
+	for batch := range batches {
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			for _, it := range batch {
+				if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_text = ? WHERE id = ?`), it.doc.body, it.id); err != nil {
+					return err
+				}
+				if err := db.dialect.putSearchDoc(ctx, tx, it.id, it.out); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			cancel()
+			return fmt.Errorf("store: reindex: %w", err)
+		}
+		done += len(batch)
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	if err := <-readErr; err != nil {
+		return fmt.Errorf("store: reindex: %w", err)
+	}
+	if err := db.dialect.optimizeSearch(ctx, db.w); err != nil {
+		return fmt.Errorf("store: reindex: optimize: %w", err)
+	}
+	return nil
+}
+
+// reindexBatch reads up to n articles with ids above after, with their tags.
+func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexItem, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, title, standfirst, body_html FROM articles WHERE id > ? ORDER BY id LIMIT ?`), after, n)
+	if err != nil {
+		return nil, err
+	}
+	var batch []reindexItem
+	index := map[int64]int{}
+	for rows.Next() {
+		var it reindexItem
+		if err := rows.Scan(&it.id, &it.doc.title, &it.doc.standfirst, &it.html); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[it.id] = len(batch)
+		batch = append(batch, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(batch) == 0 {
+		return nil, err
+	}
+	rows, err = db.r.QueryContext(ctx, db.q(`SELECT lt.article_id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+		WHERE lt.article_id BETWEEN ? AND ? ORDER BY lt.article_id, t.name`), batch[0].id, batch[len(batch)-1].id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			if batch[i].doc.tags != "" {
+				batch[i].doc.tags += "\n"
+			}
+			batch[i].doc.tags += name
+		}
+	}
+	return batch, rows.Err()
+}
+
+// analyzeAll fills each item's plain body and analyzed document, on
+// workers goroutines.
+func analyzeAll(d dialect, batch []reindexItem, workers int) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				it := &batch[i]
+				it.doc.body = plainText(it.html)
+				it.out = d.analyze(it.doc)
+			}
+		})
+	}
+	for i := range batch {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

@@ -303,3 +303,19 @@ func TestPlainTextForSnippets(t *testing.T) {
 		}
 	})
 }
+
+func TestReindex(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedSearch(t, db)
+		before, _ := searchIDs(t, db, "pipeline OR газопровод")
+		var calls, last int
+		must(t, db.Reindex(context.Background(), 3, func(done, total int) { calls, last = calls+1, done }))
+		if calls == 0 || last != 8 {
+			t.Errorf("progress: %d calls, last %d", calls, last)
+		}
+		after, _ := searchIDs(t, db, "pipeline OR газопровод")
+		if !slices.Equal(before, after) || len(after) != 3 {
+			t.Errorf("before %v, after %v", before, after)
+		}
+	})
+}

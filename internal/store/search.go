@@ -18,6 +18,7 @@ import (
 // text, analyzed by the dialect into the engine's form.
 type searchDoc struct {
 	title, standfirst, tags, body string
+	meta                          searchMeta
 }
 
 // writeSearchDoc stores a's plain body text and replaces its search
@@ -46,7 +47,9 @@ func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) e
 	if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_text = ? WHERE id = ?`), body, a.ID); err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
-	doc := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags, "\n"), body: body}
+	doc := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags, "\n"), body: body,
+		meta: searchMeta{listed: a.Status == news.StatusPublished || a.Status == news.StatusScheduled,
+			publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}}
 	if err := db.dialect.putSearchDoc(ctx, tx, a.ID, db.dialect.analyze(doc)); err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
@@ -180,28 +183,28 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	where := []string{m.cond}
 	args := append([]any{}, m.condArgs...)
 	if len(sq.SectionIDs) > 0 {
-		where = append(where, `a.section_id IN (`+placeholders(len(sq.SectionIDs))+`)`)
+		where = append(where, `m.section_id IN (`+placeholders(len(sq.SectionIDs))+`)`)
 		for _, id := range sq.SectionIDs {
 			args = append(args, id)
 		}
 	}
 	if sq.TagID != 0 {
-		where, args = append(where, `a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)`), append(args, sq.TagID)
+		where, args = append(where, `m.article_id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)`), append(args, sq.TagID)
 	}
 	if sq.AuthorID != 0 {
-		where, args = append(where, `a.id IN (SELECT article_id FROM article_authors WHERE author_id = ?)`), append(args, sq.AuthorID)
+		where, args = append(where, `m.article_id IN (SELECT article_id FROM article_authors WHERE author_id = ?)`), append(args, sq.AuthorID)
 	}
 	if sq.Lang != "" {
-		where, args = append(where, `a.lang = ?`), append(args, sq.Lang)
+		where, args = append(where, `m.lang = ?`), append(args, sq.Lang)
 	}
 	if !sq.From.IsZero() {
-		where, args = append(where, `a.published_at >= ?`), append(args, unix(sq.From))
+		where, args = append(where, `m.published_at >= ?`), append(args, unix(sq.From))
 	}
 	if !sq.To.IsZero() {
-		where, args = append(where, `a.published_at < ?`), append(args, unix(sq.To))
+		where, args = append(where, `m.published_at < ?`), append(args, unix(sq.To))
 	}
 	if !sq.VisibleAt.IsZero() {
-		where, args = append(where, visible), append(args, unix(sq.VisibleAt))
+		where, args = append(where, `m.listed = 1 AND m.published_at <= ?`), append(args, unix(sq.VisibleAt)) // as visible
 	}
 	cond := strings.Join(where, ` AND `)
 
@@ -216,7 +219,7 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	var query string
 	var qargs []any
 	if sq.SortByDate {
-		query = `SELECT a.id, 0.0 FROM ` + m.from + ` WHERE ` + cond + ` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`
+		query = `SELECT m.article_id, 0.0 FROM ` + m.from + ` WHERE ` + cond + ` ORDER BY m.published_at DESC, m.article_id DESC LIMIT ? OFFSET ?`
 		qargs = append(append([]any{}, args...), sq.Limit, sq.Offset)
 	} else {
 		now := sq.VisibleAt
@@ -224,11 +227,11 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 			now = time.Now()
 		}
 		// search.Score, written in SQL so the engine keeps only the page.
-		score := m.rel + fmt.Sprintf(` * CASE WHEN a.published_at >= ? THEN %g
-			ELSE 1 + %g * exp(CAST(a.published_at - ? AS DOUBLE PRECISION) / %g) END`,
+		score := m.rel + fmt.Sprintf(` * CASE WHEN m.published_at >= ? THEN %g
+			ELSE 1 + %g * exp(CAST(m.published_at - ? AS DOUBLE PRECISION) / %g) END`,
 			1+search.RecencyBoost, search.RecencyBoost, search.RecencyScale.Seconds())
-		query = `SELECT a.id, ` + score + ` AS score FROM ` + m.from + ` WHERE ` + cond +
-			` ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?`
+		query = `SELECT m.article_id, ` + score + ` AS score FROM ` + m.from + ` WHERE ` + cond +
+			` ORDER BY score DESC, m.article_id DESC LIMIT ? OFFSET ?`
 		qargs = append(append([]any{}, m.relArgs...), unix(now), unix(now))
 		qargs = append(append(qargs, args...), sq.Limit, sq.Offset)
 	}
@@ -395,7 +398,7 @@ func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, tota
 
 // reindexBatch reads up to n articles with ids above after, with their tags.
 func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexItem, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, title, standfirst, body_html FROM articles WHERE id > ? ORDER BY id LIMIT ?`), after, n)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, title, standfirst, body_html, status, published_at, lang, COALESCE(section_id, 0) FROM articles WHERE id > ? ORDER BY id LIMIT ?`), after, n)
 	if err != nil {
 		return nil, err
 	}
@@ -403,10 +406,12 @@ func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexIt
 	index := map[int64]int{}
 	for rows.Next() {
 		var it reindexItem
-		if err := rows.Scan(&it.id, &it.doc.title, &it.doc.standfirst, &it.html); err != nil {
+		var status news.Status
+		if err := rows.Scan(&it.id, &it.doc.title, &it.doc.standfirst, &it.html, &status, &it.doc.meta.publishedAt, &it.doc.meta.lang, &it.doc.meta.sectionID); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		it.doc.meta.listed = status == news.StatusPublished || status == news.StatusScheduled
 		index[it.id] = len(batch)
 		batch = append(batch, it)
 	}

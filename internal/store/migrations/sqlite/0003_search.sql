@@ -9,6 +9,18 @@ CREATE VIRTUAL TABLE article_search USING fts5(
     tokenize = "unicode61 remove_diacritics 0 tokenchars '~'"
 );
 
+-- What searches filter on, in rows small enough that joining tens of
+-- thousands of matches stays in memory (the articles table's rows carry
+-- whole bodies). listed is 1 for published and scheduled articles; they
+-- are visible once published_at has passed.
+CREATE TABLE article_search_meta (
+    article_id   INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    listed       INTEGER NOT NULL,
+    published_at INTEGER NOT NULL,
+    lang         TEXT NOT NULL,
+    section_id   INTEGER NOT NULL
+);
+
 -- The body as plain text, for snippets cut without re-rendering HTML.
 ALTER TABLE articles ADD COLUMN body_text TEXT NOT NULL DEFAULT '';
 

@@ -18,12 +18,13 @@ type params struct {
 func (s *Site) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
 	mux.HandleFunc("GET /", s.route)
+	mux.HandleFunc("GET /api/v1/search", s.searchAPI)
 	mux.HandleFunc("POST /{slug}/{$}", s.articleUnlock)
 }
 
 func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	if r.URL.Query().Has("s") {
+	if r.URL.Query().Has("s") || path == "/search/" {
 		s.serveSearch(w, r)
 		return
 	}
@@ -82,8 +83,6 @@ func (s *Site) pick(segs []string, p *params) handlerFunc {
 	case segs[0] == "author" && n == 2:
 		p.segs = segs[1:]
 		return s.authorPage
-	case segs[0] == "search" && n == 1:
-		return nil // served before routing when ?q= or ?s= is present
 	case isNumber(segs[0], 4) && n <= 3:
 		p.segs = segs
 		return s.archivePage
@@ -142,13 +141,7 @@ func (s *Site) serveCSS(w http.ResponseWriter, r *http.Request) {
 	w.Write(s.css)
 }
 
-// serveSearch hands /?s= to the search package, when there is one.
+// serveSearch answers /?s= and /search/ through the search pages' own cache.
 func (s *Site) serveSearch(w http.ResponseWriter, r *http.Request) {
-	if s.search != nil {
-		s.search(w, r)
-		return
-	}
-	s.serve(w, r, func(r *http.Request, _ params) (*response, error) {
-		return s.notFoundPage(r, "Search is not available", "Search is not switched on for this site. Try the sections above or the archive.")
-	}, params{})
+	s.serveWith(s.searchCache, w, r, s.searchPage, params{})
 }

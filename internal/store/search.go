@@ -44,6 +44,9 @@ func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) e
 		return fmt.Errorf("search document: %w", err)
 	}
 	body := plainText(a.BodyHTML)
+	if a.Password != "" {
+		body = "" // a protected body is neither searched nor shown in snippets
+	}
 	if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_text = ? WHERE id = ?`), body, a.ID); err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
@@ -398,7 +401,7 @@ func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, tota
 
 // reindexBatch reads up to n articles with ids above after, with their tags.
 func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexItem, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, title, standfirst, body_html, status, published_at, lang, COALESCE(section_id, 0) FROM articles WHERE id > ? ORDER BY id LIMIT ?`), after, n)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, title, standfirst, CASE WHEN password = '' THEN body_html ELSE '' END, status, published_at, lang, COALESCE(section_id, 0) FROM articles WHERE id > ? ORDER BY id LIMIT ?`), after, n)
 	if err != nil {
 		return nil, err
 	}

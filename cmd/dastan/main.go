@@ -28,6 +28,7 @@ Usage:
   dastan rates fetch              ask every central bank for today's rates once
   dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]
                                   fill rate history where a bank has it
+  dastan reindex                  rebuild the search index
   dastan help                     show this text
 
 Settings come from DASTAN_* variables and flags; "dastan serve -h" lists them.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importCmd(ctx, rest, stdout, stderr)
 	case "rates":
 		return ratesCmd(ctx, rest, stdout, stderr)
+	case "reindex":
+		return reindexCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

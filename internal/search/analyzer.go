@@ -7,6 +7,7 @@ package search
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,7 +25,7 @@ type Token struct {
 	Term       string   // folded, stemmed form: what is stored and matched
 	Pos        int      // position among the text's tokens, from 0; stop words take none
 	Start, End int      // byte offsets of the word in the original text
-	Keys       []string // name keys ("~tokaev") matched across scripts; see NameKey
+	Keys       []string // name keys ("~tokaev") matched across scripts; see NameKey. Shared: do not modify
 }
 
 // Analyze splits text into tokens: words of Unicode letters and digits,
@@ -58,6 +59,7 @@ const (
 func analyze(text string, allKeys bool) []Token {
 	var toks []Token
 	var buf []rune
+	var key []byte
 	pos := 0
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -78,14 +80,14 @@ func analyze(text string, allKeys bool) []Token {
 		if len(buf) == 0 || len(buf) > MaxTokenLen {
 			continue
 		}
-		sc := fixHomoglyphs(buf)
-		folded := string(buf)
-		if isStopWord(folded, sc) {
+		key = appendRunes(key[:0], buf)
+		w := words.lookup(key, buf)
+		if w.stop {
 			continue
 		}
-		tok := Token{Term: stem(folded, sc), Pos: pos, Start: start, End: end}
-		if (allKeys || startsUpper(word)) && sc != scriptOther {
-			tok.Keys = nameKeys(folded, tok.Term, sc)
+		tok := Token{Term: w.stem, Pos: pos, Start: start, End: end}
+		if allKeys || startsUpper(word) {
+			tok.Keys = w.keys
 		}
 		toks = append(toks, tok)
 		pos++
@@ -311,4 +313,65 @@ func IndexText(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// wordInfo is what analysis makes of one folded word. Computing it —
+// Snowball above all — is most of the analyzer's cost, and news text
+// repeats a small vocabulary, so it is memoised in wordCache.
+type wordInfo struct {
+	stem string
+	keys []string // shared between tokens: callers must not modify
+	stop bool
+}
+
+// maxCachedWords bounds the memo; a store's vocabulary, inflections
+// included, is usually well under this. When full it starts again empty.
+const maxCachedWords = 200_000
+
+// wordCache memoises wordInfo by folded word. It holds the results of
+// pure functions, so sharing one per process changes no behaviour.
+type wordCache struct {
+	mu sync.RWMutex
+	m  map[string]*wordInfo
+}
+
+var words = &wordCache{m: make(map[string]*wordInfo)}
+
+// lookup returns the wordInfo of a folded word, given as UTF-8 (key) and
+// as runes (buf, whose homoglyphs it may rewrite in place).
+func (c *wordCache) lookup(key []byte, buf []rune) *wordInfo {
+	c.mu.RLock()
+	w, ok := c.m[string(key)] // no allocation for a map index
+	c.mu.RUnlock()
+	if ok {
+		return w
+	}
+	w = computeWord(buf)
+	c.mu.Lock()
+	if len(c.m) >= maxCachedWords {
+		c.m = make(map[string]*wordInfo)
+	}
+	c.m[string(key)] = w
+	c.mu.Unlock()
+	return w
+}
+
+func appendRunes(b []byte, rs []rune) []byte {
+	for _, r := range rs {
+		b = utf8.AppendRune(b, r)
+	}
+	return b
+}
+
+func computeWord(buf []rune) *wordInfo {
+	sc := fixHomoglyphs(buf)
+	folded := string(buf)
+	if isStopWord(folded, sc) {
+		return &wordInfo{stop: true}
+	}
+	w := &wordInfo{stem: stem(folded, sc)}
+	if sc != scriptOther {
+		w.keys = nameKeys(folded, w.stem, sc)
+	}
+	return w
 }

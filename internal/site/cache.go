@@ -102,3 +102,10 @@ func (c *PageCache) Purge() {
 	c.mu.Unlock()
 	c.metrics.Add("dastan_page_cache_purges_total", 1)
 }
+
+// newSearchCache is a page cache for search results, bounded to a few
+// megabytes so that endless distinct queries never crowd out the pages
+// of the site itself.
+func newSearchCache(enabled bool, ttl time.Duration, m *metrics.Registry) *PageCache {
+	return &PageCache{enabled: enabled, maxBytes: searchCacheMax, ttl: ttl, metrics: m, items: map[string]*cached{}}
+}

@@ -20,6 +20,7 @@ type params struct {
 func (s *Site) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
 	mux.HandleFunc("GET /", s.route)
+	mux.HandleFunc("GET /api/v1/search", s.searchAPI)
 	mux.HandleFunc("POST /{slug}/{$}", s.articleUnlock)
 }
 
@@ -29,7 +30,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h, params{})
 		return
 	}
-	if r.URL.Query().Has("s") {
+	if r.URL.Query().Has("s") || path == "/search/" {
 		s.serveSearch(w, r)
 		return
 	}
@@ -92,8 +93,6 @@ func (s *Site) pick(segs []string, p *params) handlerFunc {
 		return s.authorPage
 	case segs[0] == "rates" && n == 1 && p.page == 1 && s.board != nil:
 		return s.ratesPage
-	case segs[0] == "search" && n == 1:
-		return nil // served before routing when ?q= or ?s= is present
 	case isNumber(segs[0], 4) && n <= 3:
 		p.segs = segs
 		return s.archivePage
@@ -152,13 +151,7 @@ func (s *Site) serveCSS(w http.ResponseWriter, r *http.Request) {
 	w.Write(s.css)
 }
 
-// serveSearch hands /?s= to the search package, when there is one.
+// serveSearch answers /?s= and /search/ through the search pages' own cache.
 func (s *Site) serveSearch(w http.ResponseWriter, r *http.Request) {
-	if s.search != nil {
-		s.search(w, r)
-		return
-	}
-	s.serve(w, r, func(r *http.Request, _ params) (*response, error) {
-		return s.notFoundPage(r, "Search is not available", "Search is not switched on for this site. Try the sections above or the archive.")
-	}, params{})
+	s.serveWith(s.searchCache, w, r, s.searchPage, params{})
 }

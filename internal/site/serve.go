@@ -3,6 +3,7 @@ package site
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,15 +16,20 @@ type handlerFunc func(r *http.Request, p params) (*response, error)
 // serve answers r with h's page, through the page cache, with ETag and
 // Last-Modified validators and CDN-friendly Cache-Control.
 func (s *Site) serve(w http.ResponseWriter, r *http.Request, h handlerFunc, p params) {
+	s.serveWith(s.cache, w, r, h, p)
+}
+
+// serveWith is serve through a given page cache.
+func (s *Site) serveWith(cache *PageCache, w http.ResponseWriter, r *http.Request, h handlerFunc, p params) {
 	now := s.now()
 	key := r.URL.Path + "?" + r.URL.RawQuery
 	cacheable := r.Method == http.MethodGet || r.Method == http.MethodHead
 	resp, hit := (*response)(nil), false
 	if cacheable {
-		resp, hit = s.cache.Get(key, now)
+		resp, hit = cache.Get(key, now)
 	}
 	if !hit {
-		gen := s.cache.Generation()
+		gen := cache.Generation()
 		var err error
 		resp, err = h(r, p)
 		if err != nil {
@@ -32,7 +38,7 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request, h handlerFunc, p pa
 		}
 		finish(resp)
 		if cacheable && resp.cacheable {
-			s.cache.Put(key, resp, gen, now)
+			cache.Put(key, resp, gen, now)
 		}
 	}
 	s.write(w, r, resp)
@@ -127,4 +133,13 @@ func splitComma(s string) []string {
 
 func redirect(status int, to string) *response {
 	return &response{status: status, location: to}
+}
+
+// jsonResponse is a cacheable JSON answer.
+func jsonResponse(v any) (*response, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &response{status: http.StatusOK, ctype: "application/json; charset=utf-8", body: b, cacheable: true}, nil
 }

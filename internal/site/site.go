@@ -43,8 +43,6 @@ type Options struct {
 	// Rates is the in-memory board the rates page reads; nil means no
 	// rates page.
 	Rates *rates.Board
-	// Search answers /?s= and /search/; nil shows a plain "no search" page.
-	Search func(w http.ResponseWriter, r *http.Request)
 }
 
 // Site is the public site's handlers and what they share.
@@ -55,7 +53,6 @@ type Site struct {
 	log     *slog.Logger
 	now     func() time.Time
 	ticker  func() template.HTML
-	search  func(w http.ResponseWriter, r *http.Request)
 	board   *rates.Board
 
 	pages    map[string]*template.Template
@@ -64,6 +61,10 @@ type Site struct {
 	cssETag  string
 	cache    *PageCache
 	sections *sectionCache
+
+	searchCache *PageCache // its own, small: every query is a new page
+	facets      facetCache
+	speller     spellerHolder
 
 	extraMu sync.Mutex
 }
@@ -79,7 +80,7 @@ func New(o Options) (*Site, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Site{cfg: o.Config, db: o.Store, metrics: o.Metrics, log: o.Logger, now: o.Now, ticker: o.Ticker, search: o.Search, board: o.Rates}
+	s := &Site{cfg: o.Config, db: o.Store, metrics: o.Metrics, log: o.Logger, now: o.Now, ticker: o.Ticker, board: o.Rates}
 	css, err := fs.ReadFile(staticFS, "static/site.css")
 	if err != nil {
 		return nil, err
@@ -92,6 +93,10 @@ func New(o Options) (*Site, error) {
 	}
 	s.cache = NewPageCache(o.Config.PageCache, 64<<20, o.Config.CacheTTL, o.Metrics)
 	s.sections = &sectionCache{db: o.Store}
+	s.searchCache = newSearchCache(o.Config.PageCache, o.Config.CacheTTL, o.Metrics)
+	if err := s.buildSpeller(context.Background()); err != nil {
+		s.log.Warn("no speller for search", "err", err)
+	}
 	o.Store.OnChange(s.Invalidate)
 	return s, nil
 }
@@ -100,7 +105,10 @@ func New(o Options) (*Site, error) {
 // it after any write, and Watch after another instance's.
 func (s *Site) Invalidate() {
 	s.cache.Purge()
+	s.searchCache.Purge()
 	s.sections.dirty()
+	s.facets.dirty()
+	s.refreshSpellerLater()
 }
 
 // Watch polls the store's generation so that writes made by other
@@ -129,7 +137,7 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("site: layout: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"home", "article", "listing", "notfound", "rates"} {
+	for _, name := range []string{"home", "article", "listing", "notfound", "rates", "search"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", name, err)

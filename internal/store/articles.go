@@ -142,7 +142,7 @@ func (db *DB) writeArticle(ctx context.Context, tx *sql.Tx, a *news.Article, use
 // afterArticleWrite is where derived data that must change in the same
 // transaction as the article (the search document) is written.
 func (db *DB) afterArticleWrite(ctx context.Context, tx *sql.Tx, a *news.Article) error {
-	return nil
+	return db.writeSearchDoc(ctx, tx, a)
 }
 
 // uniqueSlug gives a the first free slug among slug, slug-2, slug-3 …

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dastan/internal/news"
+	"dastan/internal/search"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
 )
@@ -259,6 +260,36 @@ func TestStatusChangeHidesFromEveryListing(t *testing.T) {
 		must(t, db.SetStatusForTest(ctx, a.ID, news.StatusTrash))
 		if n := total(); n != 0 {
 			t.Fatalf("trashed article still in %d listings", n)
+		}
+	})
+}
+
+// Trashing an article in the newsroom takes it out of every listing and
+// out of search, at once.
+func TestTrashHidesFromListingsAndSearch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Now()
+		a := article("Caspian pipeline tender", kz.ID, now.Add(-time.Hour), []news.Author{a1}, "energy")
+		must(t, db.SaveArticle(ctx, a, 0, ""))
+		find := func() (listed, found int) {
+			l, err := db.ListArticles(ctx, store.ListQuery{Section: kz.ID, VisibleAt: now, Limit: 5})
+			must(t, err)
+			r, err := db.SearchArticles(ctx, store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: now, Limit: 5})
+			must(t, err)
+			return l.Total, r.Total
+		}
+		if l, f := find(); l != 1 || f != 1 {
+			t.Fatalf("published: listed %d, found %d", l, f)
+		}
+		must(t, db.TrashArticle(ctx, a.ID, a.Version, now))
+		if l, f := find(); l != 0 || f != 0 {
+			t.Fatalf("trashed: listed %d, found %d", l, f)
+		}
+		must(t, db.RestoreArticle(ctx, a.ID))
+		if l, f := find(); l != 1 || f != 1 {
+			t.Fatalf("restored: listed %d, found %d", l, f)
 		}
 	})
 }

@@ -1,11 +1,62 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+
+	"dastan/internal/search"
+)
+
 // dialect holds what differs between SQLite and PostgreSQL. Everything else
 // is written once, in SQL both accept.
 type dialect interface {
 	name() string
 	// migrationsDir is the folder under migrations/ with this engine's files.
 	migrationsDir() string
+	// analyze turns a search document into what the engine's index stores;
+	// it does no I/O, so a rebuild runs it on every core.
+	analyze(d searchDoc) indexedDoc
+	// putSearchDoc replaces article id's search document.
+	putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error
+	// searchMatch joins articles a to the index where q matches.
+	searchMatch(q search.Query) searchMatch
+	// optimizeSearch tidies the index after a rebuild.
+	optimizeSearch(ctx context.Context, w *sql.DB) error
+}
+
+// indexedDoc is an analyzed search document: FTS5's four columns, or
+// PostgreSQL's tsvector literal; and what searches filter on.
+type indexedDoc struct {
+	columns [4]string // title, standfirst, tags, body
+	tsv     string
+	meta    searchMeta
+}
+
+// searchMeta is what a search filters on besides the text.
+type searchMeta struct {
+	listed      bool // published or scheduled
+	publishedAt int64
+	lang        string
+	sectionID   int64
+}
+
+func (m searchMeta) listedInt() int {
+	if m.listed {
+		return 1
+	}
+	return 0
+}
+
+// searchMatch is the SQL of one search: FROM (the index, and m, its
+// searchMeta columns),
+// the WHERE condition, and rel, the text relevance (larger is better),
+// each with its arguments.
+type searchMatch struct {
+	from     string
+	cond     string
+	condArgs []any
+	rel      string
+	relArgs  []any
 }
 
 type sqliteDialect struct{}
@@ -13,7 +64,79 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string          { return "sqlite" }
 func (sqliteDialect) migrationsDir() string { return "migrations/sqlite" }
 
+func (sqliteDialect) analyze(d searchDoc) indexedDoc {
+	return indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst),
+		search.IndexText(d.tags), search.IndexText(d.body)}, meta: d.meta}
+}
+
+func (sqliteDialect) putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM article_search WHERE rowid = ?`, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO article_search (rowid, title, standfirst, tags, body) VALUES (?, ?, ?, ?, ?)`,
+		id, d.columns[0], d.columns[1], d.columns[2], d.columns[3])
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO article_search_meta (article_id, listed, published_at, lang, section_id) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (article_id) DO UPDATE SET listed = excluded.listed, published_at = excluded.published_at,
+		lang = excluded.lang, section_id = excluded.section_id`,
+		id, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+	return err
+}
+
+// searchMatch on SQLite ranks by bm25 with the column weights of
+// search's field order: title 10, standfirst 4, tags 6, body 1.
+func (sqliteDialect) searchMatch(q search.Query) searchMatch {
+	return searchMatch{
+		from:     `article_search CROSS JOIN article_search_meta m ON m.article_id = article_search.rowid`, // the index leads
+		cond:     `article_search MATCH ?`,
+		condArgs: []any{q.FTS5()},
+		rel:      `-bm25(article_search, 10.0, 4.0, 6.0, 1.0)`,
+	}
+}
+
+// optimizeSearch merges FTS5's segments into one, which queries read fastest.
+func (sqliteDialect) optimizeSearch(ctx context.Context, w *sql.DB) error {
+	_, err := w.ExecContext(ctx, `INSERT INTO article_search (article_search) VALUES ('optimize')`)
+	return err
+}
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string          { return "postgres" }
 func (postgresDialect) migrationsDir() string { return "migrations/postgres" }
+
+func (postgresDialect) analyze(d searchDoc) indexedDoc {
+	return indexedDoc{tsv: search.TSVector(d.title, d.standfirst, d.tags, d.body), meta: d.meta}
+}
+
+func (postgresDialect) putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO article_search (article_id, tsv, listed, published_at, lang, section_id)
+		VALUES ($1, CAST(CAST($2 AS text) AS tsvector), $3, $4, $5, $6)
+		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, listed = excluded.listed,
+		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id`,
+		id, d.tsv, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+	return err
+}
+
+// searchMatch on PostgreSQL ranks by ts_rank with weights in the same
+// proportions as FTS5's (D body 1, C standfirst 4, B tags 6, A title 10),
+// normalized by document length. The literal is cast as is: to_tsquery
+// would re-parse the name keys.
+func (postgresDialect) searchMatch(q search.Query) searchMatch {
+	tsq := q.TSQuery()
+	return searchMatch{
+		from:     `article_search m`,
+		cond:     `m.tsv @@ CAST(CAST(? AS text) AS tsquery)`,
+		condArgs: []any{tsq},
+		rel:      `ts_rank('{0.1, 0.4, 0.6, 1.0}', m.tsv, CAST(CAST(? AS text) AS tsquery), 1)`,
+		relArgs:  []any{tsq},
+	}
+}
+
+// optimizeSearch refreshes the planner's statistics of the rebuilt index.
+func (postgresDialect) optimizeSearch(ctx context.Context, w *sql.DB) error {
+	_, err := w.ExecContext(ctx, `ANALYZE article_search`)
+	return err
+}

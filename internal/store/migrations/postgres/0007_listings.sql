@@ -32,12 +32,15 @@ INSERT INTO article_sections (article_id, section_id, visible_from)
     JOIN sections me ON me.id = a.section_id
     JOIN sections s ON s.path = me.path OR me.path LIKE s.path || '/%';
 
--- Whoever changes an article's status or time, the links follow.
+-- Whoever changes an article's status or time, the links and the search
+-- document's filters follow.
 CREATE FUNCTION articles_visibility() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE article_tags SET visible_from = NEW.visible_from WHERE article_id = NEW.id;
     UPDATE article_authors SET visible_from = NEW.visible_from WHERE article_id = NEW.id;
     UPDATE article_sections SET visible_from = NEW.visible_from WHERE article_id = NEW.id;
+    UPDATE article_search SET listed = CASE WHEN NEW.status IN ('published', 'scheduled') THEN 1 ELSE 0 END,
+        published_at = NEW.published_at WHERE article_id = NEW.id;
     RETURN NULL;
 END $$;
 CREATE TRIGGER articles_visibility AFTER UPDATE OF status, published_at, kind ON articles

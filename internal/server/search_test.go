@@ -1,0 +1,113 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"dastan/internal/news"
+	"dastan/internal/store"
+	"dastan/internal/store/storetest"
+)
+
+func TestSearchPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.save(t, &news.Article{Title: "Токаев открыл газопровод", Lang: "ru", BodySource: "Президент Токаев открыл новый газопровод в степи.",
+			Status: news.StatusPublished, PublishedAt: testNow.Add(-2 * time.Hour)})
+
+		resp, body := f.get(t, "/?s=pipelines")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		expect(t, body, "Viewing results 1 - 10 of 23 for “pipelines”", "<mark>Pipeline</mark> story", "<mark>pipelines</mark>",
+			`href="/category/news/kazakhstan/"`, `rel="author"`, "Aigerim Sadykova", `rel="next" href="/search/?page=2&amp;q=pipelines"`)
+
+		_, body = f.get(t, "/search/?q=pipelines&page=3")
+		expect(t, body, "Viewing results 21 - 23 of 23 for “pipelines”", `rel="prev"`)
+
+		// Filters are kept across pages and can be removed one by one.
+		_, body = f.get(t, "/search/?q=pipeline&tag=energy&lang=en&section=news/kazakhstan&author=aigerim-sadykova")
+		expect(t, body, "of 23 for", "Tag: Energy", "Language: English", "Section: Kazakhstan", "Author: Aigerim Sadykova",
+			"page=2&amp;q=pipeline&amp;section=news%2Fkazakhstan&amp;tag=energy")
+		_, body = f.get(t, "/search/?q=pipeline&lang=ru")
+		expect(t, body, "No results for “pipeline”")
+		_, body = f.get(t, "/search/?q=pipeline&from=2026-11-20&to=2026-11-24")
+		expect(t, body, "Viewing results 1 - 5 of 5")
+
+		// Names across scripts, marked in the snippet as written.
+		_, body = f.get(t, "/search/?q=Tokayev")
+		expect(t, body, "of 1 for “Tokayev”", "<mark>Токаев</mark> открыл")
+
+		// A misspelling that matches nothing gets a suggestion.
+		_, body = f.get(t, "/search/?q=pipelnie")
+		expect(t, body, "Did you mean", "pipeline")
+
+		// By date, newest first.
+		_, body = f.get(t, "/search/?q=story&sort=date")
+		if strings.Index(body, "Pipeline story 0") > strings.Index(body, "Pipeline story 1<") {
+			t.Error("sort=date is not newest first")
+		}
+	})
+}
+
+func TestSearchHostileInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		inputs := []string{"", "   ", "!!!", `"`, `"""`, "-", "OR", "- OR -", strings.Repeat("pipeline ", 1200),
+			`'; DROP TABLE articles;--`, `NEAR(a b)`, `title:x*`, `pipeline AND OR NOT`, "a\x00b", "\xff\xfe", `\`, `%`, `{}`, "((("}
+		for _, in := range inputs {
+			for _, path := range []string{"/?s=", "/search/?q=", "/api/v1/search?q="} {
+				raw := path + url.QueryEscape(in)
+				resp, body := f.get(t, raw)
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("%s: status %d", raw[:min(len(raw), 60)], resp.StatusCode)
+				}
+				for _, bad := range []string{"Something went wrong", "SQL", "syntax error", "fts5", "tsquery"} {
+					if strings.Contains(body, bad) {
+						t.Errorf("%s: page says %q", raw[:min(len(raw), 60)], bad)
+					}
+				}
+			}
+		}
+		// Raw bytes the browser would not encode.
+		for _, raw := range []string{"/?s=%ff", "/search/?q=%00", "/search/?q=pipeline&page=-1", "/search/?q=pipeline&page=99999999999",
+			"/search/?q=pipeline&from=yesterday&tag=%ff&section=..%2f&author=%00", "/search/?q=pipeline&page=50"} {
+			resp, body := f.get(t, raw)
+			if resp.StatusCode != http.StatusOK || strings.Contains(body, "Something went wrong") {
+				t.Errorf("%s: status %d", raw, resp.StatusCode)
+			}
+		}
+	})
+}
+
+func TestSearchAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		resp, body := f.get(t, "/api/v1/search?q=pipelines&page=2")
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Fatalf("content type %q", ct)
+		}
+		var got struct {
+			Total, Page, Pages int
+			Results            []struct {
+				Title, TitleHTML, URL, Date, Section, Snippet string
+				Authors                                       []string
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != 23 || got.Page != 2 || got.Pages != 3 || len(got.Results) != 10 {
+			t.Fatalf("got %+v", got)
+		}
+		r := got.Results[0]
+		if !strings.HasPrefix(r.Title, "Pipeline story") || !strings.Contains(r.Snippet, "<mark>pipelines</mark>") ||
+			r.Section != "Kazakhstan" || len(r.Authors) != 1 || !strings.HasSuffix(r.URL, "/") {
+			t.Errorf("result %+v", r)
+		}
+	})
+}

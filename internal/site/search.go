@@ -1,0 +1,473 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"dastan/internal/news"
+	"dastan/internal/search"
+	"dastan/internal/store"
+)
+
+// The search page: /?s= (WordPress's address) and /search/?q=, with
+// filters as GET parameters so that every state is a link that works
+// without JavaScript; /api/v1/search answers the same as JSON.
+
+const (
+	snippetRunes   = 240
+	maxSearchPage  = 1000
+	searchCacheMax = 4 << 20 // bytes of search pages kept; queries are endless, memory is not
+)
+
+// searchParams are a search as the URL states it, already checked:
+// unknown sections, tags or authors and malformed dates are dropped.
+type searchParams struct {
+	Q        string
+	Section  news.Section // zero when not filtering
+	Tag      news.Tag
+	Author   news.Author
+	Lang     string
+	From, To string // YYYY-MM-DD, as typed
+	from, to time.Time
+	ByDate   bool
+	Page     int
+}
+
+// readSearch reads r's search parameters; anything it cannot use it ignores.
+func (s *Site) readSearch(ctx context.Context, r *http.Request) (searchParams, *sectionTree, error) {
+	v := r.URL.Query()
+	p := searchParams{Page: 1}
+	p.Q = cleanParam(v.Get("q"), 2000)
+	if p.Q == "" {
+		p.Q = cleanParam(v.Get("s"), 2000)
+	}
+	tree, err := s.sections.get(ctx)
+	if err != nil {
+		return p, nil, err
+	}
+	if sec, ok := tree.byPath[cleanParam(v.Get("section"), 200)]; ok {
+		p.Section = sec
+	}
+	if c := cleanParam(v.Get("country"), 100); c != "" {
+		for _, sec := range tree.all {
+			if sec.Slug == c && sec.ParentID != 0 {
+				p.Section = sec
+			}
+		}
+	}
+	if slug := cleanParam(v.Get("tag"), 200); slug != "" {
+		t, err := s.db.TagBySlug(ctx, slug)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return p, tree, err
+		}
+		p.Tag = t
+	}
+	if slug := cleanParam(v.Get("author"), 200); slug != "" {
+		a, err := s.db.AuthorBySlug(ctx, slug)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return p, tree, err
+		}
+		p.Author = a
+	}
+	if l := v.Get("lang"); l == "en" || l == "ru" {
+		p.Lang = l
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v.Get("from"), s.cfg.Location); err == nil {
+		p.From, p.from = v.Get("from"), t
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v.Get("to"), s.cfg.Location); err == nil {
+		p.To, p.to = v.Get("to"), t.AddDate(0, 0, 1) // "to" includes that day
+	}
+	p.ByDate = v.Get("sort") == "date"
+	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 {
+		p.Page = min(n, maxSearchPage)
+	}
+	return p, tree, nil
+}
+
+// cleanParam makes a reader's parameter valid UTF-8 without control
+// characters, at most n bytes.
+func cleanParam(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// url returns the search page's address for p, changed by edit.
+func (p searchParams) url(edit func(*searchParams)) string {
+	if edit != nil {
+		edit(&p)
+	}
+	v := url.Values{}
+	if p.Q != "" {
+		v.Set("q", p.Q)
+	}
+	if p.Section.ID != 0 {
+		v.Set("section", p.Section.Path)
+	}
+	if p.Tag.ID != 0 {
+		v.Set("tag", p.Tag.Slug)
+	}
+	if p.Author.ID != 0 {
+		v.Set("author", p.Author.Slug)
+	}
+	if p.Lang != "" {
+		v.Set("lang", p.Lang)
+	}
+	if p.From != "" {
+		v.Set("from", p.From)
+	}
+	if p.To != "" {
+		v.Set("to", p.To)
+	}
+	if p.ByDate {
+		v.Set("sort", "date")
+	}
+	if p.Page > 1 {
+		v.Set("page", strconv.Itoa(p.Page))
+	}
+	if len(v) == 0 {
+		return "/search/"
+	}
+	return "/search/?" + v.Encode()
+}
+
+// searchResult is one result as both the page and the API show it.
+type searchResult struct {
+	Title      template.HTML
+	URL        string
+	Published  time.Time
+	Lang       string
+	Section    string
+	SectionURL string
+	Authors    []news.Author
+	Snippet    template.HTML
+}
+
+// searchOutcome is one search's results and what the page says about them.
+type searchOutcome struct {
+	Params      searchParams
+	Query       search.Query
+	Results     []searchResult
+	Total       int
+	First, Last int
+	Pages       int
+	Suggestion  string
+}
+
+// runSearch asks the store for one page and prepares its ten results:
+// only they are highlighted and snippeted.
+func (s *Site) runSearch(ctx context.Context, p searchParams, tree *sectionTree) (searchOutcome, error) {
+	out := searchOutcome{Params: p, Query: search.ParseQuery(p.Q)}
+	if out.Query.Empty() {
+		return out, nil
+	}
+	size := s.cfg.PageSize
+	sq := store.SearchQuery{Query: out.Query, TagID: p.Tag.ID, AuthorID: p.Author.ID, Lang: p.Lang,
+		From: p.from, To: p.to, SortByDate: p.ByDate, VisibleAt: s.now(), Limit: size, Offset: (p.Page - 1) * size}
+	if p.Section.ID != 0 {
+		sq.SectionIDs = tree.subtree(p.Section.ID)
+	}
+	res, err := s.db.SearchArticles(ctx, sq)
+	if err != nil {
+		return out, err
+	}
+	out.Total, out.Pages = res.Total, (res.Total+size-1)/size
+	if len(res.Results) > 0 {
+		out.First, out.Last = sq.Offset+1, sq.Offset+len(res.Results)
+	}
+	for _, r := range res.Results {
+		a := r.Article
+		item := searchResult{Title: search.HighlightTitle(a.Title, out.Query), URL: "/" + a.Slug + "/", Published: a.PublishedAt,
+			Lang: a.Lang, Authors: a.Authors, Snippet: search.Snippet(r.BodyText, out.Query, snippetRunes)}
+		if sec, ok := tree.byID[a.SectionID]; ok {
+			item.Section, item.SectionURL = sec.Name, "/category/"+sec.Path+"/"
+		}
+		out.Results = append(out.Results, item)
+	}
+	if out.Total < 3 {
+		if sp := s.speller.Load(); sp != nil {
+			if fix, ok := sp.Suggest(p.Q); ok {
+				out.Suggestion = fix
+			}
+		}
+	}
+	return out, nil
+}
+
+// option is one choice of a filter's <select>.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// filterLink is an active filter with the address that removes it.
+type filterLink struct {
+	Label, Remove string
+}
+
+type searchContent struct {
+	searchOutcome
+	Heading       string
+	Sections      []option
+	Tags          []option
+	Authors       []option
+	Filters       []filterLink
+	LangLinks     []filterLink // Label, and the address that sets it
+	SortRelevance string
+	SortDate      string
+	SuggestionURL string
+	Pager         pager
+}
+
+// searchPage renders the search page. Whatever the input, it is a page
+// that makes sense, with status 200.
+func (s *Site) searchPage(r *http.Request, _ params) (*response, error) {
+	ctx := r.Context()
+	p, tree, err := s.readSearch(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.runSearch(ctx, p, tree)
+	if err != nil {
+		return nil, err
+	}
+	c := searchContent{searchOutcome: out}
+	shown := out.Query.String()
+	switch {
+	case out.Query.Empty():
+		c.Heading = "Search the archive"
+	case out.Total == 0:
+		c.Heading = fmt.Sprintf("No results for “%s”", shown)
+	default:
+		c.Heading = fmt.Sprintf("Viewing results %d - %d of %d for “%s”", out.First, out.Last, out.Total, shown)
+	}
+	if out.Suggestion != "" {
+		c.SuggestionURL = p.url(func(q *searchParams) { q.Q, q.Page = out.Suggestion, 1 })
+	}
+	c.Sections = append(c.Sections, option{Label: "All sections"})
+	for _, top := range tree.top() {
+		c.Sections = append(c.Sections, option{Value: top.Path, Label: top.Name, Selected: top.ID == p.Section.ID})
+		for _, k := range tree.kids(top.ID) {
+			c.Sections = append(c.Sections, option{Value: k.Path, Label: "— " + k.Name, Selected: k.ID == p.Section.ID})
+		}
+	}
+	tags, authors := s.facets.get(ctx, s.db)
+	c.Tags = append(c.Tags, option{Label: "Any tag"})
+	for _, t := range tags {
+		c.Tags = append(c.Tags, option{Value: t.Slug, Label: t.Name, Selected: t.ID == p.Tag.ID})
+	}
+	c.Authors = append(c.Authors, option{Label: "Any author"})
+	for _, a := range authors {
+		c.Authors = append(c.Authors, option{Value: a.Slug, Label: a.Name, Selected: a.ID == p.Author.ID})
+	}
+	first := func(edit func(*searchParams)) string {
+		return p.url(func(q *searchParams) { edit(q); q.Page = 1 })
+	}
+	if p.Section.ID != 0 {
+		c.Filters = append(c.Filters, filterLink{"Section: " + p.Section.Name, first(func(q *searchParams) { q.Section = news.Section{} })})
+	}
+	if p.Tag.ID != 0 {
+		c.Filters = append(c.Filters, filterLink{"Tag: " + p.Tag.Name, first(func(q *searchParams) { q.Tag = news.Tag{} })})
+	}
+	if p.Author.ID != 0 {
+		c.Filters = append(c.Filters, filterLink{"Author: " + p.Author.Name, first(func(q *searchParams) { q.Author = news.Author{} })})
+	}
+	if p.Lang != "" {
+		c.Filters = append(c.Filters, filterLink{"Language: " + langName(p.Lang), first(func(q *searchParams) { q.Lang = "" })})
+	}
+	if p.From != "" {
+		c.Filters = append(c.Filters, filterLink{"From " + p.From, first(func(q *searchParams) { q.From, q.from = "", time.Time{} })})
+	}
+	if p.To != "" {
+		c.Filters = append(c.Filters, filterLink{"To " + p.To, first(func(q *searchParams) { q.To, q.to = "", time.Time{} })})
+	}
+	for _, l := range []string{"en", "ru"} {
+		if l != p.Lang {
+			c.LangLinks = append(c.LangLinks, filterLink{"Only in " + langName(l), first(func(q *searchParams) { q.Lang = l })})
+		}
+	}
+	c.SortRelevance = first(func(q *searchParams) { q.ByDate = false })
+	c.SortDate = first(func(q *searchParams) { q.ByDate = true })
+	c.Pager = pager{Page: p.Page, Pages: out.Pages}
+	if p.Page > 1 && out.Pages > 0 {
+		c.Pager.Prev = p.url(func(q *searchParams) { q.Page = min(p.Page-1, out.Pages) })
+	}
+	if p.Page < out.Pages {
+		c.Pager.Next = p.url(func(q *searchParams) { q.Page = p.Page + 1 })
+	}
+	title := "Search"
+	if !out.Query.Empty() {
+		title = "Search: " + shown
+	}
+	pg := s.newPage(ctx, title, p.url(nil), "")
+	pg.Query = p.Q
+	pg.Content = c
+	pg.Head = `<meta name="robots" content="noindex, follow">`
+	return s.render("search", http.StatusOK, pg)
+}
+
+func langName(l string) string {
+	if l == "ru" {
+		return "Russian"
+	}
+	return "English"
+}
+
+// apiResult is one result in /api/v1/search.
+type apiResult struct {
+	Title     string   `json:"title"`
+	TitleHTML string   `json:"title_html"`
+	URL       string   `json:"url"`
+	Date      string   `json:"date"`
+	Lang      string   `json:"lang"`
+	Section   string   `json:"section"`
+	Authors   []string `json:"authors"`
+	Snippet   string   `json:"snippet"`
+}
+
+type apiSearch struct {
+	Query      string      `json:"query"`
+	Total      int         `json:"total"`
+	Page       int         `json:"page"`
+	Pages      int         `json:"pages"`
+	Suggestion string      `json:"suggestion,omitempty"`
+	Results    []apiResult `json:"results"`
+}
+
+// searchAPI is /api/v1/search: the search page's results as JSON, for
+// search-as-you-type. It takes the page's parameters.
+func (s *Site) searchAPI(w http.ResponseWriter, r *http.Request) {
+	s.serveWith(s.searchCache, w, r, func(r *http.Request, _ params) (*response, error) {
+		ctx := r.Context()
+		p, tree, err := s.readSearch(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		out, err := s.runSearch(ctx, p, tree)
+		if err != nil {
+			return nil, err
+		}
+		body := apiSearch{Query: out.Query.String(), Total: out.Total, Page: p.Page, Pages: out.Pages,
+			Suggestion: out.Suggestion, Results: []apiResult{}}
+		for _, it := range out.Results {
+			ar := apiResult{Title: stripMarks(it.Title), TitleHTML: string(it.Title), URL: s.cfg.SiteURL + it.URL,
+				Date: it.Published.UTC().Format(time.RFC3339), Lang: it.Lang, Section: it.Section,
+				Authors: []string{}, Snippet: string(it.Snippet)}
+			for _, a := range it.Authors {
+				ar.Authors = append(ar.Authors, a.Name)
+			}
+			body.Results = append(body.Results, ar)
+		}
+		return jsonResponse(body)
+	}, params{})
+}
+
+// stripMarks turns a highlighted title back into plain text.
+func stripMarks(h template.HTML) string {
+	s := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(string(h))
+	return html.UnescapeString(s)
+}
+
+// facetCache holds the tags and authors the search form offers; they
+// change with writes, and counting tags on every search would be waste.
+type facetCache struct {
+	mu      sync.Mutex
+	tags    []news.Tag
+	authors []news.Author
+	stale   bool
+	loaded  bool
+}
+
+func (c *facetCache) dirty() {
+	c.mu.Lock()
+	c.stale = true
+	c.mu.Unlock()
+}
+
+func (c *facetCache) get(ctx context.Context, db *store.DB) ([]news.Tag, []news.Author) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.loaded && !c.stale {
+		return c.tags, c.authors
+	}
+	tags, _, err1 := db.Tags(ctx, 60)
+	authors, err2 := db.Authors(ctx)
+	if err1 == nil && err2 == nil {
+		c.tags, c.authors, c.loaded, c.stale = tags, authors, true, false
+	}
+	return c.tags, c.authors
+}
+
+// spellerHolder keeps the "Did you mean" speller, built from the words of
+// published titles: at start, then again a little after writes, in the
+// background — never while a reader waits.
+type spellerHolder struct {
+	atomic.Pointer[search.Speller]
+	mu        sync.Mutex
+	scheduled bool
+}
+
+// spellerDelay gathers a burst of writes into one rebuild.
+const spellerDelay = 10 * time.Second
+
+func (s *Site) buildSpeller(ctx context.Context) error {
+	counts := map[string]int{}
+	err := s.db.TitleWords(ctx, s.now(), func(title string) {
+		for _, w := range strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if utf8.RuneCountInString(w) >= 3 {
+				counts[strings.ToLower(w)]++
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	vocab := make([]search.WordFreq, 0, len(counts))
+	for w, n := range counts {
+		vocab = append(vocab, search.WordFreq{Word: w, Freq: n})
+	}
+	s.speller.Store(search.NewSpeller(vocab))
+	return nil
+}
+
+// refreshSpellerLater rebuilds the speller once, spellerDelay from now.
+func (s *Site) refreshSpellerLater() {
+	h := &s.speller
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.scheduled {
+		return
+	}
+	h.scheduled = true
+	time.AfterFunc(spellerDelay, func() {
+		h.mu.Lock()
+		h.scheduled = false
+		h.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.buildSpeller(ctx); err != nil {
+			s.log.Warn("speller not rebuilt", "err", err)
+		}
+	})
+}

@@ -1,0 +1,465 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"dastan/internal/news"
+	"dastan/internal/search"
+)
+
+// searchDoc is what the search index holds of one article: its fields as
+// text, analyzed by the dialect into the engine's form.
+type searchDoc struct {
+	title, standfirst, tags, body string
+	meta                          searchMeta
+}
+
+// writeSearchDoc stores a's plain body text and replaces its search
+// document, inside the article's write transaction, so the index never
+// disagrees with the article.
+func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+		WHERE lt.article_id = ? ORDER BY t.name`), a.ID)
+	if err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	var tags []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fmt.Errorf("search document: %w", err)
+		}
+		tags = append(tags, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	body := plainText(a.BodyHTML)
+	if a.Password != "" {
+		body = "" // a protected body is neither searched nor shown in snippets
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_text = ? WHERE id = ?`), body, a.ID); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	doc := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags, "\n"), body: body,
+		meta: searchMeta{listed: a.Status == news.StatusPublished || a.Status == news.StatusScheduled,
+			publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}}
+	if err := db.dialect.putSearchDoc(ctx, tx, a.ID, db.dialect.analyze(doc)); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	return nil
+}
+
+// plainText returns the text of sanitized body HTML for the search
+// document and its snippets: tags dropped, block ends made line breaks,
+// entities decoded, and any stray shortcode brackets removed. Unlike
+// news.PlainText (made for excerpts) it keeps figure captions, which
+// readers search for, and paragraph breaks, at which snippets are cut.
+func plainText(body string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(body))
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.TrimSpace(dropShortcodes(b.String()))
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style", "template":
+				skip++
+			case "br":
+				b.WriteByte('\n')
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style", "template":
+				skip = max(skip-1, 0)
+			case "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "figure", "tr", "pre":
+				b.WriteString("\n\n")
+			case "td", "th":
+				b.WriteByte(' ')
+			}
+		case html.SelfClosingTagToken:
+			if name, _ := z.TagName(); string(name) == "br" {
+				b.WriteByte('\n')
+			}
+		}
+	}
+}
+
+// dropShortcodes removes the brackets of WordPress's media shortcodes
+// ([caption …], [/caption] …), keeping what lies between them.
+func dropShortcodes(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '[')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], ']')
+		inner := ""
+		if j > 0 {
+			inner = strings.TrimPrefix(s[i+1:i+j], "/")
+		}
+		if j < 0 || !isShortcodeName(inner) {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		s = s[i+j+1:]
+	}
+}
+
+// isShortcodeName reports whether a bracket holds one of WordPress's
+// built-in media shortcodes; other brackets are the writer's text.
+func isShortcodeName(inner string) bool {
+	name, _, _ := strings.Cut(inner, " ")
+	switch name {
+	case "caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist":
+		return true
+	}
+	return false
+}
+
+// SearchQuery is one search. Zero filters do not filter.
+type SearchQuery struct {
+	Query      search.Query
+	SectionIDs []int64 // any of these sections
+	TagID      int64
+	AuthorID   int64
+	Lang       string
+	From, To   time.Time // published in [From, To)
+	SortByDate bool      // newest first instead of most relevant
+	VisibleAt  time.Time // only what readers may see at this time; zero shows all
+	Limit      int
+	Offset     int
+}
+
+// SearchResult is one matching article: its summary with bylines, and its
+// body as plain text for a snippet.
+type SearchResult struct {
+	Article  news.Article
+	BodyText string
+	Score    float64 // relevance with the recency preference; 0 by date
+}
+
+// SearchResults is one page of results and how many match in all.
+type SearchResults struct {
+	Results []SearchResult
+	Total   int
+}
+
+// SearchArticles returns one page of the articles matching sq, ranked by
+// search.Score (text relevance with a gentle preference for recent
+// stories) or by date, and the exact number of matches. An empty query
+// matches nothing.
+func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults, error) {
+	var out SearchResults
+	if sq.Query.Empty() {
+		return out, nil
+	}
+	if sq.Limit <= 0 {
+		sq.Limit = 10
+	}
+	m := db.dialect.searchMatch(sq.Query)
+	where := []string{m.cond}
+	args := append([]any{}, m.condArgs...)
+	if len(sq.SectionIDs) > 0 {
+		where = append(where, `m.section_id IN (`+placeholders(len(sq.SectionIDs))+`)`)
+		for _, id := range sq.SectionIDs {
+			args = append(args, id)
+		}
+	}
+	if sq.TagID != 0 {
+		where, args = append(where, `m.article_id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)`), append(args, sq.TagID)
+	}
+	if sq.AuthorID != 0 {
+		where, args = append(where, `m.article_id IN (SELECT article_id FROM article_authors WHERE author_id = ?)`), append(args, sq.AuthorID)
+	}
+	if sq.Lang != "" {
+		where, args = append(where, `m.lang = ?`), append(args, sq.Lang)
+	}
+	if !sq.From.IsZero() {
+		where, args = append(where, `m.published_at >= ?`), append(args, unix(sq.From))
+	}
+	if !sq.To.IsZero() {
+		where, args = append(where, `m.published_at < ?`), append(args, unix(sq.To))
+	}
+	if !sq.VisibleAt.IsZero() {
+		where, args = append(where, `m.listed = 1 AND m.published_at <= ?`), append(args, unix(sq.VisibleAt)) // as visible
+	}
+	cond := strings.Join(where, ` AND `)
+
+	// The count visits every match without ranking it; the page ranks
+	// them all but keeps only the best few.
+	if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+m.from+` WHERE `+cond), args...).Scan(&out.Total); err != nil {
+		return out, fmt.Errorf("store: search count: %w", err)
+	}
+	if out.Total == 0 || sq.Offset >= out.Total {
+		return out, nil
+	}
+	var query string
+	var qargs []any
+	if sq.SortByDate {
+		query = `SELECT m.article_id, 0.0 FROM ` + m.from + ` WHERE ` + cond + ` ORDER BY m.published_at DESC, m.article_id DESC LIMIT ? OFFSET ?`
+		qargs = append(append([]any{}, args...), sq.Limit, sq.Offset)
+	} else {
+		now := sq.VisibleAt
+		if now.IsZero() {
+			now = time.Now()
+		}
+		// search.Score, written in SQL so the engine keeps only the page.
+		score := m.rel + fmt.Sprintf(` * CASE WHEN m.published_at >= ? THEN %g
+			ELSE 1 + %g * exp(CAST(m.published_at - ? AS DOUBLE PRECISION) / %g) END`,
+			1+search.RecencyBoost, search.RecencyBoost, search.RecencyScale.Seconds())
+		query = `SELECT m.article_id, ` + score + ` AS score FROM ` + m.from + ` WHERE ` + cond +
+			` ORDER BY score DESC, m.article_id DESC LIMIT ? OFFSET ?`
+		qargs = append(append([]any{}, m.relArgs...), unix(now), unix(now))
+		qargs = append(append(qargs, args...), sq.Limit, sq.Offset)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(query), qargs...)
+	if err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	var ids []int64
+	scores := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			rows.Close()
+			return out, fmt.Errorf("store: search: %w", err)
+		}
+		ids = append(ids, id)
+		scores[id] = score
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	list, bodies, err := db.searchSummaries(ctx, ids)
+	if err != nil {
+		return out, err
+	}
+	for i, a := range list {
+		out.Results = append(out.Results, SearchResult{Article: a, BodyText: bodies[i], Score: scores[a.ID]})
+	}
+	return out, nil
+}
+
+// searchSummaries returns the summaries and plain bodies of ids, in order.
+func (db *DB) searchSummaries(ctx context.Context, ids []int64) ([]news.Article, []string, error) {
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+`, a.body_text FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: search results: %w", err)
+	}
+	defer rows.Close()
+	type row struct {
+		a    news.Article
+		body string
+	}
+	byID := map[int64]row{}
+	for rows.Next() {
+		var r row
+		if err := scanSummary(rows, &r.a, &r.body); err != nil {
+			return nil, nil, fmt.Errorf("store: search results: %w", err)
+		}
+		byID[r.a.ID] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: search results: %w", err)
+	}
+	list := make([]news.Article, 0, len(ids))
+	bodies := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			list = append(list, r.a)
+			bodies = append(bodies, r.body)
+		}
+	}
+	return list, bodies, db.attachAuthors(ctx, list)
+}
+
+// TitleWords calls fn with the title of every article readers may see at
+// now; the speller's vocabulary is made from them.
+func (db *DB) TitleWords(ctx context.Context, now time.Time, fn func(title string)) error {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.title FROM articles a WHERE `+visible), unix(now))
+	if err != nil {
+		return fmt.Errorf("store: titles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return fmt.Errorf("store: titles: %w", err)
+		}
+		fn(t)
+	}
+	return rows.Err()
+}
+
+// reindexItem is one article on its way through Reindex.
+type reindexItem struct {
+	id   int64
+	doc  searchDoc
+	html string
+	out  indexedDoc
+}
+
+// Reindex rebuilds every article's search document and plain body text,
+// in batches of one transaction each, analyzing on workers goroutines.
+// Readers keep searching meanwhile: each document is replaced in place.
+// progress, if set, is called after each batch with the articles done.
+func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, total int)) error {
+	const batchSize = 500
+	workers = max(workers, 1)
+	total, err := db.CountArticles(ctx)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []reindexItem, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		var last int64
+		for {
+			batch, err := db.reindexBatch(ctx, last, batchSize)
+			if err != nil || len(batch) == 0 {
+				readErr <- err
+				return
+			}
+			last = batch[len(batch)-1].id
+			analyzeAll(db.dialect, batch, workers)
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return
+			}
+		}
+	}()
+	done := 0
+	for batch := range batches {
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			for _, it := range batch {
+				if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_text = ? WHERE id = ?`), it.doc.body, it.id); err != nil {
+					return err
+				}
+				if err := db.dialect.putSearchDoc(ctx, tx, it.id, it.out); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			cancel()
+			return fmt.Errorf("store: reindex: %w", err)
+		}
+		done += len(batch)
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	if err := <-readErr; err != nil {
+		return fmt.Errorf("store: reindex: %w", err)
+	}
+	if err := db.dialect.optimizeSearch(ctx, db.w); err != nil {
+		return fmt.Errorf("store: reindex: optimize: %w", err)
+	}
+	return nil
+}
+
+// reindexBatch reads up to n articles with ids above after, with their tags.
+func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexItem, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, title, standfirst, CASE WHEN password = '' THEN body_html ELSE '' END, status, published_at, lang, COALESCE(section_id, 0) FROM articles WHERE id > ? ORDER BY id LIMIT ?`), after, n)
+	if err != nil {
+		return nil, err
+	}
+	var batch []reindexItem
+	index := map[int64]int{}
+	for rows.Next() {
+		var it reindexItem
+		var status news.Status
+		if err := rows.Scan(&it.id, &it.doc.title, &it.doc.standfirst, &it.html, &status, &it.doc.meta.publishedAt, &it.doc.meta.lang, &it.doc.meta.sectionID); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		it.doc.meta.listed = status == news.StatusPublished || status == news.StatusScheduled
+		index[it.id] = len(batch)
+		batch = append(batch, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(batch) == 0 {
+		return nil, err
+	}
+	rows, err = db.r.QueryContext(ctx, db.q(`SELECT lt.article_id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+		WHERE lt.article_id BETWEEN ? AND ? ORDER BY lt.article_id, t.name`), batch[0].id, batch[len(batch)-1].id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			if batch[i].doc.tags != "" {
+				batch[i].doc.tags += "\n"
+			}
+			batch[i].doc.tags += name
+		}
+	}
+	return batch, rows.Err()
+}
+
+// analyzeAll fills each item's plain body and analyzed document, on
+// workers goroutines.
+func analyzeAll(d dialect, batch []reindexItem, workers int) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				it := &batch[i]
+				it.doc.body = plainText(it.html)
+				it.out = d.analyze(it.doc)
+			}
+		})
+	}
+	for i := range batch {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

@@ -131,20 +131,22 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 	span := time.Duration(max(o.Articles/4, 3*365)) * 24 * time.Hour
 	step := span / time.Duration(max(o.Articles, 1))
 	batch := make([]*news.Article, 0, 500)
-	for i := 0; i < o.Articles; i++ {
+	// Oldest first, so ids grow with time as in a real newsroom.
+	for k := 0; k < o.Articles; k++ {
+		i := o.Articles - 1 - k
 		pub := o.End.Add(-time.Duration(i) * step).Add(-time.Duration(rng.IntN(int(step/time.Second)+1)) * time.Second).Truncate(time.Second)
 		a := makeArticle(rng, i, pub, secs, countries, authors)
 		if err := news.Prepare(a, 240, nil); err != nil {
 			return fmt.Errorf("demo: article %d: %w", i, err)
 		}
 		batch = append(batch, a)
-		if len(batch) == cap(batch) || i == o.Articles-1 {
+		if len(batch) == cap(batch) || k == o.Articles-1 {
 			if err := db.ImportArticles(ctx, batch); err != nil {
 				return err
 			}
 			batch = batch[:0]
 			if o.Progress != nil {
-				o.Progress(i + 1)
+				o.Progress(k + 1)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -290,6 +291,40 @@ func TestTrashHidesFromListingsAndSearch(t *testing.T) {
 		must(t, db.RestoreArticle(ctx, a.ID))
 		if l, f := find(); l != 1 || f != 1 {
 			t.Fatalf("restored: listed %d, found %d", l, f)
+		}
+	})
+}
+
+// A query matching more articles than the ranking window is ranked among
+// its most recently added matches, and still counted exactly, alike on
+// both engines.
+func TestSearchRankWindow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Now()
+		// The oldest-added article is the best match by far.
+		best := article("Pipeline pipeline pipeline", kz.ID, now.Add(-48*time.Hour), []news.Author{a1})
+		must(t, db.SaveArticle(ctx, best, 0, ""))
+		for i := 0; i < 12; i++ {
+			must(t, db.SaveArticle(ctx, article(fmt.Sprintf("Story %d about a pipeline", i), kz.ID, now.Add(-time.Duration(i)*time.Hour), []news.Author{a1}), 0, ""))
+		}
+		q := store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: now, Limit: 10}
+		r, err := db.SearchArticles(ctx, q)
+		must(t, err)
+		if r.Total != 13 || r.Results[0].Article.ID != best.ID {
+			t.Fatalf("whole ranking: total %d, first %q", r.Total, r.Results[0].Article.Title)
+		}
+		db.SetRankWindowForTest(5)
+		r, err = db.SearchArticles(ctx, q)
+		must(t, err)
+		if r.Total != 13 || len(r.Results) != 5 {
+			t.Fatalf("windowed: total %d, %d results", r.Total, len(r.Results))
+		}
+		for _, res := range r.Results {
+			if res.Article.ID == best.ID {
+				t.Fatal("the window ranked an article older than its newest five matches")
+			}
 		}
 	})
 }

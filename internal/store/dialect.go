@@ -53,6 +53,7 @@ func (m searchMeta) listedInt() int {
 // each with its arguments.
 type searchMatch struct {
 	from     string
+	id       string // the matched article's id, as the index can range over it
 	cond     string
 	condArgs []any
 	rel      string
@@ -90,6 +91,7 @@ func (sqliteDialect) putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d i
 func (sqliteDialect) searchMatch(q search.Query) searchMatch {
 	return searchMatch{
 		from:     `article_search CROSS JOIN article_search_meta m ON m.article_id = article_search.rowid`, // the index leads
+		id:       `article_search.rowid`,
 		cond:     `article_search MATCH ?`,
 		condArgs: []any{q.FTS5()},
 		rel:      `-bm25(article_search, 10.0, 4.0, 6.0, 1.0)`,
@@ -128,6 +130,7 @@ func (postgresDialect) searchMatch(q search.Query) searchMatch {
 	tsq := q.TSQuery()
 	return searchMatch{
 		from:     `article_search m`,
+		id:       `m.article_id`,
 		cond:     `m.tsv @@ CAST(CAST(? AS text) AS tsquery)`,
 		condArgs: []any{tsq},
 		rel:      `ts_rank('{0.1, 0.4, 0.6, 1.0}', m.tsv, CAST(CAST(? AS text) AS tsquery), 1)`,

@@ -12,3 +12,6 @@ func (db *DB) SetStatusForTest(ctx context.Context, id int64, s news.Status) err
 	_, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET status = ? WHERE id = ?`), s, id)
 	return err
 }
+
+// SetRankWindowForTest shrinks the search ranking window.
+func (db *DB) SetRankWindowForTest(n int) { db.testRankWindow = n }

@@ -218,6 +218,21 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	if out.Total == 0 || sq.Offset >= out.Total {
 		return out, nil
 	}
+	if window := db.rankWindow(); !sq.SortByDate && out.Total > window {
+		// Ranking computes a score for every match, which for a word in
+		// most of the archive costs more than a reader should wait. Such a
+		// query is ranked among its rankWindow most recently added
+		// matches (ids grow as articles are added), where the recency
+		// preference puts its best results anyway; the count stays exact.
+		var cutoff int64
+		err := db.queryRow(ctx, `SELECT `+m.id+` FROM `+m.from+` WHERE `+cond+` ORDER BY `+m.id+` DESC LIMIT 1 OFFSET ?`,
+			append(append([]any{}, args...), window-1)...).Scan(&cutoff)
+		if err != nil {
+			return out, fmt.Errorf("store: search window: %w", err)
+		}
+		cond += ` AND ` + m.id + ` >= ?`
+		args = append(args, cutoff)
+	}
 	var query string
 	var qargs []any
 	if sq.SortByDate {
@@ -265,6 +280,17 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 		out.Results = append(out.Results, SearchResult{Article: a, BodyText: bodies[i], Score: scores[a.ID]})
 	}
 	return out, nil
+}
+
+// defaultRankWindow is how many of a query's matches are ranked by
+// relevance; see SearchArticles.
+const defaultRankWindow = 3000
+
+func (db *DB) rankWindow() int {
+	if db.testRankWindow > 0 {
+		return db.testRankWindow
+	}
+	return defaultRankWindow
 }
 
 // searchSummaries returns the summaries and plain bodies of ids, in order.

@@ -39,6 +39,8 @@ type DB struct {
 	stmtMu  sync.RWMutex
 	stmts   map[string]*sql.Stmt // prepared read queries, by text
 	txStmts sync.Map             // *sql.Tx -> map[string]*sql.Stmt, for the life of a transaction
+
+	testRankWindow int // tests shrink the search ranking window
 }
 
 // maxStmts bounds the prepared-statement cache; queries past it run

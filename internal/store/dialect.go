@@ -52,12 +52,16 @@ func (m searchMeta) listedInt() int {
 // the WHERE condition, and rel, the text relevance (larger is better),
 // each with its arguments.
 type searchMatch struct {
-	from     string
-	id       string // the matched article's id, as the index can range over it
-	cond     string
-	condArgs []any
-	rel      string
-	relArgs  []any
+	from string
+	id   string // the matched article's id, as the index can range over it
+	// countAll and countHidden, where set, count all matches and those
+	// readers may not see (args: match; match, now, match) faster than a
+	// join of every match to its filters.
+	countAll, countHidden string
+	cond                  string
+	condArgs              []any
+	rel                   string
+	relArgs               []any
 }
 
 type sqliteDialect struct{}
@@ -92,6 +96,14 @@ func (sqliteDialect) searchMatch(q search.Query) searchMatch {
 	return searchMatch{
 		from:     `article_search CROSS JOIN article_search_meta m ON m.article_id = article_search.rowid`, // the index leads
 		id:       `article_search.rowid`,
+		countAll: `SELECT COUNT(*) FROM article_search WHERE article_search MATCH ?`,
+		// Drafts and embargoed articles are few: walk them by index and
+		// ask the full-text index about each.
+		countHidden: `SELECT
+			(SELECT COUNT(*) FROM article_search_meta m WHERE m.listed = 0
+				AND EXISTS (SELECT 1 FROM article_search WHERE article_search MATCH ? AND rowid = m.article_id)) +
+			(SELECT COUNT(*) FROM article_search_meta m WHERE m.listed = 1 AND m.published_at > ?
+				AND EXISTS (SELECT 1 FROM article_search WHERE article_search MATCH ? AND rowid = m.article_id))`,
 		cond:     `article_search MATCH ?`,
 		condArgs: []any{q.FTS5()},
 		rel:      `-bm25(article_search, 10.0, 4.0, 6.0, 1.0)`,

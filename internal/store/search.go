@@ -212,7 +212,19 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 
 	// The count visits every match without ranking it; the page ranks
 	// them all but keeps only the best few.
-	if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM `+m.from+` WHERE `+cond), args...).Scan(&out.Total); err != nil {
+	onlyVisibility := len(where) == 2 && !sq.VisibleAt.IsZero()
+	if onlyVisibility && m.countAll != "" {
+		// All matches, less the few that readers may not see: both
+		// counts read only the index, never a row per match.
+		var all, hidden int
+		if err := db.queryRow(ctx, m.countAll, m.condArgs...).Scan(&all); err != nil {
+			return out, fmt.Errorf("store: search count: %w", err)
+		}
+		if err := db.queryRow(ctx, m.countHidden, m.condArgs[0], unix(sq.VisibleAt), m.condArgs[0]).Scan(&hidden); err != nil {
+			return out, fmt.Errorf("store: search count: %w", err)
+		}
+		out.Total = all - hidden
+	} else if err := db.queryRow(ctx, `SELECT COUNT(*) FROM `+m.from+` WHERE `+cond, args...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("store: search count: %w", err)
 	}
 	if out.Total == 0 || sq.Offset >= out.Total {

@@ -42,3 +42,7 @@ BEGIN
     UPDATE article_search_meta SET listed = CASE WHEN NEW.status IN ('published', 'scheduled') THEN 1 ELSE 0 END,
         published_at = NEW.published_at WHERE article_id = NEW.id;
 END;
+
+-- Search counts subtract the matches readers may not see; this index
+-- finds those few (drafts, embargoed articles) without a scan.
+CREATE INDEX article_search_meta_hidden ON article_search_meta (listed, published_at);

@@ -64,26 +64,28 @@ var ruObjects = []string{"новый газопровод в Китай", "бю�
 
 var sentences = []string{
 	"Officials said the decision followed months of talks with regional partners and international lenders.",
-	"Analysts in %s expect the move to affect prices for households and small businesses.",
+	"Analysts in %[1]s expect the move to affect prices for households and small businesses.",
 	"The announcement came as traders watched the national currency against the dollar.",
 	"Critics argue that the plan lacks detail on funding and oversight.",
 	"According to the statistics agency, output grew faster than expected in the last quarter.",
 	"Energy pipelines remain central to the country's export strategy.",
 	"Farmers in the south say water shortages have worsened over the past decade.",
 	"The project is part of a wider effort to link Central Asia with markets in Europe and China.",
-	"Residents of %s told reporters they hoped the changes would bring more jobs.",
+	"Residents of %[1]s told reporters they hoped the changes would bring more jobs.",
 	"Opposition voices were largely absent from the debate.",
-	"The president is expected to discuss the issue with foreign investors next month.",
+	"President %[2]s is expected to discuss the issue with foreign investors next month.",
+	"A spokesman for President %[2]s said the pipeline would be finished on time.",
 	"Rail freight along the Middle Corridor has doubled since 2022.",
 }
 
 var ruSentences = []string{
 	"По словам чиновников, решение было принято после нескольких месяцев переговоров.",
-	"Аналитики в городе %s ожидают, что это повлияет на цены для домохозяйств.",
+	"Аналитики в городе %[1]s ожидают, что это повлияет на цены для домохозяйств.",
 	"Эксперты отмечают рост экспорта зерна и хлопка.",
 	"Новости о проекте вызвали оживлённые споры в социальных сетях.",
 	"Строительство трубопровода должно завершиться через три года.",
 	"Жители столицы надеются, что изменения принесут новые рабочие места.",
+	"Президент %[2]s поручил правительству ускорить строительство газопровода.",
 	"Ёмкость водохранилища сократилась из-за засухи.",
 }
 
@@ -212,12 +214,12 @@ func makeArticle(rng *rand.Rand, i int, pub time.Time, secs map[string]news.Sect
 		a.Lang = "ru"
 		a.Title = fmt.Sprintf("%s: %s %s %s", c.Ru, pick(rng, ruSubjects), pick(rng, ruVerbs), pick(rng, ruObjects))
 		a.Standfirst = fmt.Sprintf("%s обсуждает последствия решения для экономики.", c.RuCapital)
-		paragraphs(rng, &body, ruSentences, c.RuCapital, i)
+		paragraphs(rng, &body, ruSentences, c.RuCapital, c.RuLeader, i)
 	} else {
 		a.Title = fmt.Sprintf("%s %s %s %s", c.Adj, pick(rng, subjects), pick(rng, verbs), pick(rng, objects))
 		a.Title = strings.ToUpper(a.Title[:1]) + a.Title[1:]
 		a.Standfirst = fmt.Sprintf("%s weighs what the decision means for %s's economy and its neighbours.", c.Capital, c.Name)
-		paragraphs(rng, &body, sentences, c.Capital, i)
+		paragraphs(rng, &body, sentences, c.Capital, c.Leader, i)
 	}
 	a.BodySource = body.String()
 	a.Slug = news.Slugify(a.Title) + fmt.Sprintf("-%d", i+1)
@@ -238,7 +240,7 @@ func makeArticle(rng *rand.Rand, i int, pub time.Time, secs map[string]news.Sect
 
 // paragraphs writes 4–8 paragraphs of Markdown, with a captioned figure in
 // some, written as the WordPress shortcode real archives contain.
-func paragraphs(rng *rand.Rand, b *strings.Builder, pool []string, place string, i int) {
+func paragraphs(rng *rand.Rand, b *strings.Builder, pool []string, place, leader string, i int) {
 	n := 4 + rng.IntN(5)
 	for p := 0; p < n; p++ {
 		if p == 2 && rng.IntN(2) == 0 {
@@ -247,8 +249,8 @@ func paragraphs(rng *rand.Rand, b *strings.Builder, pool []string, place string,
 		}
 		for s := 0; s < 3+rng.IntN(4); s++ {
 			line := pick(rng, pool)
-			if strings.Contains(line, "%s") {
-				line = fmt.Sprintf(line, place)
+			if strings.Contains(line, "%[") {
+				line = fmt.Sprintf(line, place, leader)
 			}
 			b.WriteString(line)
 			b.WriteByte(' ')

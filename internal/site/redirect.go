@@ -36,11 +36,31 @@ func (s *Site) moved(r *http.Request) *response {
 	}
 	rd, err := s.db.RedirectFor(r.Context(), key)
 	if err != nil {
-		return nil
+		// A moved listing takes its pages and feeds along:
+		// /tag/old/page/2/ and /tag/old/feed/ follow /tag/old/.
+		base, rest := listingBase(r.URL.Path)
+		if rest == "" {
+			return nil
+		}
+		if rd, err = s.db.RedirectFor(r.Context(), base); err != nil {
+			return nil
+		}
+		rd.To = strings.TrimSuffix(rd.To, "/") + "/" + rest
 	}
 	status := http.StatusMovedPermanently
 	if rd.Status == http.StatusFound {
 		status = http.StatusFound
 	}
 	return redirect(status, rd.To)
+}
+
+// listingBase splits a listing's page or feed address into the listing
+// and the rest: "/tag/x/page/2/" is "/tag/x/" and "page/2/".
+func listingBase(path string) (base, rest string) {
+	for _, marker := range []string{"/page/", "/feed/"} {
+		if i := strings.LastIndex(path, marker); i > 0 {
+			return path[:i+1], path[i+1:]
+		}
+	}
+	return path, ""
 }

@@ -223,15 +223,25 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error 
 	if slug == "" {
 		slug = news.Slugify(name)
 	}
-	var other int64
-	err := db.w.QueryRowContext(ctx, db.q(`SELECT id FROM tags WHERE slug = ? AND id <> ?`), slug, id).Scan(&other)
-	if err == nil {
-		return fmt.Errorf("store: tag %q: %w", slug, ErrExists)
-	}
-	if err != sql.ErrNoRows {
-		return fmt.Errorf("store: rename tag %d: %w", id, err)
-	}
-	if _, err := db.w.ExecContext(ctx, db.q(`UPDATE tags SET name = ?, slug = ? WHERE id = ?`), name, slug, id); err != nil {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var other int64
+		err := db.txQueryRow(ctx, tx, `SELECT id FROM tags WHERE slug = ? AND id <> ?`, slug, id).Scan(&other)
+		if err == nil {
+			return fmt.Errorf("tag %q: %w", slug, ErrExists)
+		}
+		if err != sql.ErrNoRows {
+			return err
+		}
+		var old string
+		if err := db.txQueryRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, id).Scan(&old); err != nil {
+			return notFound(err)
+		}
+		if _, err := db.txExec(ctx, tx, `UPDATE tags SET name = ?, slug = ? WHERE id = ?`, name, slug, id); err != nil {
+			return err
+		}
+		return db.movedTo(ctx, tx, "/tag/"+old+"/", "/tag/"+slug+"/") // old links keep working
+	})
+	if err != nil {
 		return fmt.Errorf("store: rename tag %d: %w", id, err)
 	}
 	db.bump(ctx)
@@ -244,16 +254,25 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64) error {
 		return nil
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO article_tags (article_id, tag_id, published_at)
-			SELECT article_id, ?, published_at FROM article_tags WHERE tag_id = ?
-			ON CONFLICT (article_id, tag_id) DO NOTHING`), into, from); err != nil {
+		if _, err := db.txExec(ctx, tx, `INSERT INTO article_tags (article_id, tag_id, published_at, visible_from)
+			SELECT article_id, ?, published_at, visible_from FROM article_tags WHERE tag_id = ?
+			ON CONFLICT (article_id, tag_id) DO NOTHING`, into, from); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_tags WHERE tag_id = ?`), from); err != nil {
+		if _, err := db.txExec(ctx, tx, `DELETE FROM article_tags WHERE tag_id = ?`, from); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.q(`DELETE FROM tags WHERE id = ?`), from)
-		return err
+		var fromSlug, intoSlug string
+		if err := db.txQueryRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, from).Scan(&fromSlug); err != nil {
+			return notFound(err)
+		}
+		if err := db.txQueryRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, into).Scan(&intoSlug); err != nil {
+			return notFound(err)
+		}
+		if _, err := db.txExec(ctx, tx, `DELETE FROM tags WHERE id = ?`, from); err != nil {
+			return err
+		}
+		return db.movedTo(ctx, tx, "/tag/"+fromSlug+"/", "/tag/"+intoSlug+"/")
 	})
 	if err != nil {
 		return fmt.Errorf("store: merge tag %d into %d: %w", from, into, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -91,4 +92,22 @@ func (db *DB) ImportRedirects(ctx context.Context, list []Redirect) error {
 	}
 	db.bump(ctx)
 	return nil
+}
+
+// movedTo records, inside tx, that the public page at from now lives at
+// to: a renamed tag, a renamed or moved section. Redirects that pointed
+// at from are pointed at to, so no reader follows a chain.
+func (db *DB) movedTo(ctx context.Context, tx *sql.Tx, from, to string) error {
+	if from == to {
+		return nil
+	}
+	if _, err := db.txExec(ctx, tx, `UPDATE redirects SET to_path = ? WHERE to_path = ?`, to, from); err != nil {
+		return err
+	}
+	if _, err := db.txExec(ctx, tx, `DELETE FROM redirects WHERE from_path = ?`, to); err != nil {
+		return err // the new home is a page again, not a redirect
+	}
+	_, err := db.txExec(ctx, tx, `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, 301, 'rename', ?)
+		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = 301, created_by = 'rename'`, from, to, time.Now().Unix())
+	return err
 }

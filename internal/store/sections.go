@@ -66,6 +66,28 @@ func (db *DB) SaveSection(ctx context.Context, s *news.Section) error {
 			s.Path, len(old)+1, old+"/%"); err != nil {
 			return err
 		}
+		// Old addresses of the section and everything below it redirect.
+		if old != s.Path {
+			rows, err := tx.QueryContext(ctx, db.q(`SELECT path FROM sections WHERE path = ? OR path LIKE ?`), s.Path, s.Path+"/%")
+			if err != nil {
+				return err
+			}
+			var moved []string
+			for rows.Next() {
+				var p string
+				if err := rows.Scan(&p); err != nil {
+					rows.Close()
+					return err
+				}
+				moved = append(moved, p)
+			}
+			rows.Close()
+			for _, p := range moved {
+				if err := db.movedTo(ctx, tx, "/category/"+old+p[len(s.Path):]+"/", "/category/"+p+"/"); err != nil {
+					return err
+				}
+			}
+		}
 		below := `a.section_id IN (SELECT id FROM sections WHERE path = ? OR path LIKE ?)`
 		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_sections WHERE article_id IN (SELECT a.id FROM articles a WHERE `+below+`)`), s.Path, s.Path+"/%"); err != nil {
 			return err

@@ -106,6 +106,8 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("POST /newsroom/sections/", n.staff(n.sectionSave))
 	m.HandleFunc("GET /newsroom/tags/", n.staff(n.tagList))
 	m.HandleFunc("POST /newsroom/tags/", n.staff(n.tagSave))
+	m.HandleFunc("GET /newsroom/redirects/", n.staff(n.redirectList))
+	m.HandleFunc("POST /newsroom/redirects/", n.staff(n.redirectSave))
 	m.HandleFunc("GET /newsroom/users/", n.staff(n.userList))
 	m.HandleFunc("POST /newsroom/users/", n.staff(n.userSave))
 	m.HandleFunc("GET /newsroom/audit/", n.staff(n.auditList))
@@ -194,7 +196,7 @@ func (n *Newsroom) parse() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "users", "audit", "media", "error"} {
+	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "audit", "media", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)

@@ -111,3 +111,28 @@ func (db *DB) movedTo(ctx context.Context, tx *sql.Tx, from, to string) error {
 		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = 301, created_by = 'rename'`, from, to, time.Now().Unix())
 	return err
 }
+
+// ListRedirects returns a page of redirects whose addresses contain q
+// (all when q is empty), newest first, and how many match.
+func (db *DB) ListRedirects(ctx context.Context, q string, limit, offset int) ([]Redirect, int, error) {
+	like := "%" + likeEscape(q) + "%"
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM redirects WHERE from_path LIKE ? ESCAPE '!' OR to_path LIKE ? ESCAPE '!'`, like, like).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: redirects: %w", err)
+	}
+	rows, err := db.query(ctx, `SELECT id, from_path, to_path, status, created_by FROM redirects
+		WHERE from_path LIKE ? ESCAPE '!' OR to_path LIKE ? ESCAPE '!' ORDER BY id DESC LIMIT ? OFFSET ?`, like, like, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: redirects: %w", err)
+	}
+	defer rows.Close()
+	var out []Redirect
+	for rows.Next() {
+		var r Redirect
+		if err := rows.Scan(&r.ID, &r.From, &r.To, &r.Status, &r.CreatedBy); err != nil {
+			return nil, 0, fmt.Errorf("store: redirects: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}

@@ -152,8 +152,10 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 			}
 		}
 	}
-	_, err = FillRates(ctx, db, o.Currencies, o.End, int64(o.Seed))
-	return err
+	if _, err = FillRates(ctx, db, o.Currencies, o.End, int64(o.Seed)); err != nil {
+		return err
+	}
+	return db.Analyze(ctx)
 }
 
 // FillRates stores a year of generated rates for codes (nil means the

@@ -21,3 +21,13 @@ func (db *DB) bump(ctx context.Context) {
 	db.w.ExecContext(ctx, `UPDATE site_state SET generation = generation + 1 WHERE id = 1`)
 	db.changed()
 }
+
+// Analyze refreshes the query planner's statistics. Bulk loads (the demo,
+// an import) call it at their end: without statistics SQLite can pick a
+// plan that sorts the whole archive for one listing.
+func (db *DB) Analyze(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("store: analyze: %w", err)
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -78,6 +79,10 @@ func (a *API) getMedia(w http.ResponseWriter, r *http.Request) {
 	var m store.Media
 	if err == nil {
 		m, err = a.db.MediaByID(r.Context(), id)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) && id > 0 {
+		a.fail(w, r, err)
+		return
 	}
 	if err != nil {
 		problem(w, http.StatusNotFound, "No such image", "There is no image "+strconv.Quote(r.PathValue("id"))+" in the library.")

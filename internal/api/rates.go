@@ -42,7 +42,7 @@ func NewRates(board *rates.Board, history History, codes []string, now func() ti
 }
 
 // Routes registers the endpoints on mux.
-func (a *Rates) Routes(mux *http.ServeMux) {
+func (a *Rates) Routes(mux Registrar) {
 	mux.HandleFunc("GET /api/v1/rates", a.latest)
 	mux.HandleFunc("GET /api/v1/rates/{code}", a.historyOf)
 }

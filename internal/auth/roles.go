@@ -47,6 +47,7 @@ const (
 	ManageTaxonomy Action = "manage-taxonomy" // sections and tags
 	ManageUsers    Action = "manage-users"    // users and roles
 	ViewAudit      Action = "view-audit"      // the audit log
+	ManageTokens   Action = "manage-tokens"   // API tokens
 )
 
 // User is the signed-in person as permissions see them.
@@ -73,7 +74,7 @@ func Can(u User, act Action, a *ArticleRef) bool {
 		switch act {
 		case ManageUsers:
 			return u.Role == Admin
-		case Create, View, Edit, Submit, Publish, Delete, ManageTaxonomy, ViewAudit:
+		case Create, View, Edit, Submit, Publish, Delete, ManageTaxonomy, ViewAudit, ManageTokens:
 			return true
 		}
 	case Author:

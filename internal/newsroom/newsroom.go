@@ -113,6 +113,8 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("GET /newsroom/audit/", n.staff(n.auditList))
 	m.HandleFunc("GET /newsroom/media/", n.staff(n.mediaList))
 	m.HandleFunc("POST /newsroom/media/", n.staff(n.mediaUpload))
+	m.HandleFunc("GET /newsroom/tokens/", n.staff(n.tokenList))
+	m.HandleFunc("POST /newsroom/tokens/", n.staff(n.tokenSave))
 	m.HandleFunc("/newsroom/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "There is no such page in the newsroom.", http.StatusNotFound)
 	})
@@ -196,7 +198,7 @@ func (n *Newsroom) parse() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "audit", "media", "error"} {
+	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "audit", "media", "tokens", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)

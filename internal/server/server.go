@@ -50,6 +50,9 @@ type Options struct {
 	// AuthParams are argon2id's costs for new passwords; zero means
 	// auth.DefaultParams. Tests lower them.
 	AuthParams auth.Params
+	// APILimits are the API's request budgets per client; zero means
+	// api.DefaultLimits. Tests make them tiny or large.
+	APILimits api.Limits
 }
 
 // New wires the handlers over the store.
@@ -92,9 +95,10 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.site = st
-	api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log).Routes(s.mux)
 	storage := media.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))
 	s.Media = &media.Service{Store: db, Storage: storage}
+	api.New(api.Options{Config: cfg, Store: db, Media: s.Media, Limits: o.APILimits, Now: o.Now, Logger: log,
+		Rates: api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log)}).Routes(s.mux)
 	s.mux.Handle("GET /media/{key...}", media.FileServer(storage))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {

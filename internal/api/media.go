@@ -1,0 +1,92 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"dastan/internal/feeds"
+	"dastan/internal/store"
+)
+
+// Media is an image of the library with its sizes.
+type Media struct {
+	ID          int64       `json:"id"`
+	URL         string      `json:"url"`
+	Width       int         `json:"width"`
+	Height      int         `json:"height"`
+	ContentType string      `json:"content_type"`
+	Alt         string      `json:"alt"`
+	Caption     string      `json:"caption"`
+	Credit      string      `json:"credit"`
+	Sizes       []MediaSize `json:"sizes"`
+	CreatedAt   string      `json:"created_at"`
+}
+
+// MediaSize is one stored width of an image.
+type MediaSize struct {
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	URL    string `json:"url"`
+}
+
+func (a *API) toMedia(m store.Media) Media {
+	out := Media{ID: m.ID, Width: m.Width, Height: m.Height, ContentType: m.ContentType, Alt: m.Alt, Caption: m.Caption,
+		Credit: m.Credit, Sizes: []MediaSize{}, CreatedAt: rfc3339(m.CreatedAt)}
+	if a.media == nil {
+		return out
+	}
+	out.URL = feeds.Abs(a.cfg.SiteURL, a.media.URL(m, 1<<30))
+	for _, wd := range m.Widths() {
+		h := 0
+		if m.Width > 0 {
+			h = max(1, (m.Height*wd+m.Width/2)/m.Width)
+		}
+		out.Sizes = append(out.Sizes, MediaSize{wd, h, feeds.Abs(a.cfg.SiteURL, a.media.Storage.URL(m.Renditions[wd]))})
+	}
+	return out
+}
+
+// listMedia is GET /api/v1/media: the library, newest first; q searches
+// captions, alt text, credits and file names.
+func (a *API) listMedia(w http.ResponseWriter, r *http.Request) {
+	page, per, p, msg := paging(r, 20)
+	if p != "" {
+		badParam(w, p, msg)
+		return
+	}
+	list, total, err := a.db.ListMedia(r.Context(), r.URL.Query().Get("q"), per, (page-1)*per)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := struct {
+		Media      []Media `json:"media"`
+		Total      int     `json:"total"`
+		Page       int     `json:"page"`
+		PerPage    int     `json:"per_page"`
+		TotalPages int     `json:"total_pages"`
+	}{[]Media{}, total, page, per, totalPages(total, per)}
+	for _, m := range list {
+		out.Media = append(out.Media, a.toMedia(m))
+	}
+	a.reply(w, r, http.StatusOK, out)
+}
+
+// getMedia is GET /api/v1/media/{id}.
+func (a *API) getMedia(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var m store.Media
+	if err == nil {
+		m, err = a.db.MediaByID(r.Context(), id)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) && id > 0 {
+		a.fail(w, r, err)
+		return
+	}
+	if err != nil {
+		problem(w, http.StatusNotFound, "No such image", "There is no image "+strconv.Quote(r.PathValue("id"))+" in the library.")
+		return
+	}
+	a.reply(w, r, http.StatusOK, a.toMedia(m))
+}

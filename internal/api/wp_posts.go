@@ -1,0 +1,271 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"time"
+
+	"dastan/internal/feeds"
+	"dastan/internal/news"
+	"dastan/internal/store"
+)
+
+// wpPostJSON is a post in WordPress's view context, members in its order.
+type wpPostJSON struct {
+	ID            int64          `json:"id"`
+	Date          string         `json:"date"`
+	DateGMT       string         `json:"date_gmt"`
+	GUID          wpRendered     `json:"guid"`
+	Modified      string         `json:"modified"`
+	ModifiedGMT   string         `json:"modified_gmt"`
+	Slug          string         `json:"slug"`
+	Status        string         `json:"status"`
+	Type          string         `json:"type"`
+	Link          string         `json:"link"`
+	Title         wpRendered     `json:"title"`
+	Content       wpProtected    `json:"content"`
+	Excerpt       wpProtected    `json:"excerpt"`
+	Author        int64          `json:"author"`
+	FeaturedMedia int64          `json:"featured_media"`
+	CommentStatus string         `json:"comment_status"`
+	PingStatus    string         `json:"ping_status"`
+	Sticky        bool           `json:"sticky"`
+	Template      string         `json:"template"`
+	Format        string         `json:"format"`
+	Meta          map[string]any `json:"meta"`
+	Categories    []int64        `json:"categories"`
+	Tags          []int64        `json:"tags"`
+	ClassList     []string       `json:"class_list"`
+	Links         wpLinks        `json:"_links"`
+	Embedded      map[string]any `json:"_embedded,omitempty"`
+}
+
+var wpStatus = map[news.Status]string{news.StatusPublished: "publish", news.StatusScheduled: "future", news.StatusDraft: "draft", news.StatusPrivate: "private", news.StatusTrash: "trash"}
+
+// mediaKey finds the library item an image URL was made from: renditions
+// are stored as "ab/cd/<sha256>-<width>.<ext>".
+var mediaKey = regexp.MustCompile(`/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})-\d+\.[a-z]+$`)
+
+func (a *API) featuredMedia(ctx context.Context, ar news.Article) (store.Media, bool) {
+	if ar.Image == nil {
+		return store.Media{}, false
+	}
+	m := mediaKey.FindStringSubmatch(ar.Image.URL)
+	if m == nil {
+		return store.Media{}, false
+	}
+	med, err := a.db.MediaBySHA(ctx, m[3])
+	return med, err == nil
+}
+
+// wpPostContext is what shaping posts needs once per request.
+type wpPostContext struct {
+	secs  map[int64]news.Section
+	embed func(string) bool
+	cats  map[int64]int // counts, for embedded terms
+	tags  map[int64]int
+}
+
+func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) wpPostJSON {
+	id := strconv.FormatInt(ar.ID, 10)
+	date, dateGMT := a.wpDates(ar.PublishedAt)
+	mod, modGMT := a.wpDates(ar.UpdatedAt)
+	status := wpStatus[ar.Status]
+	if status == "" {
+		status = "pending"
+	}
+	p := wpPostJSON{ID: ar.ID, Date: date, DateGMT: dateGMT, GUID: wpRendered{a.cfg.SiteURL + "/?p=" + id},
+		Modified: mod, ModifiedGMT: modGMT, Slug: ar.Slug, Status: status, Type: "post",
+		Link: feeds.ArticleURL(a.cfg.SiteURL, ar.Slug), Title: wpRendered{html.EscapeString(ar.Title)},
+		CommentStatus: "closed", PingStatus: "closed", Sticky: ar.Sticky, Format: "standard",
+		Meta: map[string]any{"footnotes": ""}, Categories: []int64{}, Tags: []int64{}}
+	if ar.Password != "" {
+		p.Content = wpProtected{"", true}
+		p.Excerpt = wpProtected{"<p>There is no excerpt because this is a protected post.</p>\n", true}
+	} else {
+		p.Content = wpProtected{absURLs(a.cfg.SiteURL, ar.BodyHTML), false}
+		p.Excerpt = wpProtected{"<p>" + html.EscapeString(ar.Excerpt) + "</p>\n", false}
+	}
+	if len(ar.Authors) > 0 {
+		p.Author = ar.Authors[0].ID
+	}
+	med, hasMedia := a.featuredMedia(ctx, ar)
+	if hasMedia {
+		p.FeaturedMedia = med.ID
+	}
+	p.ClassList = []string{"post-" + id, "post", "type-post", "status-" + status, "format-standard"}
+	if ar.Image != nil {
+		p.ClassList = append(p.ClassList, "has-post-thumbnail")
+	}
+	p.ClassList = append(p.ClassList, "hentry")
+	if sec, ok := pc.secs[ar.SectionID]; ok {
+		p.Categories = append(p.Categories, sec.ID)
+		p.ClassList = append(p.ClassList, "category-"+sec.Slug)
+	}
+	for _, t := range ar.Tags {
+		p.Tags = append(p.Tags, t.ID)
+		p.ClassList = append(p.ClassList, "tag-"+t.Slug)
+	}
+	versions := ar.Version
+	p.Links = wpLinks{
+		"self":            a.wpSelf("/posts/" + id),
+		"collection":      {{Href: a.wpBase() + "/posts"}},
+		"about":           {{Href: a.wpBase() + "/types/post"}},
+		"author":          {{Embeddable: true, Href: a.wpBase() + "/users/" + strconv.FormatInt(p.Author, 10)}},
+		"replies":         {{Embeddable: true, Href: a.wpBase() + "/comments?post=" + id}},
+		"version-history": {{Count: &versions, Href: a.wpBase() + "/posts/" + id + "/revisions"}},
+		"wp:attachment":   {{Href: a.wpBase() + "/media?parent=" + id}},
+		"wp:term": {{Taxonomy: "category", Embeddable: true, Href: a.wpBase() + "/categories?post=" + id},
+			{Taxonomy: "post_tag", Embeddable: true, Href: a.wpBase() + "/tags?post=" + id}},
+		"curies": wpCuries,
+	}
+	if hasMedia {
+		p.Links["wp:featuredmedia"] = []wpLink{{Embeddable: true, Href: a.wpBase() + "/media/" + strconv.FormatInt(med.ID, 10)}}
+	}
+	if pc.embed != nil {
+		e := map[string]any{}
+		if pc.embed("author") && len(ar.Authors) > 0 {
+			e["author"] = []any{onlyKeys(a.toWPUser(ar.Authors[0]), wpUserEmbedKeys...)}
+		}
+		if pc.embed("wp:featuredmedia") && hasMedia {
+			e["wp:featuredmedia"] = []any{onlyKeys(a.toWPMedia(med, nil), wpMediaEmbedKeys...)}
+		}
+		if pc.embed("wp:term") {
+			cats, tags := []any{}, []any{}
+			if sec, ok := pc.secs[ar.SectionID]; ok {
+				cats = append(cats, onlyKeys(a.toWPCategory(sec, pc.cats[sec.ID]), wpTermEmbedKeys...))
+			}
+			for _, t := range ar.Tags {
+				tags = append(tags, onlyKeys(a.toWPTag(t, pc.tags[t.ID]), wpTermEmbedKeys...))
+			}
+			e["wp:term"] = []any{cats, tags}
+		}
+		if len(e) > 0 {
+			p.Embedded = e
+		}
+	}
+	return p
+}
+
+func toMap(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	return m
+}
+
+func (a *API) wpPostContext(r *http.Request) (wpPostContext, error) {
+	pc := wpPostContext{embed: wpEmbed(r)}
+	var err error
+	if pc.secs, err = a.sectionMap(r.Context()); err != nil {
+		return pc, err
+	}
+	if pc.embed != nil && pc.embed("wp:term") {
+		pc.cats, pc.tags, _, err = a.db.VisibleCounts(r.Context(), a.now().UTC())
+	}
+	return pc, err
+}
+
+// wpPosts is GET /wp-json/wp/v2/posts.
+func (a *API) wpPosts(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	page, per, ok := wpPaging(w, r)
+	if !ok {
+		return
+	}
+	aq := store.APIQuery{Limit: per, Offset: (page - 1) * per, VisibleAt: a.now().UTC(), Search: q.Get("search"), Slugs: wpStrings(r, "slug")}
+	if aq.SectionIDs, ok = wpIDList(w, r, "categories"); !ok {
+		return
+	}
+	if aq.TagIDs, ok = wpIDList(w, r, "tags"); !ok {
+		return
+	}
+	if aq.AuthorIDs, ok = wpIDList(w, r, "author"); !ok {
+		return
+	}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"after", &aq.After}, {"before", &aq.Before}} {
+		if s := q.Get(p.name); s != "" {
+			t, err := a.wpTime(s)
+			if err != nil {
+				wpInvalid(w, p.name, "Invalid date.")
+				return
+			}
+			*p.dst = t
+		}
+	}
+	if s := q.Get("status"); s != "" && s != "publish" {
+		wpInvalid(w, "status", "Status is forbidden.")
+		return
+	}
+	if s := q.Get("lang"); s != "" {
+		aq.Lang = s
+	}
+	if aq.OrderBy, aq.Asc, ok = wpOrder(w, r, []string{"date", "id", "title", "slug", "modified"}, "date", false); !ok {
+		return
+	}
+	list, err := a.db.APIArticles(r.Context(), aq)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if list.Total > 0 && page > totalPages(list.Total, per) {
+		wpError(w, http.StatusBadRequest, "rest_post_invalid_page_number", "The page number requested is larger than the number of pages available.", nil)
+		return
+	}
+	pc, err := a.wpPostContext(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := make([]wpPostJSON, 0, len(list.Articles))
+	for _, ar := range list.Articles {
+		out = append(out, a.toWPPost(r.Context(), ar, pc))
+	}
+	wpTotals(w, r, a.wpBase()+"/posts", list.Total, page, per)
+	a.reply(w, r, http.StatusOK, out)
+}
+
+// wpPost is GET /wp-json/wp/v2/posts/{id}. An imported post's WordPress
+// id is looked up first, so old links into the API keep answering.
+func (a *API) wpPost(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		wpError(w, http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.", nil)
+		return
+	}
+	if local, err := a.db.WPLocalID(ctx, "post", id); err == nil {
+		id = local
+	} else if !errors.Is(err, store.ErrNotFound) {
+		a.fail(w, r, err)
+		return
+	}
+	ar, err := a.db.ArticleByID(ctx, id)
+	visible := false
+	if err == nil {
+		visible, err = a.mayRead(ctx, caller{}, ar)
+	}
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !visible) {
+		wpError(w, http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.", nil)
+		return
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	pc, err := a.wpPostContext(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.reply(w, r, http.StatusOK, a.toWPPost(ctx, ar, pc))
+}

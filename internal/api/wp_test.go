@@ -212,6 +212,11 @@ func TestWordPressPosts(t *testing.T) {
 			{"", idsOf(pub[0].ID, pub[1].ID, pub[2].ID, pub[3].ID, pub[4].ID, f.locked.ID), "6", "1"},
 			{"per_page=4&page=2", idsOf(pub[4].ID, f.locked.ID), "6", "2"},
 			{"search=STEADIES", idsOf(pub[1].ID), "1", "1"},
+			// The site's full-text search: stems, Russian, phrases, exclusions.
+			{"search=raising+rates", idsOf(pub[0].ID), "1", "1"},
+			{"search=%D1%81%D1%82%D0%B0%D0%B2%D0%BA%D0%B8", idsOf(pub[3].ID), "1", "1"},
+			{"search=%22cotton+harvest%22+-tenge", idsOf(pub[2].ID), "1", "1"},
+			{"search=%27%3B+DROP+TABLE+articles%3B--", "", "0", "0"},
 			{fmt.Sprintf("categories=%d", f.kz.ID), idsOf(pub[0].ID, pub[1].ID, pub[3].ID), "3", "1"},
 			{fmt.Sprintf("categories=%d,%d", f.kz.ID, f.economy.ID), idsOf(pub[0].ID, pub[1].ID, pub[2].ID, pub[3].ID, pub[4].ID, f.locked.ID), "6", "1"},
 			{fmt.Sprintf("categories[]=%d", f.economy.ID), idsOf(pub[2].ID, pub[4].ID, f.locked.ID), "3", "1"},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"dastan/internal/search"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -23,7 +24,7 @@ type APIQuery struct {
 	Before      time.Time // published before (exclusive)
 	Lang        string
 	Slugs       []string
-	Search      string        // words, each in the title, any case
+	Search      string        // a reader's search query, matched by the full-text index
 	Statuses    []news.Status // for staff; ignored when VisibleAt is set
 	OwnerID     int64         // only articles this user started
 	VisibleAt   time.Time     // only what readers may see at this time
@@ -78,9 +79,11 @@ func (db *DB) APIArticles(ctx context.Context, q APIQuery) (Listing, error) {
 			args = append(args, s)
 		}
 	}
-	for _, w := range strings.Fields(strings.ToLower(q.Search)) {
-		w = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w)
-		where, args = append(where, `LOWER(a.title) LIKE ? ESCAPE '\'`), append(args, "%"+w+"%")
+	if sq := search.ParseQuery(q.Search); !sq.Empty() {
+		// The same full-text index, analyzer and query syntax as the
+		// site's search: stems, both scripts, phrases, exclusions.
+		m := db.dialect.searchMatch(sq)
+		where, args = append(where, `a.id IN (SELECT `+m.id+` FROM `+m.from+` WHERE `+m.cond+`)`), append(args, m.condArgs...)
 	}
 	if q.OwnerID != 0 {
 		where, args = append(where, `a.created_by = ?`), append(args, q.OwnerID)

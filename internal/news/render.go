@@ -102,14 +102,16 @@ func RenderBodyWith(source string, format Format, r MediaResolver) (string, erro
 	}
 	// Paragraphs emptied by the sanitizer (a lone <!--nextpage-->, say)
 	// would only add blank space.
-	out = reEmptyP.ReplaceAllString(bodyPolicy.Sanitize(out), "")
+	out = dropEmptyP(bodyPolicy.Sanitize(out))
 	return strings.TrimSpace(out), nil
 }
 
 // autoEmbed turns a YouTube or Vimeo address standing alone on its line or
 // in its paragraph into a player, as WordPress does for pasted links.
 func autoEmbed(s string) string {
-	if !strings.Contains(s, "http") {
+	// Only YouTube and Vimeo addresses become players; a body naming
+	// neither is left as it is without trying every line.
+	if !strings.Contains(s, "http") || !containsFold(s, "youtu") && !containsFold(s, "vimeo") {
 		return s
 	}
 	s = reStandaloneURL.ReplaceAllStringFunc(s, func(line string) string {

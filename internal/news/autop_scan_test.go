@@ -77,5 +77,42 @@ func FuzzAutopScanners(f *testing.F) {
 	f.Add(benchArticle())
 	f.Fuzz(func(t *testing.T, s string) {
 		checkScanners(t, s)
+		if got, want := unwrapShortcodeParagraphs(s), unwrapByExpression(s); got != want {
+			t.Errorf("unwrapShortcodeParagraphs(%q)\n got %q\nwant %q", s, got, want)
+		}
 	})
+}
+
+// unwrapByExpression is unwrapShortcodeParagraphs as it was written with
+// an expression, the reference for the scanner.
+func unwrapByExpression(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	re := regexp.MustCompile(`(?s)<p>(.*?)</p>`)
+	return re.ReplaceAllStringFunc(s, func(p string) string {
+		inner := strings.TrimSpace(p[len("<p>") : len(p)-len("</p>")])
+		inner = strings.TrimSuffix(inner, "<br />")
+		if !strings.HasPrefix(inner, "[") {
+			return p
+		}
+		sc, ok := parseShortcodeAt(inner, 0, nil)
+		if !ok || sc.broken || sc.closing || !knownShortcodes[sc.name] || sc.end != len(strings.TrimSpace(inner)) {
+			return p
+		}
+		return inner
+	})
+}
+
+func TestUnwrapShortcodeParagraphs(t *testing.T) {
+	cases := append([]string{
+		"<p>[caption id=\"1\"]<img src=\"/a.jpg\"> A[/caption]</p>\n<p>text</p>",
+		"<p> [gallery ids=\"1,2\"]<br /></p><p>[unknown]</p><p>[audio src=\"/a.mp3\"]",
+		"<p><p>[gallery]</p></p>", "<p>[embed]https://youtu.be/abcdefghijk[/embed]</p>x<p>[",
+	}, scannerCases...)
+	for _, s := range cases {
+		if got, want := unwrapShortcodeParagraphs(s), unwrapByExpression(s); got != want {
+			t.Errorf("unwrapShortcodeParagraphs(%q)\n got %q\nwant %q", s, got, want)
+		}
+	}
 }

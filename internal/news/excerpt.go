@@ -167,7 +167,15 @@ func cutAtWord(s string, limit int) string {
 	if limit <= 0 || utf8.RuneCountInString(s) <= limit {
 		return s
 	}
-	runes := []rune(s)
+	// Only the first limit+1 runes are looked at; a whole body need not
+	// become runes.
+	end, n := 0, 0
+	for end < len(s) && n <= limit {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+		n++
+	}
+	runes := []rune(s[:end])
 	trim := func(rs []rune) string {
 		return strings.TrimRightFunc(string(rs), func(r rune) bool {
 			return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—(«„“\"'", r)
@@ -211,6 +219,12 @@ func readingMinutesOf(text string) int {
 			case r < utf8.RuneSelf:
 				if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
 					letters++
+				}
+			case 0x400 <= r && r <= 0x4ff:
+				// The basic Cyrillic block: every letter in it is Cyrillic.
+				if unicode.IsLetter(r) {
+					letters++
+					cyrLetters++
 				}
 			case unicode.IsLetter(r) || unicode.IsDigit(r):
 				letters++

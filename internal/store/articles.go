@@ -133,10 +133,11 @@ func (db *DB) writeArticleOfKind(ctx context.Context, tx *sql.Tx, a *news.Articl
 	if err := db.uniqueSlug(ctx, tx, a); err != nil {
 		return err
 	}
+	fresh := a.ID == 0
 	if err := db.writeArticleRow(ctx, tx, a, kind); err != nil {
 		return err
 	}
-	if err := db.writeArticleLinks(ctx, tx, a); err != nil {
+	if err := db.writeArticleLinks(ctx, tx, a, fresh); err != nil {
 		return err
 	}
 	_, err := db.txExec(ctx, tx, (`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
@@ -225,8 +226,9 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, 
 }
 
 // writeArticleLinks replaces the article's tags and authors. Tags given by
-// name only are created on the fly.
-func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+// name only are created on the fly. A fresh row (inserted in this
+// transaction) has no links to remove.
+func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article, fresh bool) error {
 	// The row's own visible_from (which knows its status, time and kind)
 	// is copied into the links.
 	var vis sql.NullInt64
@@ -234,6 +236,9 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 		return err
 	}
 	for _, table := range []string{"article_tags", "article_authors", "article_sections"} {
+		if fresh {
+			break
+		}
 		if _, err := db.txExec(ctx, tx, (`DELETE FROM ` + table + ` WHERE article_id = ?`), a.ID); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	mediapkg "dastan/internal/media"
 	"dastan/internal/wordpress"
 )
 
@@ -54,7 +55,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 
 	var media *wordpress.Media
-	store := wordpress.DirStore{Dir: filepath.Join(cfg.DataDir, "media"), URLPrefix: "/media/"}
+	// The same library and storage serve uses, so imported images get
+	// their renditions and appear in the newsroom's media screen.
+	store := wordpress.Library{Service: &mediapkg.Service{Store: db, Storage: mediapkg.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))}}
 	switch {
 	case *mediaDir != "" && *mediaURL != "":
 		return errors.New("give --media-dir or --media-base-url, not both")

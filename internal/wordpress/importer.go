@@ -46,6 +46,7 @@ type Progress struct {
 
 // importer is one run of Import.
 type importer struct {
+	ctx    context.Context // for lookups that have no context of their own
 	opt    Options
 	db     *store.DB
 	report *Report
@@ -106,7 +107,7 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 		opt.ExcerptLen = news.DefaultExcerptRunes
 	}
 	im := &importer{
-		opt: opt, db: opt.Store, report: newReport(), lang: "en",
+		ctx: ctx, opt: opt, db: opt.Store, report: newReport(), lang: "en",
 		maps: map[string]map[int64]store.WPMapEntry{}, sections: map[string]int64{}, catNames: map[string]string{},
 		tags: map[string]news.Tag{}, authors: map[string]news.Author{}, seen: map[int64]bool{},
 		atts: map[int64]store.WPAttachment{}, children: map[int64][]int64{},
@@ -407,7 +408,9 @@ func (im *importer) attachment(ctx context.Context, it *Item) store.WPAttachment
 		a.URL = it.GUID
 	}
 	if im.opt.Media != nil {
-		a.LocalURL, a.SHA256, _ = im.opt.Media.Resolve(ctx, a.URL)
+		if st, ok := im.opt.Media.Resolve(ctx, a.URL); ok {
+			a.LocalURL, a.SHA256 = st.URL, st.SHA256
+		}
 	}
 	return a
 }
@@ -438,7 +441,13 @@ func (im *importer) figure(id int64) (news.Figure, bool) {
 	if u == "" {
 		u = a.URL
 	}
-	return news.Figure{URL: u, Alt: a.Alt, Caption: news.PlainText(a.Caption)}, true
+	f := news.Figure{URL: u, Alt: a.Alt, Caption: news.PlainText(a.Caption)}
+	// An image in the library is shown by its largest rendition, with
+	// the others as its srcset.
+	if img, ok := im.opt.Media.Image(im.ctx, a.SHA256); ok {
+		f.URL, f.SrcSet, f.Width, f.Height = img.URL, img.SrcSet, img.Width, img.Height
+	}
+	return f, true
 }
 
 var reGallery = regexp.MustCompile(`\[gallery\b[^\]]*\]`)
@@ -512,9 +521,10 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 	// name the post's attachments as WordPress would show them.
 	body := it.Content
 	if im.opt.Media != nil {
+		im.opt.Media.Prefetch(ctx, body)
 		body = RewriteUploads(body, func(u string) (string, bool) {
-			nu, _, ok := im.opt.Media.Resolve(ctx, u)
-			return nu, ok
+			st, ok := im.opt.Media.Resolve(ctx, u)
+			return st.URL, ok
 		})
 	}
 	var fix *deferredFix

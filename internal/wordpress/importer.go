@@ -55,14 +55,16 @@ type importer struct {
 
 	maps map[string]map[int64]store.WPMapEntry
 
-	cats     []*Category
-	tagRecs  []*TagRec
-	termsOK  bool
-	sections map[string]int64 // WordPress category slug → section id
-	catNames map[string]string
-	tags     map[string]news.Tag // WordPress tag slug → tag
-	authors  map[string]news.Author
-	seen     map[int64]bool
+	cats          []*Category
+	tagRecs       []*TagRec
+	termsOK       bool
+	sections      map[string]int64 // WordPress category slug → section id
+	catNames      map[string]string
+	tags          map[string]news.Tag // WordPress tag slug → tag
+	authMu        sync.RWMutex        // authors grows while workers read it (WXR 1.0)
+	listedAuthors bool                // the export lists its authors (WXR 1.1 and later)
+	authors       map[string]news.Author
+	seen          map[int64]bool
 
 	attMu    sync.RWMutex
 	atts     map[int64]store.WPAttachment
@@ -129,6 +131,12 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 	err = im.run(ctx, src)
 	if ferr := im.finish(ctx); ferr != nil && err == nil {
 		err = ferr
+	}
+	if im.report.written() > 0 {
+		// Even a failed run may have written thousands of rows.
+		if oerr := im.db.Optimize(context.WithoutCancel(ctx)); oerr != nil && err == nil {
+			err = oerr
+		}
 	}
 	im.report.MissingMedia = opt.Media.Missing()
 	if err != nil {
@@ -213,6 +221,7 @@ func (im *importer) read(ctx context.Context, src io.Reader, todo chan<- *batch)
 				im.lang = "ru"
 			}
 		case *AuthorRec:
+			im.listedAuthors = true
 			if err := im.author(ctx, v); err != nil {
 				return err
 			}
@@ -234,6 +243,9 @@ func (im *importer) read(ctx context.Context, src io.Reader, todo chan<- *batch)
 			im.seen[v.ID] = true
 			if !im.wanted(v) {
 				continue
+			}
+			if err := im.bylineFor(ctx, v.Creator); err != nil {
+				return err
 			}
 			cur.items = append(cur.items, v)
 			if len(cur.items) >= im.opt.BatchSize {
@@ -514,7 +526,10 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 			a.Tags = append(a.Tags, news.Tag{Slug: news.Slugify(DecodeSlug(t.Nicename)), Name: t.Name})
 		}
 	}
-	if au, ok := im.authors[it.Creator]; ok {
+	im.authMu.RLock()
+	au, ok := im.authors[it.Creator]
+	im.authMu.RUnlock()
+	if ok {
 		a.Authors = []news.Author{au}
 	}
 	// The body: upload URLs point at the imported files, id-less galleries
@@ -714,6 +729,30 @@ func (im *importer) terms(ctx context.Context) error {
 	return im.db.ImportRedirects(ctx, redirects)
 }
 
+// bylineFor makes sure an item's author is known. WXR 1.0 exports list
+// no authors, only each item's login: it becomes a byline of that name.
+// Where the export does list them, a login with stray markup around it
+// ("themereviewteam>", as hand-edited exports have) is the listed author.
+func (im *importer) bylineFor(ctx context.Context, login string) error {
+	if strings.TrimSpace(login) == "" {
+		return nil
+	}
+	im.authMu.RLock()
+	_, ok := im.authors[login]
+	clean, cleanOK := im.authors[strings.Trim(login, "<>\"' \t\r\n")]
+	im.authMu.RUnlock()
+	switch {
+	case ok:
+		return nil
+	case cleanOK:
+		im.setAuthor(login, clean)
+		return nil
+	case im.listedAuthors:
+		return nil // not one of the export's authors: no byline, as before
+	}
+	return im.author(ctx, &AuthorRec{Login: login})
+}
+
 // author makes a WordPress user a byline. Dastan has no newsroom accounts
 // to attach them to yet, so every author arrives as a byline-only author.
 func (im *importer) author(ctx context.Context, r *AuthorRec) error {
@@ -737,7 +776,7 @@ func (im *importer) author(ctx context.Context, r *AuthorRec) error {
 	e, mapped := im.maps["author"][key]
 	if mapped && e.Checksum == sum {
 		au.ID = e.LocalID
-		im.authors[r.Login] = au
+		im.setAuthor(r.Login, au)
 		im.report.addUnchanged("author")
 		return nil
 	}
@@ -753,9 +792,15 @@ func (im *importer) author(ctx context.Context, r *AuthorRec) error {
 	if err := im.db.PutWPMap(ctx, "author", key, au.ID, sum); err != nil {
 		return err
 	}
-	im.authors[r.Login] = au
+	im.setAuthor(r.Login, au)
 	im.report.count("author", !mapped)
 	return im.db.ImportRedirects(ctx, []store.Redirect{{From: OldAuthorPath(r.Login), To: "/author/" + au.Slug + "/"}})
+}
+
+func (im *importer) setAuthor(login string, au news.Author) {
+	im.authMu.Lock()
+	im.authors[login] = au
+	im.authMu.Unlock()
 }
 
 func status(s string) news.Status {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	mediapkg "dastan/internal/media"
 	"dastan/internal/wordpress"
 )
 
@@ -54,7 +55,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 
 	var media *wordpress.Media
-	store := wordpress.DirStore{Dir: filepath.Join(cfg.DataDir, "media"), URLPrefix: "/media/"}
+	// The same library and storage serve uses, so imported images get
+	// their renditions and appear in the newsroom's media screen.
+	store := wordpress.Library{Service: &mediapkg.Service{Store: db, Storage: mediapkg.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))}}
 	switch {
 	case *mediaDir != "" && *mediaURL != "":
 		return errors.New("give --media-dir or --media-base-url, not both")
@@ -87,6 +90,8 @@ type progressBar struct {
 	mu    sync.Mutex
 	w     io.Writer
 	tty   bool
+	cols  int              // the terminal's width; the line fits in it
+	now   func() time.Time // the clock, a fake one in tests
 	size  int64
 	start time.Time
 	last  time.Time
@@ -95,13 +100,13 @@ type progressBar struct {
 }
 
 func newProgressBar(w io.Writer, size int64) *progressBar {
-	tty := false
+	tty, cols := false, 0
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			tty = true
+			tty, cols = true, terminalWidth(f)
 		}
 	}
-	return &progressBar{w: w, tty: tty, size: size, start: time.Now()}
+	return &progressBar{w: w, tty: tty, cols: cols, now: time.Now, size: size, start: time.Now()}
 }
 
 func (p *progressBar) update(pr wordpress.Progress) {
@@ -112,31 +117,53 @@ func (p *progressBar) update(pr wordpress.Progress) {
 	if p.tty {
 		every = 200 * time.Millisecond
 	}
-	if time.Since(p.last) < every {
+	now := p.now()
+	if now.Sub(p.last) < every {
 		return
 	}
-	p.last = time.Now()
-	p.draw()
+	p.last = now
+	p.draw(now)
 }
 
-func (p *progressBar) draw() {
-	el := time.Since(p.start)
+// status is the line's words: how far, how many, how fast, how long yet.
+func (p *progressBar) status(now time.Time) (frac float64, words string) {
+	el := now.Sub(p.start)
 	rate := float64(p.items) / max(el.Seconds(), 0.001)
-	frac := 0.0
 	if p.size > 0 {
 		frac = min(float64(p.off)/float64(p.size), 1)
 	}
 	left := "?"
-	if frac > 0.01 {
+	switch {
+	case frac >= 1:
+		left = "0s"
+	case frac > 0.01:
 		left = (time.Duration(float64(el)/frac) - el).Round(time.Second).String()
 	}
-	if p.tty {
-		const width = 30
-		n := int(frac * width)
-		fmt.Fprintf(p.w, "\r[%s%s] %3.0f%%  %d items  %.0f/s  %s left   ", strings.Repeat("#", n), strings.Repeat(" ", width-n), frac*100, p.items, rate, left)
+	return frac, fmt.Sprintf("%3.0f%%  %d items  %.0f/s  %s left", frac*100, p.items, rate, left)
+}
+
+func (p *progressBar) draw(now time.Time) {
+	frac, words := p.status(now)
+	if !p.tty {
+		fmt.Fprintln(p.w, words)
 		return
 	}
-	fmt.Fprintf(p.w, "%3.0f%%  %d items  %.0f/s  %s left\n", frac*100, p.items, rate, left)
+	cols := p.cols
+	if cols <= 0 {
+		cols = 80
+	}
+	// The line stays one column short of the width, so the terminal never
+	// wraps it; the bar takes what the words leave, within reason.
+	line := words
+	if width := min(cols-1-len(words)-3, 50); width >= 10 {
+		n := int(frac * float64(width))
+		line = "[" + strings.Repeat("#", n) + strings.Repeat(" ", width-n) + "] " + words
+	}
+	if len(line) > cols-1 {
+		line = line[:max(cols-1, 0)]
+	}
+	// Spaces to the edge wipe a longer line drawn before.
+	fmt.Fprintf(p.w, "\r%s%s", line, strings.Repeat(" ", max(cols-1-len(line), 0)))
 }
 
 func (p *progressBar) done() {
@@ -146,7 +173,7 @@ func (p *progressBar) done() {
 		return
 	}
 	p.off = p.size
-	p.draw()
+	p.draw(p.now())
 	if p.tty {
 		fmt.Fprintln(p.w)
 	}

@@ -155,7 +155,7 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 	if _, err = FillRates(ctx, db, o.Currencies, o.End, int64(o.Seed)); err != nil {
 		return err
 	}
-	return db.Analyze(ctx)
+	return db.Optimize(ctx)
 }
 
 // FillRates stores a year of generated rates for codes (nil means the

@@ -14,8 +14,6 @@ const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|
 // step they serve.
 var (
 	reDoubleBr        = regexp.MustCompile(`<br\s*/?>\s*<br\s*/?>`)
-	reBlockOpen       = regexp.MustCompile(`(<` + allBlocks + `[\s/>])`)
-	reBlockClose      = regexp.MustCompile(`(</` + allBlocks + `>)`)
 	reHr              = regexp.MustCompile(`(<hr\s*?/?>)`)
 	reHTMLTagOrCmt    = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)
 	reOptionBefore    = regexp.MustCompile(`\s*<option`)
@@ -28,16 +26,9 @@ var (
 	reSourceTrack     = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
 	reFigcaptionOpen  = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
 	reFigcaptionClose = regexp.MustCompile(`</figcaption>\s*`)
-	reManyNewlines    = regexp.MustCompile(`\n\n+`)
 	reParaSplit       = regexp.MustCompile(`\n\s*\n`)
-	reEmptyP          = regexp.MustCompile(`<p>\s*</p>`)
-	reUnclosedP       = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
-	reWrappedBlock    = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)\s*</p>`)
 	reWrappedLi       = regexp.MustCompile(`<p>(<li.+?)</p>`)
 	reBlockquoteInP   = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
-	rePBeforeBlock    = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
-	rePAfterBlock     = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	reBrAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
 	reBrBeforeBlock   = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
 	reKeepNewlines    = []*regexp.Regexp{
 		regexp.MustCompile(`(?s)<script.*?</script>`),
@@ -45,6 +36,8 @@ var (
 		regexp.MustCompile(`(?s)<svg.*?</svg>`),
 		regexp.MustCompile(`(?s)<math.*?</math>`),
 	}
+	// keepNewlinesIn are what each of reKeepNewlines starts with.
+	keepNewlinesIn = []string{"<script", "<style", "<svg", "<math"}
 	reBlockComment = regexp.MustCompile(`(?s)<!--\s*/?wp:.*?-->\n?`)
 )
 
@@ -85,10 +78,13 @@ func Autop(text string) string {
 		text = b.String()
 	}
 
-	text = reDoubleBr.ReplaceAllString(text, "\n\n")
-	text = reBlockOpen.ReplaceAllString(text, "\n\n$1")
-	text = reBlockClose.ReplaceAllString(text, "$1\n\n")
-	text = reHr.ReplaceAllString(text, "$1\n\n")
+	if strings.Contains(text, "<br") {
+		text = reDoubleBr.ReplaceAllString(text, "\n\n")
+	}
+	text = breakAroundBlocks(text) // reBlockOpen, then reBlockClose
+	if strings.Contains(text, "<hr") {
+		text = reHr.ReplaceAllString(text, "$1\n\n")
+	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 
@@ -119,7 +115,7 @@ func Autop(text string) string {
 		text = reFigcaptionClose.ReplaceAllString(text, "</figcaption>")
 	}
 
-	text = reManyNewlines.ReplaceAllString(text, "\n\n")
+	text = squeezeNewlines(text) // reManyNewlines
 	var b strings.Builder
 	for _, para := range reParaSplit.Split(text, -1) {
 		if para == "" {
@@ -131,16 +127,23 @@ func Autop(text string) string {
 	}
 	text = b.String()
 
-	text = reEmptyP.ReplaceAllString(text, "")
-	text = reUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
-	text = reWrappedBlock.ReplaceAllString(text, "$1")
-	text = reWrappedLi.ReplaceAllString(text, "$1")
-	text = reBlockquoteInP.ReplaceAllString(text, "<blockquote$1><p>")
+	text = dropEmptyP(text)                // reEmptyP
+	text = closeUnclosedP(text)            // reUnclosedP
+	text = dropPBeforeBlockTag(text, true) // reWrappedBlock
+	if strings.Contains(text, "<p><li") {
+		text = reWrappedLi.ReplaceAllString(text, "$1")
+	}
+	if containsFold(text, "<p><blockquote") {
+		text = reBlockquoteInP.ReplaceAllString(text, "<blockquote$1><p>")
+	}
 	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
-	text = rePBeforeBlock.ReplaceAllString(text, "$1")
-	text = rePAfterBlock.ReplaceAllString(text, "$1")
+	text = dropPBeforeBlockTag(text, false) // rePBeforeBlock
+	text = dropAfterBlockTag(text, "</p>")  // rePAfterBlock
 
-	for _, re := range reKeepNewlines {
+	for i, re := range reKeepNewlines {
+		if !strings.Contains(text, keepNewlinesIn[i]) {
+			continue
+		}
 		text = re.ReplaceAllStringFunc(text, func(s string) string {
 			return strings.ReplaceAll(s, "\n", preserveNewline)
 		})
@@ -150,8 +153,10 @@ func Autop(text string) string {
 	text = newlinesToBr(text)
 	text = strings.ReplaceAll(text, preserveNewline, "\n")
 
-	text = reBrAfterBlock.ReplaceAllString(text, "$1")
-	text = reBrBeforeBlock.ReplaceAllString(text, "$1")
+	text = dropAfterBlockTag(text, "<br />") // reBrAfterBlock
+	if strings.Contains(text, "<br />") {
+		text = reBrBeforeBlock.ReplaceAllString(text, "$1")
+	}
 	if strings.HasSuffix(text, "\n</p>") {
 		text = text[:len(text)-len("\n</p>")] + "</p>"
 	}

@@ -97,13 +97,19 @@ func PlainText(s string) string {
 // markup or shortcodes, and is cut at a word, ending in "…", when longer
 // than limit runes (ellipsis included). A limit of 0 or less means no cut.
 func MakeExcerpt(manual, source string, format Format, bodyHTML string, limit int) string {
+	return makeExcerpt(manual, source, format, bodyHTML, func() string { return PlainText(bodyHTML) }, limit)
+}
+
+// makeExcerpt is MakeExcerpt with the body's plain text given by bodyText,
+// which Prepare has already worked out for the reading time.
+func makeExcerpt(manual, source string, format Format, bodyHTML string, bodyText func() string, limit int) string {
 	var text string
 	if strings.TrimSpace(manual) != "" {
 		text = textOf(manual, FormatHTML)
 	} else if teaser, ok := SplitMore(source); ok && strings.TrimSpace(teaser) != "" {
 		text = textOf(teaser, format)
 	} else if bodyHTML != "" {
-		text = PlainText(bodyHTML)
+		text = bodyText()
 	} else {
 		text = textOf(source, format)
 	}
@@ -161,7 +167,15 @@ func cutAtWord(s string, limit int) string {
 	if limit <= 0 || utf8.RuneCountInString(s) <= limit {
 		return s
 	}
-	runes := []rune(s)
+	// Only the first limit+1 runes are looked at; a whole body need not
+	// become runes.
+	end, n := 0, 0
+	for end < len(s) && n <= limit {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+		n++
+	}
+	runes := []rune(s[:end])
 	trim := func(rs []rune) string {
 		return strings.TrimRightFunc(string(rs), func(r rune) bool {
 			return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—(«„“\"'", r)
@@ -192,11 +206,27 @@ const (
 // ReadingMinutes estimates how long the body takes to read, at least one
 // minute.
 func ReadingMinutes(bodyHTML string) int {
+	return readingMinutesOf(PlainText(bodyHTML))
+}
+
+// readingMinutesOf is ReadingMinutes for text already reduced by PlainText.
+func readingMinutesOf(text string) int {
 	var latin, cyr int
-	for _, w := range strings.Fields(PlainText(bodyHTML)) {
+	for w := range strings.FieldsSeq(text) {
 		var letters, cyrLetters int
 		for _, r := range w {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			switch {
+			case r < utf8.RuneSelf:
+				if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+					letters++
+				}
+			case 0x400 <= r && r <= 0x4ff:
+				// The basic Cyrillic block: every letter in it is Cyrillic.
+				if unicode.IsLetter(r) {
+					letters++
+					cyrLetters++
+				}
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
 				letters++
 				if unicode.Is(unicode.Cyrillic, r) {
 					cyrLetters++

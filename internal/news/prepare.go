@@ -49,13 +49,16 @@ func Prepare(a *Article, excerptLimit int, r MediaResolver) error {
 		return fmt.Errorf("news: article %q: %w", a.Title, err)
 	}
 	a.BodyHTML = body
-	a.Excerpt = MakeExcerpt(a.ManualExcerpt, a.BodySource, a.BodyFormat, body, excerptLimit)
+	// The body's words serve both the excerpt and the reading time: the
+	// HTML is reduced to text once.
+	text := PlainText(body)
+	a.Excerpt = makeExcerpt(a.ManualExcerpt, a.BodySource, a.BodyFormat, body, func() string { return text }, excerptLimit)
 	if a.Password != "" {
 		// A protected article's words stay behind its password: listings,
 		// feeds and meta descriptions show this instead of its text.
 		a.Excerpt = ProtectedExcerpt
 	}
-	a.ReadingMinutes = ReadingMinutes(body)
+	a.ReadingMinutes = readingMinutesOf(text)
 	if strings.TrimSpace(a.Slug) == "" {
 		a.Slug = Slugify(a.Title)
 	}

@@ -25,7 +25,6 @@ var bodyPolicy = newBodyPolicy()
 
 var (
 	reMoreTag       = regexp.MustCompile(`(?s)<!--more(.*?)?-->`)
-	reParagraph     = regexp.MustCompile(`(?s)<p>(.*?)</p>`)
 	reStandaloneURL = regexp.MustCompile(`(?m)^([ \t]*)(https?://[^\s<>"]+)([ \t]*)$`)
 	reURLParagraph  = regexp.MustCompile(`(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*</p>)`)
 )
@@ -102,14 +101,16 @@ func RenderBodyWith(source string, format Format, r MediaResolver) (string, erro
 	}
 	// Paragraphs emptied by the sanitizer (a lone <!--nextpage-->, say)
 	// would only add blank space.
-	out = reEmptyP.ReplaceAllString(bodyPolicy.Sanitize(out), "")
+	out = dropEmptyP(bodyPolicy.Sanitize(out))
 	return strings.TrimSpace(out), nil
 }
 
 // autoEmbed turns a YouTube or Vimeo address standing alone on its line or
 // in its paragraph into a player, as WordPress does for pasted links.
 func autoEmbed(s string) string {
-	if !strings.Contains(s, "http") {
+	// Only YouTube and Vimeo addresses become players; a body naming
+	// neither is left as it is without trying every line.
+	if !strings.Contains(s, "http") || !containsFold(s, "youtu") && !containsFold(s, "vimeo") {
 		return s
 	}
 	s = reStandaloneURL.ReplaceAllStringFunc(s, func(line string) string {
@@ -135,16 +136,39 @@ func unwrapShortcodeParagraphs(s string) string {
 	if !strings.Contains(s, "[") {
 		return s
 	}
-	return reParagraph.ReplaceAllStringFunc(s, func(p string) string {
+	// The paragraphs are what `(?s)<p>(.*?)</p>` would find: each <p> to
+	// the first </p> after it.
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		start := strings.Index(s[i:], "<p>")
+		if start < 0 {
+			break
+		}
+		start += i
+		end := strings.Index(s[start+len("<p>"):], "</p>")
+		if end < 0 {
+			break
+		}
+		end += start + len("<p>") + len("</p>")
+		i = end
+		p := s[start:end]
 		inner := strings.TrimSpace(p[len("<p>") : len(p)-len("</p>")])
 		inner = strings.TrimSuffix(inner, "<br />")
 		if !strings.HasPrefix(inner, "[") {
-			return p
+			continue
 		}
 		sc, ok := parseShortcodeAt(inner, 0, nil)
 		if !ok || sc.broken || sc.closing || !knownShortcodes[sc.name] || sc.end != len(strings.TrimSpace(inner)) {
-			return p
+			continue
 		}
-		return inner
-	})
+		b.WriteString(s[last:start])
+		b.WriteString(inner)
+		last = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

@@ -122,13 +122,22 @@ func (db *DB) SaveArticle(ctx context.Context, a *news.Article, userID int64, no
 // writeArticle writes the article row, its links, a revision and its
 // derived data inside tx.
 func (db *DB) writeArticle(ctx context.Context, tx *sql.Tx, a *news.Article, userID int64, note string, now time.Time) error {
+	return db.writeArticleOfKind(ctx, tx, a, "", userID, note, now)
+}
+
+// writeArticleOfKind is writeArticle for a row of the given kind
+// (KindArticle or KindPage); "" keeps an existing row's kind and makes new
+// rows articles. Giving the kind with the row, rather than changing it
+// after, writes each link with the right visibility once.
+func (db *DB) writeArticleOfKind(ctx context.Context, tx *sql.Tx, a *news.Article, kind string, userID int64, note string, now time.Time) error {
 	if err := db.uniqueSlug(ctx, tx, a); err != nil {
 		return err
 	}
-	if err := db.writeArticleRow(ctx, tx, a); err != nil {
+	fresh := a.ID == 0
+	if err := db.writeArticleRow(ctx, tx, a, kind); err != nil {
 		return err
 	}
-	if err := db.writeArticleLinks(ctx, tx, a); err != nil {
+	if err := db.writeArticleLinks(ctx, tx, a, fresh); err != nil {
 		return err
 	}
 	_, err := db.txExec(ctx, tx, (`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
@@ -164,7 +173,7 @@ func (db *DB) uniqueSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error
 	}
 }
 
-func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, kind string) error {
 	var f news.Figure
 	if a.Image != nil {
 		f = *a.Image
@@ -183,11 +192,19 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) 
 		sticky, a.Password, a.TranslationOf}
 	if a.ID == 0 {
 		a.Version = 1
+		if kind == "" {
+			kind = KindArticle
+		}
 		return db.txQueryRow(ctx, tx, (`INSERT INTO articles (slug, title, standfirst, body_source, body_format, body_html, excerpt, manual_excerpt,
 			lang, status, published_at, updated_at, reading_minutes, section_id,
 			image_url, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, seo_title, seo_description,
-			sticky, password, translation_of, created_at, version)
-			VALUES (` + placeholders(len(vals)+2) + `) RETURNING id`), append(vals, unix(a.CreatedAt), 1)...).Scan(&a.ID)
+			sticky, password, translation_of, created_at, version, kind)
+			VALUES (` + placeholders(len(vals)+3) + `) RETURNING id`), append(vals, unix(a.CreatedAt), 1, kind)...).Scan(&a.ID)
+	}
+	if kind != "" {
+		if _, err := db.txExec(ctx, tx, `UPDATE articles SET kind = ? WHERE id = ? AND kind <> ?`, kind, a.ID, kind); err != nil {
+			return err
+		}
 	}
 	res, err := db.txExec(ctx, tx, (`UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_source = ?, body_format = ?, body_html = ?, excerpt = ?, manual_excerpt = ?,
 		lang = ?, status = ?, published_at = ?, updated_at = ?, reading_minutes = ?, section_id = ?,
@@ -209,8 +226,9 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article) 
 }
 
 // writeArticleLinks replaces the article's tags and authors. Tags given by
-// name only are created on the fly.
-func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+// name only are created on the fly. A fresh row (inserted in this
+// transaction) has no links to remove.
+func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article, fresh bool) error {
 	// The row's own visible_from (which knows its status, time and kind)
 	// is copied into the links.
 	var vis sql.NullInt64
@@ -218,6 +236,9 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 		return err
 	}
 	for _, table := range []string{"article_tags", "article_authors", "article_sections"} {
+		if fresh {
+			break
+		}
 		if _, err := db.txExec(ctx, tx, (`DELETE FROM ` + table + ` WHERE article_id = ?`), a.ID); err != nil {
 			return err
 		}

@@ -25,11 +25,11 @@ type Comment struct {
 
 // writeComments replaces an article's imported comments inside tx.
 func (db *DB) writeComments(ctx context.Context, tx *sql.Tx, articleID int64, list []Comment) error {
-	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM comments WHERE article_id = ? AND wp_id <> 0`), articleID); err != nil {
+	if _, err := db.txExec(ctx, tx, `DELETE FROM comments WHERE article_id = ? AND wp_id <> 0`, articleID); err != nil {
 		return err
 	}
 	for _, c := range list {
-		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO comments (article_id, wp_id, parent_wp_id, author, email, url, ip, body, status, kind, created_at)
+		_, err := db.txExec(ctx, tx, (`INSERT INTO comments (article_id, wp_id, parent_wp_id, author, email, url, ip, body, status, kind, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			articleID, c.WPID, c.ParentWP, c.Author, c.Email, c.URL, c.IP, c.Body, c.Status, c.Kind, unix(c.CreatedAt))
 		if err != nil {

@@ -22,6 +22,8 @@ type dialect interface {
 	searchMatch(q search.Query) searchMatch
 	// optimizeSearch tidies the index after a rebuild.
 	optimizeSearch(ctx context.Context, w *sql.DB) error
+	// optimize is the statement that refreshes the planner's statistics.
+	optimize() string
 }
 
 // indexedDoc is an analyzed search document: FTS5's four columns, or
@@ -115,6 +117,9 @@ func (sqliteDialect) optimizeSearch(ctx context.Context, w *sql.DB) error {
 	_, err := w.ExecContext(ctx, `INSERT INTO article_search (article_search) VALUES ('optimize')`)
 	return err
 }
+// 0x10002 analyzes every table that needs it, however large, as SQLite
+// advises after a bulk load (plain optimize limits its work per table).
+func (sqliteDialect) optimize() string { return "PRAGMA optimize=0x10002" }
 
 type postgresDialect struct{}
 
@@ -155,3 +160,4 @@ func (postgresDialect) optimizeSearch(ctx context.Context, w *sql.DB) error {
 	_, err := w.ExecContext(ctx, `ANALYZE article_search`)
 	return err
 }
+func (postgresDialect) optimize() string      { return "ANALYZE" }

@@ -29,3 +29,12 @@ func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
 	db.bump(ctx)
 	return nil
 }
+
+// Optimize refreshes the query planner's statistics, which a bulk import
+// leaves far behind the tables' real sizes.
+func (db *DB) Optimize(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, db.dialect.optimize()); err != nil {
+		return fmt.Errorf("store: optimize: %w", err)
+	}
+	return nil
+}

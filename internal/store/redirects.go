@@ -82,13 +82,19 @@ func (db *DB) ImportRedirects(ctx context.Context, list []Redirect) error {
 		return nil
 	}
 	now := time.Now().Unix()
-	for _, r := range list {
-		if r.From == "" || r.From == r.To || !validKey(r.From) {
-			continue
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range list {
+			if r.From == "" || r.From == r.To || !validKey(r.From) {
+				continue
+			}
+			if _, err := db.txExec(ctx, tx, redirectUpsert, r.From, r.To, now); err != nil {
+				return fmt.Errorf("store: redirect %q: %w", r.From, err)
+			}
 		}
-		if _, err := db.w.ExecContext(ctx, db.q(redirectUpsert), r.From, r.To, now); err != nil {
-			return fmt.Errorf("store: redirect %q: %w", r.From, err)
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	db.bump(ctx)
 	return nil

@@ -22,12 +22,3 @@ func (db *DB) bump(ctx context.Context) {
 	db.changed()
 }
 
-// Analyze refreshes the query planner's statistics. Bulk loads (the demo,
-// an import) call it at their end: without statistics SQLite can pick a
-// plan that sorts the whole archive for one listing.
-func (db *DB) Analyze(ctx context.Context) error {
-	if _, err := db.w.ExecContext(ctx, `ANALYZE`); err != nil {
-		return fmt.Errorf("store: analyze: %w", err)
-	}
-	return nil
-}

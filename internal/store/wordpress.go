@@ -92,16 +92,6 @@ const redirectUpsert = `INSERT INTO redirects (from_path, to_path, status, creat
 func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem) error {
 	now := time.Now().UTC()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		mapStmt, err := tx.PrepareContext(ctx, db.q(mapUpsert))
-		if err != nil {
-			return err
-		}
-		defer mapStmt.Close()
-		redStmt, err := tx.PrepareContext(ctx, db.q(redirectUpsert))
-		if err != nil {
-			return err
-		}
-		defer redStmt.Close()
 		for _, it := range items {
 			a := it.Article
 			if !it.Unchanged {
@@ -109,7 +99,7 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem) error {
 					return fmt.Errorf("wordpress item %d %q: %w", it.WPID, a.Title, err)
 				}
 			}
-			if _, err := mapStmt.ExecContext(ctx, it.MapKind, it.WPID, a.ID, it.Checksum); err != nil {
+			if _, err := db.txExec(ctx, tx, mapUpsert, it.MapKind, it.WPID, a.ID, it.Checksum); err != nil {
 				return err
 			}
 			to := "/" + a.Slug + "/"
@@ -117,7 +107,7 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem) error {
 				if from == to || from == "" {
 					continue
 				}
-				if _, err := redStmt.ExecContext(ctx, from, to, unix(now)); err != nil {
+				if _, err := db.txExec(ctx, tx, redirectUpsert, from, to, unix(now)); err != nil {
 					return fmt.Errorf("redirect %q: %w", from, err)
 				}
 			}
@@ -134,7 +124,7 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem) error {
 func (db *DB) writeWPArticle(ctx context.Context, tx *sql.Tx, it *WPItem, now time.Time) error {
 	a := it.Article
 	if a.ID != 0 {
-		err := tx.QueryRowContext(ctx, db.q(`SELECT version FROM articles WHERE id = ?`), a.ID).Scan(&a.Version)
+		err := db.txQueryRow(ctx, tx, `SELECT version FROM articles WHERE id = ?`, a.ID).Scan(&a.Version)
 		if errors.Is(err, sql.ErrNoRows) {
 			a.ID, a.Version = 0, 0 // deleted here since the last import: bring it back
 		} else if err != nil {
@@ -148,13 +138,8 @@ func (db *DB) writeWPArticle(ctx context.Context, tx *sql.Tx, it *WPItem, now ti
 	if a.ID != 0 {
 		note = "updated from WordPress"
 	}
-	if err := db.writeArticle(ctx, tx, a, 0, note, now); err != nil {
+	if err := db.writeArticleOfKind(ctx, tx, a, it.Kind, 0, note, now); err != nil {
 		return err
-	}
-	if it.Kind != KindArticle {
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET kind = ? WHERE id = ?`), it.Kind, a.ID); err != nil {
-			return err
-		}
 	}
 	return db.writeComments(ctx, tx, a.ID, it.Comments)
 }
@@ -163,7 +148,7 @@ func (db *DB) writeWPArticle(ctx context.Context, tx *sql.Tx, it *WPItem, now ti
 func (db *DB) SaveWPAttachments(ctx context.Context, list []WPAttachment) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for _, m := range list {
-			_, err := tx.ExecContext(ctx, db.q(`INSERT INTO wp_attachments (wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at)
+			_, err := db.txExec(ctx, tx, (`INSERT INTO wp_attachments (wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (wp_id) DO UPDATE SET parent_wp = excluded.parent_wp, title = excluded.title, url = excluded.url,
 				local_url = excluded.local_url, sha256 = excluded.sha256, alt = excluded.alt, caption = excluded.caption,
@@ -172,7 +157,7 @@ func (db *DB) SaveWPAttachments(ctx context.Context, list []WPAttachment) error 
 			if err != nil {
 				return fmt.Errorf("attachment %d: %w", m.WPID, err)
 			}
-			if _, err := tx.ExecContext(ctx, db.q(mapUpsert), "attachment", m.WPID, m.WPID, m.Checksum); err != nil {
+			if _, err := db.txExec(ctx, tx, mapUpsert, "attachment", m.WPID, m.WPID, m.Checksum); err != nil {
 				return err
 			}
 		}
@@ -224,9 +209,9 @@ func (db *DB) UpdateRendered(ctx context.Context, list []news.Article) error {
 			if a.Image != nil {
 				f = *a.Image
 			}
-			_, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_source = ?, body_html = ?, excerpt = ?, reading_minutes = ?,
-				image_url = ?, image_alt = ?, image_caption = ?, image_width = ?, image_height = ? WHERE id = ?`),
-				a.BodySource, a.BodyHTML, a.Excerpt, a.ReadingMinutes, f.URL, f.Alt, f.Caption, f.Width, f.Height, a.ID)
+			_, err := db.txExec(ctx, tx, (`UPDATE articles SET body_source = ?, body_html = ?, excerpt = ?, reading_minutes = ?,
+				image_url = ?, image_alt = ?, image_caption = ?, image_width = ?, image_height = ?, image_srcset = ? WHERE id = ?`),
+				a.BodySource, a.BodyHTML, a.Excerpt, a.ReadingMinutes, f.URL, f.Alt, f.Caption, f.Width, f.Height, f.SrcSet, a.ID)
 			if err != nil {
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -333,50 +332,6 @@ func TestMalformedExport(t *testing.T) {
 		}
 		checkWhole(t, db)
 	})
-}
-
-// Files come from the uploads folder, once per content; a missing one is
-// reported and the import goes on.
-func TestImportMedia(t *testing.T) {
-	src := readExport(t)
-	uploads := t.TempDir()
-	img := []byte("\xff\xd8\xff\xe0 not really a jpeg")
-	for _, rel := range []string{"2008/06/canola2.jpg", "2008/06/100_5478.jpg"} {
-		p := filepath.Join(uploads, filepath.FromSlash(rel))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db := storetest.Open(t, "sqlite")
-	mediaDir := t.TempDir()
-	media := &wordpress.Media{Source: wordpress.DirSource{Root: uploads}, Store: wordpress.DirStore{Dir: mediaDir, URLPrefix: "/media/"}}
-	rep, err := importBytes(t, db, src, media)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.MissingMedia) == 0 {
-		t.Error("missing files not reported")
-	}
-	atts, _ := db.WPAttachments(context.Background())
-	var got []string
-	for _, a := range atts {
-		if a.LocalURL != "" {
-			got = append(got, a.LocalURL)
-		}
-	}
-	// canola2.jpg and 100_5478.jpg are both attachments, with equal content.
-	if len(got) != 2 || got[0] != got[1] || !strings.HasPrefix(got[0], "/media/") {
-		t.Errorf("attachments with files: %v", got)
-	}
-	files, _ := filepath.Glob(filepath.Join(mediaDir, "*", "*"))
-	if len(files) != 1 {
-		t.Errorf("%d files stored, want the one content once: %v", len(files), files)
-	}
-	body := byWP(t, db, "post", 1163).BodyHTML
-	if !strings.Contains(body, `src="/media/`) || strings.Contains(body, "100_5478.jpg") {
-		t.Errorf("caption post's image not rewritten:\n%s", body)
-	}
 }
 
 func TestUploadPath(t *testing.T) {

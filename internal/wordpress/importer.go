@@ -46,6 +46,7 @@ type Progress struct {
 
 // importer is one run of Import.
 type importer struct {
+	ctx    context.Context // for lookups that have no context of their own
 	opt    Options
 	db     *store.DB
 	report *Report
@@ -54,14 +55,16 @@ type importer struct {
 
 	maps map[string]map[int64]store.WPMapEntry
 
-	cats     []*Category
-	tagRecs  []*TagRec
-	termsOK  bool
-	sections map[string]int64 // WordPress category slug → section id
-	catNames map[string]string
-	tags     map[string]news.Tag // WordPress tag slug → tag
-	authors  map[string]news.Author
-	seen     map[int64]bool
+	cats          []*Category
+	tagRecs       []*TagRec
+	termsOK       bool
+	sections      map[string]int64 // WordPress category slug → section id
+	catNames      map[string]string
+	tags          map[string]news.Tag // WordPress tag slug → tag
+	authMu        sync.RWMutex        // authors grows while workers read it (WXR 1.0)
+	listedAuthors bool                // the export lists its authors (WXR 1.1 and later)
+	authors       map[string]news.Author
+	seen          map[int64]bool
 
 	attMu    sync.RWMutex
 	atts     map[int64]store.WPAttachment
@@ -106,7 +109,7 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 		opt.ExcerptLen = news.DefaultExcerptRunes
 	}
 	im := &importer{
-		opt: opt, db: opt.Store, report: newReport(), lang: "en",
+		ctx: ctx, opt: opt, db: opt.Store, report: newReport(), lang: "en",
 		maps: map[string]map[int64]store.WPMapEntry{}, sections: map[string]int64{}, catNames: map[string]string{},
 		tags: map[string]news.Tag{}, authors: map[string]news.Author{}, seen: map[int64]bool{},
 		atts: map[int64]store.WPAttachment{}, children: map[int64][]int64{},
@@ -128,6 +131,12 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 	err = im.run(ctx, src)
 	if ferr := im.finish(ctx); ferr != nil && err == nil {
 		err = ferr
+	}
+	if im.report.written() > 0 {
+		// Even a failed run may have written thousands of rows.
+		if oerr := im.db.Optimize(context.WithoutCancel(ctx)); oerr != nil && err == nil {
+			err = oerr
+		}
 	}
 	im.report.MissingMedia = opt.Media.Missing()
 	if err != nil {
@@ -212,6 +221,7 @@ func (im *importer) read(ctx context.Context, src io.Reader, todo chan<- *batch)
 				im.lang = "ru"
 			}
 		case *AuthorRec:
+			im.listedAuthors = true
 			if err := im.author(ctx, v); err != nil {
 				return err
 			}
@@ -233,6 +243,9 @@ func (im *importer) read(ctx context.Context, src io.Reader, todo chan<- *batch)
 			im.seen[v.ID] = true
 			if !im.wanted(v) {
 				continue
+			}
+			if err := im.bylineFor(ctx, v.Creator); err != nil {
+				return err
 			}
 			cur.items = append(cur.items, v)
 			if len(cur.items) >= im.opt.BatchSize {
@@ -407,7 +420,9 @@ func (im *importer) attachment(ctx context.Context, it *Item) store.WPAttachment
 		a.URL = it.GUID
 	}
 	if im.opt.Media != nil {
-		a.LocalURL, a.SHA256, _ = im.opt.Media.Resolve(ctx, a.URL)
+		if st, ok := im.opt.Media.Resolve(ctx, a.URL); ok {
+			a.LocalURL, a.SHA256 = st.URL, st.SHA256
+		}
 	}
 	return a
 }
@@ -438,7 +453,13 @@ func (im *importer) figure(id int64) (news.Figure, bool) {
 	if u == "" {
 		u = a.URL
 	}
-	return news.Figure{URL: u, Alt: a.Alt, Caption: news.PlainText(a.Caption)}, true
+	f := news.Figure{URL: u, Alt: a.Alt, Caption: news.PlainText(a.Caption)}
+	// An image in the library is shown by its largest rendition, with
+	// the others as its srcset.
+	if img, ok := im.opt.Media.Image(im.ctx, a.SHA256); ok {
+		f.URL, f.SrcSet, f.Width, f.Height = img.URL, img.SrcSet, img.Width, img.Height
+	}
+	return f, true
 }
 
 var reGallery = regexp.MustCompile(`\[gallery\b[^\]]*\]`)
@@ -505,16 +526,20 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 			a.Tags = append(a.Tags, news.Tag{Slug: news.Slugify(DecodeSlug(t.Nicename)), Name: t.Name})
 		}
 	}
-	if au, ok := im.authors[it.Creator]; ok {
+	im.authMu.RLock()
+	au, ok := im.authors[it.Creator]
+	im.authMu.RUnlock()
+	if ok {
 		a.Authors = []news.Author{au}
 	}
 	// The body: upload URLs point at the imported files, id-less galleries
 	// name the post's attachments as WordPress would show them.
 	body := it.Content
 	if im.opt.Media != nil {
+		im.opt.Media.Prefetch(ctx, body)
 		body = RewriteUploads(body, func(u string) (string, bool) {
-			nu, _, ok := im.opt.Media.Resolve(ctx, u)
-			return nu, ok
+			st, ok := im.opt.Media.Resolve(ctx, u)
+			return st.URL, ok
 		})
 	}
 	var fix *deferredFix
@@ -704,6 +729,30 @@ func (im *importer) terms(ctx context.Context) error {
 	return im.db.ImportRedirects(ctx, redirects)
 }
 
+// bylineFor makes sure an item's author is known. WXR 1.0 exports list
+// no authors, only each item's login: it becomes a byline of that name.
+// Where the export does list them, a login with stray markup around it
+// ("themereviewteam>", as hand-edited exports have) is the listed author.
+func (im *importer) bylineFor(ctx context.Context, login string) error {
+	if strings.TrimSpace(login) == "" {
+		return nil
+	}
+	im.authMu.RLock()
+	_, ok := im.authors[login]
+	clean, cleanOK := im.authors[strings.Trim(login, "<>\"' \t\r\n")]
+	im.authMu.RUnlock()
+	switch {
+	case ok:
+		return nil
+	case cleanOK:
+		im.setAuthor(login, clean)
+		return nil
+	case im.listedAuthors:
+		return nil // not one of the export's authors: no byline, as before
+	}
+	return im.author(ctx, &AuthorRec{Login: login})
+}
+
 // author makes a WordPress user a byline. Dastan has no newsroom accounts
 // to attach them to yet, so every author arrives as a byline-only author.
 func (im *importer) author(ctx context.Context, r *AuthorRec) error {
@@ -727,7 +776,7 @@ func (im *importer) author(ctx context.Context, r *AuthorRec) error {
 	e, mapped := im.maps["author"][key]
 	if mapped && e.Checksum == sum {
 		au.ID = e.LocalID
-		im.authors[r.Login] = au
+		im.setAuthor(r.Login, au)
 		im.report.addUnchanged("author")
 		return nil
 	}
@@ -743,9 +792,15 @@ func (im *importer) author(ctx context.Context, r *AuthorRec) error {
 	if err := im.db.PutWPMap(ctx, "author", key, au.ID, sum); err != nil {
 		return err
 	}
-	im.authors[r.Login] = au
+	im.setAuthor(r.Login, au)
 	im.report.count("author", !mapped)
 	return im.db.ImportRedirects(ctx, []store.Redirect{{From: OldAuthorPath(r.Login), To: "/author/" + au.Slug + "/"}})
+}
+
+func (im *importer) setAuthor(login string, au news.Author) {
+	im.authMu.Lock()
+	im.authors[login] = au
+	im.authMu.Unlock()
 }
 
 func status(s string) news.Status {

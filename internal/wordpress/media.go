@@ -1,6 +1,7 @@
 package wordpress
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,9 +14,13 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"dastan/internal/media"
+	"dastan/internal/news"
 )
 
 // MediaSource hands over the file an upload URL pointed at, by its path
@@ -27,7 +32,14 @@ type MediaSource interface {
 // MediaStore keeps a file and says where readers will find it. Equal
 // content is stored once.
 type MediaStore interface {
-	Put(ctx context.Context, name string, r io.Reader) (url, sha string, err error)
+	Put(ctx context.Context, name string, r io.Reader) (Stored, error)
+}
+
+// Stored is a file brought over from the old site.
+type Stored struct {
+	URL    string       // an image's largest rendition, or the file itself
+	SHA256 string       // of the file as it came
+	Image  *news.Figure // for images: the rendition's size and the srcset
 }
 
 // DirSource reads files from a copy of wp-content/uploads.
@@ -45,6 +57,9 @@ type HTTPSource struct {
 	Base    string // e.g. https://example.com/wp-content/uploads
 	Client  *http.Client
 	Retries int
+	// Backoff is the wait before the first retry; the n-th waits n² times
+	// as long. 0 means half a second.
+	Backoff time.Duration
 }
 
 // Open fetches Base/rel.
@@ -53,14 +68,18 @@ func (h HTTPSource) Open(ctx context.Context, rel string) (io.ReadCloser, error)
 	if c == nil {
 		c = &http.Client{Timeout: 60 * time.Second}
 	}
-	u := strings.TrimSuffix(h.Base, "/") + "/" + strings.TrimPrefix(rel, "/")
+	backoff := h.Backoff
+	if backoff <= 0 {
+		backoff = 500 * time.Millisecond
+	}
+	u := strings.TrimSuffix(h.Base, "/") + "/" + (&url.URL{Path: strings.TrimPrefix(rel, "/")}).EscapedPath()
 	var last error
 	for attempt := 0; attempt <= h.Retries; attempt++ {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
 				return nil, ctx.Err()
-			case <-time.After(time.Duration(attempt*attempt) * 500 * time.Millisecond):
+			case <-time.After(time.Duration(attempt*attempt) * backoff):
 			}
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -84,51 +103,96 @@ func (h HTTPSource) Open(ctx context.Context, rel string) (io.ReadCloser, error)
 	return nil, last
 }
 
-// DirStore keeps files under Dir by the SHA-256 of their content, and
-// serves them under URLPrefix: /media/ab/abcdef….jpg.
-type DirStore struct {
-	Dir       string
-	URLPrefix string
+// Library keeps what an import brings in the media library: images go
+// through media.Service.Upload (checked, turned upright, made into
+// renditions, recorded once per content); audio, video and documents of
+// the types in FileTypes are kept as they are in the library's storage,
+// under a key made from their content. Anything else is refused.
+type Library struct {
+	Service *media.Service
+	// MaxFileBytes bounds a file that is not an image; 0 means 200 MB.
+	// Images are bound by the service's limits.
+	MaxFileBytes int64
 }
 
-// Put stores r's content once, whatever name it arrives under.
-func (d DirStore) Put(_ context.Context, name string, r io.Reader) (string, string, error) {
-	if err := os.MkdirAll(d.Dir, 0o755); err != nil {
-		return "", "", err
+// FileTypes are the files other than images an import keeps, by
+// extension, with the content type they are served with.
+var FileTypes = map[string]string{
+	".pdf": "application/pdf",
+	".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".wav": "audio/wav",
+	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
+	".doc": "application/msword", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xls": "application/vnd.ms-excel", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".ppt": "application/vnd.ms-powerpoint", ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".odt": "application/vnd.oasis.opendocument.text", ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+// imageTypes are the content types media.Service takes, as
+// http.DetectContentType names them.
+var imageTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
+
+// Put stores r's content, an image in the library or a file of an
+// allowed type; name (the old file name) gives the type of files only.
+func (l Library) Put(ctx context.Context, name string, r io.Reader) (Stored, error) {
+	sniffed := make([]byte, 512)
+	n, err := io.ReadFull(r, sniffed)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return Stored{}, err
 	}
-	tmp, err := os.CreateTemp(d.Dir, ".incoming-*")
-	if err != nil {
-		return "", "", err
+	sniffed = sniffed[:n]
+	r = io.MultiReader(bytes.NewReader(sniffed), r)
+	ct := http.DetectContentType(sniffed)
+	if imageTypes[ct] {
+		m, err := l.Service.Upload(ctx, name, r, media.Meta{})
+		if err != nil {
+			return Stored{}, err
+		}
+		f := l.Service.Figure(m)
+		return Stored{URL: f.URL, SHA256: m.SHA256, Image: &f}, nil
 	}
-	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(tmp, h), r); err != nil {
-		tmp.Close()
-		return "", "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", "", err
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	ext := strings.ToLower(path.Ext(name))
-	if len(ext) > 6 {
-		ext = ""
+	want, ok := FileTypes[ext]
+	switch {
+	case !ok:
+		return Stored{}, fmt.Errorf("files of type %q are not imported", ext)
+	case strings.HasPrefix(ct, "text/html"), strings.HasPrefix(ct, "text/xml"), strings.HasPrefix(ct, "image/"):
+		// An HTML page (or an image of a kind the library refuses, like
+		// SVG) under an innocent name would be served as something else.
+		return Stored{}, fmt.Errorf("the file's content (%s) does not match its name", ct)
+	case ext == ".pdf" && !bytes.HasPrefix(sniffed, []byte("%PDF-")):
+		return Stored{}, errors.New("the file is not a PDF")
 	}
-	rel := sum[:2] + "/" + sum + ext
-	dst := filepath.Join(d.Dir, filepath.FromSlash(rel))
-	if _, err := os.Stat(dst); err != nil {
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return "", "", err
-		}
-		if err := os.Rename(tmp.Name(), dst); err != nil {
-			return "", "", err
-		}
+	max := l.MaxFileBytes
+	if max <= 0 {
+		max = 200 << 20
 	}
-	prefix := d.URLPrefix
-	if prefix == "" {
-		prefix = "/media/"
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return Stored{}, err
 	}
-	return prefix + rel, sum, nil
+	if int64(len(data)) > max {
+		return Stored{}, fmt.Errorf("the file is larger than %d MB", max>>20)
+	}
+	if len(data) == 0 {
+		return Stored{}, errors.New("the file is empty")
+	}
+	h := sha256.Sum256(data)
+	sum := hex.EncodeToString(h[:])
+	key := sum[0:2] + "/" + sum[2:4] + "/" + sum + ext
+	if err := l.Service.Storage.Put(ctx, key, bytes.NewReader(data), want); err != nil {
+		return Stored{}, err
+	}
+	return Stored{URL: l.Service.Storage.URL(key), SHA256: sum}, nil
+}
+
+// Image returns how an image already in the library, found by the
+// SHA-256 of its file, is shown.
+func (l Library) Image(ctx context.Context, sha string) (news.Figure, bool) {
+	m, err := l.Service.Store.MediaBySHA(ctx, sha)
+	if err != nil {
+		return news.Figure{}, false
+	}
+	return l.Service.Figure(m), true
 }
 
 // Media brings an export's files over: each distinct upload is fetched
@@ -139,17 +203,18 @@ type Media struct {
 	Store       MediaStore
 	Concurrency int
 
-	once sync.Once
-	sem  chan struct{}
-	mu   sync.Mutex
-	memo map[string]*mediaResult
-	miss []string
+	once   sync.Once
+	sem    chan struct{}
+	mu     sync.Mutex
+	memo   map[string]*mediaResult
+	images map[string]news.Figure // by SHA-256
+	miss   []string
 }
 
 type mediaResult struct {
-	done     chan struct{}
-	url, sha string
-	err      error
+	done chan struct{}
+	st   Stored
+	err  error
 }
 
 func (m *Media) init() {
@@ -160,20 +225,57 @@ func (m *Media) init() {
 		}
 		m.sem = make(chan struct{}, n)
 		m.memo = map[string]*mediaResult{}
+		m.images = map[string]news.Figure{}
 	})
 }
 
+// reSizedUpload matches the name WordPress gives the smaller sizes it
+// makes of an image: photo-300x200.jpg of photo.jpg.
+var reSizedUpload = regexp.MustCompile(`^(.+)-\d{1,5}x\d{1,5}(\.[A-Za-z0-9]+)$`)
+
 // Resolve brings over the file that rawURL (an upload URL of the old site)
-// names and returns its new URL; ok is false when it could not be found.
-func (m *Media) Resolve(ctx context.Context, rawURL string) (newURL, sha string, ok bool) {
+// names and says where it now is; ok is false when it could not be found.
+// A smaller size WordPress made of an image (photo-300x200.jpg) resolves
+// to the original when the original can be found: the library makes its
+// own sizes of it.
+func (m *Media) Resolve(ctx context.Context, rawURL string) (st Stored, ok bool) {
 	if m == nil {
-		return "", "", false
+		return Stored{}, false
 	}
 	rel := UploadPath(rawURL)
 	if rel == "" {
-		return "", "", false
+		return Stored{}, false
 	}
 	m.init()
+	if sm := reSizedUpload.FindStringSubmatch(rel); sm != nil {
+		if st, err := m.get(ctx, sm[1]+sm[2], false); err == nil {
+			return st, true
+		}
+	}
+	st, err := m.get(ctx, rel, true)
+	return st, err == nil
+}
+
+// Prefetch resolves the upload URLs in body at once, up to Concurrency at
+// a time, so that rewriting it afterwards waits for the slowest file
+// rather than for all of them in turn.
+func (m *Media) Prefetch(ctx context.Context, body string) {
+	if m == nil || !strings.Contains(body, "/wp-content/uploads/") && !strings.Contains(body, ".files.wordpress.com/") {
+		return
+	}
+	var wg sync.WaitGroup
+	for _, u := range reUploadURL.FindAllString(body, -1) {
+		if strings.HasPrefix(u, "//") {
+			u = "https:" + u
+		}
+		wg.Go(func() { m.Resolve(ctx, u) })
+	}
+	wg.Wait()
+}
+
+// get fetches rel once, however many ask for it; report says whether a
+// failure belongs in the report's list of missing files.
+func (m *Media) get(ctx context.Context, rel string, report bool) (Stored, error) {
 	m.mu.Lock()
 	res, seen := m.memo[rel]
 	if !seen {
@@ -182,35 +284,71 @@ func (m *Media) Resolve(ctx context.Context, rawURL string) (newURL, sha string,
 	}
 	m.mu.Unlock()
 	if !seen {
-		res.url, res.sha, res.err = m.fetch(ctx, rel)
-		if res.err != nil {
-			m.mu.Lock()
-			m.miss = append(m.miss, fmt.Sprintf("%s (%v)", rel, shortErr(res.err)))
-			m.mu.Unlock()
+		res.st, res.err = m.fetch(ctx, rel)
+		m.mu.Lock()
+		if res.err == nil && res.st.Image != nil {
+			m.images[res.st.SHA256] = *res.st.Image
 		}
+		m.mu.Unlock()
 		close(res.done)
 	}
 	select {
 	case <-res.done:
 	case <-ctx.Done():
-		return "", "", false
+		return Stored{}, ctx.Err()
 	}
-	return res.url, res.sha, res.err == nil
+	if res.err != nil && report {
+		m.mu.Lock()
+		if !slices.Contains(m.miss, rel) {
+			m.miss = append(m.miss, rel)
+		}
+		m.mu.Unlock()
+	}
+	return res.st, res.err
 }
 
-func (m *Media) fetch(ctx context.Context, rel string) (string, string, error) {
+func (m *Media) fetch(ctx context.Context, rel string) (Stored, error) {
 	select {
 	case m.sem <- struct{}{}:
 	case <-ctx.Done():
-		return "", "", ctx.Err()
+		return Stored{}, ctx.Err()
 	}
 	defer func() { <-m.sem }()
 	rc, err := m.Source.Open(ctx, rel)
 	if err != nil {
-		return "", "", err
+		return Stored{}, err
 	}
 	defer rc.Close()
 	return m.Store.Put(ctx, path.Base(rel), rc)
+}
+
+// imageLookup is a MediaStore that can say how an image stored by an
+// earlier import is shown.
+type imageLookup interface {
+	Image(ctx context.Context, sha string) (news.Figure, bool)
+}
+
+// Image returns how the image whose file has that SHA-256 is shown: its
+// largest rendition, size and srcset. ok is false for files that are not
+// images in the library.
+func (m *Media) Image(ctx context.Context, sha string) (news.Figure, bool) {
+	if m == nil || sha == "" {
+		return news.Figure{}, false
+	}
+	m.init()
+	m.mu.Lock()
+	f, ok := m.images[sha]
+	m.mu.Unlock()
+	if ok {
+		return f, f.URL != ""
+	}
+	if l, isLookup := m.Store.(imageLookup); isLookup {
+		f, ok = l.Image(ctx, sha)
+	}
+	m.mu.Lock()
+	m.images[sha] = f // a miss is remembered too, as an empty figure
+	m.mu.Unlock()
+	return f, ok
 }
 
 // Missing lists the files that could not be brought over, with why.
@@ -220,7 +358,11 @@ func (m *Media) Missing() []string {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]string(nil), m.miss...)
+	out := make([]string, len(m.miss))
+	for i, rel := range m.miss {
+		out[i] = fmt.Sprintf("%s (%v)", rel, shortErr(m.memo[rel].err))
+	}
+	return out
 }
 
 func shortErr(err error) string {
@@ -228,6 +370,10 @@ func shortErr(err error) string {
 	case errors.Is(err, os.ErrNotExist):
 		return "not found"
 	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	}
+	var te interface{ Timeout() bool }
+	if errors.As(err, &te) && te.Timeout() {
 		return "timed out"
 	}
 	return err.Error()

@@ -117,6 +117,7 @@ func (sqliteDialect) optimizeSearch(ctx context.Context, w *sql.DB) error {
 	_, err := w.ExecContext(ctx, `INSERT INTO article_search (article_search) VALUES ('optimize')`)
 	return err
 }
+
 // 0x10002 analyzes every table that needs it, however large, as SQLite
 // advises after a bulk load (plain optimize limits its work per table).
 func (sqliteDialect) optimize() string { return "PRAGMA optimize=0x10002" }
@@ -160,4 +161,4 @@ func (postgresDialect) optimizeSearch(ctx context.Context, w *sql.DB) error {
 	_, err := w.ExecContext(ctx, `ANALYZE article_search`)
 	return err
 }
-func (postgresDialect) optimize() string      { return "ANALYZE" }
+func (postgresDialect) optimize() string { return "ANALYZE" }

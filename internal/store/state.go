@@ -21,4 +21,3 @@ func (db *DB) bump(ctx context.Context) {
 	db.w.ExecContext(ctx, `UPDATE site_state SET generation = generation + 1 WHERE id = 1`)
 	db.changed()
 }
-

@@ -108,7 +108,7 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 		if !ok {
 			return s.notFound(r, params{})
 		}
-		q.SectionIDs = tree.subtree(sec.ID)
+		q.Section = sec.ID
 		c.Title, c.Link = sec.Name+" – "+s.cfg.SiteName, s.cfg.SiteURL+"/category/"+sec.Path+"/"
 		c.Description = "The latest from " + sec.Name + " at " + s.cfg.SiteName + "."
 	case segs[0] == "tag":

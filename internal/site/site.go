@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"dastan/internal/config"
@@ -66,7 +65,6 @@ type Site struct {
 	facets      facetCache
 	speller     spellerHolder
 
-	extraMu sync.Mutex
 }
 
 // New parses the templates and prepares the caches.
@@ -145,28 +143,6 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 		pages[name] = t
 	}
 	return pages, nil
-}
-
-// AddPage parses an extra page template (its file defines "main") for
-// other packages that render inside the site's layout, such as search.
-func (s *Site) AddPage(name string, fsys fs.FS, file string, funcs template.FuncMap) error {
-	s.extraMu.Lock()
-	defer s.extraMu.Unlock()
-	base, err := template.New("").Funcs(s.funcs()).Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
-	if err != nil {
-		return err
-	}
-	t, err := base.ParseFS(fsys, file)
-	if err != nil {
-		return fmt.Errorf("site: template %s: %w", name, err)
-	}
-	pages := make(map[string]*template.Template, len(s.pages)+1)
-	for k, v := range s.pages {
-		pages[k] = v
-	}
-	pages[name] = t
-	s.pages = pages
-	return nil
 }
 
 // Page is what every template gets: the layout's needs and the page's own

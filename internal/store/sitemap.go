@@ -134,21 +134,14 @@ func scanEntries(rows rowsScanner, capacity int) ([]SitemapEntry, error) {
 // FeedArticles returns the whole articles (body, image, authors, tags) a
 // listing query selects, newest first, for feeds that carry full text.
 func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, error) {
-	var ids []any
-	if lq.TagID == 0 && lq.AuthorID == 0 && len(lq.SectionIDs) == 0 {
-		var err error
-		if ids, err = db.latestIDs(ctx, lq.VisibleAt, time.Time{}, lq.Lang, lq.Limit); err != nil {
-			return nil, err
-		}
-	} else {
-		lq.NoCount = true
-		l, err := db.ListArticles(ctx, lq)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range l.Articles {
-			ids = append(ids, a.ID)
-		}
+	lq.NoCount = true
+	l, err := db.ListArticles(ctx, lq)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]any, len(l.Articles))
+	for i, a := range l.Articles {
+		ids[i] = a.ID
 	}
 	if len(ids) == 0 {
 		return nil, nil
@@ -184,43 +177,8 @@ func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, e
 // NewsArticles returns the summaries of up to limit articles visible at
 // now and published since, newest first, for the News sitemap.
 func (db *DB) NewsArticles(ctx context.Context, now, since time.Time, limit int) ([]news.Article, error) {
-	ids, err := db.latestIDs(ctx, now, since, "", limit)
-	if err != nil || len(ids) == 0 {
-		return nil, err
-	}
-	list := make([]int64, len(ids))
-	for i, id := range ids {
-		list[i] = id.(int64)
-	}
-	return db.summariesByID(ctx, list)
-}
-
-// latestIDs returns the ids of the newest articles visible at now, of the
-// whole site or one language. The status test is hidden from SQLite's
-// planner so that it walks articles_public in date order and stops at
-// limit, rather than sorting every published article.
-func (db *DB) latestIDs(ctx context.Context, now, since time.Time, lang string, limit int) ([]any, error) {
-	where, args := `a.status || '' IN ('published', 'scheduled') AND a.published_at <= ?`, []any{unix(now)}
-	if !since.IsZero() {
-		where, args = where+` AND a.published_at >= ?`, append(args, unix(since))
-	}
-	if lang != "" {
-		where, args = where+` AND a.lang = ?`, append(args, lang)
-	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id FROM articles a WHERE `+where+` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`), append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: latest articles: %w", err)
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: latest articles: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	l, err := db.ListArticles(ctx, ListQuery{VisibleAt: now, From: since, Limit: limit, NoCount: true})
+	return l.Articles, err
 }
 
 // Translation is one language version of an article.

@@ -64,7 +64,6 @@ type Site struct {
 	searchCache *PageCache // its own, small: every query is a new page
 	facets      facetCache
 	speller     spellerHolder
-
 }
 
 // New parses the templates and prepares the caches.

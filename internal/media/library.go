@@ -8,6 +8,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"dastan/internal/news"
@@ -20,6 +21,30 @@ type Service struct {
 	Store   *store.DB
 	Storage Storage
 	Limits  Limits
+	// Decoders bounds how many images are decoded and resized at once
+	// (default 2): a 50-megapixel image needs about 700 MB while it is
+	// worked on, and uploads must not add up past the machine.
+	Decoders int
+
+	once  sync.Once
+	slots chan struct{}
+}
+
+// decodeSlot waits for a free decoder, or for ctx to end.
+func (s *Service) decodeSlot(ctx context.Context) (release func(), err error) {
+	s.once.Do(func() {
+		n := s.Decoders
+		if n <= 0 {
+			n = 2
+		}
+		s.slots = make(chan struct{}, n)
+	})
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Meta is what the uploader says about an image.
@@ -57,6 +82,11 @@ func (s *Service) Upload(ctx context.Context, filename string, r io.Reader, meta
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return store.Media{}, err
 	}
+	release, err := s.decodeSlot(ctx)
+	if err != nil {
+		return store.Media{}, err
+	}
+	defer release()
 	info, img, err := check(data, s.Limits)
 	if err != nil {
 		return store.Media{}, err

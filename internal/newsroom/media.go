@@ -61,7 +61,7 @@ func (n *Newsroom) mediaPage(w http.ResponseWriter, r *http.Request, u auth.User
 	if page*size < total {
 		c.Next = link(page + 1)
 	}
-	fl := map[string]string{"uploaded": "Uploaded."}[v.Get("done")]
+	fl := map[string]string{"uploaded": "Uploaded.", "saved": "Saved.", "deleted": "Deleted."}[v.Get("done")]
 	n.render(w, status, "media", Page{Title: "Media library", User: u, Nav: "media", Error: msg, Flash: fl, Content: c})
 }
 
@@ -92,4 +92,50 @@ func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.Us
 		return
 	}
 	http.Redirect(w, r, "/newsroom/media/?done=uploaded", http.StatusSeeOther)
+}
+
+// mediaSave changes an item's alt text, caption and credit, or deletes
+// it — unless an article still shows it. Editors and admins only: the
+// library is shared by the whole newsroom.
+func (n *Newsroom) mediaSave(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if !n.allowed(w, r, u, auth.ManageTaxonomy, nil) {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	m, err := n.db.MediaByID(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		n.mediaPage(w, r, u, http.StatusNotFound, "That image is not in the library any more.")
+		return
+	}
+	if err != nil {
+		n.fail(w, r, u, err)
+		return
+	}
+	switch r.PostFormValue("op") {
+	case "save":
+		if err := n.media.UpdateText(r.Context(), id, r.PostFormValue("alt"), r.PostFormValue("caption"), r.PostFormValue("credit")); err != nil {
+			n.fail(w, r, u, err)
+			return
+		}
+		http.Redirect(w, r, "/newsroom/media/?done=saved", http.StatusSeeOther)
+	case "delete":
+		uses, err := n.db.MediaUses(r.Context(), m.SHA256)
+		if err != nil {
+			n.fail(w, r, u, err)
+			return
+		}
+		if uses > 0 {
+			n.mediaPage(w, r, u, http.StatusConflict, fmt.Sprintf("%s is shown in %d article(s); take it out of them before deleting it.", m.Filename, uses))
+			return
+		}
+		if err := n.media.Delete(r.Context(), id); err != nil {
+			n.fail(w, r, u, err)
+			return
+		}
+		n.audit(r.Context(), u, "delete media", strconv.FormatInt(id, 10), m.Filename)
+		http.Redirect(w, r, "/newsroom/media/?done=deleted", http.StatusSeeOther)
+	default:
+		http.Error(w, "Unknown action.", http.StatusBadRequest)
+	}
 }

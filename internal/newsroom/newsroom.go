@@ -113,6 +113,7 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("GET /newsroom/audit/", n.staff(n.auditList))
 	m.HandleFunc("GET /newsroom/media/", n.staff(n.mediaList))
 	m.HandleFunc("POST /newsroom/media/", n.staff(n.mediaUpload))
+	m.HandleFunc("POST /newsroom/media/{id}", n.staff(n.mediaSave))
 	m.HandleFunc("GET /newsroom/tokens/", n.staff(n.tokenList))
 	m.HandleFunc("POST /newsroom/tokens/", n.staff(n.tokenSave))
 	m.HandleFunc("/newsroom/", func(w http.ResponseWriter, r *http.Request) {

@@ -228,3 +228,17 @@ func (db *DB) DeleteMedia(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// MediaUses counts the articles whose featured image or body shows a
+// file of the item with that content hash (every rendition's key holds
+// it), so an image still in use is not deleted from under them.
+func (db *DB) MediaUses(ctx context.Context, sha string) (int, error) {
+	like := "%" + likeEscape(sha) + "%"
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM articles WHERE image_url LIKE ? ESCAPE '!' OR image_srcset LIKE ? ESCAPE '!' OR body_html LIKE ? ESCAPE '!'`,
+		like, like, like).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: uses of media %s: %w", sha, err)
+	}
+	return n, nil
+}

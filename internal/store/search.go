@@ -232,10 +232,11 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	}
 	if window := db.rankWindow(); !sq.SortByDate && out.Total > window {
 		// Ranking computes a score for every match, which for a word in
-		// most of the archive costs more than a reader should wait. Such a
-		// query is ranked among its rankWindow most recently added
-		// matches (ids grow as articles are added), where the recency
-		// preference puts its best results anyway; the count stays exact.
+		// much of the archive costs more than a reader should wait. Such a
+		// query is ranked among its window most recently added matches
+		// (ids grow as articles are added), where the recency preference
+		// puts its best results anyway and a date filter reaches older
+		// ones; the count stays exact.
 		var cutoff int64
 		err := db.queryRow(ctx, `SELECT `+m.id+` FROM `+m.from+` WHERE `+cond+` ORDER BY `+m.id+` DESC LIMIT 1 OFFSET ?`,
 			append(append([]any{}, args...), window-1)...).Scan(&cutoff)
@@ -296,7 +297,7 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 
 // defaultRankWindow is how many of a query's matches are ranked by
 // relevance; see SearchArticles.
-const defaultRankWindow = 3000
+const defaultRankWindow = 1000
 
 func (db *DB) rankWindow() int {
 	if db.testRankWindow > 0 {

@@ -98,7 +98,7 @@ func newFixture(t *testing.T, db *store.DB, limits api.Limits) *fixture {
 	}
 	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: clk.now, AuthParams: cheap, APILimits: limits})
 	must(t, err)
-	f.img = upload(t, srv.Media, f.users[auth.Editor].ID)
+	f.img = upload(t, srv.Media, f.users[auth.Author].ID) // the byline Aigerim's user
 
 	type spec struct {
 		title   string

@@ -25,19 +25,14 @@ type wpProtected struct {
 	Protected bool   `json:"protected"`
 }
 
-type wpHints struct {
-	Allow []string `json:"allow"`
-}
-
 // wpLink is one entry of _links; which members it has depends on its rel.
 type wpLink struct {
-	Href        string   `json:"href"`
-	Embeddable  bool     `json:"embeddable,omitempty"`
-	Taxonomy    string   `json:"taxonomy,omitempty"`
-	Count       *int64   `json:"count,omitempty"`
-	Name        string   `json:"name,omitempty"`
-	Templated   bool     `json:"templated,omitempty"`
-	TargetHints *wpHints `json:"targetHints,omitempty"`
+	Href       string `json:"href"`
+	Embeddable bool   `json:"embeddable,omitempty"`
+	Taxonomy   string `json:"taxonomy,omitempty"`
+	Count      *int64 `json:"count,omitempty"`
+	Name       string `json:"name,omitempty"`
+	Templated  bool   `json:"templated,omitempty"`
 }
 
 type wpLinks map[string][]wpLink
@@ -47,7 +42,7 @@ var wpCuries = []wpLink{{Name: "wp", Href: "https://api.w.org/{rel}", Templated:
 func (a *API) wpBase() string { return a.cfg.SiteURL + "/wp-json/wp/v2" }
 
 func (a *API) wpSelf(path string) []wpLink {
-	return []wpLink{{Href: a.wpBase() + path, TargetHints: &wpHints{Allow: []string{"GET"}}}}
+	return []wpLink{{Href: a.wpBase() + path}}
 }
 
 // wpDates is a time as WordPress gives it: in the site's zone and in UTC,

@@ -27,12 +27,10 @@ type wpMediaJSON struct {
 	Link          string         `json:"link"`
 	Title         wpRendered     `json:"title"`
 	Author        int64          `json:"author"`
-	FeaturedMedia int64          `json:"featured_media"`
 	CommentStatus string         `json:"comment_status"`
 	PingStatus    string         `json:"ping_status"`
 	Template      string         `json:"template"`
 	Meta          []any          `json:"meta"`
-	ClassList     []string       `json:"class_list"`
 	Description   wpRendered     `json:"description"`
 	Caption       wpRendered     `json:"caption"`
 	AltText       string         `json:"alt_text"`
@@ -57,12 +55,12 @@ type wpMediaSize struct {
 	File      string `json:"file"`
 	Width     int    `json:"width"`
 	Height    int    `json:"height"`
-	Filesize  int64  `json:"filesize"`
+	Filesize  *int64 `json:"filesize,omitempty"` // WordPress gives none for "full"
 	MimeType  string `json:"mime_type"`
 	SourceURL string `json:"source_url"`
 }
 
-var wpMediaEmbedKeys = []string{"id", "date", "slug", "type", "link", "title", "author", "featured_media", "caption", "alt_text", "media_type", "mime_type", "media_details", "source_url", "_links"}
+var wpMediaEmbedKeys = []string{"id", "date", "slug", "type", "link", "title", "author", "caption", "alt_text", "media_type", "mime_type", "media_details", "source_url", "_links"}
 
 // wpSizeNames name Dastan's renditions, smallest first, with WordPress's
 // size names; the largest is always "full".
@@ -76,15 +74,17 @@ func (a *API) toWPMedia(m store.Media, bylines map[int64]int64) wpMediaJSON {
 	out := wpMediaJSON{ID: m.ID, Date: date, DateGMT: dateGMT, Modified: date, ModifiedGMT: dateGMT, Slug: news.Slugify(base),
 		Status: "inherit", Type: "attachment", Title: wpRendered{html.EscapeString(base)}, Author: bylines[m.UserID],
 		CommentStatus: "closed", PingStatus: "closed", Meta: []any{},
-		ClassList: []string{"post-" + id, "attachment", "type-attachment", "status-inherit", "hentry"},
-		AltText:   m.Alt, MediaType: "image", MimeType: m.ContentType,
+		AltText: m.Alt, MediaType: "image", MimeType: m.ContentType,
 		MediaDetails: wpMediaDetails{Width: m.Width, Height: m.Height, Filesize: m.Bytes, Sizes: map[string]wpMediaSize{},
 			ImageMeta: map[string]any{"aperture": "0", "credit": m.Credit, "camera": "", "caption": m.Caption, "created_timestamp": "0",
 				"copyright": "", "focal_length": "0", "iso": "0", "shutter_speed": "0", "title": "", "orientation": "0", "keywords": []string{}}},
 		Links: wpLinks{"self": a.wpSelf("/media/" + id), "collection": {{Href: a.wpBase() + "/media"}},
 			"about":   {{Href: a.wpBase() + "/types/attachment"}},
-			"author":  {{Embeddable: true, Href: a.wpBase() + "/users/" + strconv.FormatInt(bylines[m.UserID], 10)}},
 			"replies": {{Embeddable: true, Href: a.wpBase() + "/comments?post=" + id}}}}
+	// WordPress links an author only when the attachment has one.
+	if out.Author != 0 {
+		out.Links["author"] = []wpLink{{Embeddable: true, Href: a.wpBase() + "/users/" + strconv.FormatInt(out.Author, 10)}}
+	}
 	if m.Caption != "" {
 		out.Caption.Rendered = "<p>" + html.EscapeString(m.Caption) + "</p>\n"
 	}
@@ -103,8 +103,12 @@ func (a *API) toWPMedia(m store.Media, bylines map[int64]int64) wpMediaJSON {
 				h = max(1, (m.Height*wd+m.Width/2)/m.Width)
 			}
 			key := m.Renditions[wd]
-			out.MediaDetails.Sizes[name] = wpMediaSize{File: path.Base(key), Width: wd, Height: h, MimeType: m.ContentType,
+			size := wpMediaSize{File: path.Base(key), Width: wd, Height: h, MimeType: m.ContentType,
 				SourceURL: feeds.Abs(a.cfg.SiteURL, a.media.Storage.URL(key))}
+			if name != "full" {
+				size.Filesize = new(int64) // renditions' sizes are not kept
+			}
+			out.MediaDetails.Sizes[name] = size
 			if name == "full" {
 				out.MediaDetails.File = key
 				out.SourceURL = out.MediaDetails.Sizes[name].SourceURL

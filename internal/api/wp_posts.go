@@ -38,10 +38,9 @@ type wpPostJSON struct {
 	Sticky        bool           `json:"sticky"`
 	Template      string         `json:"template"`
 	Format        string         `json:"format"`
-	Meta          map[string]any `json:"meta"`
+	Meta          []any          `json:"meta"`
 	Categories    []int64        `json:"categories"`
 	Tags          []int64        `json:"tags"`
-	ClassList     []string       `json:"class_list"`
 	Links         wpLinks        `json:"_links"`
 	Embedded      map[string]any `json:"_embedded,omitempty"`
 }
@@ -84,7 +83,7 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 		Modified: mod, ModifiedGMT: modGMT, Slug: ar.Slug, Status: status, Type: "post",
 		Link: feeds.ArticleURL(a.cfg.SiteURL, ar.Slug), Title: wpRendered{html.EscapeString(ar.Title)},
 		CommentStatus: "closed", PingStatus: "closed", Sticky: ar.Sticky, Format: "standard",
-		Meta: map[string]any{"footnotes": ""}, Categories: []int64{}, Tags: []int64{}}
+		Meta: []any{}, Categories: []int64{}, Tags: []int64{}}
 	if ar.Password != "" {
 		p.Content = wpProtected{"", true}
 		p.Excerpt = wpProtected{"<p>There is no excerpt because this is a protected post.</p>\n", true}
@@ -99,18 +98,11 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 	if hasMedia {
 		p.FeaturedMedia = med.ID
 	}
-	p.ClassList = []string{"post-" + id, "post", "type-post", "status-" + status, "format-standard"}
-	if ar.Image != nil {
-		p.ClassList = append(p.ClassList, "has-post-thumbnail")
-	}
-	p.ClassList = append(p.ClassList, "hentry")
 	if sec, ok := pc.secs[ar.SectionID]; ok {
 		p.Categories = append(p.Categories, sec.ID)
-		p.ClassList = append(p.ClassList, "category-"+sec.Slug)
 	}
 	for _, t := range ar.Tags {
 		p.Tags = append(p.Tags, t.ID)
-		p.ClassList = append(p.ClassList, "tag-"+t.Slug)
 	}
 	versions := ar.Version
 	p.Links = wpLinks{

@@ -92,12 +92,18 @@ func sameShape(path string, want, got any) []string {
 			rel = rel[i+1:]
 		}
 		if dynamic[strings.TrimPrefix(rel, ".")] {
+			// A name WordPress has compares with its own value (its "full"
+			// image size has no filesize); any other with all of them.
 			wv := make([]any, 0, len(w))
 			for _, v := range w {
 				wv = append(wv, v)
 			}
 			u := union(wv)
 			for k, v := range g {
+				if wk, ok := w[k]; ok {
+					diffs = append(diffs, sameShape(path+"."+k, wk, v)...)
+					continue
+				}
 				diffs = append(diffs, sameShape(path+"."+k, u, v)...)
 			}
 			return diffs
@@ -141,13 +147,13 @@ func TestWordPressShapes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, api.Limits{})
 		for _, c := range []struct{ path, file string }{
-			{"/wp-json/wp/v2/posts?per_page=1", "posts.json"},
+			{"/wp-json/wp/v2/posts?per_page=2", "posts.json"},
 			{fmt.Sprintf("/wp-json/wp/v2/posts/%d", f.pub[0].ID), "post.json"},
 			{"/wp-json/wp/v2/categories", "categories.json"},
 			{"/wp-json/wp/v2/tags", "tags.json"},
 			{"/wp-json/wp/v2/users", "users.json"},
 			{"/wp-json/wp/v2/media", "media.json"},
-			{"/wp-json/wp/v2/posts?per_page=500", "error-per-page.json"},
+			{"/wp-json/wp/v2/posts?per_page=1000", "error-per-page.json"},
 		} {
 			resp, b := f.call(t, "GET", c.path, "", nil)
 			var got any

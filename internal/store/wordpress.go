@@ -266,3 +266,41 @@ func (db *DB) CountByKind(ctx context.Context) (map[string]int, error) {
 	}
 	return out, rows.Err()
 }
+
+// WPMediaWords gives library items brought in by an import the alt text
+// and caption WordPress kept for their attachment, where the library has
+// none yet: items uploaded by content do not know which attachment they
+// were. Editors' own words are never replaced. It returns how many items
+// it changed.
+func (db *DB) WPMediaWords(ctx context.Context) (int, error) {
+	rows, err := db.query(ctx, `SELECT m.id, m.credit, MAX(a.alt), MAX(a.caption) FROM media m
+		JOIN wp_attachments a ON a.sha256 = m.sha256
+		WHERE m.alt = '' AND m.caption = '' AND (a.alt <> '' OR a.caption <> '')
+		GROUP BY m.id, m.credit`)
+	if err != nil {
+		return 0, fmt.Errorf("store: imported media words: %w", err)
+	}
+	type words struct {
+		id                   int64
+		credit, alt, caption string
+	}
+	var todo []words
+	for rows.Next() {
+		var w words
+		if err := rows.Scan(&w.id, &w.credit, &w.alt, &w.caption); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: imported media words: %w", err)
+		}
+		todo = append(todo, w)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, w := range todo {
+		if err := db.UpdateMediaText(ctx, w.id, w.alt, w.caption, w.credit); err != nil {
+			return 0, err
+		}
+	}
+	return len(todo), nil
+}

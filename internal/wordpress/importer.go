@@ -132,6 +132,9 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 	if ferr := im.finish(ctx); ferr != nil && err == nil {
 		err = ferr
 	}
+	if _, werr := im.db.WPMediaWords(context.WithoutCancel(ctx)); werr != nil && err == nil {
+		err = werr
+	}
 	if im.report.written() > 0 {
 		// Even a failed run may have written thousands of rows.
 		if oerr := im.db.Optimize(context.WithoutCancel(ctx)); oerr != nil && err == nil {

@@ -83,6 +83,16 @@ func TestImportMedia(t *testing.T) {
 	if w := items[0].Widths(); len(w) < 2 || w[len(w)-1] != 800 {
 		t.Errorf("renditions %v", w)
 	}
+	// The library item takes the words WordPress kept for its attachments.
+	words := map[string]bool{}
+	for _, a := range atts {
+		if a.LocalURL != "" {
+			words[a.Alt+"|"+a.Caption] = true
+		}
+	}
+	if got := items[0].Alt + "|" + items[0].Caption; !words[got] || got == "|" {
+		t.Errorf("library item's alt|caption %q, want one of %v", got, words)
+	}
 	body := byWP(t, db, "post", 1163).BodyHTML
 	if !strings.Contains(body, `src="/media/`) || strings.Contains(body, "100_5478.jpg") {
 		t.Errorf("caption post's image not rewritten:\n%s", body)

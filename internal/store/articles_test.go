@@ -328,3 +328,24 @@ func TestSearchRankWindow(t *testing.T) {
 		}
 	})
 }
+
+// Several instances starting at once on one fresh PostgreSQL database
+// all come up: migrations take turns instead of colliding.
+func TestInstancesStartTogether(t *testing.T) {
+	url := storetest.NewPostgresDatabase(t)
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			db, err := store.Open(context.Background(), "", url)
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("instance %d: %v", i, err)
+		}
+	}
+}

@@ -18,6 +18,19 @@ var migrations embed.FS
 // migration newer than the schema's recorded version. Files are named
 // NNNN_what.sql; their number is their version.
 func (db *DB) migrate(ctx context.Context) error {
+	// Instances starting together on one PostgreSQL take turns; on SQLite
+	// each migration's BEGIN IMMEDIATE already does.
+	if db.dialect.name() == "postgres" {
+		conn, err := db.w.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("store: migrations lock: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7212026)`); err != nil {
+			return fmt.Errorf("store: migrations lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7212026)`)
+	}
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: migrations table: %w", err)
 	}

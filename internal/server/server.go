@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"dastan/internal/api"
@@ -123,7 +124,25 @@ func New(o Options) (*Server, error) {
 func (s *Server) FetchRates(ctx context.Context) (rates.Result, error) { return s.fetcher.Once(ctx) }
 
 // Handler returns the whole site with logging, metrics and recovery.
-func (s *Server) Handler() http.Handler { return s.observe(s.mux) }
+func (s *Server) Handler() http.Handler { return s.observe(restRoute(s.mux)) }
+
+// restRoute answers WordPress's plain-permalink form of its REST API,
+// /?rest_route=/wp/v2/posts&per_page=5, as /wp-json/wp/v2/posts?per_page=5,
+// which apps configured for a site without pretty permalinks still ask for.
+func restRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		route := r.URL.Query().Get("rest_route")
+		if r.URL.Path != "/" || route == "" || !strings.HasPrefix(route, "/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		q := r.URL.Query()
+		q.Del("rest_route")
+		r2 := r.Clone(r.Context())
+		r2.URL.Path, r2.URL.RawPath, r2.URL.RawQuery = "/wp-json"+route, "", q.Encode()
+		next.ServeHTTP(w, r2)
+	})
+}
 
 // healthz answers 200 when the store answers.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

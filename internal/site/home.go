@@ -28,7 +28,7 @@ func (s *Site) home(r *http.Request, _ params) (*response, error) {
 		return nil, err
 	}
 	var c homeContent
-	latest, err := s.db.ListArticles(ctx, store.ListQuery{VisibleAt: now, Limit: 12, NoCount: true})
+	latest, err := s.db.ListArticles(ctx, store.ListQuery{VisibleAt: now, Limit: 12, NoCount: true, NoBylines: true})
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (s *Site) home(r *http.Request, _ params) (*response, error) {
 		blocks = append(blocks, tree.kids(top.ID)...) // the country pages under News
 	}
 	for _, sec := range blocks {
-		l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec.ID, VisibleAt: now, Limit: 5, NoCount: true})
+		l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec.ID, VisibleAt: now, Limit: 5, NoCount: true, NoBylines: true})
 		if err != nil {
 			return nil, err
 		}

@@ -305,6 +305,7 @@ type ListQuery struct {
 	VisibleAt  time.Time     // only what readers may see at this time
 	ExcludeID  int64
 	NoCount    bool // skip counting, for blocks that show no totals
+	NoBylines  bool // skip the authors, for blocks that show none
 	Limit      int
 	Offset     int
 }
@@ -404,6 +405,9 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return out, fmt.Errorf("store: list articles: %w", err)
+	}
+	if lq.NoBylines {
+		return out, nil
 	}
 	return out, db.attachAuthors(ctx, out.Articles)
 }

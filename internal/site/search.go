@@ -448,6 +448,7 @@ func (s *Site) buildSpeller(ctx context.Context) error {
 		vocab = append(vocab, search.WordFreq{Word: w, Freq: n})
 	}
 	s.speller.Store(search.NewSpeller(vocab))
+	s.searchCache.Purge() // pages cached without suggestions may now have one
 	return nil
 }
 

@@ -91,9 +91,14 @@ func New(o Options) (*Site, error) {
 	s.cache = NewPageCache(o.Config.PageCache, 64<<20, o.Config.CacheTTL, o.Metrics)
 	s.sections = &sectionCache{db: o.Store}
 	s.searchCache = newSearchCache(o.Config.PageCache, o.Config.CacheTTL, o.Metrics)
-	if err := s.buildSpeller(context.Background()); err != nil {
-		s.log.Warn("no speller for search", "err", err)
-	}
+	// The speller reads every title: on a large archive that is seconds of
+	// disk, so it is built beside serving, and "Did you mean" starts a
+	// moment after the site does.
+	go func() {
+		if err := s.buildSpeller(context.Background()); err != nil {
+			s.log.Warn("no speller for search", "err", err)
+		}
+	}()
 	o.Store.OnChange(s.Invalidate)
 	return s, nil
 }

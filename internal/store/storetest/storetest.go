@@ -135,6 +135,7 @@ func startCluster() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	removeStaleClusters()
 	dir, err := os.MkdirTemp("", "dastan-pg-")
 	if err != nil {
 		return "", err
@@ -187,6 +188,37 @@ func startCluster() (string, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// removeStaleClusters deletes the folders of clusters whose test binary
+// has ended: the server dies with it (Pdeathsig), but nothing is left to
+// remove its data. A folder is stale when its server is not running and it
+// is older than any start-up could take.
+func removeStaleClusters() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "dastan-pg-*"))
+	for _, dir := range dirs {
+		info, err := os.Stat(dir)
+		if err != nil || time.Since(info.ModTime()) < 10*time.Minute {
+			continue
+		}
+		if pid := postmasterPID(dir); pid > 0 {
+			if err := syscall.Kill(pid, 0); err == nil || err == syscall.EPERM {
+				continue // a running test binary's cluster
+			}
+		}
+		os.RemoveAll(dir)
+	}
+}
+
+// postmasterPID reads the server's process id from its data folder, or 0.
+func postmasterPID(dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, _ := strconv.Atoi(strings.TrimSpace(first))
+	return pid
 }
 
 func freePort() (int, error) {

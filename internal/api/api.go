@@ -139,7 +139,7 @@ func isWP(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/wp-json
 // guard finds the caller, applies its rate limit and passes it on.
 func (a *API) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := caller{ip: clientIP(r)}
+		c := caller{ip: auth.ClientIP(r)}
 		tok, bad := bearer(r)
 		if tok != "" || bad {
 			var err error
@@ -195,16 +195,6 @@ func bearer(r *http.Request) (tok string, bad bool) {
 		return "", true
 	}
 	return strings.TrimSpace(rest), false
-}
-
-// clientIP is the peer's address; forwarded headers are not trusted, or
-// a client could name any address and escape its limit.
-func clientIP(r *http.Request) string {
-	addr := r.RemoteAddr
-	if i := strings.LastIndexByte(addr, ':'); i > 0 && !strings.HasSuffix(addr, "]") {
-		addr = addr[:i]
-	}
-	return strings.Trim(addr, "[]")
 }
 
 // reply writes v as JSON with an ETag, and answers a matching
@@ -272,7 +262,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 // identify looks the token up; its role is capped by its maker's present
 // role. Use is recorded at most once a minute.
 func (a *API) identify(r *http.Request, tok string) (caller, error) {
-	c := caller{ip: clientIP(r)}
+	c := caller{ip: auth.ClientIP(r)}
 	hash, ok := auth.HashAPIToken(tok)
 	if !ok {
 		return c, store.ErrNotFound

@@ -106,7 +106,7 @@ func backoff(n int) time.Duration {
 // (rotation: a token known before sign-in is worthless after it).
 func (s *Service) SignIn(ctx context.Context, w http.ResponseWriter, r *http.Request, email, password string) (User, error) {
 	now := s.now()
-	key := throttleKey(email, clientIP(r))
+	key := throttleKey(email, ClientIP(r))
 	failures, until, err := s.db.SigninFailures(ctx, key)
 	if err != nil {
 		return User{}, err
@@ -203,9 +203,11 @@ func hashToken(t string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// clientIP is the peer's address. Forwarded headers are not trusted: a
-// client could name any address and escape the throttle.
-func clientIP(r *http.Request) string {
+// ClientIP is the reader's address: the peer's, which the server has
+// already replaced with the forwarded one when the peer is a trusted proxy
+// (DASTAN_TRUSTED_PROXIES). Headers are never read here: a client could
+// name any address and escape a throttle.
+func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

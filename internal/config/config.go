@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -31,6 +32,9 @@ type Config struct {
 	RatesEvery    time.Duration // how often the rates job fetches
 	RatesView     string        // ticker orientation: "local/usd" or "usd/local"
 	RatesOffline  bool          // never fetch rates (demo and tests)
+	// TrustedProxies are the addresses (CDN, load balancer) whose
+	// X-Forwarded-For is believed when they connect.
+	TrustedProxies []netip.Prefix
 }
 
 // Setting documents one variable; README's table of settings is this list.
@@ -56,6 +60,7 @@ func Settings() []Setting {
 		{"DASTAN_RATES_EVERY", "rates-every", "30m", "how often the rates job asks the banks"},
 		{"DASTAN_RATES_VIEW", "rates-view", "local/usd", "ticker orientation: local/usd (KZT/USD = 0.002089) or usd/local (USD/KZT = 478.77)"},
 		{"DASTAN_RATES_OFFLINE", "rates-offline", "false", "never fetch rates from the banks"},
+		{"DASTAN_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated addresses or CIDR ranges of proxies (CDN, load balancer) whose X-Forwarded-For names the reader"},
 	}
 }
 
@@ -163,6 +168,22 @@ func parse(get func(string) string) (Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		bad("log-level", fmt.Sprintf("want debug, info, warn or error, got %q", c.LogLevel))
+	}
+	for _, part := range strings.Split(get("trusted-proxies"), ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(part)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				bad("trusted-proxies", fmt.Sprintf("want addresses or CIDR ranges, got %q", part))
+				continue
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
 	}
 	switch c.RatesView {
 	case "local/usd", "usd/local":

@@ -45,3 +45,16 @@ func TestBadValuesAreNamed(t *testing.T) {
 		}
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"DASTAN_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1 ,2001:db8::/32"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "127.0.0.1/32" {
+		t.Fatalf("trusted proxies: %v", c.TrustedProxies)
+	}
+	if _, err := FromEnv(env(map[string]string{"DASTAN_TRUSTED_PROXIES": "10.0.0.0/8,cdn.example.org"})); err == nil || !strings.Contains(err.Error(), "trusted-proxies") {
+		t.Fatalf("a host name accepted as a proxy address: %v", err)
+	}
+}

@@ -124,7 +124,9 @@ func New(o Options) (*Server, error) {
 func (s *Server) FetchRates(ctx context.Context) (rates.Result, error) { return s.fetcher.Once(ctx) }
 
 // Handler returns the whole site with logging, metrics and recovery.
-func (s *Server) Handler() http.Handler { return s.observe(restRoute(s.mux)) }
+func (s *Server) Handler() http.Handler {
+	return forwardedFor(s.cfg.TrustedProxies, s.observe(restRoute(s.mux)))
+}
 
 // restRoute answers WordPress's plain-permalink form of its REST API,
 // /?rest_route=/wp/v2/posts&per_page=5, as /wp-json/wp/v2/posts?per_page=5,

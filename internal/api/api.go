@@ -25,6 +25,9 @@ type Options struct {
 	Store  *store.DB
 	Media  *media.Service
 	Rates  *Rates // served under /api/v1/rates, behind the same limits
+	// Search serves /api/v1/search (the site's search as JSON), behind the
+	// same limits; nil leaves it out.
+	Search http.HandlerFunc
 	Limits Limits // zero means DefaultLimits
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -37,6 +40,7 @@ type API struct {
 	db       *store.DB
 	media    *media.Service
 	rates    *Rates
+	search   http.HandlerFunc
 	limiter  *limiter
 	now      func() time.Time
 	log      *slog.Logger
@@ -54,7 +58,7 @@ func New(o Options) *API {
 	if o.Limits == (Limits{}) {
 		o.Limits = DefaultLimits
 	}
-	return &API{cfg: o.Config, db: o.Store, media: o.Media, rates: o.Rates, limiter: newLimiter(o.Limits, o.Now), now: o.Now, log: o.Logger}
+	return &API{cfg: o.Config, db: o.Store, media: o.Media, rates: o.Rates, search: o.Search, limiter: newLimiter(o.Limits, o.Now), now: o.Now, log: o.Logger}
 }
 
 // Registrar is where endpoints are registered: a ServeMux, or the API's
@@ -78,6 +82,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	r := recorder{a, mux}
 	if a.rates != nil {
 		a.rates.Routes(r)
+	}
+	if a.search != nil {
+		r.HandleFunc("GET /api/v1/search", a.search)
 	}
 	r.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
 	r.HandleFunc("GET /api/v1/articles", a.listArticles)

@@ -119,6 +119,23 @@ func (a *API) OpenAPI() obj {
 		"/api/v1/media": obj{"get": obj{"summary": "The image library, newest first", "operationId": "listMedia",
 			"parameters": append([]any{param("q", "query", "Words in caption, alt text, credit or file name.", str)}, pageParams...),
 			"responses":  with(obj{"200": ok("A page of images", listOf("Media", "media"))}, problems("400"))}},
+		"/api/v1/search": obj{"get": obj{"summary": "Full-text search, as the site's search page ranks it", "operationId": "search",
+			"parameters": []any{
+				param("q", "query", `The query: words, "exact phrases", -exclusions, OR. Anything else is searched as words; nothing is an error.`, str),
+				param("page", "query", "Page of ten results, from 1.", integer),
+				param("section", "query", "Section path, e.g. news/kazakhstan (and the sections below it).", str),
+				param("tag", "query", "Tag slug.", str),
+				param("author", "query", "Author slug.", str),
+				param("lang", "query", "en or ru.", str),
+				param("from", "query", "First day, YYYY-MM-DD.", str),
+				param("to", "query", "Last day, YYYY-MM-DD.", str),
+				param("sort", "query", "date for newest first; relevance otherwise.", str),
+			},
+			"responses": with(obj{"200": ok("Results, with highlighted snippets and a spelling suggestion when one helps", props([]string{"query", "total", "page", "pages", "results"}, obj{
+				"query": str, "total": integer, "page": integer, "pages": integer, "suggestion": str,
+				"results": obj{"type": "array", "items": props([]string{"title", "url", "date"}, obj{
+					"title": str, "title_html": str, "url": str, "date": str, "lang": str, "section": str,
+					"authors": obj{"type": "array", "items": str}, "snippet": str})}}))}, problems("429"))}},
 		"/api/v1/media/{id}": obj{"get": obj{"summary": "One image", "operationId": "getMedia", "parameters": []any{param("id", "path", "Image id.", integer)},
 			"responses": with(obj{"200": ok("The image", ref("Media"))}, problems("404"))}},
 	}

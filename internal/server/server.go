@@ -98,7 +98,7 @@ func New(o Options) (*Server, error) {
 	s.site = st
 	storage := media.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))
 	s.Media = &media.Service{Store: db, Storage: storage}
-	api.New(api.Options{Config: cfg, Store: db, Media: s.Media, Limits: o.APILimits, Now: o.Now, Logger: log,
+	api.New(api.Options{Config: cfg, Store: db, Media: s.Media, Limits: o.APILimits, Now: o.Now, Logger: log, Search: st.SearchAPI,
 		Rates: api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log)}).Routes(s.mux)
 	s.mux.Handle("GET /media/{key...}", media.FileServer(storage))
 	s.mux.HandleFunc("GET /healthz", s.healthz)

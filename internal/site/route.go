@@ -20,7 +20,6 @@ type params struct {
 func (s *Site) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
 	mux.HandleFunc("GET /", s.route)
-	mux.HandleFunc("GET /api/v1/search", s.searchAPI)
 	mux.HandleFunc("POST /{slug}/{$}", s.articleUnlock)
 }
 

@@ -355,9 +355,10 @@ type apiSearch struct {
 	Results    []apiResult `json:"results"`
 }
 
-// searchAPI is /api/v1/search: the search page's results as JSON, for
-// search-as-you-type. It takes the page's parameters.
-func (s *Site) searchAPI(w http.ResponseWriter, r *http.Request) {
+// SearchAPI is /api/v1/search: the search page's results as JSON, for
+// search-as-you-type. It takes the page's parameters. The API package
+// serves it, behind its rate limits.
+func (s *Site) SearchAPI(w http.ResponseWriter, r *http.Request) {
 	s.serveWith(s.searchCache, w, r, func(r *http.Request, _ params) (*response, error) {
 		ctx := r.Context()
 		p, tree, err := s.readSearch(ctx, r)

@@ -75,18 +75,28 @@ func (a *API) listMedia(w http.ResponseWriter, r *http.Request) {
 
 // getMedia is GET /api/v1/media/{id}.
 func (a *API) getMedia(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	var m store.Media
-	if err == nil {
-		m, err = a.db.MediaByID(r.Context(), id)
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) && id > 0 {
+	m, found, err := a.mediaOf(r)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if err != nil {
+	if !found {
 		problem(w, http.StatusNotFound, "No such image", "There is no image "+strconv.Quote(r.PathValue("id"))+" in the library.")
 		return
 	}
 	a.reply(w, r, http.StatusOK, a.toMedia(m))
+}
+
+// mediaOf looks up the library item named by the path's {id}; a
+// malformed or unknown id is not found, and err is the store's failure.
+func (a *API) mediaOf(r *http.Request) (m store.Media, found bool, err error) {
+	id, perr := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if perr != nil || id <= 0 {
+		return m, false, nil
+	}
+	m, err = a.db.MediaByID(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return m, false, nil
+	}
+	return m, err == nil, err
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"html"
 	"net/http"
 	"path"
@@ -165,16 +164,12 @@ func (a *API) wpMediaList(w http.ResponseWriter, r *http.Request) {
 
 // wpMediaItem is GET /wp-json/wp/v2/media/{id}.
 func (a *API) wpMediaItem(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	var m store.Media
-	if err == nil {
-		m, err = a.db.MediaByID(r.Context(), id)
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) && id > 0 {
+	m, found, err := a.mediaOf(r)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if err != nil {
+	if !found {
 		wpError(w, http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.", nil)
 		return
 	}

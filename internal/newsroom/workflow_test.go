@@ -89,7 +89,7 @@ func TestRevisions(t *testing.T) {
 		}
 		// Version 2 against the current text: one line changed, one added.
 		v2 := revs[2]
-		code, page = au.get(fmt.Sprintf("/newsroom/articles/%d/revisions/%d", a.ID, v2.ID))
+		_, page = au.get(fmt.Sprintf("/newsroom/articles/%d/revisions/%d", a.ID, v2.ID))
 		for _, want := range []string{"<del>Two.</del>", "<ins>Two and a half.</ins>", "<ins>Three.</ins>"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("revision diff lacks %q", want)

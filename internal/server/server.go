@@ -133,12 +133,16 @@ func (s *Server) Handler() http.Handler {
 // which apps configured for a site without pretty permalinks still ask for.
 func restRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		route := r.URL.Query().Get("rest_route")
-		if r.URL.Path != "/" || route == "" || !strings.HasPrefix(route, "/") {
+		if r.URL.Path != "/" || r.URL.RawQuery == "" { // every other request passes untouched
 			next.ServeHTTP(w, r)
 			return
 		}
 		q := r.URL.Query()
+		route := q.Get("rest_route")
+		if !strings.HasPrefix(route, "/") {
+			next.ServeHTTP(w, r)
+			return
+		}
 		q.Del("rest_route")
 		r2 := r.Clone(r.Context())
 		r2.URL.Path, r2.URL.RawPath, r2.URL.RawQuery = "/wp-json"+route, "", q.Encode()

@@ -70,8 +70,7 @@ type importer struct {
 	atts     map[int64]store.WPAttachment
 	children map[int64][]int64 // parent post → attachment ids
 
-	repMu    sync.Mutex
-	deferred []deferredFix
+	deferred []deferredFix // written by the writer goroutine only
 }
 
 // deferredFix is an article to finish once every attachment is known:

@@ -16,6 +16,7 @@ import (
 	"dastan/internal/auth"
 	"dastan/internal/config"
 	"dastan/internal/media"
+	"dastan/internal/ratelimit"
 	"dastan/internal/store"
 )
 
@@ -41,7 +42,8 @@ type API struct {
 	media    *media.Service
 	rates    *Rates
 	search   http.HandlerFunc
-	limiter  *limiter
+	limiter  *ratelimit.Limiter
+	limits   Limits
 	now      func() time.Time
 	log      *slog.Logger
 	patterns []string
@@ -58,7 +60,7 @@ func New(o Options) *API {
 	if o.Limits == (Limits{}) {
 		o.Limits = DefaultLimits
 	}
-	return &API{cfg: o.Config, db: o.Store, media: o.Media, rates: o.Rates, search: o.Search, limiter: newLimiter(o.Limits, o.Now), now: o.Now, log: o.Logger}
+	return &API{cfg: o.Config, db: o.Store, media: o.Media, rates: o.Rates, search: o.Search, limiter: ratelimit.New(o.Limits.MaxClients, o.Now), limits: o.Limits, now: o.Now, log: o.Logger}
 }
 
 // Registrar is where endpoints are registered: a ServeMux, or the API's
@@ -154,7 +156,7 @@ func (a *API) guard(next http.Handler) http.Handler {
 			if err != nil || bad {
 				// A wrong token spends the address's anonymous budget, so
 				// guessing tokens is as slow as anything else.
-				if ok, retry := a.limiter.allow("ip:"+c.ip, false); !ok {
+				if ok, retry := a.allow("ip:"+c.ip, false); !ok {
 					a.tooMany(w, r, retry)
 					return
 				}
@@ -171,7 +173,7 @@ func (a *API) guard(next http.Handler) http.Handler {
 		if c.token != nil {
 			key = "t:" + strconv.FormatInt(c.token.ID, 10)
 		}
-		if ok, retry := a.limiter.allow(key, c.token != nil); !ok {
+		if ok, retry := a.allow(key, c.token != nil); !ok {
 			a.tooMany(w, r, retry)
 			return
 		}

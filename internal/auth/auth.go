@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/store"
 )
 
@@ -185,7 +186,7 @@ func (s *Service) cookie(r *http.Request, value string, maxAge int) *http.Cookie
 	return &http.Cookie{
 		Name:     CookieName,
 		Value:    value,
-		Path:     "/newsroom/",
+		Path:     links.Newsroom,
 		MaxAge:   maxAge,
 		HttpOnly: true,
 		Secure:   s.secureSite || r.TLS != nil,

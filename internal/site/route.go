@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"dastan/internal/links"
 )
 
 // params are what the public router read from a path.
@@ -29,7 +31,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h, params{})
 		return
 	}
-	if r.URL.Query().Has("s") || path == "/search/" {
+	if r.URL.Query().Has("s") || path == links.SearchPage {
 		s.serveSearch(w, r)
 		return
 	}
@@ -58,7 +60,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if page == 1 {
-			http.Redirect(w, r, "/"+strings.Join(segs[:n-2], "/")+"/", http.StatusMovedPermanently)
+			http.Redirect(w, r, links.Dir(segs[:n-2]), http.StatusMovedPermanently)
 			return
 		}
 		p.page, segs = page, segs[:n-2]

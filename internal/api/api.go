@@ -156,7 +156,7 @@ func (a *API) guard(next http.Handler) http.Handler {
 			if err != nil || bad {
 				// A wrong token spends the address's anonymous budget, so
 				// guessing tokens is as slow as anything else.
-				if ok, retry := a.allow("ip:"+c.ip, false); !ok {
+				if ok, retry := a.allow("ip:"+ratelimit.Address(c.ip), false); !ok {
 					a.tooMany(w, r, retry)
 					return
 				}
@@ -169,7 +169,7 @@ func (a *API) guard(next http.Handler) http.Handler {
 				return
 			}
 		}
-		key := "ip:" + c.ip
+		key := "ip:" + ratelimit.Address(c.ip)
 		if c.token != nil {
 			key = "t:" + strconv.FormatInt(c.token.ID, 10)
 		}
@@ -183,8 +183,7 @@ func (a *API) guard(next http.Handler) http.Handler {
 }
 
 func (a *API) tooMany(w http.ResponseWriter, r *http.Request, retry time.Duration) {
-	secs := int((retry + time.Second - 1) / time.Second)
-	w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	ratelimit.SetRetryAfter(w.Header(), retry)
 	if isWP(r) {
 		wpError(w, http.StatusTooManyRequests, "rest_too_many_requests", "Too many requests. Please slow down.", nil)
 		return

@@ -35,6 +35,9 @@ type Config struct {
 	// TrustedProxies are the addresses (CDN, load balancer) whose
 	// X-Forwarded-For is believed when they connect.
 	TrustedProxies []netip.Prefix
+	// SearchPerMinute is each reader's budget of searches that reach the
+	// store (cached result pages are free); 0 means no limit.
+	SearchPerMinute int
 }
 
 // Setting documents one variable; README's table of settings is this list.
@@ -61,6 +64,7 @@ func Settings() []Setting {
 		{"DASTAN_RATES_VIEW", "rates-view", "local/usd", "ticker orientation: local/usd (KZT/USD = 0.002089) or usd/local (USD/KZT = 478.77)"},
 		{"DASTAN_RATES_OFFLINE", "rates-offline", "false", "never fetch rates from the banks"},
 		{"DASTAN_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated addresses or CIDR ranges of proxies (CDN, load balancer) whose X-Forwarded-For names the reader"},
+		{"DASTAN_SEARCH_PER_MINUTE", "search-per-minute", "120", "searches a reader may run a minute (at once, then refilled over the minute) before 429; cached result pages do not count; 0 turns the limit off"},
 	}
 }
 
@@ -143,6 +147,7 @@ func parse(get func(string) string) (Config, error) {
 	c.CacheTTL = durVal("cache-ttl", time.Second)
 	c.RatesEvery = durVal("rates-every", time.Minute)
 	c.RatesOffline = boolVal("rates-offline")
+	c.SearchPerMinute = intVal("search-per-minute", 0, 1000000)
 
 	if c.Addr == "" {
 		bad("addr", "must not be empty")

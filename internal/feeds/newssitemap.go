@@ -3,7 +3,6 @@ package feeds
 import (
 	"time"
 
-	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -40,7 +39,7 @@ func NewsSitemap(siteName, siteURL string, articles []news.Article) ([]byte, err
 			lang = "en"
 		}
 		doc.URLs = append(doc.URLs, sitemapURL{
-			Loc:     links.Abs(siteURL, links.Article(a.Slug)),
+			Loc:     ArticleURL(siteURL, a.Slug),
 			LastMod: lastmod(a.UpdatedAt),
 			News: &newsItem{
 				Publication: newsPublication{Name: siteName, Language: lang},

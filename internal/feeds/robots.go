@@ -1,10 +1,6 @@
 package feeds
 
-import (
-	"strings"
-
-	"dastan/internal/links"
-)
+import "strings"
 
 // Robots builds robots.txt: the whole site open to crawlers except the
 // newsroom and the API, the search results (endless, thin pages), and
@@ -17,7 +13,7 @@ func Robots(siteURL string, sitemaps ...string) []byte {
 	}
 	b.WriteString("Allow: /\n\n")
 	for _, s := range sitemaps {
-		b.WriteString("Sitemap: " + links.Abs(siteURL, s) + "\n")
+		b.WriteString("Sitemap: " + Abs(siteURL, s) + "\n")
 	}
 	return []byte(b.String())
 }

@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"dastan/internal/links"
 )
 
 // Storage keeps rendition files under keys such as
@@ -72,7 +70,7 @@ type LocalStorage struct {
 
 // NewLocalStorage returns storage in dir, served under /media/.
 func NewLocalStorage(dir string) *LocalStorage {
-	return &LocalStorage{Root: dir, BaseURL: links.MediaPrefix}
+	return &LocalStorage{Root: dir, BaseURL: "/media/"}
 }
 
 func (l *LocalStorage) path(key string) (string, error) {
@@ -151,7 +149,7 @@ func (l *LocalStorage) Delete(ctx context.Context, key string) error {
 func (l *LocalStorage) URL(key string) string {
 	base := l.BaseURL
 	if base == "" {
-		base = links.MediaPrefix
+		base = "/media/"
 	}
 	return strings.TrimSuffix(base, "/") + "/" + key
 }

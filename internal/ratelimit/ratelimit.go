@@ -1,9 +1,13 @@
 // Package ratelimit keeps request budgets per client in memory: a token
-// bucket per key (an address, an API token), bounded in number. The API
-// and sign-in use it to answer floods with 429 before doing any work.
+// bucket per key (an address, an API token), bounded in number. The API,
+// sign-in, the public search pages and post passwords use it to answer
+// floods with 429 before doing any work.
 package ratelimit
 
 import (
+	"net/http"
+	"net/netip"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -13,6 +17,15 @@ import (
 type Budget struct {
 	Rate  float64
 	Burst int
+}
+
+// PerMinute is a budget of n requests at once and n a minute after;
+// zero or less is the zero budget, which allows everything.
+func PerMinute(n int) Budget {
+	if n <= 0 {
+		return Budget{}
+	}
+	return Budget{Rate: float64(n) / 60, Burst: n}
 }
 
 type bucket struct {
@@ -66,6 +79,7 @@ func (l *Limiter) Allow(key string, bud Budget) (bool, time.Duration) {
 		b = &bucket{tokens: float64(bud.Burst), last: now, b: bud}
 		l.buckets[key] = b
 	}
+	b.b = bud
 	b.refill(now)
 	if b.tokens >= 1 {
 		b.tokens--
@@ -88,17 +102,51 @@ func (l *Limiter) Refund(key string) {
 }
 
 // evict drops the buckets that have refilled (forgetting them changes
-// nothing), or else one arbitrary bucket, so the map stays bounded.
+// nothing) and, if that frees too little, arbitrary ones (map order is
+// random) until an eighth of the room is free: a flood of new keys then
+// pays for one scan per maxClients/8 of them, not one per key.
 func (l *Limiter) evict(now time.Time) {
-	var any string
 	for k, b := range l.buckets {
-		any = k
 		b.refill(now)
 		if b.tokens >= float64(b.b.Burst) {
 			delete(l.buckets, k)
 		}
 	}
-	if len(l.buckets) >= l.maxClients {
-		delete(l.buckets, any)
+	keep := l.maxClients - max(l.maxClients/8, 1)
+	for k := range l.buckets {
+		if len(l.buckets) <= keep {
+			break
+		}
+		delete(l.buckets, k)
 	}
+}
+
+// Address is the key for a client at ip: the address itself, or for IPv6
+// its /64, which one subscriber usually holds whole — a client that could
+// pick any of 2^64 addresses would otherwise have as many budgets.
+func Address(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Unmap().Is6() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
+// SetRetryAfter sets Retry-After to wait in whole seconds, at least one.
+func SetRetryAfter(h http.Header, wait time.Duration) {
+	secs := int((wait + time.Second - 1) / time.Second)
+	h.Set("Retry-After", strconv.Itoa(max(secs, 1)))
+}
+
+// TooMany answers 429 with Retry-After and msg as a small plain page,
+// which no cache keeps.
+func TooMany(w http.ResponseWriter, wait time.Duration, msg string) {
+	h := w.Header()
+	SetRetryAfter(h, wait)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusTooManyRequests)
+	w.Write([]byte(msg + "\n"))
 }

@@ -17,7 +17,6 @@ import (
 	"dastan/internal/api"
 	"dastan/internal/auth"
 	"dastan/internal/config"
-	"dastan/internal/links"
 	"dastan/internal/media"
 	"dastan/internal/metrics"
 	"dastan/internal/newsroom"
@@ -223,7 +222,7 @@ func routeLabel(pattern string, r *http.Request) string {
 	}
 	p := r.URL.Path
 	switch {
-	case p == links.Home:
+	case p == "/":
 		return "home"
 	case len(p) > 10 && p[:10] == "/category/":
 		return "section"
@@ -231,7 +230,7 @@ func routeLabel(pattern string, r *http.Request) string {
 		return "tag"
 	case len(p) > 8 && p[:8] == "/author/":
 		return "author"
-	case p == links.Rates:
+	case p == "/rates/":
 		return "rates"
 	}
 	return "page"

@@ -51,6 +51,12 @@ func testConfig(t *testing.T) config.Config {
 // newsroom: News > Kazakhstan, an author, and 23 published articles.
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
+	return newFixtureConfig(t, db, testConfig(t))
+}
+
+// newFixtureConfig is newFixture with the given settings.
+func newFixtureConfig(t *testing.T, db *store.DB, cfg config.Config) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	f := &fixture{db: db, clock: &clock{t: testNow}}
 	nw := news.Section{Name: "News"}
@@ -63,7 +69,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		f.save(t, &news.Article{Title: fmt.Sprintf("Pipeline story %d", i), BodySource: "Energy **pipelines** matter.",
 			Status: news.StatusPublished, PublishedAt: testNow.Add(-time.Duration(i+1) * 24 * time.Hour), Tags: []news.Tag{{Name: "Energy"}}})
 	}
-	srv, err := server.New(server.Options{Config: testConfig(t), Store: db, Now: f.clock.now})
+	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: f.clock.now})
 	must(t, err)
 	f.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(f.srv.Close)

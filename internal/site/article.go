@@ -7,8 +7,9 @@ import (
 	"net/http"
 	"time"
 
-	"dastan/internal/links"
+	"dastan/internal/auth"
 	"dastan/internal/news"
+	"dastan/internal/ratelimit"
 	"dastan/internal/store"
 )
 
@@ -25,19 +26,25 @@ type articleContent struct {
 
 // articlePage is /{slug}/: one story, if readers may see it now.
 func (s *Site) articlePage(r *http.Request, p params) (*response, error) {
-	return s.article(r, p.segs[0], "", false)
+	resp, _, err := s.article(r, p.segs[0], "", false)
+	return resp, err
 }
 
-func (s *Site) article(r *http.Request, slug, password string, tried bool) (*response, error) {
+// article renders the article slug, opened with password when tried, and
+// says whether that was a wrong password for a protected article readers
+// may see.
+func (s *Site) article(r *http.Request, slug, password string, tried bool) (*response, bool, error) {
 	ctx := r.Context()
 	a, err := s.db.ArticleBySlug(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !readable(a, s.now())) {
-		return s.notFound(r, params{})
+		resp, err := s.notFound(r, params{})
+		return resp, false, err
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return s.articleResponse(r, a, password, tried)
+	resp, err := s.articleResponse(r, a, password, tried)
+	return resp, tried && a.Password != "" && !rightPassword(a, password), err
 }
 
 // articleResponse renders a as readers see it; the newsroom's preview
@@ -50,14 +57,14 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	}
 	c := articleContent{Article: a, Body: bodyHTML(a), Updated: a.UpdatedAt.Sub(a.PublishedAt) > 3600e9}
 	if a.Password != "" {
-		unlocked := tried && subtle.ConstantTimeCompare([]byte(password), []byte(a.Password)) == 1
+		unlocked := tried && rightPassword(a, password)
 		c.Locked, c.WrongPassword = !unlocked, tried && !unlocked
 	}
 	current := ""
 	if sec, ok := tree.byID[a.SectionID]; ok {
 		c.Section = &sec
 		for _, anc := range tree.chain(sec.ID) {
-			c.Crumbs = append(c.Crumbs, NavItem{Name: anc.Name, URL: links.Section(anc.Path)})
+			c.Crumbs = append(c.Crumbs, NavItem{Name: anc.Name, URL: "/category/" + anc.Path + "/"})
 			if current == "" {
 				current = anc.Path
 			}
@@ -66,7 +73,7 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	if c.Related, err = s.db.Related(ctx, a, 4, s.now()); err != nil {
 		return nil, err
 	}
-	pg := s.newPage(ctx, a.Title, links.Article(a.Slug), current)
+	pg := s.newPage(ctx, a.Title, "/"+a.Slug+"/", current)
 	if a.SEOTitle != "" {
 		pg.Title = a.SEOTitle
 	}
@@ -94,12 +101,40 @@ func readable(a news.Article, now time.Time) bool {
 	return !a.PublishedAt.After(now)
 }
 
+// Budgets of wrong post passwords. WordPress post passwords are short
+// and shared; without these, one client could try hundreds a second. An
+// address may try 5 at once and 5 a minute after; an article, from all
+// addresses together, 20 at once and 10 a minute, so that many addresses
+// are no faster than a few. Right passwords cost nothing.
+var (
+	passwordsPerAddress = ratelimit.Budget{Rate: 5.0 / 60, Burst: 5}
+	passwordsPerArticle = ratelimit.Budget{Rate: 10.0 / 60, Burst: 20}
+)
+
 // articleUnlock answers the password form of a protected article. The
-// unlocked page is never cached.
+// unlocked page is never cached. An attempt is taken from both budgets
+// before the password is compared, so concurrent guesses cannot slip past
+// them, and given back when it was right or there was nothing to unlock.
 func (s *Site) articleUnlock(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	slug := r.PathValue("slug")
+	addrKey, articleKey := "address:"+ratelimit.Address(auth.ClientIP(r)), "article:"+slug
+	ok, wait := s.passwords.Allow(addrKey, passwordsPerAddress)
+	if ok {
+		if ok, wait = s.passwords.Allow(articleKey, passwordsPerArticle); !ok {
+			s.passwords.Refund(addrKey)
+		}
+	}
+	if !ok {
+		ratelimit.TooMany(w, wait, "Too many wrong passwords. Please wait a little and try again.")
+		return
+	}
 	pw := r.PostFormValue("post_password")
-	resp, err := s.article(r, r.PathValue("slug"), pw, true)
+	resp, wrong, err := s.article(r, slug, pw, true)
+	if !wrong {
+		s.passwords.Refund(addrKey)
+		s.passwords.Refund(articleKey)
+	}
 	if err != nil {
 		s.log.Error("article unlock failed", "err", err)
 		resp = s.errorPage(r)
@@ -107,6 +142,12 @@ func (s *Site) articleUnlock(w http.ResponseWriter, r *http.Request) {
 	resp.cacheable = false
 	finish(resp)
 	s.write(w, r, resp)
+}
+
+// rightPassword compares in constant time, so timing tells nothing of
+// how much of a guess was right.
+func rightPassword(a news.Article, pw string) bool {
+	return subtle.ConstantTimeCompare([]byte(pw), []byte(a.Password)) == 1
 }
 
 // datedPermalink sends WordPress's /2025/03/26/slug/ to /slug/.
@@ -117,5 +158,5 @@ func (s *Site) datedPermalink(r *http.Request, p params) (*response, error) {
 		}
 		return nil, err
 	}
-	return redirect(http.StatusMovedPermanently, links.Article(p.segs[0])), nil
+	return redirect(http.StatusMovedPermanently, "/"+p.segs[0]+"/"), nil
 }

@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"dastan/internal/links"
+	"dastan/internal/auth"
+	"dastan/internal/ratelimit"
 )
 
 // params are what the public router read from a path.
@@ -31,7 +32,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h, params{})
 		return
 	}
-	if r.URL.Query().Has("s") || path == links.SearchPage {
+	if r.URL.Query().Has("s") || path == "/search/" {
 		s.serveSearch(w, r)
 		return
 	}
@@ -60,7 +61,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if page == 1 {
-			http.Redirect(w, r, links.Dir(segs[:n-2]), http.StatusMovedPermanently)
+			http.Redirect(w, r, "/"+strings.Join(segs[:n-2], "/")+"/", http.StatusMovedPermanently)
 			return
 		}
 		p.page, segs = page, segs[:n-2]
@@ -152,7 +153,15 @@ func (s *Site) serveCSS(w http.ResponseWriter, r *http.Request) {
 	w.Write(s.css)
 }
 
-// serveSearch answers /?s= and /search/ through the search pages' own cache.
+// serveSearch answers /?s= and /search/ through the search pages' own
+// cache. A page from the cache is free; a search that reaches the store
+// spends the reader's budget, so one client cannot keep the cores busy.
 func (s *Site) serveSearch(w http.ResponseWriter, r *http.Request) {
-	s.serveWith(s.searchCache, w, r, s.searchPage, params{})
+	s.serveGated(s.searchCache, w, r, s.searchPage, params{}, func(w http.ResponseWriter, r *http.Request) bool {
+		ok, wait := s.searches.Allow(ratelimit.Address(auth.ClientIP(r)), ratelimit.PerMinute(s.cfg.SearchPerMinute))
+		if !ok {
+			ratelimit.TooMany(w, wait, "Too many searches from your address. Please wait a little and try again.")
+		}
+		return ok
+	})
 }

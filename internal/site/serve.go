@@ -21,6 +21,12 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request, h handlerFunc, p pa
 
 // serveWith is serve through a given page cache.
 func (s *Site) serveWith(cache *PageCache, w http.ResponseWriter, r *http.Request, h handlerFunc, p params) {
+	s.serveGated(cache, w, r, h, p, nil)
+}
+
+// serveGated is serveWith that asks admit before rendering a page the
+// cache does not hold; admit answers the request itself when it refuses.
+func (s *Site) serveGated(cache *PageCache, w http.ResponseWriter, r *http.Request, h handlerFunc, p params, admit func(http.ResponseWriter, *http.Request) bool) {
 	now := s.now()
 	key := r.URL.Path + "?" + r.URL.RawQuery
 	cacheable := r.Method == http.MethodGet || r.Method == http.MethodHead
@@ -29,6 +35,9 @@ func (s *Site) serveWith(cache *PageCache, w http.ResponseWriter, r *http.Reques
 		resp, hit = cache.Get(key, now)
 	}
 	if !hit {
+		if admit != nil && !admit(w, r) {
+			return
+		}
 		gen := cache.Generation()
 		var err error
 		resp, err = h(r, p)

@@ -12,14 +12,13 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"net/http"
 	"time"
 
 	"dastan/internal/config"
-	"dastan/internal/links"
 	"dastan/internal/metrics"
 	"dastan/internal/news"
+	"dastan/internal/ratelimit"
 	"dastan/internal/rates"
 	"dastan/internal/store"
 )
@@ -66,6 +65,9 @@ type Site struct {
 	searchCache *PageCache // its own, small: every query is a new page
 	facets      facetCache
 	speller     spellerHolder
+
+	searches  *ratelimit.Limiter // readers' budgets of searches that reach the store
+	passwords *ratelimit.Limiter // wrong post passwords, per address and per article
 }
 
 // New parses the templates and prepares the caches.
@@ -86,13 +88,15 @@ func New(o Options) (*Site, error) {
 	}
 	sum := sha256.Sum256(css)
 	s.css, s.cssETag = css, `"`+hex.EncodeToString(sum[:8])+`"`
-	s.cssURL = links.Static("site.css") + "?v=" + hex.EncodeToString(sum[:4])
+	s.cssURL = "/static/site.css?v=" + hex.EncodeToString(sum[:4])
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
 	s.cache = NewPageCache(o.Config.PageCache, 64<<20, o.Config.CacheTTL, o.Metrics)
 	s.sections = &sectionCache{db: o.Store}
 	s.searchCache = newSearchCache(o.Config.PageCache, o.Config.CacheTTL, o.Metrics)
+	s.searches = ratelimit.New(0, o.Now)
+	s.passwords = ratelimit.New(0, o.Now)
 	// The speller reads every title: on a large archive that is seconds of
 	// disk, so it is built beside serving, and "Did you mean" starts a
 	// moment after the site does.
@@ -207,7 +211,7 @@ func (s *Site) newPage(ctx context.Context, title, path string, current string) 
 	tree, err := s.sections.get(ctx)
 	if err == nil {
 		for _, sec := range tree.top() {
-			p.Nav = append(p.Nav, NavItem{Name: sec.Name, URL: links.Section(sec.Path), Current: current == sec.Path})
+			p.Nav = append(p.Nav, NavItem{Name: sec.Name, URL: "/category/" + sec.Path + "/", Current: current == sec.Path})
 		}
 	}
 	return p
@@ -229,15 +233,13 @@ func (s *Site) render(name string, status int, p Page) (*response, error) {
 }
 
 func (s *Site) funcs() template.FuncMap {
-	fm := links.FuncMap()
-	maps.Copy(fm, template.FuncMap{
+	return template.FuncMap{
 		"date":      func(t time.Time, lang string) string { return formatDate(t.In(s.cfg.Location), lang) },
 		"datetime":  func(t time.Time, lang string) string { return formatDateTime(t.In(s.cfg.Location), lang) },
 		"shortdate": func(t time.Time) string { return t.In(s.cfg.Location).Format("2 Jan 2006") },
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html":      func(s string) template.HTML { return template.HTML(s) },
-	})
-	return fm
+	}
 }
 
 // bodyHTML marks an article's stored body as safe: it was sanitized when

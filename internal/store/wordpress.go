@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -103,7 +102,7 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem) error {
 			if _, err := db.txExec(ctx, tx, mapUpsert, it.MapKind, it.WPID, a.ID, it.Checksum); err != nil {
 				return err
 			}
-			to := links.Article(a.Slug)
+			to := "/" + a.Slug + "/"
 			for _, from := range it.OldPaths {
 				if from == to || from == "" {
 					continue

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/store"
 )
 
@@ -104,6 +105,6 @@ func seedDemoUsers(ctx context.Context, db *store.DB, siteURL string, stdout io.
 		}
 		fmt.Fprintf(stdout, "  %-11s %s  password: %s\n", r, email, pw)
 	}
-	fmt.Fprintf(stdout, "Sign in at %s/newsroom/\n", strings.TrimRight(siteURL, "/"))
+	fmt.Fprintf(stdout, "Sign in at %s\n", links.Abs(strings.TrimRight(siteURL, "/"), links.Newsroom))
 	return nil
 }

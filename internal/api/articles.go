@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"dastan/internal/auth"
-	"dastan/internal/feeds"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -100,7 +100,7 @@ func (a *API) sectionMap(ctx context.Context) (map[int64]news.Section, error) {
 
 // toArticle shapes a; full adds the body, staff what only the newsroom sees.
 func (a *API) toArticle(ar news.Article, secs map[int64]news.Section, full, staff bool) Article {
-	out := Article{ID: ar.ID, Slug: ar.Slug, URL: feeds.ArticleURL(a.cfg.SiteURL, ar.Slug), Title: ar.Title, Standfirst: ar.Standfirst,
+	out := Article{ID: ar.ID, Slug: ar.Slug, URL: links.Abs(a.cfg.SiteURL, links.Article(ar.Slug)), Title: ar.Title, Standfirst: ar.Standfirst,
 		Excerpt: ar.Excerpt, Lang: ar.Lang, Status: string(ar.Status), UpdatedAt: rfc3339(ar.UpdatedAt),
 		ReadingMinutes: ar.ReadingMinutes, Sticky: ar.Sticky, Protected: ar.Password != "", Version: ar.Version,
 		TranslationOf: ar.TranslationOf, Tags: []TagRef{}, Authors: []AuthorRef{}}
@@ -118,7 +118,7 @@ func (a *API) toArticle(ar news.Article, secs map[int64]news.Section, full, staf
 		out.Authors = append(out.Authors, AuthorRef{au.ID, au.Slug, au.Name})
 	}
 	if f := ar.Image; f != nil {
-		out.Image = &Image{URL: feeds.Abs(a.cfg.SiteURL, f.URL), Alt: f.Alt, Caption: f.Caption, Credit: f.Credit, Width: f.Width, Height: f.Height}
+		out.Image = &Image{URL: links.Abs(a.cfg.SiteURL, f.URL), Alt: f.Alt, Caption: f.Caption, Credit: f.Credit, Width: f.Width, Height: f.Height}
 	}
 	if full && (staff || ar.Password == "") {
 		body := absURLs(a.cfg.SiteURL, ar.BodyHTML)

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"dastan/internal/feeds"
+	"dastan/internal/links"
 	"dastan/internal/store"
 )
 
@@ -36,13 +36,13 @@ func (a *API) toMedia(m store.Media) Media {
 	if a.media == nil {
 		return out
 	}
-	out.URL = feeds.Abs(a.cfg.SiteURL, a.media.URL(m, 1<<30))
+	out.URL = links.Abs(a.cfg.SiteURL, a.media.URL(m, 1<<30))
 	for _, wd := range m.Widths() {
 		h := 0
 		if m.Width > 0 {
 			h = max(1, (m.Height*wd+m.Width/2)/m.Width)
 		}
-		out.Sizes = append(out.Sizes, MediaSize{wd, h, feeds.Abs(a.cfg.SiteURL, a.media.Storage.URL(m.Renditions[wd]))})
+		out.Sizes = append(out.Sizes, MediaSize{wd, h, links.Abs(a.cfg.SiteURL, a.media.Storage.URL(m.Renditions[wd]))})
 	}
 	return out
 }

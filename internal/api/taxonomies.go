@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"sort"
 
-	"dastan/internal/feeds"
+	"dastan/internal/links"
 )
 
 // Section is a section with its place in the tree and how many live
@@ -54,7 +54,7 @@ func (a *API) listSections(w http.ResponseWriter, r *http.Request) {
 		Sections []Section `json:"sections"`
 	}{[]Section{}}
 	for _, s := range list {
-		out.Sections = append(out.Sections, Section{s.ID, s.ParentID, s.Slug, s.Name, s.Path, a.cfg.SiteURL + "/category/" + s.Path + "/", counts[s.ID]})
+		out.Sections = append(out.Sections, Section{s.ID, s.ParentID, s.Slug, s.Name, s.Path, links.Abs(a.cfg.SiteURL, links.Section(s.Path)), counts[s.ID]})
 	}
 	a.reply(w, r, http.StatusOK, out)
 }
@@ -78,7 +78,7 @@ func (a *API) listTags(w http.ResponseWriter, r *http.Request) {
 	}
 	all := make([]Tag, len(tags))
 	for i, t := range tags {
-		all[i] = Tag{t.ID, t.Slug, t.Name, a.cfg.SiteURL + "/tag/" + t.Slug + "/", counts[t.ID]}
+		all[i] = Tag{t.ID, t.Slug, t.Name, links.Abs(a.cfg.SiteURL, links.Tag(t.Slug)), counts[t.ID]}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Count > all[j].Count })
 	out := struct {
@@ -114,7 +114,7 @@ func (a *API) listAuthors(w http.ResponseWriter, r *http.Request) {
 		Authors []Author `json:"authors"`
 	}{[]Author{}}
 	for _, au := range list {
-		out.Authors = append(out.Authors, Author{au.ID, au.Slug, au.Name, au.Bio, feeds.AuthorURL(a.cfg.SiteURL, au.Slug), counts[au.ID]})
+		out.Authors = append(out.Authors, Author{au.ID, au.Slug, au.Name, au.Bio, links.Abs(a.cfg.SiteURL, links.Author(au.Slug)), counts[au.ID]})
 	}
 	a.reply(w, r, http.StatusOK, out)
 }

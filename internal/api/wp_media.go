@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"dastan/internal/feeds"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -103,7 +103,7 @@ func (a *API) toWPMedia(m store.Media, bylines map[int64]int64) wpMediaJSON {
 			}
 			key := m.Renditions[wd]
 			size := wpMediaSize{File: path.Base(key), Width: wd, Height: h, MimeType: m.ContentType,
-				SourceURL: feeds.Abs(a.cfg.SiteURL, a.media.Storage.URL(key))}
+				SourceURL: links.Abs(a.cfg.SiteURL, a.media.Storage.URL(key))}
 			if name != "full" {
 				size.Filesize = new(int64) // renditions' sizes are not kept
 			}

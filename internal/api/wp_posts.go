@@ -8,10 +8,9 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-
 	"time"
 
-	"dastan/internal/feeds"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -81,7 +80,7 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 	}
 	p := wpPostJSON{ID: ar.ID, Date: date, DateGMT: dateGMT, GUID: wpRendered{a.cfg.SiteURL + "/?p=" + id},
 		Modified: mod, ModifiedGMT: modGMT, Slug: ar.Slug, Status: status, Type: "post",
-		Link: feeds.ArticleURL(a.cfg.SiteURL, ar.Slug), Title: wpRendered{html.EscapeString(ar.Title)},
+		Link: links.Abs(a.cfg.SiteURL, links.Article(ar.Slug)), Title: wpRendered{html.EscapeString(ar.Title)},
 		CommentStatus: "closed", PingStatus: "closed", Sticky: ar.Sticky, Format: "standard",
 		Meta: []any{}, Categories: []int64{}, Tags: []int64{}}
 	if ar.Password != "" {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -29,7 +30,7 @@ var wpTermEmbedKeys = []string{"id", "link", "name", "slug", "taxonomy", "_links
 func (a *API) toWPCategory(s news.Section, count int) wpTermJSON {
 	id := strconv.FormatInt(s.ID, 10)
 	parent := s.ParentID
-	t := wpTermJSON{ID: s.ID, Count: count, Link: a.cfg.SiteURL + "/category/" + s.Path + "/", Name: s.Name, Slug: s.Slug,
+	t := wpTermJSON{ID: s.ID, Count: count, Link: links.Abs(a.cfg.SiteURL, links.Section(s.Path)), Name: s.Name, Slug: s.Slug,
 		Taxonomy: "category", Parent: &parent, Meta: []any{}, Links: wpLinks{
 			"self":         a.wpSelf("/categories/" + id),
 			"collection":   {{Href: a.wpBase() + "/categories"}},
@@ -45,7 +46,7 @@ func (a *API) toWPCategory(s news.Section, count int) wpTermJSON {
 
 func (a *API) toWPTag(tg news.Tag, count int) wpTermJSON {
 	id := strconv.FormatInt(tg.ID, 10)
-	return wpTermJSON{ID: tg.ID, Count: count, Link: a.cfg.SiteURL + "/tag/" + tg.Slug + "/", Name: tg.Name, Slug: tg.Slug,
+	return wpTermJSON{ID: tg.ID, Count: count, Link: links.Abs(a.cfg.SiteURL, links.Tag(tg.Slug)), Name: tg.Name, Slug: tg.Slug,
 		Taxonomy: "post_tag", Meta: []any{}, Links: wpLinks{
 			"self":         a.wpSelf("/tags/" + id),
 			"collection":   {{Href: a.wpBase() + "/tags"}},

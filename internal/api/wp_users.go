@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"dastan/internal/feeds"
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -36,7 +36,7 @@ func (a *API) toWPUser(au news.Author) wpUserJSON {
 	for _, s := range []string{"24", "48", "96"} {
 		av[s] = "https://secure.gravatar.com/avatar/" + hex.EncodeToString(sum[:]) + "?s=" + s + "&d=mm&r=g"
 	}
-	return wpUserJSON{ID: au.ID, Name: au.Name, URL: "", Description: au.Bio, Link: feeds.AuthorURL(a.cfg.SiteURL, au.Slug), Slug: au.Slug,
+	return wpUserJSON{ID: au.ID, Name: au.Name, URL: "", Description: au.Bio, Link: links.Abs(a.cfg.SiteURL, links.Author(au.Slug)), Slug: au.Slug,
 		AvatarURLs: av, Meta: []any{}, Links: wpLinks{"self": a.wpSelf("/users/" + id), "collection": {{Href: a.wpBase() + "/users"}}}}
 }
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/store"
 )
 
@@ -22,10 +23,13 @@ const CookieName = "dastan_session"
 // SessionLife is how long a session lasts after sign-in.
 const SessionLife = 14 * 24 * time.Hour
 
-// Errors sign-in returns; their text is fit to show.
+// Errors sign-in returns; their text is fit to show, as the sentences the
+// sign-in page prints (hence the capitals and full stops).
 var (
+	//lint:ignore ST1005 a sentence shown to people as it is
 	ErrBadCredentials = errors.New("That email and password do not match.")
-	ErrThrottled      = errors.New("Too many failed sign-ins. Please wait a little and try again.")
+	//lint:ignore ST1005 a sentence shown to people as it is
+	ErrThrottled = errors.New("Too many failed sign-ins. Please wait a little and try again.")
 )
 
 // Service signs people in and out and finds who a request comes from.
@@ -182,7 +186,7 @@ func (s *Service) cookie(r *http.Request, value string, maxAge int) *http.Cookie
 	return &http.Cookie{
 		Name:     CookieName,
 		Value:    value,
-		Path:     "/newsroom/",
+		Path:     links.Newsroom,
 		MaxAge:   maxAge,
 		HttpOnly: true,
 		Secure:   s.secureSite || r.TLS != nil,

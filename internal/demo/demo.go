@@ -8,9 +8,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/rates"
 	"dastan/internal/store"
@@ -234,11 +236,14 @@ func makeArticle(rng *rand.Rand, i int, pub time.Time, secs map[string]news.Sect
 	}
 	if rng.IntN(3) > 0 {
 		n := 1 + rng.IntN(6)
-		a.Image = &news.Figure{URL: fmt.Sprintf("/static/demo-%d.svg", n), Alt: captions[n-1], Caption: captions[n-1], Credit: "Photo: Dastan demo", Width: 800, Height: 450}
+		a.Image = &news.Figure{URL: demoPicture(n), Alt: captions[n-1], Caption: captions[n-1], Credit: "Photo: Dastan demo", Width: 800, Height: 450}
 	}
 	a.Sticky = i == 3
 	return a
 }
+
+// demoPicture is the nth of the site's six demo pictures.
+func demoPicture(n int) string { return links.Static("demo-" + strconv.Itoa(n) + ".svg") }
 
 // paragraphs writes 4–8 paragraphs of Markdown, with a captioned figure in
 // some, written as the WordPress shortcode real archives contain.
@@ -247,7 +252,7 @@ func paragraphs(rng *rand.Rand, b *strings.Builder, pool []string, place, leader
 	for p := 0; p < n; p++ {
 		if p == 2 && rng.IntN(2) == 0 {
 			k := 1 + rng.IntN(6)
-			fmt.Fprintf(b, "[caption id=\"attachment_%d\" align=\"aligncenter\" width=\"800\"]<img src=\"/static/demo-%d.svg\" alt=\"%s\" width=\"800\" height=\"450\"> %s[/caption]\n\n", i*10+k, k, captions[k-1], captions[k-1])
+			fmt.Fprintf(b, "[caption id=\"attachment_%d\" align=\"aligncenter\" width=\"800\"]<img src=\"%s\" alt=\"%s\" width=\"800\" height=\"450\"> %s[/caption]\n\n", i*10+k, demoPicture(k), captions[k-1], captions[k-1])
 		}
 		for s := 0; s < 3+rng.IntN(4); s++ {
 			line := pick(rng, pool)

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -71,12 +72,12 @@ func Atom(c Channel, articles []news.Article) ([]byte, error) {
 			{Href: c.Self, Rel: "self", Type: "application/atom+xml"},
 		},
 		// A feed-level author stands in for entries that have none.
-		Author:  &atomPerson{Name: c.SiteName, URI: c.SiteURL + "/"},
+		Author:  &atomPerson{Name: c.SiteName, URI: links.Abs(c.SiteURL, links.Home)},
 		Gen:     "Dastan",
 		Entries: make([]atomEntry, 0, len(articles)),
 	}
 	for _, a := range articles {
-		link := ArticleURL(c.SiteURL, a.Slug)
+		link := links.Abs(c.SiteURL, links.Article(a.Slug))
 		e := atomEntry{
 			ID:        link,
 			Title:     a.Title,
@@ -89,7 +90,7 @@ func Atom(c Channel, articles []news.Article) ([]byte, error) {
 			e.Lang = a.Lang
 		}
 		for _, au := range a.Authors {
-			e.Authors = append(e.Authors, atomPerson{Name: au.Name, URI: AuthorURL(c.SiteURL, au.Slug)})
+			e.Authors = append(e.Authors, atomPerson{Name: au.Name, URI: links.Abs(c.SiteURL, links.Author(au.Slug))})
 		}
 		for _, t := range c.categories(a) {
 			e.Categories = append(e.Categories, atomCategory{Term: t})
@@ -98,7 +99,7 @@ func Atom(c Channel, articles []news.Article) ([]byte, error) {
 			e.Content = &atomText{Type: "html", Text: body}
 		}
 		if a.Image != nil && a.Image.URL != "" {
-			e.Links = append(e.Links, atomLink{Href: Abs(c.SiteURL, a.Image.URL), Rel: "enclosure", Type: imageType(a.Image.URL)})
+			e.Links = append(e.Links, atomLink{Href: links.Abs(c.SiteURL, a.Image.URL), Rel: "enclosure", Type: imageType(a.Image.URL)})
 		}
 		f.Entries = append(f.Entries, e)
 	}

@@ -26,20 +26,6 @@ type Channel struct {
 	Sections map[int64]news.Section
 }
 
-// ArticleURL is an article's permalink.
-func ArticleURL(siteURL, slug string) string { return siteURL + "/" + slug + "/" }
-
-// AuthorURL is an author's page.
-func AuthorURL(siteURL, slug string) string { return siteURL + "/author/" + slug + "/" }
-
-// Abs makes a site-relative URL absolute; absolute URLs pass unchanged.
-func Abs(siteURL, u string) string {
-	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
-		return siteURL + u
-	}
-	return u
-}
-
 // absBody rewrites site-relative src and href attributes of a sanitized
 // body so that it reads the same outside the site, in a feed reader.
 func absBody(siteURL, html string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -53,11 +54,11 @@ func JSONFeed(c Channel, articles []news.Article) ([]byte, error) {
 		FeedURL:     c.Self,
 		Description: c.Description,
 		Language:    c.Lang,
-		Authors:     []jsonAuthor{{Name: c.SiteName, URL: c.SiteURL + "/"}},
+		Authors:     []jsonAuthor{{Name: c.SiteName, URL: links.Abs(c.SiteURL, links.Home)}},
 		Items:       make([]jsonItem, 0, len(articles)),
 	}
 	for _, a := range articles {
-		link := ArticleURL(c.SiteURL, a.Slug)
+		link := links.Abs(c.SiteURL, links.Article(a.Slug))
 		it := jsonItem{
 			ID:            link,
 			URL:           link,
@@ -73,10 +74,10 @@ func JSONFeed(c Channel, articles []news.Article) ([]byte, error) {
 			it.ContentText = it.Summary // an item needs content_html or content_text
 		}
 		for _, au := range a.Authors {
-			it.Authors = append(it.Authors, jsonAuthor{Name: au.Name, URL: AuthorURL(c.SiteURL, au.Slug)})
+			it.Authors = append(it.Authors, jsonAuthor{Name: au.Name, URL: links.Abs(c.SiteURL, links.Author(au.Slug))})
 		}
 		if a.Image != nil && a.Image.URL != "" {
-			it.Image = Abs(c.SiteURL, a.Image.URL)
+			it.Image = links.Abs(c.SiteURL, a.Image.URL)
 			it.Attachments = []jsonAttachment{{URL: it.Image, MimeType: imageType(a.Image.URL)}}
 		}
 		f.Items = append(f.Items, it)

@@ -3,6 +3,7 @@ package feeds
 import (
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -39,7 +40,7 @@ func NewsSitemap(siteName, siteURL string, articles []news.Article) ([]byte, err
 			lang = "en"
 		}
 		doc.URLs = append(doc.URLs, sitemapURL{
-			Loc:     ArticleURL(siteURL, a.Slug),
+			Loc:     links.Abs(siteURL, links.Article(a.Slug)),
 			LastMod: lastmod(a.UpdatedAt),
 			News: &newsItem{
 				Publication: newsPublication{Name: siteName, Language: lang},

@@ -1,6 +1,10 @@
 package feeds
 
-import "strings"
+import (
+	"strings"
+
+	"dastan/internal/links"
+)
 
 // Robots builds robots.txt: the whole site open to crawlers except the
 // newsroom and the API, the search results (endless, thin pages), and
@@ -13,7 +17,7 @@ func Robots(siteURL string, sitemaps ...string) []byte {
 	}
 	b.WriteString("Allow: /\n\n")
 	for _, s := range sitemaps {
-		b.WriteString("Sitemap: " + Abs(siteURL, s) + "\n")
+		b.WriteString("Sitemap: " + links.Abs(siteURL, s) + "\n")
 	}
 	return []byte(b.String())
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -83,7 +84,7 @@ func RSS(c Channel, articles []news.Article) ([]byte, error) {
 		doc.Channel.LastBuildDate = t.UTC().Format(time.RFC1123Z)
 	}
 	for _, a := range articles {
-		link := ArticleURL(c.SiteURL, a.Slug)
+		link := links.Abs(c.SiteURL, links.Article(a.Slug))
 		it := rssItem{
 			Title:       a.Title,
 			Link:        link,
@@ -101,7 +102,7 @@ func RSS(c Channel, articles []news.Article) ([]byte, error) {
 		if a.Image != nil && a.Image.URL != "" {
 			// RSS requires a length; the image's size in bytes is not
 			// stored, and 0 is what readers accept for "unknown".
-			it.Enclosure = &rssEnclosure{URL: Abs(c.SiteURL, a.Image.URL), Type: imageType(a.Image.URL)}
+			it.Enclosure = &rssEnclosure{URL: links.Abs(c.SiteURL, a.Image.URL), Type: imageType(a.Image.URL)}
 		}
 		doc.Channel.Items = append(doc.Channel.Items, it)
 	}

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"dastan/internal/links"
 )
 
 // Storage keeps rendition files under keys such as
@@ -70,7 +72,7 @@ type LocalStorage struct {
 
 // NewLocalStorage returns storage in dir, served under /media/.
 func NewLocalStorage(dir string) *LocalStorage {
-	return &LocalStorage{Root: dir, BaseURL: "/media/"}
+	return &LocalStorage{Root: dir, BaseURL: links.MediaPrefix}
 }
 
 func (l *LocalStorage) path(key string) (string, error) {
@@ -149,7 +151,7 @@ func (l *LocalStorage) Delete(ctx context.Context, key string) error {
 func (l *LocalStorage) URL(key string) string {
 	base := l.BaseURL
 	if base == "" {
-		base = "/media/"
+		base = links.MediaPrefix
 	}
 	return strings.TrimSuffix(base, "/") + "/" + key
 }

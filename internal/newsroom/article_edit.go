@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -122,7 +123,7 @@ func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.Us
 		return
 	}
 	if a.Status == news.StatusTrash {
-		http.Redirect(w, r, "/newsroom/trash/", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomTrash, http.StatusSeeOther)
 		return
 	}
 	// ?image=ID, from the media library, puts that image in the featured
@@ -336,7 +337,7 @@ func (n *Newsroom) save(w http.ResponseWriter, r *http.Request, u auth.User, a *
 		jsonReply(w, http.StatusOK, map[string]any{"version": a.Version, "saved": n.now().In(n.cfg.Location).Format("15:04:05")})
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/newsroom/articles/%d/?done=%s", a.ID, done), http.StatusSeeOther)
+	http.Redirect(w, r, links.NewsroomArticle(a.ID)+"?done="+done, http.StatusSeeOther)
 }
 
 func jsonReply(w http.ResponseWriter, status int, v any) {

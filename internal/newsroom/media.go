@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/media"
 	"dastan/internal/store"
 )
@@ -88,10 +89,10 @@ func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.Us
 		return
 	}
 	if id, _ := strconv.ParseInt(r.FormValue("for"), 10, 64); id > 0 {
-		http.Redirect(w, r, fmt.Sprintf("/newsroom/articles/%d/?image=%d", id, m.ID), http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomArticle(id)+"?image="+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/newsroom/media/?done=uploaded", http.StatusSeeOther)
+	http.Redirect(w, r, links.NewsroomMedia+"?done=uploaded", http.StatusSeeOther)
 }
 
 // mediaSave changes an item's alt text, caption and credit, or deletes
@@ -118,7 +119,7 @@ func (n *Newsroom) mediaSave(w http.ResponseWriter, r *http.Request, u auth.User
 			n.fail(w, r, u, err)
 			return
 		}
-		http.Redirect(w, r, "/newsroom/media/?done=saved", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomMedia+"?done=saved", http.StatusSeeOther)
 	case "delete":
 		uses, err := n.db.MediaUses(r.Context(), m.SHA256)
 		if err != nil {
@@ -134,7 +135,7 @@ func (n *Newsroom) mediaSave(w http.ResponseWriter, r *http.Request, u auth.User
 			return
 		}
 		n.audit(r.Context(), u, "delete media", strconv.FormatInt(id, 10), m.Filename)
-		http.Redirect(w, r, "/newsroom/media/?done=deleted", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomMedia+"?done=deleted", http.StatusSeeOther)
 	default:
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
 	}

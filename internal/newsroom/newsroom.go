@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,6 +21,7 @@ import (
 
 	"dastan/internal/auth"
 	"dastan/internal/config"
+	"dastan/internal/links"
 	"dastan/internal/media"
 	"dastan/internal/news"
 	"dastan/internal/site"
@@ -33,7 +35,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // Prefix is where the newsroom lives.
-const Prefix = "/newsroom/"
+const Prefix = links.Newsroom
 
 // TrashLife is how long a trashed article can be restored.
 const TrashLife = 30 * 24 * time.Hour
@@ -87,7 +89,7 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("POST /newsroom/signin", n.signin)
 	m.HandleFunc("POST /newsroom/signout", n.signout)
 	m.HandleFunc("GET /newsroom/{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/newsroom/articles/", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomArticles, http.StatusSeeOther)
 	})
 	m.HandleFunc("GET /newsroom/articles/", n.staff(n.articleList))
 	m.HandleFunc("GET /newsroom/articles/new", n.staff(n.articleNew))
@@ -161,7 +163,7 @@ func (n *Newsroom) staff(h func(w http.ResponseWriter, r *http.Request, u auth.U
 		u, ok := n.auth.UserOf(r)
 		if !ok {
 			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/newsroom/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				http.Redirect(w, r, links.NewsroomSigninNext(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
 			http.Error(w, "Please sign in again.", http.StatusUnauthorized)
@@ -182,7 +184,8 @@ type Page struct {
 }
 
 func (n *Newsroom) funcs() template.FuncMap {
-	return template.FuncMap{
+	fm := links.FuncMap()
+	maps.Copy(fm, template.FuncMap{
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
@@ -190,7 +193,8 @@ func (n *Newsroom) funcs() template.FuncMap {
 			return t.In(n.cfg.Location).Format("2 Jan 2006 15:04")
 		},
 		"can": func(u auth.User, act string) bool { return auth.Can(u, auth.Action(act), nil) },
-	}
+	})
+	return fm
 }
 
 func (n *Newsroom) parse() (map[string]*template.Template, error) {

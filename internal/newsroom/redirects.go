@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/store"
 )
 
@@ -41,7 +42,7 @@ func (n *Newsroom) redirectsPage(w http.ResponseWriter, r *http.Request, u auth.
 	}
 	c := redirectsContent{Redirects: list, Total: total, Query: q, From: from, To: to}
 	link := func(p int) string {
-		return "/newsroom/redirects/?q=" + url.QueryEscape(q) + "&page=" + strconv.Itoa(p)
+		return links.NewsroomRedirects + "?q=" + url.QueryEscape(q) + "&page=" + strconv.Itoa(p)
 	}
 	if page > 1 {
 		c.Prev = link(page - 1)
@@ -80,7 +81,7 @@ func (n *Newsroom) redirectSave(w http.ResponseWriter, r *http.Request, u auth.U
 			return
 		}
 		n.audit(r.Context(), u, "add redirect", from, to)
-		http.Redirect(w, r, "/newsroom/redirects/?done=added", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomRedirects+"?done=added", http.StatusSeeOther)
 	case "delete":
 		id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 		if err := n.db.DeleteRedirect(r.Context(), id); err != nil {
@@ -88,7 +89,7 @@ func (n *Newsroom) redirectSave(w http.ResponseWriter, r *http.Request, u auth.U
 			return
 		}
 		n.audit(r.Context(), u, "delete redirect", strconv.FormatInt(id, 10), "")
-		http.Redirect(w, r, "/newsroom/redirects/?done=deleted", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomRedirects+"?done=deleted", http.StatusSeeOther)
 	default:
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
 	}

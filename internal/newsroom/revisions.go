@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -100,5 +101,5 @@ func (n *Newsroom) revisionRestore(w http.ResponseWriter, r *http.Request, u aut
 		return
 	}
 	n.audit(r.Context(), u, "restore-revision", fmt.Sprintf("article %d", a.ID), fmt.Sprintf("version %d", rev.Version))
-	http.Redirect(w, r, fmt.Sprintf("/newsroom/articles/%d/?done=reverted", a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, links.NewsroomArticle(a.ID)+"?done=reverted", http.StatusSeeOther)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -80,7 +81,7 @@ func (n *Newsroom) sectionSave(w http.ResponseWriter, r *http.Request, u auth.Us
 	}
 	for _, o := range all {
 		if o.Path == path && o.ID != s.ID {
-			n.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "Another section already has the address /category/"+path+"/.")
+			n.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "Another section already has the address "+links.Section(path)+".")
 			return
 		}
 	}
@@ -88,5 +89,5 @@ func (n *Newsroom) sectionSave(w http.ResponseWriter, r *http.Request, u auth.Us
 		n.fail(w, r, u, err)
 		return
 	}
-	http.Redirect(w, r, "/newsroom/sections/?done=saved", http.StatusSeeOther)
+	http.Redirect(w, r, links.NewsroomSections+"?done=saved", http.StatusSeeOther)
 }

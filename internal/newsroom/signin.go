@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 )
 
 type signinContent struct {
@@ -17,7 +18,7 @@ func safeNext(s string) string {
 	if strings.HasPrefix(s, Prefix) && !strings.HasPrefix(s, "//") && !strings.ContainsAny(s, "\\\r\n") {
 		return s
 	}
-	return "/newsroom/articles/"
+	return links.NewsroomArticles
 }
 
 func (n *Newsroom) signinForm(w http.ResponseWriter, r *http.Request) {
@@ -54,5 +55,5 @@ func (n *Newsroom) signout(w http.ResponseWriter, r *http.Request) {
 	if err := n.auth.SignOut(r.Context(), w, r, r.PostFormValue("everywhere") != ""); err != nil {
 		n.log.Error("sign-out", "err", err)
 	}
-	http.Redirect(w, r, "/newsroom/signin", http.StatusSeeOther)
+	http.Redirect(w, r, links.NewsroomSignin, http.StatusSeeOther)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -59,7 +60,7 @@ func (n *Newsroom) tagSave(w http.ResponseWriter, r *http.Request, u auth.User) 
 			n.tagsPage(w, r, u, http.StatusUnprocessableEntity, "A tag needs a name.")
 			return
 		}
-		http.Redirect(w, r, "/newsroom/tags/?done=renamed", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomTags+"?done=renamed", http.StatusSeeOther)
 	case "merge":
 		into, _ := strconv.ParseInt(r.PostFormValue("into"), 10, 64)
 		if _, err := n.db.TagByID(r.Context(), into); err != nil || into == id {
@@ -70,7 +71,7 @@ func (n *Newsroom) tagSave(w http.ResponseWriter, r *http.Request, u auth.User) 
 			n.fail(w, r, u, err)
 			return
 		}
-		http.Redirect(w, r, "/newsroom/tags/?done=merged", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomTags+"?done=merged", http.StatusSeeOther)
 	default:
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
 	}

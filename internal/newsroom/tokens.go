@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/store"
 )
 
@@ -84,7 +85,7 @@ func (n *Newsroom) tokenSave(w http.ResponseWriter, r *http.Request, u auth.User
 			return
 		}
 		n.audit(r.Context(), u, "token-revoke", fmt.Sprintf("API token %d", t.ID), t.Name)
-		http.Redirect(w, r, "/newsroom/tokens/?done=revoked", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomTokens+"?done=revoked", http.StatusSeeOther)
 	default:
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -52,7 +53,7 @@ func (n *Newsroom) trashArticle(w http.ResponseWriter, r *http.Request, u auth.U
 		return
 	}
 	n.audit(r.Context(), u, "delete", fmt.Sprintf("article %d", a.ID), a.Title)
-	http.Redirect(w, r, "/newsroom/articles/?done=trashed", http.StatusSeeOther)
+	http.Redirect(w, r, links.NewsroomArticles+"?done=trashed", http.StatusSeeOther)
 }
 
 // restoreArticle takes an article out of the trash, with the status it had.
@@ -70,5 +71,5 @@ func (n *Newsroom) restoreArticle(w http.ResponseWriter, r *http.Request, u auth
 		return
 	}
 	n.audit(r.Context(), u, "restore", fmt.Sprintf("article %d", a.ID), a.Title)
-	http.Redirect(w, r, fmt.Sprintf("/newsroom/articles/%d/?done=restored", a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, links.NewsroomArticle(a.ID)+"?done=restored", http.StatusSeeOther)
 }

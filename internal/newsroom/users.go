@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/store"
 )
 
@@ -83,7 +84,7 @@ func (n *Newsroom) userSave(w http.ResponseWriter, r *http.Request, u auth.User)
 			return
 		}
 		n.audit(r.Context(), u, "change-role", target.Email, fmt.Sprintf("%s → %s", target.Role, role))
-		http.Redirect(w, r, "/newsroom/users/?done=role", http.StatusSeeOther)
+		http.Redirect(w, r, links.NewsroomUsers+"?done=role", http.StatusSeeOther)
 	default:
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
 	}

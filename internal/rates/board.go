@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"dastan/internal/links"
 )
 
 // BoardOptions are what a Board is built from.
@@ -134,15 +136,15 @@ func (s boardSink) SaveObservations(ctx context.Context, obs []Observation) erro
 // two copies that make the loop seamless are aria-hidden and out of the
 // tab order. Direction is written as a word for screen readers and an
 // arrow for the eye, never colour alone.
-var tickerTmpl = template.Must(template.New("ticker").Parse(
+var tickerTmpl = template.Must(template.New("ticker").Funcs(links.FuncMap()).Parse(
 	`<div class="ticker" role="region" aria-label="Currency rates against the US dollar">` +
-		`{{if .Demo}}<a class="ticker-demo" href="/rates/">Demo data</a>{{end}}` +
+		`{{if .Demo}}<a class="ticker-demo" href="{{rates}}">Demo data</a>{{end}}` +
 		`<div class="ticker-view"><div class="ticker-track">` +
 		`{{template "list" .}}{{template "copy" .}}{{template "copy" .}}` +
 		`</div></div></div>` +
 		`{{define "list"}}<ul class="ticker-list">{{range .Items}}{{template "item" .}}{{end}}</ul>{{end}}` +
 		`{{define "copy"}}<ul class="ticker-list" aria-hidden="true">{{range .Copies}}{{template "item" .}}{{end}}</ul>{{end}}` +
-		`{{define "item"}}<li><a href="/rates/#{{.Code}}"{{if .Hidden}} tabindex="-1"{{end}}>` +
+		`{{define "item"}}<li><a href="{{ratesCurrency .Code}}"{{if .Hidden}} tabindex="-1"{{end}}>` +
 		`<span class="pair">{{.Pair}}</span> <span class="rate">{{.Rate}}</span>` +
 		`{{if .Change}} <span class="chg {{.Dir}}"><span class="mark" role="img" aria-label="{{.Word}}">{{.Mark}}</span> {{.ChangeText}}</span>{{end}}` +
 		`{{if .AsOf}} <span class="asof">{{.AsOf}}</span>{{end}}</a></li>{{end}}`))

@@ -215,6 +215,11 @@ func (f *Fetcher) Run(ctx context.Context, every time.Duration) {
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	f.run(ctx, t.C)
+}
+
+// run fetches now and on every tick until ctx ends; tests tick by hand.
+func (f *Fetcher) run(ctx context.Context, ticks <-chan time.Time) {
 	for {
 		if _, err := f.Once(ctx); err != nil && ctx.Err() == nil {
 			f.cfg.Logger.Error("rates: saving failed", "err", err)
@@ -222,7 +227,7 @@ func (f *Fetcher) Run(ctx context.Context, every time.Duration) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-ticks:
 		}
 	}
 }

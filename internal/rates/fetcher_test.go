@@ -231,23 +231,36 @@ func TestBackfill(t *testing.T) {
 	}
 }
 
+// Run fetches at once and on every tick, and returns when its context
+// ends. The test ticks by hand and waits on saves: no sleeps, no counts of
+// real ticks.
 func TestRunStopsWithContext(t *testing.T) {
 	srv := serve(t, 200, "text/xml", fixture(t, "nbk_0.xml"))
-	sink := &memSink{}
-	f := NewFetcher([]Provider{mustProvider(t, "KZT", "nbk", at(srv.URL, NBKURL))}, sink, fastConfig())
+	saved := make(chan int)
+	f := NewFetcher([]Provider{mustProvider(t, "KZT", "nbk", at(srv.URL, NBKURL))}, notifySink(saved), fastConfig())
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ticks := make(chan time.Time)
 	done := make(chan struct{})
-	go func() { f.Run(ctx, 10*time.Millisecond); close(done) }()
-	time.Sleep(50 * time.Millisecond)
+	go func() { f.run(ctx, ticks); close(done) }()
+	if n := <-saved; n != 1 {
+		t.Fatalf("first fetch saved %d observations", n)
+	}
+	for range 2 {
+		ticks <- time.Time{}
+		if n := <-saved; n != 1 {
+			t.Fatalf("a tick's fetch saved %d observations", n)
+		}
+	}
 	cancel()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Second):
-		t.Fatal("Run did not stop")
-	}
-	sink.mu.Lock()
-	defer sink.mu.Unlock()
-	if len(sink.all) < 2 {
-		t.Errorf("Run saved %d times", len(sink.all))
-	}
+	<-done // a Run that ignored ctx would hang here until the test times out
+}
+
+// notifySink reports each save's size on a channel, so a test can wait
+// for saves instead of sleeping.
+type notifySink chan<- int
+
+func (s notifySink) SaveObservations(_ context.Context, obs []Observation) error {
+	s <- len(obs)
+	return nil
 }

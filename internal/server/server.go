@@ -17,6 +17,7 @@ import (
 	"dastan/internal/api"
 	"dastan/internal/auth"
 	"dastan/internal/config"
+	"dastan/internal/links"
 	"dastan/internal/media"
 	"dastan/internal/metrics"
 	"dastan/internal/newsroom"
@@ -222,7 +223,7 @@ func routeLabel(pattern string, r *http.Request) string {
 	}
 	p := r.URL.Path
 	switch {
-	case p == "/":
+	case p == links.Home:
 		return "home"
 	case len(p) > 10 && p[:10] == "/category/":
 		return "section"
@@ -230,7 +231,7 @@ func routeLabel(pattern string, r *http.Request) string {
 		return "tag"
 	case len(p) > 8 && p[:8] == "/author/":
 		return "author"
-	case p == "/rates/":
+	case p == links.Rates:
 		return "rates"
 	}
 	return "page"

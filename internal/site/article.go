@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/ratelimit"
 	"dastan/internal/store"
@@ -64,7 +65,7 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	if sec, ok := tree.byID[a.SectionID]; ok {
 		c.Section = &sec
 		for _, anc := range tree.chain(sec.ID) {
-			c.Crumbs = append(c.Crumbs, NavItem{Name: anc.Name, URL: "/category/" + anc.Path + "/"})
+			c.Crumbs = append(c.Crumbs, NavItem{Name: anc.Name, URL: links.Section(anc.Path)})
 			if current == "" {
 				current = anc.Path
 			}
@@ -73,7 +74,7 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	if c.Related, err = s.db.Related(ctx, a, 4, s.now()); err != nil {
 		return nil, err
 	}
-	pg := s.newPage(ctx, a.Title, "/"+a.Slug+"/", current)
+	pg := s.newPage(ctx, a.Title, links.Article(a.Slug), current)
 	if a.SEOTitle != "" {
 		pg.Title = a.SEOTitle
 	}
@@ -158,5 +159,5 @@ func (s *Site) datedPermalink(r *http.Request, p params) (*response, error) {
 		}
 		return nil, err
 	}
-	return redirect(http.StatusMovedPermanently, "/"+p.segs[0]+"/"), nil
+	return redirect(http.StatusMovedPermanently, links.Article(p.segs[0])), nil
 }

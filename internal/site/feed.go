@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"dastan/internal/feeds"
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -18,10 +19,10 @@ var feedFormats = map[string]struct {
 	ctype string
 	build func(feeds.Channel, []news.Article) ([]byte, error)
 }{
-	"":     {"application/rss+xml; charset=utf-8", feeds.RSS},
-	"rss2": {"application/rss+xml; charset=utf-8", feeds.RSS},
-	"atom": {"application/atom+xml; charset=utf-8", feeds.Atom},
-	"json": {"application/feed+json; charset=utf-8", feeds.JSONFeed},
+	links.FeedRSS:  {"application/rss+xml; charset=utf-8", feeds.RSS},
+	links.FeedRSS2: {"application/rss+xml; charset=utf-8", feeds.RSS},
+	links.FeedAtom: {"application/atom+xml; charset=utf-8", feeds.Atom},
+	links.FeedJSON: {"application/feed+json; charset=utf-8", feeds.JSONFeed},
 }
 
 // machineRoute picks the handler for feeds, sitemaps and robots.txt, which
@@ -93,7 +94,7 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 	if lang != "" && !isLang(lang) {
 		return s.notFound(r, params{})
 	}
-	c := feeds.Channel{SiteName: s.cfg.SiteName, SiteURL: s.cfg.SiteURL, Title: s.cfg.SiteName, Link: s.cfg.SiteURL + "/",
+	c := feeds.Channel{SiteName: s.cfg.SiteName, SiteURL: s.cfg.SiteURL, Title: s.cfg.SiteName, Link: links.Abs(s.cfg.SiteURL, links.Home),
 		Description: s.siteDescription(), Sections: make(map[int64]news.Section, len(tree.byID))}
 	for id, sec := range tree.byID {
 		c.Sections[id] = sec
@@ -109,7 +110,7 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 			return s.notFound(r, params{})
 		}
 		q.Section = sec.ID
-		c.Title, c.Link = sec.Name+" – "+s.cfg.SiteName, s.cfg.SiteURL+"/category/"+sec.Path+"/"
+		c.Title, c.Link = sec.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.Section(sec.Path))
 		c.Description = "The latest from " + sec.Name + " at " + s.cfg.SiteName + "."
 	case segs[0] == "tag":
 		t, err := s.db.TagBySlug(ctx, segs[1])
@@ -119,7 +120,7 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 			return nil, err
 		}
 		q.TagID = t.ID
-		c.Title, c.Link = t.Name+" – "+s.cfg.SiteName, s.cfg.SiteURL+"/tag/"+t.Slug+"/"
+		c.Title, c.Link = t.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.Tag(t.Slug))
 		c.Description = "Articles tagged " + t.Name + " at " + s.cfg.SiteName + "."
 	case segs[0] == "author":
 		a, err := s.db.AuthorBySlug(ctx, segs[1])
@@ -129,7 +130,7 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 			return nil, err
 		}
 		q.AuthorID = a.ID
-		c.Title, c.Link = a.Name+" – "+s.cfg.SiteName, s.cfg.SiteURL+"/author/"+a.Slug+"/"
+		c.Title, c.Link = a.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.Author(a.Slug))
 		c.Description = "Articles by " + a.Name + " at " + s.cfg.SiteName + "."
 	}
 	q.Lang, c.Lang = lang, lang

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -44,16 +45,16 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	}
 	c.Pager = pager{Page: p.page, Pages: (l.Total + size - 1) / size}
 	if p.page > 1 {
-		c.Pager.Prev = pageURL(base, p.page-1)
+		c.Pager.Prev = links.Page(base, p.page-1)
 	}
 	if p.page < c.Pager.Pages {
-		c.Pager.Next = pageURL(base, p.page+1)
+		c.Pager.Next = links.Page(base, p.page+1)
 	}
 	title := heading
 	if p.page > 1 {
 		title = fmt.Sprintf("%s, page %d", heading, p.page)
 	}
-	pg := s.newPage(ctx, title, pageURL(base, p.page), current)
+	pg := s.newPage(ctx, title, links.Page(base, p.page), current)
 	pg.Description = intro
 	s.listingHead(ctx, &pg, base, heading)
 	pg.Content = c
@@ -69,16 +70,9 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	return resp, nil
 }
 
-func pageURL(base string, page int) string {
-	if page <= 1 {
-		return base
-	}
-	return base + "page/" + strconv.Itoa(page) + "/"
-}
-
 // latest is /page/N/: everything, newest first.
 func (s *Site) latest(r *http.Request, p params) (*response, error) {
-	return s.listing(r, p, "/", "Latest news", "", "", store.ListQuery{})
+	return s.listing(r, p, links.Home, "Latest news", "", "", store.ListQuery{})
 }
 
 // sectionPage is /category/news/kazakhstan/: a section and its children.
@@ -92,7 +86,7 @@ func (s *Site) sectionPage(r *http.Request, p params) (*response, error) {
 		return s.notFound(r, p)
 	}
 	chain := tree.chain(sec.ID)
-	return s.listing(r, p, "/category/"+sec.Path+"/", sec.Name, "", chain[0].Path,
+	return s.listing(r, p, links.Section(sec.Path), sec.Name, "", chain[0].Path,
 		store.ListQuery{Section: sec.ID})
 }
 
@@ -105,7 +99,7 @@ func (s *Site) tagPage(r *http.Request, p params) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.listing(r, p, "/tag/"+t.Slug+"/", "Tag: "+t.Name, "", "", store.ListQuery{TagID: t.ID})
+	return s.listing(r, p, links.Tag(t.Slug), "Tag: "+t.Name, "", "", store.ListQuery{TagID: t.ID})
 }
 
 // authorPage is /author/{slug}/, with the author's bio.
@@ -117,7 +111,7 @@ func (s *Site) authorPage(r *http.Request, p params) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.listing(r, p, "/author/"+a.Slug+"/", a.Name, a.Bio, "", store.ListQuery{AuthorID: a.ID})
+	return s.listing(r, p, links.Author(a.Slug), a.Name, a.Bio, "", store.ListQuery{AuthorID: a.ID})
 }
 
 // archivePage is /2025/, /2025/03/ or /2025/03/26/, in the site's zone.
@@ -156,5 +150,5 @@ func (s *Site) archivePage(r *http.Request, p params) (*response, error) {
 		from = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
 		to, heading = from.AddDate(1, 0, 0), strconv.Itoa(y)
 	}
-	return s.listing(r, p, "/"+strings.Join(p.segs, "/")+"/", "Archive: "+heading, "", "", store.ListQuery{From: from, To: to})
+	return s.listing(r, p, links.Archive(y, m, d), "Archive: "+heading, "", "", store.ListQuery{From: from, To: to})
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"dastan/internal/feeds"
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -55,23 +55,22 @@ func (b *headBuilder) jsonLD(v any) {
 // feedLinks names a page's feeds (base is the listing's path: "/",
 // "/tag/energy/" …) in all three formats.
 func (b *headBuilder) feedLinks(siteURL, base, title string) {
-	u := siteURL + base + "feed/"
-	b.link("alternate", "application/rss+xml", title+" (RSS)", u, "")
-	b.link("alternate", "application/atom+xml", title+" (Atom)", u+"atom/", "")
-	b.link("alternate", "application/feed+json", title+" (JSON Feed)", u+"json/", "")
+	b.link("alternate", "application/rss+xml", title+" (RSS)", links.Abs(siteURL, links.Feed(base, links.FeedRSS)), "")
+	b.link("alternate", "application/atom+xml", title+" (Atom)", links.Abs(siteURL, links.Feed(base, links.FeedAtom)), "")
+	b.link("alternate", "application/feed+json", title+" (JSON Feed)", links.Abs(siteURL, links.Feed(base, links.FeedJSON)), "")
 }
 
 type ldThing = map[string]any
 
 func (s *Site) ldPublisher() ldThing {
-	return ldThing{"@type": "NewsMediaOrganization", "name": s.cfg.SiteName, "url": s.cfg.SiteURL + "/"}
+	return ldThing{"@type": "NewsMediaOrganization", "name": s.cfg.SiteName, "url": links.Abs(s.cfg.SiteURL, links.Home)}
 }
 
 // ldBreadcrumbs is a schema.org BreadcrumbList from Home through crumbs.
 func (s *Site) ldBreadcrumbs(crumbs []NavItem) ldThing {
-	items := []ldThing{{"@type": "ListItem", "position": 1, "name": "Home", "item": s.cfg.SiteURL + "/"}}
+	items := []ldThing{{"@type": "ListItem", "position": 1, "name": "Home", "item": links.Abs(s.cfg.SiteURL, links.Home)}}
 	for i, c := range crumbs {
-		items = append(items, ldThing{"@type": "ListItem", "position": i + 2, "name": c.Name, "item": feeds.Abs(s.cfg.SiteURL, c.URL)})
+		items = append(items, ldThing{"@type": "ListItem", "position": i + 2, "name": c.Name, "item": links.Abs(s.cfg.SiteURL, c.URL)})
 	}
 	return ldThing{"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
 }
@@ -90,7 +89,7 @@ func ogLocale(lang string) string {
 // section's chain; desc is the page's meta description.
 func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc string, sec *news.Section, crumbs []NavItem) template.HTML {
 	base := s.cfg.SiteURL
-	canonical := feeds.ArticleURL(base, a.Slug)
+	canonical := links.Abs(base, links.Article(a.Slug))
 	var b headBuilder
 	b.meta("property", "og:type", "article")
 	b.meta("property", "og:site_name", s.cfg.SiteName)
@@ -100,7 +99,7 @@ func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc stri
 	b.meta("property", "og:locale", ogLocale(a.Lang))
 	var image string
 	if a.Image != nil && a.Image.URL != "" {
-		image = feeds.Abs(base, a.Image.URL)
+		image = links.Abs(base, a.Image.URL)
 		b.meta("property", "og:image", image)
 		b.meta("property", "og:image:alt", a.Image.Alt)
 	}
@@ -113,7 +112,7 @@ func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc stri
 		b.meta("property", "article:tag", t.Name)
 	}
 	for _, au := range a.Authors {
-		b.meta("property", "article:author", feeds.AuthorURL(base, au.Slug))
+		b.meta("property", "article:author", links.Abs(base, links.Author(au.Slug)))
 	}
 	card := "summary"
 	if image != "" {
@@ -128,11 +127,11 @@ func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc stri
 		s.log.Warn("translations unavailable", "article", a.ID, "err", err)
 	} else if len(tr) > 1 {
 		for _, t := range tr {
-			b.link("alternate", "", "", feeds.ArticleURL(base, t.Slug), t.Lang)
+			b.link("alternate", "", "", links.Abs(base, links.Article(t.Slug)), t.Lang)
 		}
-		b.link("alternate", "", "", feeds.ArticleURL(base, tr[0].Slug), "x-default")
+		b.link("alternate", "", "", links.Abs(base, links.Article(tr[0].Slug)), "x-default")
 	}
-	b.feedLinks(base, "/", s.cfg.SiteName)
+	b.feedLinks(base, links.Home, s.cfg.SiteName)
 
 	ld := ldThing{
 		"@context":         "https://schema.org",
@@ -153,7 +152,7 @@ func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc stri
 	}
 	var authors []ldThing
 	for _, au := range a.Authors {
-		authors = append(authors, ldThing{"@type": "Person", "name": au.Name, "url": feeds.AuthorURL(base, au.Slug)})
+		authors = append(authors, ldThing{"@type": "Person", "name": au.Name, "url": links.Abs(base, links.Author(au.Slug))})
 	}
 	if len(authors) == 0 {
 		authors = append(authors, s.ldPublisher())
@@ -173,7 +172,7 @@ func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc stri
 		ld["isAccessibleForFree"] = false
 	}
 	b.jsonLD(ld)
-	b.jsonLD(s.ldBreadcrumbs(append(crumbs, NavItem{Name: a.Title, URL: "/" + a.Slug + "/"})))
+	b.jsonLD(s.ldBreadcrumbs(append(crumbs, NavItem{Name: a.Title, URL: links.Article(a.Slug)})))
 	return template.HTML(b.String())
 }
 
@@ -217,7 +216,7 @@ func (s *Site) listingHead(ctx context.Context, pg *Page, base, heading string) 
 		if tree, err := s.sections.get(ctx); err == nil {
 			if sec, ok := tree.byPath[strings.Trim(strings.TrimPrefix(base, "/category/"), "/")]; ok {
 				for _, c := range tree.chain(sec.ID) {
-					crumbs = append(crumbs, NavItem{Name: c.Name, URL: "/category/" + c.Path + "/"})
+					crumbs = append(crumbs, NavItem{Name: c.Name, URL: links.Section(c.Path)})
 				}
 			}
 		}
@@ -231,7 +230,7 @@ func (s *Site) listingHead(ctx context.Context, pg *Page, base, heading string) 
 		b.feedLinks(s.cfg.SiteURL, base, title)
 	}
 	if base == "/" && heading == "" {
-		b.jsonLD(ldThing{"@context": "https://schema.org", "@type": "WebSite", "name": s.cfg.SiteName, "url": s.cfg.SiteURL + "/",
+		b.jsonLD(ldThing{"@context": "https://schema.org", "@type": "WebSite", "name": s.cfg.SiteName, "url": links.Abs(s.cfg.SiteURL, links.Home),
 			"publisher": s.ldPublisher()})
 	} else {
 		b.jsonLD(s.ldBreadcrumbs(crumbs))

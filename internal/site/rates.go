@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/rates"
 )
 
@@ -103,7 +104,7 @@ func (s *Site) ratesPage(r *http.Request, _ params) (*response, error) {
 	}
 	c := ratesContent{Demo: s.board.Demo(), Orientation: string(o), Range: days}
 	for _, d := range chartRanges {
-		c.Ranges = append(c.Ranges, rangeLink{Days: d, URL: "/rates/?range=" + strconv.Itoa(d) + "#charts", Current: d == days})
+		c.Ranges = append(c.Ranges, rangeLink{Days: d, URL: links.RatesRange(d), Current: d == days})
 	}
 	to := dateOnly(s.now().In(s.cfg.Location))
 	from := to.AddDate(0, 0, -days+1)
@@ -132,7 +133,7 @@ func (s *Site) ratesPage(r *http.Request, _ params) (*response, error) {
 	if c.Conv.Error != "" {
 		status = http.StatusBadRequest
 	}
-	p := s.newPage(ctx, "Currency rates", "/rates/", "")
+	p := s.newPage(ctx, "Currency rates", links.Rates, "")
 	p.Description = "Official exchange rates of the Central Asian currencies against the US dollar, from their central banks."
 	p.Content = c
 	resp, err := s.render("rates", status, p)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"dastan/internal/auth"
+	"dastan/internal/links"
 	"dastan/internal/ratelimit"
 )
 
@@ -32,7 +33,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h, params{})
 		return
 	}
-	if r.URL.Query().Has("s") || path == "/search/" {
+	if r.URL.Query().Has("s") || path == links.SearchPage {
 		s.serveSearch(w, r)
 		return
 	}
@@ -61,7 +62,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if page == 1 {
-			http.Redirect(w, r, "/"+strings.Join(segs[:n-2], "/")+"/", http.StatusMovedPermanently)
+			http.Redirect(w, r, links.Dir(segs[:n-2]), http.StatusMovedPermanently)
 			return
 		}
 		p.page, segs = page, segs[:n-2]

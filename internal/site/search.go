@@ -16,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/search"
 	"dastan/internal/store"
@@ -146,10 +147,7 @@ func (p searchParams) url(edit func(*searchParams)) string {
 	if p.Page > 1 {
 		v.Set("page", strconv.Itoa(p.Page))
 	}
-	if len(v) == 0 {
-		return "/search/"
-	}
-	return "/search/?" + v.Encode()
+	return links.Search(v)
 }
 
 // searchResult is one result as both the page and the API show it.
@@ -198,10 +196,10 @@ func (s *Site) runSearch(ctx context.Context, p searchParams, tree *sectionTree)
 	}
 	for _, r := range res.Results {
 		a := r.Article
-		item := searchResult{Title: search.HighlightTitle(a.Title, out.Query), URL: "/" + a.Slug + "/", Published: a.PublishedAt,
+		item := searchResult{Title: search.HighlightTitle(a.Title, out.Query), URL: links.Article(a.Slug), Published: a.PublishedAt,
 			Lang: a.Lang, Authors: a.Authors, Snippet: search.Snippet(r.BodyText, out.Query, snippetRunes)}
 		if sec, ok := tree.byID[a.SectionID]; ok {
-			item.Section, item.SectionURL = sec.Name, "/category/"+sec.Path+"/"
+			item.Section, item.SectionURL = sec.Name, links.Section(sec.Path)
 		}
 		out.Results = append(out.Results, item)
 	}

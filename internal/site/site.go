@@ -12,10 +12,12 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"time"
 
 	"dastan/internal/config"
+	"dastan/internal/links"
 	"dastan/internal/metrics"
 	"dastan/internal/news"
 	"dastan/internal/ratelimit"
@@ -88,7 +90,7 @@ func New(o Options) (*Site, error) {
 	}
 	sum := sha256.Sum256(css)
 	s.css, s.cssETag = css, `"`+hex.EncodeToString(sum[:8])+`"`
-	s.cssURL = "/static/site.css?v=" + hex.EncodeToString(sum[:4])
+	s.cssURL = links.Static("site.css") + "?v=" + hex.EncodeToString(sum[:4])
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -211,7 +213,7 @@ func (s *Site) newPage(ctx context.Context, title, path string, current string) 
 	tree, err := s.sections.get(ctx)
 	if err == nil {
 		for _, sec := range tree.top() {
-			p.Nav = append(p.Nav, NavItem{Name: sec.Name, URL: "/category/" + sec.Path + "/", Current: current == sec.Path})
+			p.Nav = append(p.Nav, NavItem{Name: sec.Name, URL: links.Section(sec.Path), Current: current == sec.Path})
 		}
 	}
 	return p
@@ -233,13 +235,15 @@ func (s *Site) render(name string, status int, p Page) (*response, error) {
 }
 
 func (s *Site) funcs() template.FuncMap {
-	return template.FuncMap{
+	fm := links.FuncMap()
+	maps.Copy(fm, template.FuncMap{
 		"date":      func(t time.Time, lang string) string { return formatDate(t.In(s.cfg.Location), lang) },
 		"datetime":  func(t time.Time, lang string) string { return formatDateTime(t.In(s.cfg.Location), lang) },
 		"shortdate": func(t time.Time) string { return t.In(s.cfg.Location).Format("2 Jan 2006") },
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html":      func(s string) template.HTML { return template.HTML(s) },
-	}
+	})
+	return fm
 }
 
 // bodyHTML marks an article's stored body as safe: it was sanitized when

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dastan/internal/feeds"
+	"dastan/internal/links"
 	"dastan/internal/store"
 )
 
@@ -19,13 +20,13 @@ const xmlType = "application/xml; charset=utf-8"
 
 func (s *Site) sitemapRoute(path string) (handlerFunc, bool) {
 	switch path {
-	case "/robots.txt":
+	case links.Robots:
 		return s.robots, true
-	case "/sitemap.xml":
+	case links.SitemapIndex:
 		return s.sitemapIndex, true
-	case "/sitemap-news.xml":
+	case links.SitemapNews:
 		return s.newsSitemap, true
-	case "/sitemap-sections.xml":
+	case links.SitemapSections:
 		return s.sectionsSitemap, true
 	}
 	rest, ok := strings.CutPrefix(path, "/sitemap-")
@@ -47,11 +48,11 @@ func (s *Site) sitemapRoute(path string) (handlerFunc, bool) {
 		h = s.articlesSitemap
 	case "tags":
 		h = func(r *http.Request, page int) (*response, error) {
-			return s.linkSitemap(r, page, "/tag/", s.db.SitemapTags)
+			return s.linkSitemap(r, page, links.Tag, s.db.SitemapTags)
 		}
 	case "authors":
 		h = func(r *http.Request, page int) (*response, error) {
-			return s.linkSitemap(r, page, "/author/", s.db.SitemapAuthors)
+			return s.linkSitemap(r, page, links.Author, s.db.SitemapAuthors)
 		}
 	default:
 		return nil, false
@@ -73,10 +74,10 @@ func (s *Site) sitemapIndex(r *http.Request, _ params) (*response, error) {
 	var maps []feeds.URL
 	var newest time.Time
 	for i, p := range pages {
-		maps = append(maps, feeds.URL{Loc: base + "/sitemap-articles-" + strconv.Itoa(i+1) + ".xml", LastMod: p.LastMod})
+		maps = append(maps, feeds.URL{Loc: links.Abs(base, links.SitemapPage("articles", i+1)), LastMod: p.LastMod})
 		newest = later(newest, p.LastMod)
 	}
-	maps = append(maps, feeds.URL{Loc: base + "/sitemap-sections.xml", LastMod: newest})
+	maps = append(maps, feeds.URL{Loc: links.Abs(base, links.SitemapSections), LastMod: newest})
 	for _, l := range []struct {
 		name string
 		list func(ctx context.Context, now time.Time) ([]store.SitemapEntry, error)
@@ -90,10 +91,10 @@ func (s *Site) sitemapIndex(r *http.Request, _ params) (*response, error) {
 			for _, e := range entries[i:min(i+feeds.MaxURLs, len(entries))] {
 				last = later(last, e.LastMod)
 			}
-			maps = append(maps, feeds.URL{Loc: base + "/sitemap-" + l.name + "-" + strconv.Itoa(i/feeds.MaxURLs+1) + ".xml", LastMod: last})
+			maps = append(maps, feeds.URL{Loc: links.Abs(base, links.SitemapPage(l.name, i/feeds.MaxURLs+1)), LastMod: last})
 		}
 	}
-	maps = append(maps, feeds.URL{Loc: base + "/sitemap-news.xml", LastMod: newest})
+	maps = append(maps, feeds.URL{Loc: links.Abs(base, links.SitemapNews), LastMod: newest})
 	body, err := feeds.SitemapIndex(maps)
 	if err != nil {
 		return nil, err
@@ -113,7 +114,7 @@ func (s *Site) articlesSitemap(r *http.Request, page int) (*response, error) {
 	urls := make([]feeds.URL, len(entries))
 	var newest time.Time
 	for i, e := range entries {
-		urls[i] = feeds.URL{Loc: feeds.ArticleURL(s.cfg.SiteURL, e.Slug), LastMod: e.LastMod}
+		urls[i] = feeds.URL{Loc: links.Abs(s.cfg.SiteURL, links.Article(e.Slug)), LastMod: e.LastMod}
 		newest = later(newest, e.LastMod)
 	}
 	body, err := feeds.Sitemap(urls)
@@ -140,14 +141,14 @@ func (s *Site) sectionsSitemap(r *http.Request, _ params) (*response, error) {
 	for _, t := range own {
 		newest = later(newest, t)
 	}
-	urls := []feeds.URL{{Loc: s.cfg.SiteURL + "/", LastMod: newest}}
+	urls := []feeds.URL{{Loc: links.Abs(s.cfg.SiteURL, links.Home), LastMod: newest}}
 	for _, sec := range tree.all {
 		var last time.Time
 		for _, id := range tree.subtree(sec.ID) {
 			last = later(last, own[id])
 		}
 		if !last.IsZero() {
-			urls = append(urls, feeds.URL{Loc: s.cfg.SiteURL + "/category/" + sec.Path + "/", LastMod: last})
+			urls = append(urls, feeds.URL{Loc: links.Abs(s.cfg.SiteURL, links.Section(sec.Path)), LastMod: last})
 		}
 	}
 	body, err := feeds.Sitemap(urls)
@@ -158,7 +159,7 @@ func (s *Site) sectionsSitemap(r *http.Request, _ params) (*response, error) {
 }
 
 // linkSitemap is a page of /sitemap-tags-N.xml or /sitemap-authors-N.xml.
-func (s *Site) linkSitemap(r *http.Request, page int, prefix string, list func(context.Context, time.Time) ([]store.SitemapEntry, error)) (*response, error) {
+func (s *Site) linkSitemap(r *http.Request, page int, link func(slug string) string, list func(context.Context, time.Time) ([]store.SitemapEntry, error)) (*response, error) {
 	entries, err := list(r.Context(), s.now())
 	if err != nil {
 		return nil, err
@@ -171,7 +172,7 @@ func (s *Site) linkSitemap(r *http.Request, page int, prefix string, list func(c
 	urls := make([]feeds.URL, len(entries))
 	var newest time.Time
 	for i, e := range entries {
-		urls[i] = feeds.URL{Loc: s.cfg.SiteURL + prefix + e.Slug + "/", LastMod: e.LastMod}
+		urls[i] = feeds.URL{Loc: links.Abs(s.cfg.SiteURL, link(e.Slug)), LastMod: e.LastMod}
 		newest = later(newest, e.LastMod)
 	}
 	body, err := feeds.Sitemap(urls)
@@ -198,7 +199,7 @@ func (s *Site) newsSitemap(r *http.Request, _ params) (*response, error) {
 
 // robots is /robots.txt.
 func (s *Site) robots(r *http.Request, _ params) (*response, error) {
-	body := feeds.Robots(s.cfg.SiteURL, "/sitemap.xml", "/sitemap-news.xml")
+	body := feeds.Robots(s.cfg.SiteURL, links.SitemapIndex, links.SitemapNews)
 	return &response{status: http.StatusOK, ctype: "text/plain; charset=utf-8", body: body, cacheable: true}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -239,7 +240,7 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error 
 		if _, err := db.txExec(ctx, tx, `UPDATE tags SET name = ?, slug = ? WHERE id = ?`, name, slug, id); err != nil {
 			return err
 		}
-		return db.movedTo(ctx, tx, "/tag/"+old+"/", "/tag/"+slug+"/") // old links keep working
+		return db.movedTo(ctx, tx, links.Tag(old), links.Tag(slug)) // old links keep working
 	})
 	if err != nil {
 		return fmt.Errorf("store: rename tag %d: %w", id, err)
@@ -272,7 +273,7 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64) error {
 		if _, err := db.txExec(ctx, tx, `DELETE FROM tags WHERE id = ?`, from); err != nil {
 			return err
 		}
-		return db.movedTo(ctx, tx, "/tag/"+fromSlug+"/", "/tag/"+intoSlug+"/")
+		return db.movedTo(ctx, tx, links.Tag(fromSlug), links.Tag(intoSlug))
 	})
 	if err != nil {
 		return fmt.Errorf("store: merge tag %d into %d: %w", from, into, err)

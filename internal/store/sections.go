@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -83,7 +84,7 @@ func (db *DB) SaveSection(ctx context.Context, s *news.Section) error {
 			}
 			rows.Close()
 			for _, p := range moved {
-				if err := db.movedTo(ctx, tx, "/category/"+old+p[len(s.Path):]+"/", "/category/"+p+"/"); err != nil {
+				if err := db.movedTo(ctx, tx, links.Section(old+p[len(s.Path):]), links.Section(p)); err != nil {
 					return err
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 )
 
@@ -102,7 +103,7 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem) error {
 			if _, err := db.txExec(ctx, tx, mapUpsert, it.MapKind, it.WPID, a.ID, it.Checksum); err != nil {
 				return err
 			}
-			to := "/" + a.Slug + "/"
+			to := links.Article(a.Slug)
 			for _, from := range it.OldPaths {
 				if from == to || from == "" {
 					continue

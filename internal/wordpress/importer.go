@@ -19,6 +19,7 @@ import (
 	"time"
 	"unicode"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -702,7 +703,7 @@ func (im *importer) terms(ctx context.Context) error {
 		}
 		im.sections[c.Slug] = sec.ID
 		im.report.count("category", !mapped)
-		redirects = append(redirects, store.Redirect{From: decodePath(OldCategoryPath(chain)), To: "/category/" + sec.Path + "/"})
+		redirects = append(redirects, store.Redirect{From: decodePath(OldCategoryPath(chain)), To: links.Section(sec.Path)})
 	}
 	for _, t := range im.tagRecs {
 		slug := news.Slugify(DecodeSlug(t.Slug))
@@ -726,7 +727,7 @@ func (im *importer) terms(ctx context.Context) error {
 		}
 		im.tags[t.Slug] = tag
 		im.report.count("tag", !mapped)
-		redirects = append(redirects, store.Redirect{From: decodePath(OldTagPath(t.Slug)), To: "/tag/" + slug + "/"})
+		redirects = append(redirects, store.Redirect{From: decodePath(OldTagPath(t.Slug)), To: links.Tag(slug)})
 	}
 	return im.db.ImportRedirects(ctx, redirects)
 }
@@ -796,7 +797,7 @@ func (im *importer) author(ctx context.Context, r *AuthorRec) error {
 	}
 	im.setAuthor(r.Login, au)
 	im.report.count("author", !mapped)
-	return im.db.ImportRedirects(ctx, []store.Redirect{{From: OldAuthorPath(r.Login), To: "/author/" + au.Slug + "/"}})
+	return im.db.ImportRedirects(ctx, []store.Redirect{{From: OldAuthorPath(r.Login), To: links.Author(au.Slug)}})
 }
 
 func (im *importer) setAuthor(login string, au news.Author) {

@@ -51,6 +51,17 @@ func TestSearchPagesHaveABudget(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := proxiedFixture(t, db, 3)
 		const reader, other = "203.0.113.7", "198.51.100.20"
+		// The speller is built beside serving at start and empties the
+		// search cache when it is ready; wait for it (from an address of
+		// its own), so that the cache below holds what it was given.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if _, body := f.from(t, "192.0.2.99", "GET", "/search/?q=pipelnie", nil); strings.Contains(body, "Did you mean") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no speller after 10 s")
+			}
+		}
 		for _, q := range []string{"/?s=pipeline", "/search/?q=story", "/search/?q=energy"} {
 			if resp, _ := f.from(t, reader, "GET", q, nil); resp.StatusCode != 200 {
 				t.Fatalf("%s within the budget: %d", q, resp.StatusCode)

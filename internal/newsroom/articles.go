@@ -117,5 +117,5 @@ func (n *Newsroom) list(w http.ResponseWriter, r *http.Request, u auth.User, tra
 	if trash {
 		title, nav = "Trash", "trash"
 	}
-	n.render(w, http.StatusOK, map[bool]string{false: "articles", true: "trash"}[trash], Page{Title: title, User: u, Nav: nav, Flash: r.URL.Query().Get("done"), Content: c})
+	n.render(w, http.StatusOK, map[bool]string{false: "articles", true: "trash"}[trash], Page{Title: title, User: u, Nav: nav, Flash: flash(r), Content: c})
 }

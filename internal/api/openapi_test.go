@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,7 +18,13 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
 	f := newFixture(t, db, api.Limits{})
 	var doc struct {
-		OpenAPI    string                                `json:"openapi"`
+		OpenAPI string `json:"openapi"`
+		Info    struct {
+			Title string `json:"title"`
+		} `json:"info"`
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
 		Paths      map[string]map[string]json.RawMessage `json:"paths"`
 		Components struct {
 			Schemas map[string]json.RawMessage `json:"schemas"`
@@ -26,6 +33,10 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	resp := f.getJSON(t, "/api/v1/openapi.json", "", 200, &doc)
 	if !strings.HasPrefix(doc.OpenAPI, "3.1.") || resp.Header.Get("Content-Type") != "application/json; charset=utf-8" {
 		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	// The embedded file's placeholders give way to this site's name and address.
+	if doc.Info.Title != "The Times of Central Asia API" || len(doc.Servers) != 1 || doc.Servers[0].URL != "https://timesca.example" {
+		t.Errorf("info %+v, servers %+v", doc.Info, doc.Servers)
 	}
 	norm := regexp.MustCompile(`\{[^}]*\}`)
 	described := map[string]bool{}
@@ -50,8 +61,19 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	if n < 12 {
 		t.Errorf("only %d routes under /api/v1", n)
 	}
-	// Every $ref names a schema or response that exists.
+	// Paged endpoints promise the limit the handlers enforce.
+	perPage := regexp.MustCompile(`"name":"per_page","schema":\{[^}]*"maximum":(\d+)`)
 	raw, _ := json.Marshal(a.OpenAPI())
+	limits := perPage.FindAllStringSubmatch(string(raw), -1)
+	if len(limits) < 3 {
+		t.Errorf("%d per_page parameters described", len(limits))
+	}
+	for _, m := range limits {
+		if m[1] != strconv.Itoa(api.MaxPerPage) {
+			t.Errorf("per_page maximum %s in the document, %d in the handlers", m[1], api.MaxPerPage)
+		}
+	}
+	// Every $ref names a schema or response that exists.
 	for _, m := range regexp.MustCompile(`"#/components/(schemas|responses)/([A-Za-z]+)"`).FindAllStringSubmatch(string(raw), -1) {
 		if m[1] == "schemas" && doc.Components.Schemas[m[2]] == nil {
 			t.Errorf("dangling $ref %s", m[0])

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -38,6 +39,11 @@ type Config struct {
 	// SearchPerMinute is each reader's budget of searches that reach the
 	// store (cached result pages are free); 0 means no limit.
 	SearchPerMinute int
+	// MetricsAddr, when set, is the only address /metrics is served on;
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	// With neither, /metrics is not served.
+	MetricsAddr  string
+	MetricsToken string
 }
 
 // Setting documents one variable; README's table of settings is this list.
@@ -65,6 +71,8 @@ func Settings() []Setting {
 		{"DASTAN_RATES_OFFLINE", "rates-offline", "false", "never fetch rates from the banks"},
 		{"DASTAN_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated addresses or CIDR ranges of proxies (CDN, load balancer) whose X-Forwarded-For names the reader"},
 		{"DASTAN_SEARCH_PER_MINUTE", "search-per-minute", "120", "searches a reader may run a minute (at once, then refilled over the minute) before 429; cached result pages do not count; 0 turns the limit off"},
+		{"DASTAN_METRICS_ADDR", "metrics-addr", "", "address of a separate listener for /metrics, such as 127.0.0.1:9464; when set, /metrics is served only there"},
+		{"DASTAN_METRICS_TOKEN", "metrics-token", "", "bearer token /metrics asks for (Authorization: Bearer …), at least 16 characters; set alone, /metrics is served on the main address behind it"},
 	}
 }
 
@@ -107,15 +115,17 @@ func FromEnv(getenv func(string) string) (Config, error) {
 
 func parse(get func(string) string) (Config, error) {
 	c := Config{
-		Addr:        get("addr"),
-		DataDir:     get("data-dir"),
-		DatabaseURL: get("database-url"),
-		SiteName:    get("site-name"),
-		SiteURL:     strings.TrimRight(get("site-url"), "/"),
-		TimeZone:    get("time-zone"),
-		LogLevel:    strings.ToLower(get("log-level")),
-		Rates:       get("rates"),
-		RatesView:   get("rates-view"),
+		Addr:         get("addr"),
+		DataDir:      get("data-dir"),
+		DatabaseURL:  get("database-url"),
+		SiteName:     get("site-name"),
+		SiteURL:      strings.TrimRight(get("site-url"), "/"),
+		TimeZone:     get("time-zone"),
+		LogLevel:     strings.ToLower(get("log-level")),
+		Rates:        get("rates"),
+		RatesView:    get("rates-view"),
+		MetricsAddr:  get("metrics-addr"),
+		MetricsToken: get("metrics-token"),
 	}
 	var errs []error
 	bad := func(name, why string) { errs = append(errs, fmt.Errorf("setting %s: %s", name, why)) }
@@ -189,6 +199,16 @@ func parse(get func(string) string) (Config, error) {
 			pfx = netip.PrefixFrom(addr, addr.BitLen())
 		}
 		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("metrics-addr", fmt.Sprintf("want host:port such as 127.0.0.1:9464, got %q", c.MetricsAddr))
+		} else if c.MetricsAddr == c.Addr {
+			bad("metrics-addr", "must differ from addr: the point is to keep /metrics off the public listener")
+		}
+	}
+	if c.MetricsToken != "" && (len(c.MetricsToken) < 16 || strings.ContainsAny(c.MetricsToken, " \t\r\n")) {
+		bad("metrics-token", "want at least 16 characters without spaces")
 	}
 	switch c.RatesView {
 	case "local/usd", "usd/local":

@@ -58,3 +58,21 @@ func TestTrustedProxies(t *testing.T) {
 		t.Fatalf("a host name accepted as a proxy address: %v", err)
 	}
 }
+
+func TestMetricsSettings(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"DASTAN_METRICS_ADDR": "127.0.0.1:9464", "DASTAN_METRICS_TOKEN": "0123456789abcdef"}))
+	if err != nil || c.MetricsAddr != "127.0.0.1:9464" || c.MetricsToken != "0123456789abcdef" {
+		t.Fatalf("metrics settings: %+v %v", c, err)
+	}
+	for name, e := range map[string]map[string]string{
+		"metrics-addr":  {"DASTAN_METRICS_ADDR": "9464"},
+		"metrics-token": {"DASTAN_METRICS_TOKEN": "short"},
+	} {
+		if _, err := FromEnv(env(e)); err == nil || !strings.Contains(err.Error(), "setting "+name) {
+			t.Errorf("%v accepted: %v", e, err)
+		}
+	}
+	if _, err := FromEnv(env(map[string]string{"DASTAN_METRICS_ADDR": ":8080"})); err == nil {
+		t.Error("metrics on the public address accepted")
+	}
+}

@@ -103,10 +103,7 @@ func New(o Options) (*Server, error) {
 		Rates: api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log)}).Routes(s.mux)
 	s.mux.Handle("GET /media/{key...}", media.FileServer(storage))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		m.WriteTo(w)
-	})
+	s.mux.HandleFunc("GET /metrics", s.publicMetrics)
 	st.Routes(s.mux)
 	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now})
 	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Auth: au, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
@@ -262,7 +259,12 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	if !s.cfg.RatesOffline {
 		go s.fetcher.Run(jobs, s.cfg.RatesEvery)
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	stopMetrics, err := s.startMetrics(errc)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -276,6 +278,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	stopJobs()
 	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	stopMetrics(shut)
 	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -282,13 +282,15 @@ func TestPasswordProtected(t *testing.T) {
 }
 
 func TestHealthAndMetrics(t *testing.T) {
-	f := newFixture(t, storetest.Open(t, "sqlite"))
+	cfg := testConfig(t)
+	cfg.MetricsToken = "scrape-0123456789abcdef"
+	f := newFixtureConfig(t, storetest.Open(t, "sqlite"), cfg)
 	if resp, body := f.get(t, "/healthz"); resp.StatusCode != 200 || body != "ok\n" {
 		t.Fatalf("healthz: %d %q", resp.StatusCode, body)
 	}
 	f.get(t, "/")
 	f.get(t, "/")
-	_, body := f.get(t, "/metrics")
+	_, body := f.get(t, "/metrics", "Authorization", "Bearer "+cfg.MetricsToken)
 	expect(t, body, `dastan_http_requests_total{route="home",code="2xx"} 2`, "dastan_page_cache_hits_total 1",
 		`dastan_http_request_duration_seconds_bucket{route="home",le="+Inf"} 2`)
 	if !regexp.MustCompile(`(?m)^dastan_page_cache_bytes \d+`).MatchString(body) {

@@ -373,8 +373,12 @@ func figureImg(f Figure) string {
 	return b.String()
 }
 
-// safeURL returns u unescaped and trimmed if it is an http(s) or
-// site-relative URL, and "" otherwise; shortcodes never produce other links.
+// SafeURL returns u unescaped and trimmed if it is an http(s) or
+// site-relative URL, and "" otherwise: the rule for every address Dastan
+// takes from imported or written content into pages, feeds and the API.
+func SafeURL(u string) string { return safeURL(u) }
+
+// safeURL is SafeURL; shortcodes never produce other links.
 func safeURL(u string) string {
 	u = strings.TrimSpace(html.UnescapeString(u))
 	if u == "" || strings.ContainsAny(u, " \t\r\n\"'<>`\\") {

@@ -81,6 +81,33 @@ func (db *DB) PutWPMap(ctx context.Context, kind string, wpID, localID int64, ch
 	return nil
 }
 
+// WPMapRow is one row of the import map: WordPress object WPID of Kind
+// became local row LocalID, made from a source with Checksum.
+type WPMapRow struct {
+	Kind          string
+	WPID, LocalID int64
+	Checksum      string
+}
+
+// PutWPMaps records many map rows in one transaction.
+func (db *DB) PutWPMaps(ctx context.Context, rows []WPMapRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range rows {
+			if _, err := db.txExec(ctx, tx, mapUpsert, r.Kind, r.WPID, r.LocalID, r.Checksum); err != nil {
+				return fmt.Errorf("%s %d: %w", r.Kind, r.WPID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: import map: %w", err)
+	}
+	return nil
+}
+
 const mapUpsert = `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) VALUES (?, ?, ?, ?)
 	ON CONFLICT (kind, wp_id) DO UPDATE SET local_id = excluded.local_id, checksum = excluded.checksum`
 

@@ -272,8 +272,12 @@ func TestTruncatedExportResumes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Unchanged["post"]+rep.Unchanged["page"] != half["article"]+half["page"] {
-			t.Errorf("resume redid work: %v unchanged, %d were there", rep.Unchanged, half["article"]+half["page"])
+		// What was there is skipped, but for the articles whose gallery or
+		// featured image waited for attachments after the cut: those are
+		// prepared again.
+		if rep.Unchanged["post"]+rep.Unchanged["page"]+rep.Updated["post"]+rep.Updated["page"] != half["article"]+half["page"] ||
+			4*(rep.Updated["post"]+rep.Updated["page"]) > half["article"]+half["page"] {
+			t.Errorf("resume redid work: %v unchanged, %v updated, %d were there", rep.Unchanged, rep.Updated, half["article"]+half["page"])
 		}
 		full := storetest.Open(t, db.Engine())
 		if _, err := importBytes(t, full, src, nil); err != nil {

@@ -75,9 +75,13 @@ type importer struct {
 }
 
 // deferredFix is an article to finish once every attachment is known:
-// its featured image or gallery named attachments that came later.
+// its featured image or gallery named attachments that came later. Until
+// it is finished, the article's map row carries a pending checksum, so an
+// import that stops before finish (killed, cancelled, a cut-off file)
+// prepares it again when resumed rather than taking it for done.
 type deferredFix struct {
 	wpID, articleID, thumb int64
+	kind, checksum         string // the map row's kind and its real checksum
 }
 
 // batch is a run of consecutive items, prepared by one worker and written
@@ -129,7 +133,7 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 		im.addAttachment(a)
 	}
 	err = im.run(ctx, src)
-	if ferr := im.finish(ctx); ferr != nil && err == nil {
+	if ferr := im.finish(ctx, err == nil); ferr != nil && err == nil {
 		err = ferr
 	}
 	if _, werr := im.db.WPMediaWords(context.WithoutCancel(ctx)); werr != nil && err == nil {
@@ -422,13 +426,32 @@ func (im *importer) attachment(ctx context.Context, it *Item) store.WPAttachment
 	if a.URL == "" {
 		a.URL = it.GUID
 	}
-	if im.opt.Media != nil {
+	if a.URL != "" && news.SafeURL(a.URL) == "" {
+		// A javascript: or data: address would reach the API, feeds and
+		// og:image as a featured image: it is reported and dropped.
+		im.report.refuseAddress(it.Type, it.ID, it.Title, a.URL)
+		a.URL = ""
+	}
+	if im.opt.Media != nil && a.URL != "" {
 		if st, ok := im.opt.Media.Resolve(ctx, a.URL); ok {
 			a.LocalURL, a.SHA256 = st.URL, st.SHA256
 		}
 	}
 	return a
 }
+
+// knows reports whether attachment id has been read, from this export
+// or an earlier import.
+func (im *importer) knows(id int64) bool {
+	im.attMu.RLock()
+	defer im.attMu.RUnlock()
+	_, ok := im.atts[id]
+	return ok
+}
+
+// pendingChecksum marks an item's map row while its deferred fix is not
+// done: it never equals a real checksum, so the item is prepared again.
+func pendingChecksum(sum string) string { return "pending:" + sum }
 
 func (im *importer) addAttachment(a store.WPAttachment) {
 	im.attMu.Lock()
@@ -444,7 +467,7 @@ func (im *importer) addAttachment(a store.WPAttachment) {
 }
 
 // figure is an attachment as an article's image; ok is false when it is
-// not (yet) known.
+// not (yet) known, or has no address a reader may be sent to.
 func (im *importer) figure(id int64) (news.Figure, bool) {
 	im.attMu.RLock()
 	a, ok := im.atts[id]
@@ -454,7 +477,10 @@ func (im *importer) figure(id int64) (news.Figure, bool) {
 	}
 	u := a.LocalURL
 	if u == "" {
-		u = a.URL
+		u = news.SafeURL(a.URL)
+	}
+	if u == "" {
+		return news.Figure{}, false
 	}
 	f := news.Figure{URL: u, Alt: a.Alt, Caption: news.PlainText(a.Caption)}
 	// An image in the library is shown by its largest rendition, with
@@ -549,7 +575,7 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 	missed := false
 	resolver := func(id int64) (news.Figure, bool) {
 		f, ok := im.figure(id)
-		if !ok {
+		if !ok && !im.knows(id) {
 			missed = true
 		}
 		return f, ok
@@ -561,7 +587,7 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 	if thumb := it.ThumbnailID(); thumb != 0 {
 		if f, ok := im.figure(thumb); ok {
 			a.Image = &f
-		} else {
+		} else if !im.knows(thumb) {
 			missed = true
 		}
 	}
@@ -569,7 +595,8 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 		return nil, nil, err
 	}
 	if missed {
-		fix = &deferredFix{wpID: it.ID, thumb: it.ThumbnailID()}
+		fix = &deferredFix{wpID: it.ID, thumb: it.ThumbnailID(), kind: kind, checksum: sum}
+		w.Checksum = pendingChecksum(sum)
 	}
 	im.report.shortcodes(body)
 	for _, c := range it.Comments {
@@ -614,15 +641,21 @@ func fillGalleries(body string, ids []int64) string {
 }
 
 // finish completes the articles that named attachments the export listed
-// after them.
-func (im *importer) finish(ctx context.Context) error {
+// after them. Only when the whole export was read (complete) are their
+// map rows marked done; after a broken or interrupted run they stay
+// pending, so the run that resumes it finishes them with every attachment.
+func (im *importer) finish(ctx context.Context, complete bool) error {
 	var list []news.Article
+	var done []store.WPMapRow
 	flush := func() error {
 		if len(list) == 0 {
 			return nil
 		}
 		err := im.db.UpdateRendered(ctx, list)
-		list = list[:0]
+		if err == nil && complete {
+			err = im.db.PutWPMaps(ctx, done)
+		}
+		list, done = list[:0], done[:0]
 		return err
 	}
 	for _, f := range im.deferred {
@@ -638,7 +671,7 @@ func (im *importer) finish(ctx context.Context) error {
 		if f.thumb != 0 {
 			if fig, ok := im.figure(f.thumb); ok {
 				a.Image = &fig
-			} else {
+			} else if complete && !im.knows(f.thumb) {
 				im.report.note(fmt.Sprintf("post %d: its featured image (attachment %d) is not in the export", f.wpID, f.thumb))
 			}
 		}
@@ -646,6 +679,7 @@ func (im *importer) finish(ctx context.Context) error {
 			return err
 		}
 		list = append(list, a)
+		done = append(done, store.WPMapRow{Kind: f.kind, WPID: f.wpID, LocalID: f.articleID, Checksum: f.checksum})
 		if len(list) >= im.opt.BatchSize {
 			if err := flush(); err != nil {
 				return err

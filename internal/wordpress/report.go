@@ -31,8 +31,12 @@ type Report struct {
 	Shortcodes      map[string]int // rendered as Dastan equivalents
 	Unknown         map[string]int // not understood: brackets dropped, content kept
 	MissingMedia    []string
-	Replaced        int64 // characters XML does not allow, replaced
-	StoppedAt       int   // the line where a broken export stopped the import
+	// RefusedAddresses are addresses that are neither http(s) nor
+	// site-relative (javascript:, data: …), dropped; the first maxListed.
+	RefusedAddresses []string
+	Refused          int   // how many were dropped
+	Replaced         int64 // characters XML does not allow, replaced
+	StoppedAt        int   // the line where a broken export stopped the import
 }
 
 func newReport() *Report {
@@ -68,6 +72,18 @@ func (r *Report) skip(kind string, id int64, title, why string) {
 	r.SkippedByReason[kind+": "+why]++
 	if len(r.Skipped) < maxListed {
 		r.Skipped = append(r.Skipped, fmt.Sprintf("%s %d %q: %s", kind, id, title, why))
+	}
+}
+
+// refuseAddress records an address that was dropped because a reader
+// must never be sent to it.
+func (r *Report) refuseAddress(kind string, id int64, title, addr string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Refused++
+	if len(r.RefusedAddresses) < maxListed {
+		// Quoted: the address may hold terminal escapes.
+		r.RefusedAddresses = append(r.RefusedAddresses, fmt.Sprintf("%s %d %q: %q", kind, id, clip(title, 60), clip(addr, 120)))
 	}
 }
 
@@ -153,6 +169,15 @@ func (r *Report) Write(w io.Writer) {
 				break
 			}
 			fmt.Fprintln(w, "  "+m)
+		}
+	}
+	if r.Refused > 0 {
+		fmt.Fprintf(w, "Addresses dropped (%d; only http(s) and site-relative addresses are kept):\n", r.Refused)
+		for _, a := range r.RefusedAddresses {
+			fmt.Fprintln(w, "  "+a)
+		}
+		if r.Refused > len(r.RefusedAddresses) {
+			fmt.Fprintf(w, "  … and %d more\n", r.Refused-len(r.RefusedAddresses))
 		}
 	}
 	if len(r.Shortcodes) > 0 {

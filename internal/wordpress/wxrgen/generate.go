@@ -60,7 +60,22 @@ var ruWords = strings.Fields(`правительство заявило во в�
 // authors, nested categories, tags, featured-image attachments and comments.
 // The same seed gives the same bytes.
 func GenerateExport(w io.Writer, posts int, seed int64) error {
-	g := &gen{w: bufio.NewWriterSize(w, 256<<10), rnd: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))}
+	return GenerateExportWith(w, posts, seed, Options{})
+}
+
+// Options shape a generated export beyond its size and seed.
+type Options struct {
+	// Galleries gives every post an id-less [gallery] of two or three
+	// images uploaded to it, listed after the post (WordPress lists items
+	// by id, and images uploaded while writing a post get later ids than
+	// it); every other post takes the first of them as its featured image.
+	// An importer meets the post before the images it shows.
+	Galleries bool
+}
+
+// GenerateExportWith is GenerateExport shaped by opt.
+func GenerateExportWith(w io.Writer, posts int, seed int64, opt Options) error {
+	g := &gen{w: bufio.NewWriterSize(w, 256<<10), rnd: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), opt: opt}
 	g.header()
 	start := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)
 	span := time.Date(2025, 3, 26, 0, 0, 0, 0, time.UTC).Sub(start)
@@ -75,7 +90,21 @@ func GenerateExport(w io.Writer, posts int, seed int64) error {
 			g.attachment(id, id+1, when)
 		}
 		id++
-		g.post(id, thumb, when)
+		post := id
+		var gallery []int64
+		if opt.Galleries {
+			for n := 2 + g.rnd.IntN(2); n > 0; n-- {
+				gallery = append(gallery, post+int64(len(gallery))+1)
+			}
+			if thumb == 0 && g.rnd.IntN(2) == 0 {
+				thumb = gallery[0]
+			}
+		}
+		g.post(post, thumb, when)
+		for _, a := range gallery {
+			g.attachment(a, post, when)
+			id = a
+		}
 		if g.err != nil {
 			return g.err
 		}
@@ -90,6 +119,7 @@ func GenerateExport(w io.Writer, posts int, seed int64) error {
 type gen struct {
 	w   *bufio.Writer
 	rnd *rand.Rand
+	opt Options
 	err error
 }
 
@@ -214,6 +244,13 @@ func (g *gen) body(ru bool, thumb int64) string {
 				b.WriteString("<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->\n\n")
 			} else {
 				b.WriteString("<!--more-->\n\n")
+			}
+		}
+		if p == 2 && g.opt.Galleries {
+			if blocks {
+				b.WriteString("<!-- wp:shortcode -->\n[gallery columns=\"3\" size=\"medium\"]\n<!-- /wp:shortcode -->\n\n")
+			} else {
+				b.WriteString("[gallery columns=\"3\" size=\"medium\"]\n\n")
 			}
 		}
 		if p == 1 && thumb != 0 {

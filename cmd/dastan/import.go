@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,15 +19,17 @@ import (
 )
 
 // importCmd brings a newsroom over from another system:
-// dastan import wordpress EXPORT.xml [--media-dir DIR | --media-base-url URL].
+// dastan import wordpress EXPORT.xml [--media-dir DIR | --media-base-url URL]
+// [--max-item-size SIZE].
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "wordpress" {
-		return errors.New(`usage: dastan import wordpress EXPORT.xml [--media-dir wp-content/uploads | --media-base-url URL]`)
+		return errors.New(`usage: dastan import wordpress EXPORT.xml [--media-dir wp-content/uploads | --media-base-url URL] [--max-item-size 8MiB]`)
 	}
 	fs := flag.NewFlagSet("import wordpress", flag.ContinueOnError)
 	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads folder")
 	mediaURL := fs.String("media-base-url", "", "where the old site's uploads can be fetched, e.g. https://example.com/wp-content/uploads")
 	batch := fs.Int("batch", 250, "items written per transaction")
+	maxItem := fs.String("max-item-size", "8MiB", "largest item (post, page, attachment) imported; a bigger one is reported and skipped; 0 for no limit")
 	// The export's name may come before or after the flags.
 	rest := args[1:]
 	var file string
@@ -43,6 +46,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if file == "" {
 		return errors.New("name the export file: dastan import wordpress EXPORT.xml")
+	}
+	limit, err := parseSize(*maxItem)
+	if err != nil {
+		return fmt.Errorf("--max-item-size: %w", err)
+	}
+	if limit == 0 {
+		limit = -1 // no limit
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -74,7 +84,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	bar := newProgressBar(stdout, info.Size())
 	start := time.Now()
 	report, err := wordpress.Import(ctx, f, wordpress.Options{
-		Store: db, Media: media, ExcerptLen: cfg.ExcerptLength, BatchSize: *batch, Progress: bar.update,
+		Store: db, Media: media, ExcerptLen: cfg.ExcerptLength, BatchSize: *batch, Progress: bar.update, MaxItemSize: limit,
 	})
 	bar.done()
 	if report != nil {
@@ -82,6 +92,35 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "Took %s.\n", time.Since(start).Round(time.Millisecond))
 	}
 	return err
+}
+
+// parseSize reads a size such as 8MiB, 512KB, 20M or 1048576 (bytes).
+// K, M and G count in 1,024s, with or without "iB" or "B".
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}} {
+		for _, form := range []string{u.suffix + "IB", u.suffix + "B", u.suffix} {
+			if rest, ok := strings.CutSuffix(t, form); ok {
+				t, mult = strings.TrimSpace(rest), u.mult
+				break
+			}
+		}
+		if mult != 1 {
+			break
+		}
+	}
+	if mult == 1 {
+		t = strings.TrimSpace(strings.TrimSuffix(t, "B"))
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("want a size such as 8MiB, 512KiB or 0, got %q", s)
+	}
+	return n * mult, nil
 }
 
 // progressBar draws one updating line on a terminal and a plain line

@@ -89,3 +89,17 @@ func TestProgressBarLog(t *testing.T) {
 		t.Errorf("line %q: an export of unknown size has no time left", got[1])
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"8MiB": 8 << 20, "8M": 8 << 20, "8 MB": 8 << 20, "512KiB": 512 << 10, "512k": 512 << 10,
+		"1G": 1 << 30, "1048576": 1 << 20, "100B": 100, "0": 0} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1", "eight", "8TB", "1.5M", "99999999999G"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) accepted", in)
+		}
+	}
+}

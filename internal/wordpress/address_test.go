@@ -3,12 +3,14 @@ package wordpress_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
+	"dastan/internal/wordpress"
 )
 
 // A featured image reaches the API, JSON Feed, the RSS enclosure and
@@ -86,6 +88,39 @@ func TestImportDropsAddressesReadersMustNotFollow(t *testing.T) {
 			if strings.Contains(strings.ToLower(a.URL), "script:") || strings.HasPrefix(a.URL, "data:") || strings.HasPrefix(a.URL, "//") {
 				t.Errorf("attachment %d keeps the address %q", a.WPID, a.URL)
 			}
+		}
+	})
+}
+
+// A post bigger than the limit for one item is reported by line and
+// title and skipped; the import carries on with the next item.
+func TestImportSkipsAnItemOverTheLimit(t *testing.T) {
+	big := strings.Repeat("<p>Pasted from a word processor, with its images inline.</p>\n", 4000)
+	src := wxrDoc("https", "1.2", true,
+		wxrPost(1, "first", "First", "One."),
+		wxrPost(2, "huge", "Huge", big),
+		wxrPost(3, "third", "Third", "Three."))
+	line := strings.Count(src[:strings.Index(src, "<title>Huge")], "\n") // <item> is on the line before
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		rep, err := wordpress.Import(context.Background(), strings.NewReader(src), wordpress.Options{Store: db, MaxItemSize: 64 << 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := db.WPImportMap(context.Background(), "post")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := m[2]; ok || len(m) != 2 {
+			t.Errorf("imported %v, want posts 1 and 3", m)
+		}
+		if rep.SkippedByReason["post: larger than the 64 KiB limit for one item (--max-item-size)"] != 1 {
+			t.Errorf("skipped: %v", rep.SkippedByReason)
+		}
+		var out bytes.Buffer
+		rep.Write(&out)
+		want := fmt.Sprintf("Too large to import (skipped; see --max-item-size):\n  post 2 \"Huge\" at line %d: ", line)
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report does not name the item by line and title (%q):\n%s", want, out.String())
 		}
 	})
 }

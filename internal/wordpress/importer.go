@@ -37,6 +37,9 @@ type Options struct {
 	Workers int
 	// Progress, when set, is told how far the import has come.
 	Progress func(Progress)
+	// MaxItemSize bounds one item of the export, in bytes; a bigger one is
+	// reported and skipped. 0 means DefaultMaxItemSize, less is no limit.
+	MaxItemSize int64
 }
 
 // Progress is how far an import has read.
@@ -193,6 +196,9 @@ func (im *importer) run(ctx context.Context, src io.Reader) error {
 // sending items on in batches.
 func (im *importer) read(ctx context.Context, src io.Reader, todo chan<- *batch) error {
 	rd := NewReader(src)
+	if im.opt.MaxItemSize != 0 {
+		rd.MaxItemSize = im.opt.MaxItemSize
+	}
 	cur := &batch{}
 	seq := 0
 	items := 0
@@ -238,6 +244,12 @@ func (im *importer) read(ctx context.Context, src io.Reader, todo chan<- *batch)
 			im.tagRecs = append(im.tagRecs, v)
 		case *Term:
 			im.report.skip("term", v.TermID, v.Name, "terms of the "+v.Taxonomy+" taxonomy are not imported")
+		case *TooLarge:
+			items++
+			if v.ID != 0 {
+				im.seen[v.ID] = true
+			}
+			im.report.tooLarge(v)
 		case *Item:
 			if err := im.terms(ctx); err != nil {
 				return err

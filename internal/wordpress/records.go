@@ -7,7 +7,7 @@ import (
 )
 
 // Record is one thing read from an export: *Site, *AuthorRec, *Category,
-// *TagRec, *Term or *Item.
+// *TagRec, *Term, *Item or *TooLarge.
 type Record interface{ record() }
 
 // Site is the channel header: what the export says about the blog itself.
@@ -121,6 +121,19 @@ type Comment struct {
 	UserID      int64
 }
 
+// TooLarge is an item bigger than the Reader's MaxItemSize. It was read
+// past without being held in memory; only what names it is kept.
+type TooLarge struct {
+	Offset int64 // byte offset of <item>
+	Line   int   // line of <item>
+	ID     int64
+	Type   string
+	Title  string
+	Size   int64 // bytes from <item> to </item>
+	Limit  int64 // the limit it passed
+}
+
+func (*TooLarge) record()  {}
 func (*Site) record()      {}
 func (*AuthorRec) record() {}
 func (*Category) record()  {}

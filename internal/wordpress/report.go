@@ -34,9 +34,12 @@ type Report struct {
 	// RefusedAddresses are addresses that are neither http(s) nor
 	// site-relative (javascript:, data: …), dropped; the first maxListed.
 	RefusedAddresses []string
-	Refused          int   // how many were dropped
-	Replaced         int64 // characters XML does not allow, replaced
-	StoppedAt        int   // the line where a broken export stopped the import
+	Refused          int // how many were dropped
+	// TooLarge names the items skipped for their size (the first
+	// maxListed), by line and title.
+	TooLarge  []string
+	Replaced  int64 // characters XML does not allow, replaced
+	StoppedAt int   // the line where a broken export stopped the import
 }
 
 func newReport() *Report {
@@ -73,6 +76,35 @@ func (r *Report) skip(kind string, id int64, title, why string) {
 	if len(r.Skipped) < maxListed {
 		r.Skipped = append(r.Skipped, fmt.Sprintf("%s %d %q: %s", kind, id, title, why))
 	}
+}
+
+// tooLarge records an item skipped for its size, by line and title.
+func (r *Report) tooLarge(v *TooLarge) {
+	kind := v.Type
+	if kind == "" {
+		kind = "item"
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.SkippedByReason[fmt.Sprintf("%s: larger than the %s limit for one item (--max-item-size)", kind, byteSize(v.Limit))]++
+	line := fmt.Sprintf("%s %d %q at line %d: %s", kind, v.ID, clip(v.Title, 60), v.Line, byteSize(v.Size))
+	if len(r.Skipped) < maxListed {
+		r.Skipped = append(r.Skipped, line)
+	}
+	if len(r.TooLarge) < maxListed {
+		r.TooLarge = append(r.TooLarge, line)
+	}
+}
+
+// byteSize writes n bytes for a person: 8 MiB, 60.7 MiB, 512 KiB.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MiB"
+	case n >= 1<<10:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<10)), ".0") + " KiB"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // refuseAddress records an address that was dropped because a reader
@@ -169,6 +201,12 @@ func (r *Report) Write(w io.Writer) {
 				break
 			}
 			fmt.Fprintln(w, "  "+m)
+		}
+	}
+	if len(r.TooLarge) > 0 {
+		fmt.Fprintln(w, "Too large to import (skipped; see --max-item-size):")
+		for _, l := range r.TooLarge {
+			fmt.Fprintln(w, "  "+l)
 		}
 	}
 	if r.Refused > 0 {

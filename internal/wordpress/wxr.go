@@ -25,9 +25,14 @@ type Reader struct {
 	// no post_date_gmt (drafts). When nil, the offset of the latest item that
 	// carries both dates is used, or UTC before any has.
 	Location *time.Location
+	// MaxItemSize bounds one item, in bytes from <item> to </item>; a
+	// bigger one comes back as a *TooLarge, read past without holding it
+	// in memory. NewReader sets DefaultMaxItemSize; 0 or less is no limit.
+	MaxItemSize int64
 
 	d        *xml.Decoder
 	clean    *cleanReader
+	guard    *itemGuard
 	state    int
 	site     Site
 	sawWXR   bool
@@ -64,7 +69,8 @@ func NewReader(src io.Reader) *Reader {
 		}
 	}
 	c := newCleanReader(in)
-	d := xml.NewDecoder(c)
+	g := newItemGuard(c)
+	d := xml.NewDecoder(g)
 	d.Strict = true
 	d.Entity = xml.HTMLEntity // titles sometimes carry &nbsp; and friends
 	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
@@ -73,7 +79,8 @@ func NewReader(src io.Reader) *Reader {
 		}
 		return input, nil // already converted above
 	}
-	return &Reader{d: d, clean: c, nsCache: make(map[string]int), zones: make(map[time.Duration]*time.Location)}
+	return &Reader{d: d, clean: c, guard: g, MaxItemSize: DefaultMaxItemSize,
+		nsCache: make(map[string]int), zones: make(map[time.Duration]*time.Location)}
 }
 
 var encodingDecl = regexp.MustCompile(`^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
@@ -109,8 +116,7 @@ func (r *Reader) Next() (Record, error) {
 func (r *Reader) next() (Record, error) {
 	for {
 		var tok xml.Token
-		off := r.d.InputOffset()
-		line, _ := r.d.InputPos()
+		off, line := r.offset(), r.line()
 		if r.pending != nil {
 			tok, off, line = *r.pending, r.pendOff, r.pendLn
 			r.pending = nil
@@ -347,8 +353,13 @@ func (r *Reader) term() (Record, error) {
 func (r *Reader) item(off int64, line int) (Record, error) {
 	it := &Item{Offset: off, Line: line}
 	r.cur = it
+	r.guard.begin(off, r.MaxItemSize)
+	defer r.guard.end()
 	var postDate, modified string
 	err := r.children(func(ns int, local string, start xml.StartElement) error {
+		if r.guard.over {
+			return r.overItem(it, ns, local)
+		}
 		switch ns {
 		case nsRSS:
 			switch local {
@@ -464,9 +475,26 @@ func (r *Reader) item(off int64, line int) (Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	if size, over := r.guard.end(); over {
+		return &TooLarge{Offset: it.Offset, Line: it.Line, ID: it.ID, Type: it.Type, Title: it.Title, Size: size, Limit: r.MaxItemSize}, nil
+	}
 	it.PostDate = r.localTime(postDate, it.PostDateGMT)
 	it.Modified = r.localTime(modified, it.ModifiedGMT)
 	return it, nil
+}
+
+// overItem reads on through an item past its size limit, keeping only
+// what names it in the report.
+func (r *Reader) overItem(it *Item, ns int, local string) error {
+	switch {
+	case ns == nsRSS && local == "title" && it.Title == "":
+		return r.str(&it.Title)
+	case ns == nsWP && local == "post_id":
+		return r.int(&it.ID)
+	case ns == nsWP && local == "post_type":
+		return r.str(&it.Type)
+	}
+	return r.skip()
 }
 
 func (r *Reader) postmeta() (Meta, error) {
@@ -561,6 +589,9 @@ func (r *Reader) text() (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
+			if n > 0 && r.guard.over {
+				continue // an item past its limit keeps no more text
+			}
 			switch n {
 			case 0:
 				first = string(t)
@@ -631,8 +662,17 @@ func (r *Reader) where() string {
 }
 
 func (r *Reader) cutOff() error {
+	return &PositionError{Line: r.line(), Within: r.where(), CutOff: true}
+}
+
+// offset is how far the decoder has read, in bytes of the export: what
+// the guard dropped from an item over its limit counts too.
+func (r *Reader) offset() int64 { return r.d.InputOffset() + r.guard.dropped }
+
+// line is the line the decoder has reached in the export.
+func (r *Reader) line() int {
 	line, _ := r.d.InputPos()
-	return &PositionError{Line: line, Within: r.where(), CutOff: true}
+	return line + r.guard.lines
 }
 
 // wrap turns a decoder error into one that names the place in the file.
@@ -640,7 +680,8 @@ func (r *Reader) wrap(err error) error {
 	var se *xml.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		line, col := r.d.InputPos()
+		_, col := r.d.InputPos()
+		line := r.line()
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
 			return &PositionError{Line: line, Within: r.where(), CutOff: true}
 		}
@@ -650,8 +691,7 @@ func (r *Reader) wrap(err error) error {
 	case strings.HasPrefix(err.Error(), "wordpress:"):
 		return err
 	}
-	line, _ := r.d.InputPos()
-	return fmt.Errorf("wordpress: reading export at line %d: %w", line, err)
+	return fmt.Errorf("wordpress: reading export at line %d: %w", r.line(), err)
 }
 
 // localTime reads a site-local WordPress date. With a GMT twin it takes that

@@ -50,6 +50,12 @@ func readWith(t *testing.T, doc string, limit int64) []Record {
 	t.Helper()
 	r := NewReader(strings.NewReader(doc))
 	r.MaxItemSize = limit
+	return drain(t, r)
+}
+
+// drain reads every record of r.
+func drain(t *testing.T, r *Reader) []Record {
+	t.Helper()
 	var recs []Record
 	for {
 		rec, err := r.Next()
@@ -57,7 +63,7 @@ func readWith(t *testing.T, doc string, limit int64) []Record {
 			return recs
 		}
 		if err != nil {
-			t.Fatalf("limit %d: %v", limit, err)
+			t.Fatalf("limit %d: %v", r.MaxItemSize, err)
 		}
 		recs = append(recs, rec)
 	}
@@ -147,17 +153,7 @@ func TestItemOverTheLimitIsNotHeldInMemory(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	r := NewReader(src)
 	r.MaxItemSize = 1 << 20
-	var recs []Record
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, rec)
-	}
+	recs := drain(t, r)
 	runtime.ReadMemStats(&after)
 	if len(recs) != 3 {
 		t.Fatalf("%d records", len(recs))
@@ -168,7 +164,6 @@ func TestItemOverTheLimitIsNotHeldInMemory(t *testing.T) {
 	if it, ok := recs[2].(*Item); !ok || it.ID != 8 {
 		t.Errorf("got %+v, want post 8", recs[2])
 	}
-	t.Logf("allocated %d KiB", (after.TotalAlloc-before.TotalAlloc)>>10)
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
 		t.Errorf("reading past a %d MiB item allocated %d MiB", size>>20, alloc>>20)
 	}

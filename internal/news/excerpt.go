@@ -43,11 +43,64 @@ var textBlocks = map[string]bool{
 }
 
 // PlainText reduces HTML to its words: tags dropped, entities decoded,
-// whitespace collapsed, captions, scripts and styles left out.
+// whitespace collapsed, captions, scripts and styles left out. It is the
+// text of excerpts, reading times and feed titles.
 func PlainText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
 	}
+	return strings.Join(strings.Fields(strings.ToValidUTF8(proseText.read(s), "")), " ")
+}
+
+// SearchText is the text of a sanitized body as the search index and its
+// snippets hold it: tags dropped, entities decoded, block ends made line
+// breaks, and stray shortcode tags removed. Unlike PlainText it keeps
+// figure captions, which readers search for, and paragraph breaks, at
+// which snippets are cut.
+func SearchText(bodyHTML string) string {
+	return strings.TrimSpace(stripShortcodeText(searchText.read(bodyHTML)))
+}
+
+// textReading is one way of reading HTML as text: which elements' text is
+// left out, and what a start or end tag becomes.
+type textReading struct {
+	skipped    map[string]bool
+	start, end func(tag string) string
+}
+
+// proseText reads words for excerpts: a block's edges are spaces.
+var proseText = textReading{skipped: textSkipped, start: blockSpace, end: blockSpace}
+
+func blockSpace(tag string) string {
+	if textBlocks[tag] {
+		return " "
+	}
+	return ""
+}
+
+// searchText reads a body for search: paragraphs end in a blank line,
+// line breaks stay, table cells are spaced, and only code is left out.
+var searchText = textReading{
+	skipped: map[string]bool{"script": true, "style": true, "template": true},
+	start: func(tag string) string {
+		if tag == "br" {
+			return "\n"
+		}
+		return ""
+	},
+	end: func(tag string) string {
+		switch tag {
+		case "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "figure", "tr", "pre":
+			return "\n\n"
+		case "td", "th":
+			return " "
+		}
+		return ""
+	},
+}
+
+// read returns the text of s, its whitespace as the reading left it.
+func (tr textReading) read(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	skipped := map[string]int{}
@@ -57,7 +110,7 @@ func PlainText(s string) string {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return strings.Join(strings.Fields(strings.ToValidUTF8(b.String(), "")), " ")
+			return b.String()
 		case html.TextToken:
 			if skipping == 0 {
 				b.Write(z.Text())
@@ -65,13 +118,11 @@ func PlainText(s string) string {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
-			if tt == html.StartTagToken && textSkipped[tag] {
+			if tt == html.StartTagToken && tr.skipped[tag] {
 				skipped[tag]++
 				skipping++
 			}
-			if textBlocks[tag] {
-				b.WriteByte(' ')
-			}
+			b.WriteString(tr.start(tag))
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
@@ -84,9 +135,7 @@ func PlainText(s string) string {
 				skipping -= skipped["figcaption"]
 				skipped["figcaption"] = 0
 			}
-			if textBlocks[tag] {
-				b.WriteByte(' ')
-			}
+			b.WriteString(tr.end(tag))
 		}
 	}
 }
@@ -130,15 +179,15 @@ func textOf(source string, format Format) string {
 	return PlainText(out)
 }
 
-// stripShortcodeText removes known shortcode tags left as text — written
+// stripShortcodeText removes media shortcode tags left as text — written
 // as [[caption]] to show them, or pieced together by decoding — so an
-// excerpt never shows one.
+// excerpt or a search snippet never shows one.
 func stripShortcodeText(s string) string {
 	for strings.Contains(s, "[") {
 		changed := false
 		var b strings.Builder
 		for i := 0; i < len(s); i++ {
-			if s[i] == '[' && startsKnownTag(s[i+1:]) {
+			if s[i] == '[' && startsTagOf(s[i+1:], mediaShortcodes) {
 				changed = true
 				if end := strings.IndexByte(s[i:], ']'); end >= 0 {
 					i += end

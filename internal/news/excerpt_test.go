@@ -43,6 +43,23 @@ func TestPlainText(t *testing.T) {
 	}
 }
 
+// SearchText is what the search index and snippets read: unlike
+// PlainText it keeps captions and paragraph breaks.
+func TestSearchText(t *testing.T) {
+	for in, want := range map[string]string{
+		`<p>Oil &amp; gas</p><p>Second</p>`: "Oil & gas\n\nSecond",
+		`<figure><img src="/x.jpg" alt=""><figcaption>Almaty at dawn</figcaption></figure><p>Text</p>`: "Almaty at dawn\n\n\n\nText",
+		`<p>one<br>two</p><script>alert(1)</script>`:                                                   "one\ntwo",
+		`<table><tr><td>KZT</td><td>478</td></tr></table>`:                                             "KZT 478",
+		`<p>&#91;caption id="1"]Left as text&#91;/caption]</p>`:                                        "Left as text",
+		`<p>x [playlist ids="1,2"] y [note]</p>`:                                                       "x  y [note]",
+	} {
+		if got := SearchText(in); got != want {
+			t.Errorf("SearchText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestMakeExcerpt(t *testing.T) {
 	body := "<p>The National Bank of Kazakhstan kept its base rate at 15.25 percent on Friday.</p>"
 	tests := []struct {

@@ -2,6 +2,7 @@ package news
 
 import (
 	"html"
+	"maps"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -527,11 +528,23 @@ func neutralizeKnownTags(s string) string {
 
 // startsKnownTag reports whether s (what follows a '[') begins with a known
 // shortcode name, optionally after '/', followed by a non-name byte.
-func startsKnownTag(s string) bool {
+func startsKnownTag(s string) bool { return startsTagOf(s, knownShortcodes) }
+
+// startsTagOf reports whether s (what follows a '[') begins with one of
+// names, optionally after '/', followed by a non-name byte.
+func startsTagOf(s string, names map[string]bool) bool {
 	s = strings.TrimPrefix(s, "/")
 	n := 0
 	for n < len(s) && isNameByte(s[n]) {
 		n++
 	}
-	return n > 0 && knownShortcodes[s[:n]]
+	return n > 0 && names[s[:n]]
 }
+
+// mediaShortcodes are WordPress's media shortcodes, whose tags never show
+// in text: the ones Dastan renders, and [playlist], which it does not.
+var mediaShortcodes = func() map[string]bool {
+	m := maps.Clone(knownShortcodes)
+	m["playlist"] = true
+	return m
+}()

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/net/html"
-
 	"dastan/internal/news"
 	"dastan/internal/search"
 )
@@ -43,7 +41,7 @@ func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) e
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
-	body := plainText(a.BodyHTML)
+	body := news.SearchText(a.BodyHTML)
 	if a.Password != "" {
 		body = "" // a protected body is neither searched nor shown in snippets
 	}
@@ -57,88 +55,6 @@ func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) e
 		return fmt.Errorf("search document: %w", err)
 	}
 	return nil
-}
-
-// plainText returns the text of sanitized body HTML for the search
-// document and its snippets: tags dropped, block ends made line breaks,
-// entities decoded, and any stray shortcode brackets removed. Unlike
-// news.PlainText (made for excerpts) it keeps figure captions, which
-// readers search for, and paragraph breaks, at which snippets are cut.
-func plainText(body string) string {
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(body))
-	skip := 0
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return strings.TrimSpace(dropShortcodes(b.String()))
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style", "template":
-				skip++
-			case "br":
-				b.WriteByte('\n')
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style", "template":
-				skip = max(skip-1, 0)
-			case "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "figure", "tr", "pre":
-				b.WriteString("\n\n")
-			case "td", "th":
-				b.WriteByte(' ')
-			}
-		case html.SelfClosingTagToken:
-			if name, _ := z.TagName(); string(name) == "br" {
-				b.WriteByte('\n')
-			}
-		}
-	}
-}
-
-// dropShortcodes removes the brackets of WordPress's media shortcodes
-// ([caption …], [/caption] …), keeping what lies between them.
-func dropShortcodes(s string) string {
-	if !strings.Contains(s, "[") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '[')
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		j := strings.IndexByte(s[i:], ']')
-		inner := ""
-		if j > 0 {
-			inner = strings.TrimPrefix(s[i+1:i+j], "/")
-		}
-		if j < 0 || !isShortcodeName(inner) {
-			b.WriteString(s[:i+1])
-			s = s[i+1:]
-			continue
-		}
-		b.WriteString(s[:i])
-		s = s[i+j+1:]
-	}
-}
-
-// isShortcodeName reports whether a bracket holds one of WordPress's
-// built-in media shortcodes; other brackets are the writer's text.
-func isShortcodeName(inner string) bool {
-	name, _, _ := strings.Cut(inner, " ")
-	switch name {
-	case "caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist":
-		return true
-	}
-	return false
 }
 
 // SearchQuery is one search. Zero filters do not filter.
@@ -491,7 +407,7 @@ func analyzeAll(d dialect, batch []reindexItem, workers int) {
 		wg.Go(func() {
 			for i := range next {
 				it := &batch[i]
-				it.doc.body = plainText(it.html)
+				it.doc.body = news.SearchText(it.html)
 				it.out = d.analyze(it.doc)
 			}
 		})

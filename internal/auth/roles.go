@@ -68,7 +68,7 @@ type ArticleRef struct {
 // article. It is the only place permissions are decided.
 func Can(u User, act Action, a *ArticleRef) bool {
 	own := a != nil && a.Owner != 0 && a.Owner == u.ID
-	live := a != nil && (a.Status == news.StatusPublished || a.Status == news.StatusScheduled)
+	live := a != nil && a.Status.Live()
 	switch u.Role {
 	case Admin, Editor:
 		switch act {

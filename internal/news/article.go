@@ -16,6 +16,21 @@ const (
 	StatusTrash     Status = "trash"
 )
 
+// Live reports whether an article in this status is for readers once its
+// time has come: published, or scheduled (the publishing job marks it
+// published when due). Drafts, pending, private and trashed articles are
+// not; a password-protected article is, behind its password form.
+//
+// This is the one statement of the rule in Go. Its SQL form is the store's
+// visible_from column and articles_visibility trigger (migration 0007),
+// which listings, feeds and search filter on; a store test checks on both
+// engines that the two agree for every status and time.
+func (s Status) Live() bool { return s == StatusPublished || s == StatusScheduled }
+
+// VisibleAt reports whether readers may see a at t: its status is Live and
+// its publication time is not after t.
+func (a *Article) VisibleAt(t time.Time) bool { return a.Status.Live() && !a.PublishedAt.After(t) }
+
 // Format names the language of an article's body source.
 type Format string
 

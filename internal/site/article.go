@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"time"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
@@ -37,7 +36,7 @@ func (s *Site) articlePage(r *http.Request, p params) (*response, error) {
 func (s *Site) article(r *http.Request, slug, password string, tried bool) (*response, bool, error) {
 	ctx := r.Context()
 	a, err := s.db.ArticleBySlug(ctx, slug)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !readable(a, s.now())) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !a.VisibleAt(s.now())) {
 		resp, err := s.notFound(r, params{})
 		return resp, false, err
 	}
@@ -91,15 +90,6 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	resp.lastMod = a.UpdatedAt
 	resp.cacheable = !tried
 	return resp, nil
-}
-
-// readable says whether readers may see a now: published, or scheduled
-// and due. Drafts, private and trashed articles are not found.
-func readable(a news.Article, now time.Time) bool {
-	if a.Status != news.StatusPublished && a.Status != news.StatusScheduled {
-		return false
-	}
-	return !a.PublishedAt.After(now)
 }
 
 // Budgets of wrong post passwords. WordPress post passwords are short

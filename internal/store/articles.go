@@ -105,7 +105,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *news.Article, userID int64, no
 	if a.UpdatedAt.IsZero() || a.ID != 0 {
 		a.UpdatedAt = now
 	}
-	if a.PublishedAt.IsZero() && (a.Status == news.StatusPublished || a.Status == news.StatusScheduled) {
+	if a.PublishedAt.IsZero() && a.Status.Live() {
 		a.PublishedAt = now
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error { return db.writeArticle(ctx, tx, a, userID, note, now) })

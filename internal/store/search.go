@@ -49,7 +49,7 @@ func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) e
 		return fmt.Errorf("search document: %w", err)
 	}
 	doc := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags, "\n"), body: body,
-		meta: searchMeta{listed: a.Status == news.StatusPublished || a.Status == news.StatusScheduled,
+		meta: searchMeta{listed: a.Status.Live(),
 			publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}}
 	if err := db.dialect.putSearchDoc(ctx, tx, a.ID, db.dialect.analyze(doc)); err != nil {
 		return fmt.Errorf("search document: %w", err)
@@ -368,7 +368,7 @@ func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexIt
 			rows.Close()
 			return nil, err
 		}
-		it.doc.meta.listed = status == news.StatusPublished || status == news.StatusScheduled
+		it.doc.meta.listed = status.Live()
 		index[it.id] = len(batch)
 		batch = append(batch, it)
 	}

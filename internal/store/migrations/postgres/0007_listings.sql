@@ -5,6 +5,9 @@
 -- each link table, and article_sections links an article to its section
 -- and every ancestor (News shows Kazakhstan's stories), so a listing and
 -- its "of 144" count never sort or join thousands of rows.
+-- The status test here and in the trigger below is news.Status.Live, the
+-- rule's one statement in Go (internal/news/article.go); the store's
+-- TestVisibilityRuleAgrees checks that they agree.
 ALTER TABLE articles ADD COLUMN visible_from BIGINT
     GENERATED ALWAYS AS (CASE WHEN status IN ('published', 'scheduled') AND kind = 'article' THEN published_at END) STORED;
 CREATE INDEX articles_visible ON articles (visible_from DESC);
@@ -33,7 +36,7 @@ INSERT INTO article_sections (article_id, section_id, visible_from)
     JOIN sections s ON s.path = me.path OR me.path LIKE s.path || '/%';
 
 -- Whoever changes an article's status or time, the links and the search
--- document's filters follow.
+-- document's filters follow ("listed" is news.Status.Live).
 CREATE FUNCTION articles_visibility() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE article_tags SET visible_from = NEW.visible_from WHERE article_id = NEW.id;

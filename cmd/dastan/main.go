@@ -85,6 +85,13 @@ func setup(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Write
 	if err != nil {
 		return cfg, nil, nil, err
 	}
+	for _, c := range db.ModeChanges() {
+		if c.Err != nil {
+			log.Warn("the store stays readable by other users", "path", c.Path, "mode", c.From.String(), "err", c.Err)
+			continue
+		}
+		log.Info("the store is now readable by Dastan's user only", "path", c.Path, "was", c.From.String(), "now", c.To.String())
+	}
 	return cfg, db, log, nil
 }
 

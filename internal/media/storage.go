@@ -94,9 +94,13 @@ func (l *LocalStorage) Put(ctx context.Context, key string, r io.Reader, content
 		return err
 	}
 	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// Folders and files are Dastan's user's alone, like the store: the
+	// process serves them itself (FileServer), and a proxy or CDN in front
+	// caches what it serves rather than reading the folder.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("media: store %s: %w", key, err)
 	}
+	privateDirs(l.Root, dir)
 	tmp, err := os.CreateTemp(dir, ".upload-*")
 	if err != nil {
 		return fmt.Errorf("media: store %s: %w", key, err)
@@ -113,13 +117,26 @@ func (l *LocalStorage) Put(ctx context.Context, key string, r io.Reader, content
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("media: store %s: %w", key, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
 		return fmt.Errorf("media: store %s: %w", key, err)
 	}
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		return fmt.Errorf("media: store %s: %w", key, err)
 	}
 	return nil
+}
+
+// privateDirs sets dir and its parents up to root to 0700 whatever the
+// umask, narrowing folders an older Dastan made 0755 as they are written
+// to. It is best effort: the data directory above is 0700 already.
+func privateDirs(root, dir string) {
+	root = filepath.Clean(root)
+	for d := dir; ; d = filepath.Dir(d) {
+		os.Chmod(d, 0o700)
+		if d == root || d == filepath.Dir(d) || !strings.HasPrefix(d, root) {
+			return
+		}
+	}
 }
 
 // Open opens the file under key.

@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -41,6 +40,8 @@ type DB struct {
 	txStmts sync.Map             // *sql.Tx -> map[string]*sql.Stmt, for the life of a transaction
 
 	testRankWindow int // tests shrink the search ranking window
+
+	modeChanges []ModeChange // what Open made private in the data directory
 }
 
 // maxStmts bounds the prepared-statement cache; queries past it run
@@ -155,10 +156,16 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*DB, error) {
 }
 
 func openSQLite(dataDir string) (*DB, error) {
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("store: data directory: %w", err)
+	changes, err := privateDataDir(dataDir)
+	if err != nil {
+		return nil, err
 	}
 	path := filepath.Join(dataDir, "dastan.db")
+	fileChanges, err := privateDBFile(path)
+	if err != nil {
+		return nil, err
+	}
+	changes = privateSidecars(append(changes, fileChanges...), path)
 	// Page caches are per connection: 16 MB for the writer, 4 MB for each
 	// reader, so a busy site stays well under 200 MB resident.
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)"
@@ -181,7 +188,9 @@ func openSQLite(dataDir string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &DB{w: w, r: r, dialect: sqliteDialect{}}, nil
+	// WAL mode has made the -wal and -shm files by now: check them again.
+	changes = privateSidecars(changes, path)
+	return &DB{w: w, r: r, dialect: sqliteDialect{}, modeChanges: changes}, nil
 }
 
 func openPostgres(url string) (*DB, error) {

@@ -24,6 +24,10 @@ Usage:
   dastan serve [--demo] [flags]   run the site, newsroom, API and jobs
   dastan demo [-articles N]       fill an empty store with a demo newsroom
   dastan user add --email E --role R   add a newsroom user (contributor, author, editor, admin)
+  dastan user disable|enable --email E  stop a user signing in (ending their sessions and
+                                  API tokens at once), or let them again
+  dastan user reset-password --email E [--link]
+                                  print a new password, or a one-time link to set one
   dastan import wordpress FILE    bring a newsroom over from a WordPress export
   dastan rates fetch              ask every central bank for today's rates once
   dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]

@@ -14,48 +14,111 @@ import (
 	"dastan/internal/auth"
 	"dastan/internal/links"
 	"dastan/internal/store"
+	"dastan/internal/users"
 )
 
-// userCmd manages newsroom users: "dastan user add --email … --role …".
+const userUsage = `user: say one of
+  dastan user add --email E --role R [--name N] [--generate-password]
+  dastan user disable --email E          end their sessions and API tokens; no more sign-ins
+  dastan user enable --email E
+  dastan user reset-password --email E [--link]
+                                         print a new password, or a one-time link to set one`
+
+// userCmd manages newsroom users from the machine itself, acting as
+// users.System: "dastan user add|disable|enable|reset-password …".
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
-		return errors.New(`user: say "dastan user add --email you@example.com --role admin"`)
+	if len(args) == 0 {
+		return errors.New(userUsage)
 	}
-	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	email := fs.String("email", "", "the new user's email, which they sign in with")
-	name := fs.String("name", "", "the new user's name")
-	role := fs.String("role", "contributor", "contributor, author, editor or admin")
-	generate := fs.Bool("generate-password", false, "make up a password and print it, without asking")
+	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
+	email := fs.String("email", "", "the user's email, which they sign in with")
+	var run func(*users.Service, string) error
+	switch args[0] {
+	case "add":
+		name := fs.String("name", "", "the new user's name")
+		role := fs.String("role", "contributor", "contributor, author, editor or admin")
+		generate := fs.Bool("generate-password", false, "make up a password and print it, without asking")
+		run = func(svc *users.Service, _ string) error {
+			return userAdd(ctx, svc, users.NewUser{Email: *email, Name: *name, Role: auth.Role(*role)}, !*generate, stdin, stdout)
+		}
+	case "disable", "enable":
+		run = func(svc *users.Service, _ string) error {
+			u, err := svc.ByEmail(ctx, users.System, *email)
+			if err != nil {
+				return err
+			}
+			if args[0] == "disable" {
+				err = svc.Disable(ctx, users.System, u.ID)
+			} else {
+				err = svc.Enable(ctx, users.System, u.ID)
+			}
+			if err == nil {
+				fmt.Fprintf(stdout, "%s is %sd.\n", u.Email, args[0])
+			}
+			return err
+		}
+	case "reset-password":
+		link := fs.Bool("link", false, "print a one-time link to set a new password (valid 24 hours) instead of a new password")
+		run = func(svc *users.Service, siteURL string) error {
+			return userReset(ctx, svc, *email, *link, siteURL, stdout)
+		}
+	default:
+		return errors.New(userUsage)
+	}
 	cfg, db, _, err := setup(ctx, fs, args[1:], stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if *email == "" {
-		return errors.New("user add: --email is required")
+		return fmt.Errorf("user %s: --email is required", args[0])
 	}
-	if !auth.ValidRole(*role) {
-		return fmt.Errorf("user add: --role must be contributor, author, editor or admin, not %q", *role)
+	svc := users.New(users.Options{Store: db, Auth: auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL})})
+	return run(svc, cfg.SiteURL)
+}
+
+// userAdd adds a user with a password read from stdin when ask is set,
+// or a generated one, printed once.
+func userAdd(ctx context.Context, svc *users.Service, nu users.NewUser, ask bool, stdin io.Reader, stdout io.Writer) error {
+	if err := nu.Check(); err != nil {
+		return err // before asking for a password that would be wasted
 	}
-	password := ""
-	if !*generate {
-		if password, err = askPassword(stdin, stdout); err != nil {
+	if ask {
+		var err error
+		if nu.Password, err = askPassword(stdin, stdout); err != nil {
 			return err
 		}
 	}
-	shown := password == ""
-	if shown {
-		password = auth.GeneratePassword()
-	}
-	svc := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL})
-	u, err := svc.AddUser(ctx, *email, *name, auth.Role(*role), password)
+	u, generated, err := svc.Add(ctx, users.System, nu)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Added %s (%s).\n", u.Email, u.Role)
-	if shown {
-		fmt.Fprintf(stdout, "Password: %s\n", password)
+	if generated != "" {
+		fmt.Fprintf(stdout, "Password: %s\n", generated)
 	}
+	return nil
+}
+
+// userReset prints a new password for the user, or a one-time link.
+func userReset(ctx context.Context, svc *users.Service, email string, link bool, siteURL string, stdout io.Writer) error {
+	u, err := svc.ByEmail(ctx, users.System, email)
+	if err != nil {
+		return err
+	}
+	if link {
+		token, expires, err := svc.IssueReset(ctx, users.System, u.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "A one-time link for %s to set a new password, valid until %s:\n%s\n", u.Email, expires.Format("2 Jan 2006 15:04 MST"), links.Abs(siteURL, links.NewsroomReset(token)))
+		return nil
+	}
+	pw, err := svc.ResetPassword(ctx, users.System, u.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "New password for %s (their sessions have ended):\nPassword: %s\n", u.Email, pw)
 	return nil
 }
 
@@ -95,12 +158,12 @@ func seedDemoUsers(ctx context.Context, db *store.DB, siteURL string, stdout io.
 	if err != nil || n > 0 {
 		return err
 	}
-	svc := auth.New(auth.Options{Store: db, SiteURL: siteURL})
+	svc := users.New(users.Options{Store: db, Auth: auth.New(auth.Options{Store: db, SiteURL: siteURL})})
 	fmt.Fprintln(stdout, "Newsroom demo users (shown only now):")
 	for _, r := range []auth.Role{auth.Admin, auth.Editor, auth.Author, auth.Contributor} {
-		pw := auth.GeneratePassword()
 		email := string(r) + "@demo.dastan.local"
-		if _, err := svc.AddUser(ctx, email, strings.ToUpper(string(r[:1]))+string(r[1:]), r, pw); err != nil {
+		_, pw, err := svc.Add(ctx, users.System, users.NewUser{Email: email, Name: strings.ToUpper(string(r[:1])) + string(r[1:]), Role: r})
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "  %-11s %s  password: %s\n", r, email, pw)

@@ -22,6 +22,7 @@ import (
 	"dastan/internal/news"
 	"dastan/internal/server"
 	"dastan/internal/store"
+	"dastan/internal/users"
 )
 
 var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
@@ -67,9 +68,9 @@ func newFixture(t *testing.T, db *store.DB, limits api.Limits) *fixture {
 	ctx := context.Background()
 	f := &fixture{db: db, users: map[auth.Role]auth.User{}, tokens: map[auth.Role]string{}, tokenIDs: map[auth.Role]int64{}}
 	clk := &clock{t: testNow}
-	svc := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.now})
+	svc := users.New(users.Options{Store: db, Auth: auth.New(auth.Options{Store: db, Params: cheap, Now: clk.now}), Now: clk.now})
 	for _, r := range auth.Roles {
-		u, err := svc.AddUser(ctx, string(r)+"@example.com", string(r), r, password)
+		u, _, err := svc.Add(ctx, users.System, users.NewUser{Email: string(r) + "@example.com", Name: string(r), Role: r, Password: password})
 		must(t, err)
 		f.users[r] = u
 		plain, hash := auth.NewAPIToken()

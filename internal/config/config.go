@@ -44,6 +44,10 @@ type Config struct {
 	// With neither, /metrics is not served.
 	MetricsAddr  string
 	MetricsToken string
+	// SessionLifetime is how long a newsroom session lasts after sign-in,
+	// however busy; SessionIdle ends it sooner when it goes unused.
+	SessionLifetime time.Duration
+	SessionIdle     time.Duration
 }
 
 // Setting documents one variable; README's table of settings is this list.
@@ -73,6 +77,8 @@ func Settings() []Setting {
 		{"DASTAN_SEARCH_PER_MINUTE", "search-per-minute", "120", "searches a reader may run a minute (at once, then refilled over the minute) before 429; cached result pages do not count; 0 turns the limit off"},
 		{"DASTAN_METRICS_ADDR", "metrics-addr", "", "address of a separate listener for /metrics, such as 127.0.0.1:9464; when set, /metrics is served only there"},
 		{"DASTAN_METRICS_TOKEN", "metrics-token", "", "bearer token /metrics asks for (Authorization: Bearer …), at least 16 characters; set alone, /metrics is served on the main address behind it"},
+		{"DASTAN_SESSION_LIFETIME", "session-lifetime", "7d", "longest a newsroom sign-in lasts, however busy (e.g. 7d, 24h)"},
+		{"DASTAN_SESSION_IDLE", "session-idle", "12h", "a newsroom session unused this long ends; at most the lifetime"},
 	}
 }
 
@@ -145,9 +151,9 @@ func parse(get func(string) string) (Config, error) {
 		return b
 	}
 	durVal := func(name string, min time.Duration) time.Duration {
-		d, err := time.ParseDuration(get(name))
+		d, err := parseDuration(get(name))
 		if err != nil || d < min {
-			bad(name, fmt.Sprintf("want a duration of at least %s such as 30s or 5m, got %q", min, get(name)))
+			bad(name, fmt.Sprintf("want a duration of at least %s such as 30s, 5m or 7d, got %q", min, get(name)))
 		}
 		return d
 	}
@@ -158,6 +164,11 @@ func parse(get func(string) string) (Config, error) {
 	c.RatesEvery = durVal("rates-every", time.Minute)
 	c.RatesOffline = boolVal("rates-offline")
 	c.SearchPerMinute = intVal("search-per-minute", 0, 1000000)
+	c.SessionLifetime = durVal("session-lifetime", time.Minute)
+	c.SessionIdle = durVal("session-idle", time.Minute)
+	if c.SessionIdle > c.SessionLifetime && c.SessionLifetime > 0 {
+		bad("session-idle", fmt.Sprintf("want at most the session lifetime (%s), got %q", get("session-lifetime"), get("session-idle")))
+	}
 
 	if c.Addr == "" {
 		bad("addr", "must not be empty")
@@ -216,4 +227,16 @@ func parse(get func(string) string) (Config, error) {
 		bad("rates-view", fmt.Sprintf("want local/usd or usd/local, got %q", c.RatesView))
 	}
 	return c, errors.Join(errs...)
+}
+
+// parseDuration reads Go's durations (90s, 12h) and whole days (7d).
+func parseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 3650 {
+			return 0, fmt.Errorf("config: %q is not a number of days", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
 }

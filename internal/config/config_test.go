@@ -76,3 +76,27 @@ func TestMetricsSettings(t *testing.T) {
 		t.Error("metrics on the public address accepted")
 	}
 }
+
+func TestSessionLifetimes(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SessionLifetime != 7*24*time.Hour || c.SessionIdle != 12*time.Hour {
+		t.Fatalf("session defaults: %s, idle %s", c.SessionLifetime, c.SessionIdle)
+	}
+	c, err = FromEnv(env(map[string]string{"DASTAN_SESSION_LIFETIME": "30d", "DASTAN_SESSION_IDLE": "90m"}))
+	if err != nil || c.SessionLifetime != 30*24*time.Hour || c.SessionIdle != 90*time.Minute {
+		t.Fatalf("30d and 90m: %s, %s, %v", c.SessionLifetime, c.SessionIdle, err)
+	}
+	for _, bad := range []map[string]string{
+		{"DASTAN_SESSION_LIFETIME": "a week"},
+		{"DASTAN_SESSION_LIFETIME": "-1d"},
+		{"DASTAN_SESSION_IDLE": "10s"},
+		{"DASTAN_SESSION_LIFETIME": "1h", "DASTAN_SESSION_IDLE": "2h"},
+	} {
+		if _, err := FromEnv(env(bad)); err == nil || !strings.Contains(err.Error(), "setting session-") {
+			t.Errorf("%v accepted, or the error names no session setting: %v", bad, err)
+		}
+	}
+}

@@ -170,6 +170,8 @@ const (
 	NewsroomAudit     = "/newsroom/audit/"
 	NewsroomMedia     = "/newsroom/media/"
 	NewsroomTokens    = "/newsroom/tokens/"
+	NewsroomAccount   = "/newsroom/account/"
+	newsroomReset     = "/newsroom/reset/"
 	newsroomStatic    = "/newsroom/static/"
 )
 
@@ -200,6 +202,9 @@ func NewsroomMediaItem(mediaID int64) string { return NewsroomMedia + id(mediaID
 
 // NewsroomSigninNext is the sign-in form that returns to next afterwards.
 func NewsroomSigninNext(next string) string { return NewsroomSignin + "?next=" + url.QueryEscape(next) }
+
+// NewsroomReset is the page a one-time password-reset link opens.
+func NewsroomReset(token string) string { return newsroomReset + token }
 
 // NewsroomStatic is one of the newsroom's own files.
 func NewsroomStatic(name string) string { return newsroomStatic + name }
@@ -245,5 +250,5 @@ var newsroomScreens = map[string]string{
 	"articles": NewsroomArticles, "new": NewsroomNew, "render": NewsroomRender,
 	"trash": NewsroomTrash, "sections": NewsroomSections, "tags": NewsroomTags,
 	"redirects": NewsroomRedirects, "users": NewsroomUsers, "audit": NewsroomAudit,
-	"media": NewsroomMedia, "tokens": NewsroomTokens,
+	"media": NewsroomMedia, "tokens": NewsroomTokens, "account": NewsroomAccount,
 }

@@ -37,6 +37,7 @@ func TestScheme(t *testing.T) {
 		{NewsroomRevision(7, 9), "/newsroom/articles/7/revisions/9"},
 		{NewsroomRestore(7), "/newsroom/articles/7/restore"},
 		{NewsroomMediaItem(4), "/newsroom/media/4"},
+		{NewsroomReset("abc_-1"), "/newsroom/reset/abc_-1"},
 		{NewsroomSigninNext("/newsroom/x/?a=1"), "/newsroom/signin?next=%2Fnewsroom%2Fx%2F%3Fa%3D1"},
 	} {
 		if c.got != c.want {

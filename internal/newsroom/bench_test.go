@@ -16,6 +16,7 @@ import (
 	"dastan/internal/config"
 	"dastan/internal/server"
 	"dastan/internal/store"
+	"dastan/internal/users"
 )
 
 // BenchmarkNewsroomPages measures newsroom pages over a large store, as
@@ -34,9 +35,9 @@ func BenchmarkNewsroomPages(b *testing.B) {
 	}
 	defer db.Close()
 	n, _ := db.CountArticles(ctx)
-	svc := auth.New(auth.Options{Store: db, Params: cheap})
+	svc := users.New(users.Options{Store: db, Auth: auth.New(auth.Options{Store: db, Params: cheap})})
 	if _, err := db.UserByEmail(ctx, "editor@example.com"); err != nil {
-		if _, err := svc.AddUser(ctx, "editor@example.com", "Bench", auth.Editor, password); err != nil {
+		if _, _, err := svc.Add(ctx, users.System, users.NewUser{Email: "editor@example.com", Name: "Bench", Role: auth.Editor, Password: password}); err != nil {
 			b.Fatal(err)
 		}
 	}

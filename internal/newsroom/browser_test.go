@@ -180,3 +180,62 @@ func TestBrowserEditConflict(t *testing.T) {
 		t.Fatalf("deliberate overwrite: %q", got.BodySource)
 	}
 }
+
+// TestBrowserUsers: an admin makes a reset link on the users page; the
+// link, opened in a browser, sets a new password and signs the author
+// in. The users, account and reset pages fit a phone's width.
+// DASTAN_SCREENSHOTS=dir keeps a picture of each page at both widths.
+func TestBrowserUsers(t *testing.T) {
+	ctx := browsertest.New(t)
+	f := newFixture(t, storetest.Open(t, "sqlite"))
+	base := f.srv.URL
+	fits := func(page string) {
+		t.Helper()
+		for _, w := range []int64{390, 1280} {
+			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(w, 844)))
+			if over := browsertest.Eval[int](t, ctx, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
+				t.Errorf("%s at %d px is %d px too wide", page, w, over)
+			}
+			if dir := os.Getenv("DASTAN_SCREENSHOTS"); dir != "" {
+				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				must(t, err)
+				must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", page, w)), png, 0o644))
+			}
+		}
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)))
+	}
+	must(t, chromedp.Do(ctx,
+		signInTab(base, auth.Admin),
+		chromedp.Navigate(base+"/newsroom/users/"),
+		chromedp.WaitVisible(chromedp.CSS(`button[aria-label="Reset link for author@example.com"]`)),
+		chromedp.Click(chromedp.CSS(`button[aria-label="Reset link for author@example.com"]`)),
+		chromedp.WaitVisible(chromedp.CSS("input.secret")),
+	))
+	link, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("input.secret")))
+	must(t, err)
+	fits("users")
+	if !strings.Contains(link, "/newsroom/reset/") {
+		t.Fatalf("the link shown: %q", link)
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/newsroom/account/"),
+		chromedp.WaitVisible(chromedp.CSS("#current")),
+	))
+	fits("account")
+	// The link's page, opened by the author: the path is the link's, the
+	// host the test server's.
+	path := link[strings.Index(link, "/newsroom/reset/"):]
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+path),
+		chromedp.WaitVisible(chromedp.CSS("#password")),
+	))
+	fits("reset")
+	must(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#password"), "a password of my own"),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/newsroom/account/"]`)),
+	))
+	if who := browsertest.Eval[string](t, ctx, `document.querySelector('a[href="/newsroom/account/"]').textContent`); !strings.Contains(who, "author@example.com") {
+		t.Fatalf("signed in as %q after the reset", who)
+	}
+}

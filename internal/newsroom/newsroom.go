@@ -26,6 +26,7 @@ import (
 	"dastan/internal/news"
 	"dastan/internal/site"
 	"dastan/internal/store"
+	"dastan/internal/users"
 )
 
 //go:embed templates/*.html
@@ -45,6 +46,7 @@ type Options struct {
 	Config config.Config
 	Store  *store.DB
 	Auth   *auth.Service
+	Users  *users.Service
 	Site   *site.Site
 	Media  *media.Service
 	Logger *slog.Logger
@@ -56,6 +58,7 @@ type Newsroom struct {
 	cfg   config.Config
 	db    *store.DB
 	auth  *auth.Service
+	users *users.Service
 	site  *site.Site
 	media *media.Service
 	log   *slog.Logger
@@ -72,7 +75,7 @@ func New(o Options) (*Newsroom, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	n := &Newsroom{cfg: o.Config, db: o.Store, auth: o.Auth, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux()}
+	n := &Newsroom{cfg: o.Config, db: o.Store, auth: o.Auth, users: o.Users, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux()}
 	var err error
 	if n.pages, err = n.parse(); err != nil {
 		return nil, err
@@ -112,6 +115,10 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("POST /newsroom/redirects/", n.staff(n.redirectSave))
 	m.HandleFunc("GET /newsroom/users/", n.staff(n.userList))
 	m.HandleFunc("POST /newsroom/users/", n.staff(n.userSave))
+	m.HandleFunc("GET /newsroom/account/", n.staff(n.account))
+	m.HandleFunc("POST /newsroom/account/", n.staff(n.accountSave))
+	m.HandleFunc("GET /newsroom/reset/{token}", n.resetForm)
+	m.HandleFunc("POST /newsroom/reset/{token}", n.resetSave)
 	m.HandleFunc("GET /newsroom/audit/", n.staff(n.auditList))
 	m.HandleFunc("GET /newsroom/media/", n.staff(n.mediaList))
 	m.HandleFunc("POST /newsroom/media/", n.staff(n.mediaUpload))
@@ -203,7 +210,7 @@ func (n *Newsroom) parse() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "audit", "media", "tokens", "error"} {
+	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)
@@ -295,7 +302,9 @@ func (n *Newsroom) PurgeTrash(ctx context.Context, every time.Duration) {
 		} else if c > 0 {
 			n.log.Info("trash purged", "articles", c)
 		}
-		n.db.DeleteExpiredSessions(ctx, n.now())
+		if err := n.auth.Tidy(ctx); err != nil {
+			n.log.Error("tidy sessions", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

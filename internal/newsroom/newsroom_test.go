@@ -19,6 +19,7 @@ import (
 	"dastan/internal/server"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
+	"dastan/internal/users"
 )
 
 var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
@@ -50,9 +51,9 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{db: db, clock: &clock{t: testNow}, users: map[auth.Role]auth.User{}}
-	svc := auth.New(auth.Options{Store: db, Params: cheap, Now: f.clock.now})
+	svc := users.New(users.Options{Store: db, Auth: auth.New(auth.Options{Store: db, Params: cheap, Now: f.clock.now}), Now: f.clock.now})
 	for _, r := range auth.Roles {
-		u, err := svc.AddUser(ctx, string(r)+"@example.com", string(r), r, password)
+		u, _, err := svc.Add(ctx, users.System, users.NewUser{Email: string(r) + "@example.com", Name: string(r), Role: r, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,6 +163,9 @@ func form(a news.Article, action string) url.Values {
 func TestPermissions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
+		// The user that user management acts on.
+		target := store.User{Email: "target@example.com", Role: string(auth.Author), PasswordHash: "unused"}
+		must(t, db.CreateUser(context.Background(), &target, nil))
 		ok := true
 		type want map[auth.Role]bool
 		editorUp := want{auth.Editor: ok, auth.Admin: ok}
@@ -210,6 +214,16 @@ func TestPermissions(t *testing.T) {
 			{"change role", false, news.StatusDraft, "POST", "/newsroom/users/", func(news.Article) url.Values {
 				return url.Values{"op": {"role"}, "id": {fmt.Sprint(f.users[auth.Contributor].ID)}, "role": {"contributor"}}
 			}, want{auth.Admin: ok}},
+			{"disable user", false, news.StatusDraft, "POST", "/newsroom/users/", func(news.Article) url.Values {
+				return url.Values{"op": {"disable"}, "id": {fmt.Sprint(target.ID)}}
+			}, want{auth.Admin: ok}},
+			{"enable user", false, news.StatusDraft, "POST", "/newsroom/users/", func(news.Article) url.Values {
+				return url.Values{"op": {"enable"}, "id": {fmt.Sprint(target.ID)}}
+			}, want{auth.Admin: ok}},
+			{"reset link", false, news.StatusDraft, "POST", "/newsroom/users/", func(news.Article) url.Values {
+				return url.Values{"op": {"reset-link"}, "id": {fmt.Sprint(target.ID)}}
+			}, want{auth.Admin: ok}},
+			{"own account", false, news.StatusDraft, "GET", "/newsroom/account/", nil, all},
 			{"audit log", false, news.StatusDraft, "GET", "/newsroom/audit/", nil, editorUp},
 		}
 		clients := map[auth.Role]*client{}
@@ -274,7 +288,8 @@ func TestPermissions(t *testing.T) {
 		for _, e := range log {
 			seen[e.Action+" "+e.UserEmail] = true
 		}
-		for _, w := range []string{"publish author@example.com", "delete editor@example.com", "unpublish admin@example.com", "change-role admin@example.com"} {
+		for _, w := range []string{"publish author@example.com", "delete editor@example.com", "unpublish admin@example.com", "change-role admin@example.com",
+			"disable-user admin@example.com", "enable-user admin@example.com", "reset-link admin@example.com"} {
 			if !seen[w] {
 				t.Errorf("audit log lacks %q", w)
 			}

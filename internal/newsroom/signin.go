@@ -3,7 +3,9 @@ package newsroom
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
@@ -34,19 +36,26 @@ func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
 	_, err := n.auth.SignIn(r.Context(), w, r, email, r.PostFormValue("password"))
 	if err != nil {
-		status := http.StatusUnauthorized
-		msg := auth.ErrBadCredentials.Error()
-		switch {
-		case errors.Is(err, auth.ErrThrottled):
-			status, msg = http.StatusTooManyRequests, err.Error()
-		case !errors.Is(err, auth.ErrBadCredentials):
-			n.log.Error("sign-in", "err", err)
-			status, msg = http.StatusInternalServerError, "Signing in failed. Please try again in a moment."
-		}
+		status, msg := n.signinError(w, err)
 		n.render(w, status, "signin", Page{Title: "Sign in", Error: msg, Content: signinContent{Email: email, Next: next}})
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// signinError is the status and words for a refused sign-in or password
+// check; a refusal before any check is a 429 with Retry-After.
+func (n *Newsroom) signinError(w http.ResponseWriter, err error) (int, string) {
+	var ref *auth.RefusedError
+	switch {
+	case errors.As(err, &ref):
+		w.Header().Set("Retry-After", strconv.Itoa(int((ref.RetryAfter+time.Second-1)/time.Second)))
+		return http.StatusTooManyRequests, ref.Error()
+	case errors.Is(err, auth.ErrBadCredentials):
+		return http.StatusUnauthorized, err.Error()
+	}
+	n.log.Error("sign-in", "err", err)
+	return http.StatusInternalServerError, "Signing in failed. Please try again in a moment."
 }
 
 // signout ends this session, or every session of the user when the form

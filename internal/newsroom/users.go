@@ -2,90 +2,108 @@ package newsroom
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
+	"time"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
 	"dastan/internal/store"
+	"dastan/internal/users"
 )
 
 type usersContent struct {
-	Users     []store.User
-	Roles     []auth.Role
-	Generated string // a new user's generated password, shown once
-	NewEmail  string
+	Users []store.User
+	Roles []auth.Role
+	Me    int64 // the admin looking, who cannot disable themselves
+	// Secret is a new password or reset link, shown only this once.
+	Secret, SecretFor, SecretKind string
 }
 
 // userList is the admins' list of users.
 func (n *Newsroom) userList(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !n.allowed(w, r, u, auth.ManageUsers, nil) {
-		return
-	}
 	n.usersPage(w, r, u, http.StatusOK, usersContent{}, "")
 }
 
 func (n *Newsroom) usersPage(w http.ResponseWriter, r *http.Request, u auth.User, status int, c usersContent, msg string) {
 	var err error
-	if c.Users, err = n.db.Users(r.Context()); err != nil {
-		n.fail(w, r, u, err)
+	if c.Users, err = n.users.List(r.Context(), u); err != nil {
+		n.usersFailed(w, r, u, err)
 		return
 	}
-	c.Roles = auth.Roles
-	fl := map[string]string{"role": "Role changed."}[r.URL.Query().Get("done")]
+	c.Roles, c.Me = auth.Roles, u.ID
+	fl := map[string]string{
+		"role":     "Role changed.",
+		"disabled": "Disabled. Their sessions have ended and their API tokens are revoked.",
+		"enabled":  "Enabled. They can sign in again.",
+	}[r.URL.Query().Get("done")]
 	n.render(w, status, "users", Page{Title: "Users", User: u, Nav: "users", Error: msg, Flash: fl, Content: c})
 }
 
-// userSave adds a user or changes a role. Role changes are audited.
+// usersFailed shows why the users service refused: a plain message on
+// the users page, 403 for a role that may not, 429 when busy.
+func (n *Newsroom) usersFailed(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
+	var ue *users.Error
+	var ref *auth.RefusedError
+	switch {
+	case errors.Is(err, users.ErrForbidden):
+		n.fail(w, r, u, errForbidden)
+	case errors.As(err, &ue):
+		n.usersPage(w, r, u, http.StatusUnprocessableEntity, usersContent{}, ue.Msg)
+	case errors.As(err, &ref):
+		w.Header().Set("Retry-After", strconv.Itoa(int(ref.RetryAfter/time.Second)))
+		n.usersPage(w, r, u, http.StatusTooManyRequests, usersContent{}, ref.Error())
+	default:
+		n.fail(w, r, u, err)
+	}
+}
+
+// userSave adds a user, changes a role, disables or enables a user, or
+// makes a reset link; the users service checks and audits each.
 func (n *Newsroom) userSave(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !n.allowed(w, r, u, auth.ManageUsers, nil) {
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	role := r.PostFormValue("role")
-	if !auth.ValidRole(role) {
-		n.usersPage(w, r, u, http.StatusUnprocessableEntity, usersContent{}, "Choose a role.")
-		return
-	}
+	ctx := r.Context()
+	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+	var err error
 	switch r.PostFormValue("op") {
 	case "add":
-		pw := r.PostFormValue("password")
-		generated := ""
-		if pw == "" {
-			pw = auth.GeneratePassword()
-			generated = pw
-		}
-		nu, err := n.auth.AddUser(r.Context(), r.PostFormValue("email"), strings.TrimSpace(r.PostFormValue("name")), auth.Role(role), pw)
-		if err != nil {
-			msg := strings.TrimPrefix(err.Error(), "auth: ")
-			if errors.Is(err, store.ErrExists) {
-				msg = "There is already a user with that email."
+		var nu auth.User
+		var generated string
+		nu, generated, err = n.users.Add(ctx, u, users.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"),
+			Role: auth.Role(r.PostFormValue("role")), Password: r.PostFormValue("password")})
+		if err == nil {
+			c := usersContent{}
+			if generated != "" {
+				c.Secret, c.SecretFor, c.SecretKind = generated, nu.Email, "password"
 			}
-			n.usersPage(w, r, u, http.StatusUnprocessableEntity, usersContent{}, msg)
+			n.usersPage(w, r, u, http.StatusOK, c, "")
 			return
 		}
-		n.audit(r.Context(), u, "add-user", nu.Email, role)
-		n.usersPage(w, r, u, http.StatusOK, usersContent{Generated: generated, NewEmail: nu.Email}, "")
 	case "role":
-		id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
-		target, err := n.db.UserByID(r.Context(), id)
-		if err != nil {
-			n.fail(w, r, u, err)
+		if err = n.users.SetRole(ctx, u, id, auth.Role(r.PostFormValue("role"))); err == nil {
+			http.Redirect(w, r, links.NewsroomUsers+"?done=role", http.StatusSeeOther)
 			return
 		}
-		if target.ID == u.ID && role != string(auth.Admin) {
-			n.usersPage(w, r, u, http.StatusUnprocessableEntity, usersContent{}, "You cannot take away your own admin role; ask another admin.")
+	case "disable":
+		if err = n.users.Disable(ctx, u, id); err == nil {
+			http.Redirect(w, r, links.NewsroomUsers+"?done=disabled", http.StatusSeeOther)
 			return
 		}
-		if err := n.db.SetUserRole(r.Context(), id, role); err != nil {
-			n.fail(w, r, u, err)
+	case "enable":
+		if err = n.users.Enable(ctx, u, id); err == nil {
+			http.Redirect(w, r, links.NewsroomUsers+"?done=enabled", http.StatusSeeOther)
 			return
 		}
-		n.audit(r.Context(), u, "change-role", target.Email, fmt.Sprintf("%s → %s", target.Role, role))
-		http.Redirect(w, r, links.NewsroomUsers+"?done=role", http.StatusSeeOther)
+	case "reset-link":
+		var token string
+		if token, _, err = n.users.IssueReset(ctx, u, id); err == nil {
+			target, _ := n.db.UserByID(ctx, id)
+			n.usersPage(w, r, u, http.StatusOK, usersContent{Secret: links.Abs(n.cfg.SiteURL, links.NewsroomReset(token)), SecretFor: target.Email, SecretKind: "link"}, "")
+			return
+		}
 	default:
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		return
 	}
+	n.usersFailed(w, r, u, err)
 }

@@ -21,9 +21,11 @@ import (
 	"dastan/internal/media"
 	"dastan/internal/metrics"
 	"dastan/internal/newsroom"
+	"dastan/internal/ratelimit"
 	"dastan/internal/rates"
 	"dastan/internal/site"
 	"dastan/internal/store"
+	"dastan/internal/users"
 )
 
 // Server is one running Dastan instance.
@@ -55,6 +57,9 @@ type Options struct {
 	// APILimits are the API's request budgets per client; zero means
 	// api.DefaultLimits. Tests make them tiny or large.
 	APILimits api.Limits
+	// SigninBudget is the sign-in attempts per client address; zero means
+	// auth.DefaultAddressBudget. Tests that sign in often raise it.
+	SigninBudget ratelimit.Budget
 }
 
 // New wires the handlers over the store.
@@ -105,8 +110,10 @@ func New(o Options) (*Server, error) {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.publicMetrics)
 	st.Routes(s.mux)
-	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now})
-	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Auth: au, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
+	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now,
+		SessionLifetime: cfg.SessionLifetime, SessionIdle: cfg.SessionIdle, AddressBudget: o.SigninBudget})
+	us := users.New(users.Options{Store: db, Auth: au, Now: o.Now})
+	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Auth: au, Users: us, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
 		return nil, err
 	}
 	nh := s.news.Handler()

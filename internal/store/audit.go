@@ -20,10 +20,16 @@ type AuditEntry struct {
 
 // AddAudit records an entry.
 func (db *DB) AddAudit(ctx context.Context, e AuditEntry) error {
+	return db.addAudit(ctx, db.w, e)
+}
+
+// addAudit records an entry on x, a transaction when the entry must
+// stand or fall with the change it records.
+func (db *DB) addAudit(ctx context.Context, x execer, e AuditEntry) error {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = time.Now().UTC()
 	}
-	_, err := db.w.ExecContext(ctx, db.q(`INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)`),
+	_, err := x.ExecContext(ctx, db.q(`INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)`),
 		e.UserID, e.Action, e.Subject, e.Detail, unix(e.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("store: audit %s: %w", e.Action, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,21 +34,32 @@ func scanUser(s scanner) (User, error) {
 	return u, err
 }
 
-// CreateUser adds u; emails are kept lower-case and must be unique.
-func (db *DB) CreateUser(ctx context.Context, u *User) error {
+// ErrLastOne is returned when a change would leave no enabled user with
+// a role that must always have one (the last admin).
+var ErrLastOne = errors.New("the last one")
+
+// CreateUser adds u, with audit (when not nil) in the same transaction;
+// emails are kept lower-case and must be unique.
+func (db *DB) CreateUser(ctx context.Context, u *User, audit *AuditEntry) error {
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = time.Now().UTC()
 	}
-	var n int
-	if err := db.w.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM users WHERE email = ?`), u.Email).Scan(&n); err != nil {
-		return fmt.Errorf("store: user %q: %w", u.Email, err)
-	}
-	if n > 0 {
-		return fmt.Errorf("store: user %q: %w", u.Email, ErrExists)
-	}
-	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
-		u.Email, u.Name, u.Role, u.PasswordHash, unix(u.CreatedAt)).Scan(&u.ID)
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM users WHERE email = ?`), u.Email).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrExists
+		}
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+			u.Email, u.Name, u.Role, u.PasswordHash, unix(u.CreatedAt)).Scan(&u.ID)
+		if err != nil || audit == nil {
+			return err
+		}
+		return db.addAudit(ctx, tx, *audit)
+	})
 	if err != nil {
 		return fmt.Errorf("store: create user %q: %w", u.Email, err)
 	}
@@ -103,21 +115,92 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 
 // SetUserRole changes a user's role.
 func (db *DB) SetUserRole(ctx context.Context, id int64, role string) error {
-	res, err := db.w.ExecContext(ctx, db.q(`UPDATE users SET role = ? WHERE id = ?`), role, id)
-	if err != nil {
-		return fmt.Errorf("store: role of user %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: user %d: %w", id, ErrNotFound)
-	}
-	return nil
+	_, err := db.UpdateUser(ctx, id, UserChange{Role: role})
+	return err
 }
 
-// SetUserPassword replaces a user's password hash.
-func (db *DB) SetUserPassword(ctx context.Context, id int64, hash string) error {
-	_, err := db.w.ExecContext(ctx, db.q(`UPDATE users SET password_hash = ? WHERE id = ?`), hash, id)
+// UserChange is a change to one user and what must go with it, made in
+// one transaction: a disabled user's sessions and API tokens end in the
+// same instant as their access.
+type UserChange struct {
+	Role         string // "" keeps the role
+	Disabled     *bool  // nil keeps it
+	PasswordHash string // "" keeps the password
+	// EndSessions ends the user's sessions, all but KeepSession (a token
+	// hash) when that is set.
+	EndSessions bool
+	KeepSession string
+	// RevokeTokens revokes the user's API tokens, and EndResets deletes
+	// their unused password-reset links.
+	RevokeTokens bool
+	EndResets    bool
+	// KeepRole refuses the change with ErrLastOne when it would take the
+	// last enabled user with that role away from it.
+	KeepRole string
+	At       time.Time // when, for revocations
+	// Audit, when set, makes the entry recorded with the change, from the
+	// user as they were before it.
+	Audit func(before User) AuditEntry
+}
+
+// UpdateUser makes change c to user id and returns the user as they were.
+func (db *DB) UpdateUser(ctx context.Context, id int64, c UserChange) (User, error) {
+	var before User
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		before, err = db.updateUser(ctx, tx, id, c)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("store: password of user %d: %w", id, err)
+		return before, fmt.Errorf("store: user %d: %w", id, err)
 	}
-	return nil
+	return before, nil
+}
+
+func (db *DB) updateUser(ctx context.Context, tx *sql.Tx, id int64, c UserChange) (User, error) {
+	before, err := scanUser(tx.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id))
+	if err != nil {
+		return before, notFound(err)
+	}
+	role, disabled, hash := before.Role, before.Disabled, before.PasswordHash
+	if c.Role != "" {
+		role = c.Role
+	}
+	if c.Disabled != nil {
+		disabled = *c.Disabled
+	}
+	if c.PasswordHash != "" {
+		hash = c.PasswordHash
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE users SET role = ?, disabled = ?, password_hash = ? WHERE id = ?`), role, boolInt(disabled), hash, id); err != nil {
+		return before, err
+	}
+	if c.KeepRole != "" && before.Role == c.KeepRole && !before.Disabled {
+		var n int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM users WHERE role = ? AND disabled = 0`), c.KeepRole).Scan(&n); err != nil {
+			return before, err
+		}
+		if n == 0 {
+			return before, ErrLastOne
+		}
+	}
+	if c.EndSessions {
+		if _, err := db.deleteUserSessions(ctx, tx, id, c.KeepSession); err != nil {
+			return before, err
+		}
+	}
+	if c.RevokeTokens {
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0`), unix(c.At), id); err != nil {
+			return before, err
+		}
+	}
+	if c.EndResets {
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM password_resets WHERE user_id = ? AND used_at = 0`), id); err != nil {
+			return before, err
+		}
+	}
+	if c.Audit != nil {
+		return before, db.addAudit(ctx, tx, c.Audit(before))
+	}
+	return before, nil
 }

@@ -3,8 +3,6 @@ package newsroom
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"time"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
@@ -32,13 +30,13 @@ func (n *Newsroom) accountSave(w http.ResponseWriter, r *http.Request, u auth.Us
 		return
 	}
 	var ue *users.Error
-	var ref *auth.RefusedError
+	if ref, ok := refused(w, err); ok {
+		n.render(w, http.StatusTooManyRequests, "account", Page{Title: "Your account", User: u, Nav: "account", Error: ref.Error()})
+		return
+	}
 	switch {
 	case errors.As(err, &ue):
 		n.render(w, http.StatusUnprocessableEntity, "account", Page{Title: "Your account", User: u, Nav: "account", Error: ue.Msg, Content: accountContent{Field: ue.Field}})
-	case errors.As(err, &ref):
-		w.Header().Set("Retry-After", strconv.Itoa(int(ref.RetryAfter/time.Second)))
-		n.render(w, http.StatusTooManyRequests, "account", Page{Title: "Your account", User: u, Nav: "account", Error: ref.Error()})
 	default:
 		n.fail(w, r, u, err)
 	}

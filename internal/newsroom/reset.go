@@ -3,10 +3,7 @@ package newsroom
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"time"
 
-	"dastan/internal/auth"
 	"dastan/internal/links"
 	"dastan/internal/users"
 )
@@ -56,15 +53,15 @@ func (n *Newsroom) resetSave(w http.ResponseWriter, r *http.Request) {
 
 func (n *Newsroom) resetError(w http.ResponseWriter, r *http.Request, err error, c resetContent) {
 	var ue *users.Error
-	var ref *auth.RefusedError
+	if ref, ok := refused(w, err); ok {
+		n.render(w, http.StatusTooManyRequests, "reset", Page{Title: "Set a new password", Error: ref.Error(), Content: c})
+		return
+	}
 	switch {
 	case errors.Is(err, users.ErrNotFound):
 		n.resetGone(w)
 	case errors.As(err, &ue):
 		n.render(w, http.StatusUnprocessableEntity, "reset", Page{Title: "Set a new password", Error: ue.Msg, Content: c})
-	case errors.As(err, &ref):
-		w.Header().Set("Retry-After", strconv.Itoa(int(ref.RetryAfter/time.Second)))
-		n.render(w, http.StatusTooManyRequests, "reset", Page{Title: "Set a new password", Error: ref.Error(), Content: c})
 	default:
 		n.log.Error("password reset", "err", err)
 		n.render(w, http.StatusInternalServerError, "reset", Page{Title: "Set a new password", Error: "Something went wrong. Please try again in a moment.", Content: c})

@@ -46,11 +46,10 @@ func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
 // signinError is the status and words for a refused sign-in or password
 // check; a refusal before any check is a 429 with Retry-After.
 func (n *Newsroom) signinError(w http.ResponseWriter, err error) (int, string) {
-	var ref *auth.RefusedError
-	switch {
-	case errors.As(err, &ref):
-		w.Header().Set("Retry-After", strconv.Itoa(int((ref.RetryAfter+time.Second-1)/time.Second)))
+	if ref, ok := refused(w, err); ok {
 		return http.StatusTooManyRequests, ref.Error()
+	}
+	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
 		return http.StatusUnauthorized, err.Error()
 	}
@@ -65,4 +64,16 @@ func (n *Newsroom) signout(w http.ResponseWriter, r *http.Request) {
 		n.log.Error("sign-out", "err", err)
 	}
 	http.Redirect(w, r, links.NewsroomSignin, http.StatusSeeOther)
+}
+
+// refused reports whether err turned a request away before any password
+// was checked (too many attempts, or too many at once), and then says
+// on w when to try again.
+func refused(w http.ResponseWriter, err error) (*auth.RefusedError, bool) {
+	var ref *auth.RefusedError
+	if !errors.As(err, &ref) {
+		return nil, false
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int((ref.RetryAfter+time.Second-1)/time.Second)))
+	return ref, true
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
@@ -44,15 +43,15 @@ func (n *Newsroom) usersPage(w http.ResponseWriter, r *http.Request, u auth.User
 // the users page, 403 for a role that may not, 429 when busy.
 func (n *Newsroom) usersFailed(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
 	var ue *users.Error
-	var ref *auth.RefusedError
+	if ref, ok := refused(w, err); ok {
+		n.usersPage(w, r, u, http.StatusTooManyRequests, usersContent{}, ref.Error())
+		return
+	}
 	switch {
 	case errors.Is(err, users.ErrForbidden):
 		n.fail(w, r, u, errForbidden)
 	case errors.As(err, &ue):
 		n.usersPage(w, r, u, http.StatusUnprocessableEntity, usersContent{}, ue.Msg)
-	case errors.As(err, &ref):
-		w.Header().Set("Retry-After", strconv.Itoa(int(ref.RetryAfter/time.Second)))
-		n.usersPage(w, r, u, http.StatusTooManyRequests, usersContent{}, ref.Error())
 	default:
 		n.fail(w, r, u, err)
 	}

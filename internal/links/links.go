@@ -60,6 +60,20 @@ func Abs(siteURL, path string) string {
 // Article is an article's permalink: /{slug}/.
 func Article(slug string) string { return "/" + slug + "/" }
 
+// ArticleSlug reads an Article path back: "/silk-road/" gives "silk-road".
+// Any other shape gives false.
+func ArticleSlug(path string) (string, bool) {
+	s, ok := strings.CutPrefix(path, "/")
+	if !ok {
+		return "", false
+	}
+	s, ok = strings.CutSuffix(s, "/")
+	if !ok || s == "" || strings.Contains(s, "/") {
+		return "", false
+	}
+	return s, true
+}
+
 // Section is a section's listing; path is the section's full path,
 // parents first ("news/kazakhstan").
 func Section(path string) string { return "/category/" + path + "/" }

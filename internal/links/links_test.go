@@ -44,6 +44,11 @@ func TestScheme(t *testing.T) {
 			t.Errorf("got %q, want %q", c.got, c.want)
 		}
 	}
+	for path, want := range map[string]string{"/silk-road/": "silk-road", "/tag/x/": "", "/": "", "//": "", "silk-road/": "", "/silk-road": ""} {
+		if got, ok := ArticleSlug(path); got != want || ok != (want != "") {
+			t.Errorf("ArticleSlug(%q) = %q, %v", path, got, ok)
+		}
+	}
 	if _, err := newsroomScreen("nowhere"); err == nil {
 		t.Error("an unknown newsroom screen gave no error")
 	}

@@ -141,12 +141,16 @@ func rightPassword(a news.Article, pw string) bool {
 	return subtle.ConstantTimeCompare([]byte(pw), []byte(a.Password)) == 1
 }
 
-// datedPermalink sends WordPress's /2025/03/26/slug/ to /slug/.
+// datedPermalink sends WordPress's /2025/03/26/slug/ to /slug/ when
+// readers may see that article; for a draft, a private or an embargoed
+// one it answers exactly as for a slug that does not exist, so that
+// unpublished slugs cannot be probed.
 func (s *Site) datedPermalink(r *http.Request, p params) (*response, error) {
-	if _, err := s.db.ArticleBySlug(r.Context(), p.segs[0]); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return s.notFound(r, p)
-		}
+	a, err := s.db.ArticleBySlug(r.Context(), p.segs[0])
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !a.VisibleAt(s.now())) {
+		return s.notFound(r, p)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return redirect(http.StatusMovedPermanently, links.Article(p.segs[0])), nil

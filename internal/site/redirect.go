@@ -1,8 +1,13 @@
 package site
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
+
+	"dastan/internal/links"
+	"dastan/internal/store"
 )
 
 // wpQueryKeys are WordPress's query addresses for one post: /?p=123,
@@ -47,11 +52,31 @@ func (s *Site) moved(r *http.Request) *response {
 		}
 		rd.To = strings.TrimSuffix(rd.To, "/") + "/" + rest
 	}
+	if s.hidesArticle(r.Context(), rd.To) {
+		return nil
+	}
 	status := http.StatusMovedPermanently
 	if rd.Status == http.StatusFound {
 		status = http.StatusFound
 	}
 	return redirect(status, rd.To)
+}
+
+// hidesArticle reports whether to is the permalink of an article readers
+// may not see now (a draft, a private post, an embargoed story). An old
+// address (/?p=123, a WordPress permalink) that redirected there would
+// tell that the slug exists, so it answers as if nothing were there. A
+// store that cannot answer hides too.
+func (s *Site) hidesArticle(ctx context.Context, to string) bool {
+	slug, ok := links.ArticleSlug(to)
+	if !ok {
+		return false
+	}
+	a, err := s.db.ArticleBySlug(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return false
+	}
+	return err != nil || !a.VisibleAt(s.now())
 }
 
 // listingBase splits a listing's page or feed address into the listing

@@ -64,15 +64,15 @@ func Atom(c Channel, articles []news.Article) ([]byte, error) {
 	f := atomFeed{
 		Lang:    c.Lang,
 		ID:      c.Link,
-		Title:   c.Title,
-		Sub:     c.Description,
+		Title:   text(c.Title),
+		Sub:     text(c.Description),
 		Updated: rfc3339(updated),
 		Links: []atomLink{
 			{Href: c.Link, Rel: "alternate", Type: "text/html"},
 			{Href: c.Self, Rel: "self", Type: "application/atom+xml"},
 		},
 		// A feed-level author stands in for entries that have none.
-		Author:  &atomPerson{Name: c.SiteName, URI: links.Abs(c.SiteURL, links.Home)},
+		Author:  &atomPerson{Name: text(c.SiteName), URI: links.Abs(c.SiteURL, links.Home)},
 		Gen:     "Dastan",
 		Entries: make([]atomEntry, 0, len(articles)),
 	}
@@ -80,7 +80,7 @@ func Atom(c Channel, articles []news.Article) ([]byte, error) {
 		link := links.Abs(c.SiteURL, links.Article(a.Slug))
 		e := atomEntry{
 			ID:        link,
-			Title:     a.Title,
+			Title:     text(a.Title),
 			Links:     []atomLink{{Href: link, Rel: "alternate", Type: "text/html"}},
 			Published: rfc3339(a.PublishedAt),
 			Updated:   rfc3339(a.UpdatedAt),
@@ -90,7 +90,7 @@ func Atom(c Channel, articles []news.Article) ([]byte, error) {
 			e.Lang = a.Lang
 		}
 		for _, au := range a.Authors {
-			e.Authors = append(e.Authors, atomPerson{Name: au.Name, URI: links.Abs(c.SiteURL, links.Author(au.Slug))})
+			e.Authors = append(e.Authors, atomPerson{Name: text(au.Name), URI: links.Abs(c.SiteURL, links.Author(au.Slug))})
 		}
 		for _, t := range c.categories(a) {
 			e.Categories = append(e.Categories, atomCategory{Term: t})

@@ -73,6 +73,12 @@ func imageType(u string) string {
 	return "image/jpeg"
 }
 
+// text is a title or a name as a feed carries it: plain text
+// (news.TextOnly), which the encoder then escapes once. Readers render
+// many feed text fields as HTML, so markup in a tag's name or an
+// article's title must reach them as words, never as tags.
+func text(s string) string { return news.TextOnly(s) }
+
 // sectionOf returns the name of a's section, if known.
 func (c Channel) sectionOf(a news.Article) string {
 	if a.Section != nil {
@@ -84,11 +90,11 @@ func (c Channel) sectionOf(a news.Article) string {
 // categories are an article's section and tags, as feeds list them.
 func (c Channel) categories(a news.Article) []string {
 	var out []string
-	if s := c.sectionOf(a); s != "" {
+	if s := text(c.sectionOf(a)); s != "" {
 		out = append(out, s)
 	}
 	for _, t := range a.Tags {
-		out = append(out, t.Name)
+		out = append(out, text(t.Name))
 	}
 	return out
 }
@@ -108,9 +114,9 @@ func summary(a news.Article) string {
 		return "This article is protected by a password."
 	}
 	if a.Excerpt != "" {
-		return a.Excerpt
+		return a.Excerpt // plain text already (news.MakeExcerpt)
 	}
-	return a.Standfirst
+	return text(a.Standfirst)
 }
 
 // Updated is the newest update among articles, or zero.

@@ -49,12 +49,12 @@ type jsonAttachment struct {
 func JSONFeed(c Channel, articles []news.Article) ([]byte, error) {
 	f := jsonFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
-		Title:       c.Title,
+		Title:       text(c.Title),
 		HomePageURL: c.Link,
 		FeedURL:     c.Self,
-		Description: c.Description,
+		Description: text(c.Description),
 		Language:    c.Lang,
-		Authors:     []jsonAuthor{{Name: c.SiteName, URL: links.Abs(c.SiteURL, links.Home)}},
+		Authors:     []jsonAuthor{{Name: text(c.SiteName), URL: links.Abs(c.SiteURL, links.Home)}},
 		Items:       make([]jsonItem, 0, len(articles)),
 	}
 	for _, a := range articles {
@@ -62,7 +62,7 @@ func JSONFeed(c Channel, articles []news.Article) ([]byte, error) {
 		it := jsonItem{
 			ID:            link,
 			URL:           link,
-			Title:         a.Title,
+			Title:         text(a.Title),
 			ContentHTML:   c.content(a),
 			Summary:       summary(a),
 			DatePublished: rfc3339(a.PublishedAt),
@@ -74,7 +74,7 @@ func JSONFeed(c Channel, articles []news.Article) ([]byte, error) {
 			it.ContentText = it.Summary // an item needs content_html or content_text
 		}
 		for _, au := range a.Authors {
-			it.Authors = append(it.Authors, jsonAuthor{Name: au.Name, URL: links.Abs(c.SiteURL, links.Author(au.Slug))})
+			it.Authors = append(it.Authors, jsonAuthor{Name: text(au.Name), URL: links.Abs(c.SiteURL, links.Author(au.Slug))})
 		}
 		if a.Image != nil && a.Image.URL != "" {
 			it.Image = links.Abs(c.SiteURL, a.Image.URL)

@@ -71,10 +71,10 @@ func RSS(c Channel, articles []news.Article) ([]byte, error) {
 		DCNS:      "http://purl.org/dc/elements/1.1/",
 		AtomNS:    "http://www.w3.org/2005/Atom",
 		Channel: rssChannel{
-			Title:       c.Title,
+			Title:       text(c.Title),
 			Link:        c.Link,
 			Self:        rssLink{Href: c.Self, Rel: "self", Type: "application/rss+xml"},
-			Description: c.Description,
+			Description: text(c.Description),
 			Language:    c.Lang,
 			Generator:   "Dastan",
 			Items:       make([]rssItem, 0, len(articles)),
@@ -86,7 +86,7 @@ func RSS(c Channel, articles []news.Article) ([]byte, error) {
 	for _, a := range articles {
 		link := links.Abs(c.SiteURL, links.Article(a.Slug))
 		it := rssItem{
-			Title:       a.Title,
+			Title:       text(a.Title),
 			Link:        link,
 			GUID:        rssGUID{IsPermaLink: true, Value: link},
 			PubDate:     a.PublishedAt.UTC().Format(time.RFC1123Z),
@@ -94,7 +94,7 @@ func RSS(c Channel, articles []news.Article) ([]byte, error) {
 			Description: summary(a),
 		}
 		for _, au := range a.Authors {
-			it.Creators = append(it.Creators, au.Name)
+			it.Creators = append(it.Creators, text(au.Name))
 		}
 		if body := c.content(a); body != "" {
 			it.Content = &cdata{body}

@@ -52,6 +52,16 @@ func PlainText(s string) string {
 	return strings.Join(strings.Fields(strings.ToValidUTF8(proseText.read(s), "")), " ")
 }
 
+// TextOnly is a title or a name as it may travel to places that read text
+// as HTML (feed readers, API clients): PlainText — markup dropped,
+// entities decoded once — with no '<' left to start a tag.
+func TextOnly(s string) string { return noTags(PlainText(s)) }
+
+// noTags shows a '<' (honest text once decoded from &lt;) as the
+// look-alike '‹', so that text which a reader does not escape again still
+// cannot open a tag.
+func noTags(s string) string { return strings.ReplaceAll(s, "<", "‹") }
+
 // SearchText is the text of a sanitized body as the search index and its
 // snippets hold it: tags dropped, entities decoded, block ends made line
 // breaks, and stray shortcode tags removed. Unlike PlainText it keeps
@@ -162,10 +172,7 @@ func makeExcerpt(manual, source string, format Format, bodyHTML string, bodyText
 	} else {
 		text = textOf(source, format)
 	}
-	text = stripShortcodeText(text)
-	// A '<' decoded from &lt; is honest text, but excerpts travel to feeds,
-	// meta tags and API clients that may not escape it; show a look-alike.
-	text = strings.ReplaceAll(text, "<", "‹")
+	text = noTags(stripShortcodeText(text))
 	return cutAtWord(strings.Join(strings.Fields(text), " "), limit)
 }
 

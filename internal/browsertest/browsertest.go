@@ -5,8 +5,11 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,4 +101,58 @@ func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
 		t.Fatalf("browsertest: %s: %v", expr, err)
 	}
 	return v
+}
+
+// markPrefix starts the console lines WatchCSP writes to know that it has
+// read everything before them.
+const markPrefix = "browsertest-mark-"
+
+// WatchCSP reads the tab's console from now on, across navigations, for
+// Content-Security-Policy violations (Chromium reports each one there: a
+// refused script, style, image, frame or form). The returned func lists
+// the violations seen up to the moment it is called.
+func WatchCSP(t testing.TB, ctx context.Context) func() []string {
+	t.Helper()
+	msgs := chromedp.Console(ctx)
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	marks := make(chan string, 1)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			switch {
+			case strings.HasPrefix(m.Text, markPrefix):
+				marks <- m.Text
+			case strings.Contains(m.Text, "Content Security Policy"):
+				mu.Lock()
+				seen = append(seen, m.Text)
+				mu.Unlock()
+			}
+		}
+	}()
+	n := 0
+	return func() []string {
+		t.Helper()
+		// The console's messages arrive in order: once a mark written now
+		// is read, so is every violation before it.
+		n++
+		mark := fmt.Sprintf("%s%d", markPrefix, n)
+		Eval[bool](t, ctx, fmt.Sprintf("console.debug(%q), true", mark))
+		timeout := time.After(10 * time.Second)
+		for done := false; !done; {
+			select {
+			case m := <-marks:
+				done = m == mark
+			case <-timeout:
+				t.Fatal("browsertest: the console's messages stopped arriving")
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), seen...)
+	}
 }

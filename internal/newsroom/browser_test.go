@@ -64,6 +64,7 @@ func testPNG(t *testing.T) string {
 // previews it, publishes it and finds it on the site.
 func TestBrowserWritePublish(t *testing.T) {
 	ctx := browsertest.New(t)
+	violations := browsertest.WatchCSP(t, ctx) // the newsroom's and the site's policies hold
 	f := newFixture(t, storetest.Open(t, "sqlite"))
 	base := f.srv.URL
 	must(t, chromedp.Do(ctx,
@@ -128,6 +129,9 @@ func TestBrowserWritePublish(t *testing.T) {
 	must(t, err)
 	if !strings.Contains(html, "Bishkek opens a new market") {
 		t.Fatal("published article not on the front page")
+	}
+	if v := violations(); len(v) != 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
 	}
 }
 

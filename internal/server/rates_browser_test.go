@@ -57,6 +57,7 @@ func TestTickerInBrowser(t *testing.T) {
 // with no script on the page.
 func TestConverterInBrowser(t *testing.T) {
 	ctx := browsertest.New(t)
+	violations := browsertest.WatchCSP(t, ctx)
 	f, _ := newRatesFixture(t, storetest.Open(t, "sqlite"), nil)
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(f.srv.URL+"/rates/"),
@@ -85,5 +86,8 @@ func TestConverterInBrowser(t *testing.T) {
 		if !strings.Contains(row, want) {
 			t.Errorf("KZT row lacks %q: %s", want, row)
 		}
+	}
+	if v := violations(); len(v) != 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
 	}
 }

@@ -17,6 +17,7 @@ import (
 // next page keeping both — with no script on the page.
 func TestSearchInBrowser(t *testing.T) {
 	ctx := browsertest.New(t)
+	violations := browsertest.WatchCSP(t, ctx)
 	f := newFixture(t, storetest.Open(t, "sqlite"))
 	f.save(t, &news.Article{Title: "Новый трубопровод в Казахстане", Lang: "ru", BodySource: "Строительство трубопровода начнётся весной.",
 		Status: news.StatusPublished, PublishedAt: testNow.Add(-time.Hour)})
@@ -68,5 +69,8 @@ func TestSearchInBrowser(t *testing.T) {
 	}
 	if lang := browsertest.Eval[string](t, ctx, `document.querySelector('select[name="lang"]').value`); lang != "ru" {
 		t.Errorf("the language filter was not kept: %q", lang)
+	}
+	if v := violations(); len(v) != 0 {
+		t.Errorf("Content-Security-Policy violations: %q", v)
 	}
 }

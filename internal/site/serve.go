@@ -71,6 +71,14 @@ func (s *Site) write(w http.ResponseWriter, r *http.Request, resp *response) {
 	}
 	h.Set("Content-Type", resp.ctype)
 	h.Set("X-Content-Type-Options", "nosniff")
+	// The newsroom's preview comes through here with its own, stricter
+	// headers already set; they stay.
+	if h.Get("Content-Security-Policy") == "" {
+		h.Set("Content-Security-Policy", s.csp)
+	}
+	if h.Get("Referrer-Policy") == "" {
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	}
 	if resp.cacheable {
 		ttl := int(s.cfg.CacheTTL / time.Second)
 		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(ttl)+", stale-while-revalidate="+strconv.Itoa(ttl)+", stale-if-error=86400")

@@ -68,6 +68,7 @@ type Site struct {
 	facets      facetCache
 	speller     spellerHolder
 
+	csp       string             // Content-Security-Policy of every page
 	searches  *ratelimit.Limiter // readers' budgets of searches that reach the store
 	passwords *ratelimit.Limiter // wrong post passwords, per address and per article
 }
@@ -97,6 +98,7 @@ func New(o Options) (*Site, error) {
 	s.cache = NewPageCache(o.Config.PageCache, 64<<20, o.Config.CacheTTL, o.Metrics)
 	s.sections = &sectionCache{db: o.Store}
 	s.searchCache = newSearchCache(o.Config.PageCache, o.Config.CacheTTL, o.Metrics)
+	s.csp = contentSecurityPolicy(o.Config.SiteURL)
 	s.searches = ratelimit.New(0, o.Now)
 	s.passwords = ratelimit.New(0, o.Now)
 	// The speller reads every title: on a large archive that is seconds of

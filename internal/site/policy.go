@@ -1,0 +1,35 @@
+package site
+
+import (
+	"strings"
+
+	"dastan/internal/news"
+)
+
+// contentSecurityPolicy is the public pages' policy. The site needs no
+// script to read (its one <script> is JSON-LD, which browsers do not
+// run), so none runs: an injected one is refused even if it got past the
+// body sanitizer. Styles come from the stylesheet; images from here, from
+// data: URLs and from any https address, as imported bodies may still
+// point at the old site's files; audio and video likewise; frames only
+// from the players bodies may embed. Forms post here only, <base> cannot
+// move links, and only this site may frame its pages. On an https site,
+// http: references are upgraded rather than blocked as mixed content.
+func contentSecurityPolicy(siteURL string) string {
+	p := []string{
+		"default-src 'self'",
+		"script-src 'none'",
+		"style-src 'self'",
+		"img-src 'self' data: https:",
+		"media-src 'self' https:",
+		"frame-src " + strings.Join(news.EmbedOrigins, " "),
+		"object-src 'none'",
+		"base-uri 'none'",
+		"form-action 'self'",
+		"frame-ancestors 'self'",
+	}
+	if strings.HasPrefix(siteURL, "https://") {
+		p = append(p, "upgrade-insecure-requests")
+	}
+	return strings.Join(p, "; ")
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/config"
 	"dastan/internal/media"
@@ -25,7 +26,10 @@ type Options struct {
 	Config config.Config
 	Store  *store.DB
 	Media  *media.Service
-	Rates  *Rates // served under /api/v1/rates, behind the same limits
+	// Articles is the article workflow writes go through; nil makes one
+	// over Store.
+	Articles *articles.Service
+	Rates    *Rates // served under /api/v1/rates, behind the same limits
 	// Search serves /api/v1/search (the site's search as JSON), behind the
 	// same limits; nil leaves it out.
 	Search http.HandlerFunc
@@ -39,6 +43,7 @@ type Options struct {
 type API struct {
 	cfg      config.Config
 	db       *store.DB
+	articles *articles.Service
 	media    *media.Service
 	rates    *Rates
 	search   http.HandlerFunc
@@ -60,7 +65,10 @@ func New(o Options) *API {
 	if o.Limits == (Limits{}) {
 		o.Limits = DefaultLimits
 	}
-	return &API{cfg: o.Config, db: o.Store, media: o.Media, rates: o.Rates, search: o.Search, limiter: ratelimit.New(o.Limits.MaxClients, o.Now), limits: o.Limits, now: o.Now, log: o.Logger}
+	if o.Articles == nil {
+		o.Articles = articles.New(articles.Options{Store: o.Store, Now: o.Now, ExcerptLength: o.Config.ExcerptLength})
+	}
+	return &API{cfg: o.Config, db: o.Store, articles: o.Articles, media: o.Media, rates: o.Rates, search: o.Search, limiter: ratelimit.New(o.Limits.MaxClients, o.Now), limits: o.Limits, now: o.Now, log: o.Logger}
 }
 
 // Registrar is where endpoints are registered: a ServeMux, or the API's

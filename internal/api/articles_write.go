@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
+	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/news"
 	"dastan/internal/store"
@@ -67,95 +67,82 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func invalid(w http.ResponseWriter, detail string) {
-	problem(w, http.StatusUnprocessableEntity, "Invalid article", detail)
-}
-
-// apply sets the fields in in on ar; replace empties absent ones first.
-func (a *API) apply(w http.ResponseWriter, r *http.Request, c caller, ar *news.Article, in ArticleInput, replace bool) bool {
-	if replace {
-		*ar = news.Article{ID: ar.ID, Version: ar.Version, Status: ar.Status, PublishedAt: ar.PublishedAt, CreatedAt: ar.CreatedAt,
-			Password: ar.Password, TranslationOf: ar.TranslationOf, BodyFormat: news.FormatMarkdown, Lang: "en"}
-	}
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = strings.TrimSpace(*v)
+// applyInput returns what sets the fields in in on an article; replace
+// empties absent ones first. Trimming, limits and the checks of a good
+// article are the articles service's.
+func applyInput(in ArticleInput, replace bool) func(ar *news.Article) error {
+	return func(ar *news.Article) error {
+		if replace {
+			*ar = news.Article{ID: ar.ID, Version: ar.Version, Status: ar.Status, PublishedAt: ar.PublishedAt, CreatedAt: ar.CreatedAt,
+				Password: ar.Password, TranslationOf: ar.TranslationOf, BodyFormat: news.FormatMarkdown, Lang: "en"}
 		}
-	}
-	set(&ar.Title, in.Title)
-	set(&ar.Standfirst, in.Standfirst)
-	set(&ar.ManualExcerpt, in.Excerpt)
-	set(&ar.SEOTitle, in.SEOTitle)
-	set(&ar.SEODescription, in.SEODescription)
-	if in.Slug != nil {
-		ar.Slug = ""
-		if strings.TrimSpace(*in.Slug) != "" {
-			ar.Slug = news.Slugify(*in.Slug)
-		}
-	}
-	if in.Body != nil {
-		ar.BodySource = strings.ReplaceAll(*in.Body, "\r\n", "\n")
-	}
-	if in.Format != nil {
-		ar.BodyFormat = news.Format(*in.Format)
-	}
-	if in.Lang != nil {
-		ar.Lang = *in.Lang
-	}
-	if in.Sticky != nil {
-		ar.Sticky = *in.Sticky
-	}
-	if in.SectionID != nil {
-		ar.SectionID = *in.SectionID
-		if ar.SectionID != 0 {
-			if _, err := a.findSection(r.Context(), strconv.FormatInt(ar.SectionID, 10)); err != nil {
-				invalid(w, fmt.Sprintf("There is no section %d.", ar.SectionID))
-				return false
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
 			}
 		}
-	}
-	if in.Tags != nil {
-		ar.Tags = nil
-		for _, name := range *in.Tags {
-			if name = strings.TrimSpace(name); name != "" {
+		set(&ar.Title, in.Title)
+		set(&ar.Slug, in.Slug)
+		set(&ar.Standfirst, in.Standfirst)
+		set(&ar.BodySource, in.Body)
+		set(&ar.ManualExcerpt, in.Excerpt)
+		set(&ar.SEOTitle, in.SEOTitle)
+		set(&ar.SEODescription, in.SEODescription)
+		set(&ar.Lang, in.Lang)
+		if in.Format != nil {
+			ar.BodyFormat = news.Format(*in.Format)
+		}
+		if in.Sticky != nil {
+			ar.Sticky = *in.Sticky
+		}
+		if in.SectionID != nil {
+			ar.SectionID = *in.SectionID
+		}
+		if in.Tags != nil {
+			ar.Tags = nil
+			for _, name := range *in.Tags {
 				ar.Tags = append(ar.Tags, news.Tag{Name: name})
 			}
 		}
-	}
-	if in.AuthorIDs != nil {
-		ar.Authors = nil
-		for _, id := range *in.AuthorIDs {
-			au, err := a.findAuthor(r.Context(), strconv.FormatInt(id, 10))
-			if err != nil {
-				invalid(w, fmt.Sprintf("There is no author %d.", id))
-				return false
+		if in.AuthorIDs != nil {
+			ar.Authors = nil
+			for _, id := range *in.AuthorIDs {
+				ar.Authors = append(ar.Authors, news.Author{ID: id})
 			}
-			ar.Authors = append(ar.Authors, au)
 		}
-	}
-	if len(in.Image) > 0 {
-		ar.Image = nil
-		if string(in.Image) != "null" {
-			var img Image
-			if err := json.Unmarshal(in.Image, &img); err != nil {
-				invalid(w, "image must be an object with url, alt, caption, credit, width and height.")
-				return false
+		if len(in.Image) > 0 {
+			ar.Image = nil
+			if string(in.Image) != "null" {
+				var img Image
+				if err := json.Unmarshal(in.Image, &img); err != nil {
+					return &articles.ValidationError{Field: "image", Message: "image must be an object with url, alt, caption, credit, width and height."}
+				}
+				ar.Image = &news.Figure{URL: img.URL, Alt: img.Alt, Caption: img.Caption, Credit: img.Credit, Width: img.Width, Height: img.Height}
 			}
-			u := strings.TrimSpace(img.URL)
-			if !strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-				invalid(w, "The image url must start with /, http:// or https://.")
-				return false
-			}
-			ar.Image = &news.Figure{URL: u, Alt: img.Alt, Caption: img.Caption, Credit: img.Credit, Width: img.Width, Height: img.Height}
 		}
+		return nil
 	}
-	if err := news.Prepare(ar, a.cfg.ExcerptLength, nil); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "news: ")
-		invalid(w, strings.ToUpper(msg[:1])+msg[1:]+".")
-		return false
-	}
-	return true
 }
+
+// step is the step a requested status asks for: draft, or pending (sent
+// for review); none keeps the status.
+func step(w http.ResponseWriter, s *string) (articles.Step, bool) {
+	if s == nil {
+		return articles.Keep, true
+	}
+	switch *s {
+	case "draft":
+		return articles.Draft, true
+	case "pending":
+		return articles.Submit, true
+	}
+	problemWith(w, http.StatusUnprocessableEntity, "Invalid article", "status may be draft or pending here; use POST /api/v1/articles/{id}/publish to publish.",
+		map[string]any{"field": "status"})
+	return "", false
+}
+
+// via names the token in the audit log.
+func via(c caller) string { return fmt.Sprintf("API token %q", c.token.Name) }
 
 // createArticle is POST /api/v1/articles: a new draft, or one submitted
 // for review.
@@ -164,106 +151,55 @@ func (a *API) createArticle(w http.ResponseWriter, r *http.Request) {
 	if !staffOnly(w, c) {
 		return
 	}
-	if !auth.Can(c.user, auth.Create, nil) {
-		forbidden(w, c, "create articles")
-		return
-	}
 	var in ArticleInput
 	if !decode(w, r, &in) {
 		return
 	}
-	ar := news.Article{Status: news.StatusDraft}
-	ref := auth.ArticleRef{Owner: c.user.ID, Status: news.StatusDraft}
-	if !a.status(w, c, &ar, ref, in.Status) || !a.apply(w, r, c, &ar, in, true) {
+	st, ok := step(w, in.Status)
+	if !ok {
 		return
 	}
-	if in.AuthorIDs == nil {
-		if all, err := a.db.Authors(r.Context()); err == nil {
-			for _, au := range all {
-				if au.UserID == c.user.ID {
-					ar.Authors = []news.Author{au}
-				}
-			}
-		}
-	}
-	if err := a.db.SaveArticle(r.Context(), &ar, c.user.ID, "api"); err != nil {
-		a.fail(w, r, err)
+	res, err := a.articles.Save(r.Context(), c.user, articles.Save{Step: st, Apply: applyInput(in, true), Note: "api", Via: via(c)})
+	if err != nil {
+		a.writeFailed(w, r, c, st, err)
 		return
 	}
-	if err := a.db.SetArticleOwner(r.Context(), ar.ID, c.user.ID); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.respondSaved(w, r, c, ar.ID, http.StatusCreated)
-}
-
-// status applies a requested draft or pending status, if the role may.
-func (a *API) status(w http.ResponseWriter, c caller, ar *news.Article, ref auth.ArticleRef, s *string) bool {
-	if s == nil {
-		return true
-	}
-	switch *s {
-	case "draft":
-		if ar.Status != news.StatusDraft && ar.Status != auth.StatusPending && !auth.Can(c.user, auth.Publish, &ref) {
-			forbidden(w, c, "unpublish this article")
-			return false
-		}
-		ar.Status = news.StatusDraft
-	case "pending":
-		if !auth.Can(c.user, auth.Submit, &ref) {
-			forbidden(w, c, "submit this article")
-			return false
-		}
-		if ar.Status == news.StatusPublished || ar.Status == news.StatusScheduled {
-			invalid(w, "A live article cannot be sent for review; set it to draft first.")
-			return false
-		}
-		ar.Status = auth.StatusPending
-	default:
-		invalid(w, "status may be draft or pending here; use POST /api/v1/articles/{id}/publish to publish.")
-		return false
-	}
-	return true
+	a.respondSaved(w, r, c, res.Article.ID, http.StatusCreated)
 }
 
 func (a *API) patchArticle(w http.ResponseWriter, r *http.Request) { a.update(w, r, false) }
 func (a *API) putArticle(w http.ResponseWriter, r *http.Request)   { a.update(w, r, true) }
 
-// loadForWrite finds {id} and what permissions need to know of it.
-func (a *API) loadForWrite(w http.ResponseWriter, r *http.Request) (news.Article, auth.ArticleRef, bool) {
+// storyID is {id} when it names a story: pages are not written through
+// the API.
+func (a *API) storyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	var ar news.Article
+	kind := ""
 	if err == nil {
-		ar, err = a.db.ArticleByID(r.Context(), id)
+		kind, err = a.db.ArticleKind(r.Context(), id)
 	}
-	var owner int64
-	if err == nil {
-		owner, err = a.db.ArticleOwner(r.Context(), id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.fail(w, r, err)
+		return 0, false
 	}
-	if err == nil {
-		var kind string
-		if kind, err = a.db.ArticleKind(r.Context(), id); err == nil && kind != store.KindArticle {
-			err = store.ErrNotFound
-		}
+	if err != nil || kind != store.KindArticle {
+		noSuchArticle(w, r)
+		return 0, false
 	}
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			a.fail(w, r, err)
-			return ar, auth.ArticleRef{}, false
-		}
-		problem(w, http.StatusNotFound, "No such article", fmt.Sprintf("There is no article %q.", r.PathValue("id")))
-		return ar, auth.ArticleRef{}, false
+	return id, true
+}
+
+func noSuchArticle(w http.ResponseWriter, r *http.Request) {
+	problem(w, http.StatusNotFound, "No such article", fmt.Sprintf("There is no article %q.", r.PathValue("id")))
+}
+
+// versionOf is the version the caller read, which a write must send.
+func versionOf(w http.ResponseWriter, v *int64) (int64, bool) {
+	if v == nil {
+		problem(w, http.StatusBadRequest, "Version required", "Send the version you read, so that nobody's changes are lost.")
+		return 0, false
 	}
-	ref := auth.ArticleRef{Owner: owner, Status: ar.Status}
-	if !auth.Can(callerOf(r).user, auth.View, &ref) {
-		problem(w, http.StatusNotFound, "No such article", fmt.Sprintf("There is no article %q.", r.PathValue("id")))
-		return ar, ref, false
-	}
-	if ar.Status == news.StatusTrash {
-		problem(w, http.StatusConflict, "In the trash", "The article is in the trash; restore it in the newsroom first.")
-		return ar, ref, false
-	}
-	return ar, ref, true
+	return *v, true
 }
 
 // update is PATCH and PUT /api/v1/articles/{id}. The version read with
@@ -273,55 +209,28 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, replace bool) {
 	if !staffOnly(w, c) {
 		return
 	}
-	ar, ref, ok := a.loadForWrite(w, r)
+	id, ok := a.storyID(w, r)
 	if !ok {
-		return
-	}
-	if !auth.Can(c.user, auth.Edit, &ref) {
-		forbidden(w, c, "edit this article")
 		return
 	}
 	var in ArticleInput
 	if !decode(w, r, &in) {
 		return
 	}
-	if in.Version == nil {
-		problem(w, http.StatusBadRequest, "Version required", "Send the version you read, so that nobody's changes are lost.")
+	version, ok := versionOf(w, in.Version)
+	if !ok {
 		return
 	}
-	before := ar.Status
-	ar.Version = *in.Version
-	if !a.status(w, c, &ar, ref, in.Status) || !a.apply(w, r, c, &ar, in, replace) {
+	st, ok := step(w, in.Status)
+	if !ok {
 		return
 	}
-	if !a.save(w, r, c, &ar, "api") {
-		return
-	}
-	if before != ar.Status && ar.Status == news.StatusDraft && (before == news.StatusPublished || before == news.StatusScheduled) {
-		a.audit(r, c, "unpublish", ar)
-	}
-	a.respondSaved(w, r, c, ar.ID, http.StatusOK)
-}
-
-// save writes ar, answering a conflict with 409 and the current version.
-func (a *API) save(w http.ResponseWriter, r *http.Request, c caller, ar *news.Article, note string) bool {
-	err := a.db.SaveArticle(r.Context(), ar, c.user.ID, note)
-	if errors.Is(err, store.ErrConflict) {
-		cur, cerr := a.db.ArticleByID(r.Context(), ar.ID)
-		if cerr != nil {
-			a.fail(w, r, cerr)
-			return false
-		}
-		problemWith(w, http.StatusConflict, "Edit conflict",
-			fmt.Sprintf("Someone saved this article since version %d; it is now at version %d. Read it again, merge, and send the new version.", ar.Version, cur.Version),
-			map[string]any{"current_version": cur.Version, "your_version": ar.Version})
-		return false
-	}
+	_, err := a.articles.Save(r.Context(), c.user, articles.Save{ID: id, Version: version, Step: st, Apply: applyInput(in, replace), Note: "api", Via: via(c)})
 	if err != nil {
-		a.fail(w, r, err)
-		return false
+		a.writeFailed(w, r, c, st, err)
+		return
 	}
-	return true
+	a.respondSaved(w, r, c, id, http.StatusOK)
 }
 
 // publishArticle is POST /api/v1/articles/{id}/publish: published now,
@@ -331,58 +240,65 @@ func (a *API) publishArticle(w http.ResponseWriter, r *http.Request) {
 	if !staffOnly(w, c) {
 		return
 	}
-	ar, ref, ok := a.loadForWrite(w, r)
+	id, ok := a.storyID(w, r)
 	if !ok {
-		return
-	}
-	if !auth.Can(c.user, auth.Edit, &ref) || !auth.Can(c.user, auth.Publish, &ref) {
-		forbidden(w, c, "publish this article")
 		return
 	}
 	var in PublishInput
 	if !decode(w, r, &in) {
 		return
 	}
-	if in.Version == nil {
-		problem(w, http.StatusBadRequest, "Version required", "Send the version you read, so that nobody's changes are lost.")
+	version, ok := versionOf(w, in.Version)
+	if !ok {
 		return
 	}
-	now := a.now().UTC()
-	at := time.Time{}
+	save := articles.Save{ID: id, Version: version, Step: articles.Publish, Via: via(c)}
 	if in.PublishAt != "" {
 		t, err := time.Parse(time.RFC3339, in.PublishAt)
 		if err != nil {
-			invalid(w, "publish_at must be an RFC 3339 time, such as 2025-03-26T09:30:00+05:00.")
+			problemWith(w, http.StatusUnprocessableEntity, "Invalid article", "publish_at must be an RFC 3339 time, such as 2025-03-26T09:30:00+05:00.",
+				map[string]any{"field": "publish_at"})
 			return
 		}
-		at = t.UTC()
+		save.PublishAt = t
 	}
-	ar.Version = *in.Version
-	action := "publish"
-	switch {
-	case !at.IsZero() && at.After(now):
-		ar.Status, ar.PublishedAt, action = news.StatusScheduled, at, "schedule"
-	case !at.IsZero():
-		ar.Status, ar.PublishedAt = news.StatusPublished, at
-	default:
-		if ar.Status != news.StatusPublished || ar.PublishedAt.IsZero() {
-			ar.PublishedAt = now
-		}
-		ar.Status = news.StatusPublished
-	}
-	if !a.save(w, r, c, &ar, action) {
+	if _, err := a.articles.Save(r.Context(), c.user, save); err != nil {
+		a.writeFailed(w, r, c, save.Step, err)
 		return
 	}
-	a.audit(r, c, action, ar)
-	a.respondSaved(w, r, c, ar.ID, http.StatusOK)
+	a.respondSaved(w, r, c, id, http.StatusOK)
 }
 
-// audit records what a token did, as the newsroom records its users.
-func (a *API) audit(r *http.Request, c caller, action string, ar news.Article) {
-	err := a.db.AddAudit(r.Context(), store.AuditEntry{UserID: c.user.ID, Action: action, Subject: fmt.Sprintf("article %d", ar.ID),
-		Detail: fmt.Sprintf("%s (API token %q)", ar.Title, c.token.Name), CreatedAt: a.now().UTC()})
-	if err != nil {
-		a.log.Error("api: audit", "err", err)
+// refusals say, for a refused permission, what the token may not do.
+var refusals = map[auth.Action]string{auth.Create: "create articles", auth.Edit: "edit this article",
+	auth.Submit: "submit this article", auth.Publish: "publish this article"}
+
+// writeFailed answers an error of the articles service as a problem:
+// 404 for what the caller may not see, 403, 409 with the current
+// version, 422 naming the field.
+func (a *API) writeFailed(w http.ResponseWriter, r *http.Request, c caller, st articles.Step, err error) {
+	var refused *articles.ForbiddenError
+	var bad *articles.ValidationError
+	var conflict *articles.ConflictError
+	switch {
+	case errors.As(err, &refused) && refused.Hidden, errors.Is(err, articles.ErrNotFound):
+		noSuchArticle(w, r)
+	case errors.As(err, &refused):
+		what := refusals[refused.Action]
+		if st == articles.Draft && refused.Action == auth.Publish {
+			what = "unpublish this article"
+		}
+		forbidden(w, c, what)
+	case errors.Is(err, articles.ErrTrashed):
+		problem(w, http.StatusConflict, "In the trash", "The article is in the trash; restore it in the newsroom first.")
+	case errors.As(err, &bad):
+		problemWith(w, http.StatusUnprocessableEntity, "Invalid article", bad.Message, map[string]any{"field": bad.Field})
+	case errors.As(err, &conflict):
+		problemWith(w, http.StatusConflict, "Edit conflict",
+			fmt.Sprintf("Someone saved this article since version %d; it is now at version %d. Read it again, merge, and send the new version.", conflict.Yours, conflict.Current.Version),
+			map[string]any{"current_version": conflict.Current.Version, "your_version": conflict.Yours})
+	default:
+		a.fail(w, r, err)
 	}
 }
 

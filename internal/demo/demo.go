@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"dastan/internal/articles"
 	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/rates"
@@ -119,6 +120,7 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 		o.End = time.Now().UTC()
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 2025))
+	arts := articles.New(articles.Options{Store: db, ExcerptLength: 240, Now: func() time.Time { return o.End }})
 	secs, countries, err := makeSections(ctx, db)
 	if err != nil {
 		return err
@@ -139,14 +141,10 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 	for k := 0; k < o.Articles; k++ {
 		i := o.Articles - 1 - k
 		pub := o.End.Add(-time.Duration(i) * step).Add(-time.Duration(rng.IntN(int(step/time.Second)+1)) * time.Second).Truncate(time.Second)
-		a := makeArticle(rng, i, pub, secs, countries, authors)
-		if err := news.Prepare(a, 240, nil); err != nil {
-			return fmt.Errorf("demo: article %d: %w", i, err)
-		}
-		batch = append(batch, a)
+		batch = append(batch, makeArticle(rng, i, pub, secs, countries, authors))
 		if len(batch) == cap(batch) || k == o.Articles-1 {
-			if err := db.ImportArticles(ctx, batch); err != nil {
-				return err
+			if err := arts.Import(ctx, batch); err != nil {
+				return fmt.Errorf("demo: %w", err)
 			}
 			batch = batch[:0]
 			if o.Progress != nil {

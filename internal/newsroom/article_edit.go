@@ -3,28 +3,28 @@ package newsroom
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/links"
 	"dastan/internal/news"
-	"dastan/internal/store"
 )
 
 // flashes are the fixed messages a redirect may ask a page to show.
 var flashes = map[string]string{
-	"saved":       "Saved.",
-	"submitted":   "Submitted for review.",
-	"published":   "Published.",
-	"scheduled":   "Scheduled.",
-	"unpublished": "Unpublished: it is a draft again.",
-	"trashed":     "Moved to the trash. It can be restored for 30 days.",
-	"restored":    "Restored.",
-	"reverted":    "The old version is back, saved as a new revision.",
+	"saved":          "Saved.",
+	"submitted":      "Submitted for review.",
+	"published":      "Published.",
+	"scheduled":      "Scheduled.",
+	"unpublished":    "Unpublished: it is a draft again.",
+	"trashed":        "Moved to the trash. It can be restored for 30 days.",
+	"restored":       "Restored.",
+	"restored-draft": "Restored as a draft: your role cannot give it back the status it had.",
+	"reverted":       "The old version is back, saved as a new revision.",
 }
 
 // slugOf cleans a slug the editor typed; empty stays empty, so that it is
@@ -86,7 +86,7 @@ func (n *Newsroom) articleNew(w http.ResponseWriter, r *http.Request, u auth.Use
 		return
 	}
 	a := news.Article{Lang: "en", BodyFormat: news.FormatMarkdown, Status: news.StatusDraft}
-	if au, ok := n.authorOf(r, u); ok {
+	if au, ok := n.articles.Byline(r.Context(), u); ok {
 		a.Authors = []news.Author{au}
 	}
 	ref := auth.ArticleRef{Owner: u.ID, Status: news.StatusDraft}
@@ -98,28 +98,11 @@ func (n *Newsroom) articleNew(w http.ResponseWriter, r *http.Request, u auth.Use
 	n.render(w, http.StatusOK, "edit", Page{Title: "New article", User: u, Nav: "new", Content: c})
 }
 
-// authorOf finds the byline that belongs to u, if there is one.
-func (n *Newsroom) authorOf(r *http.Request, u auth.User) (news.Author, bool) {
-	all, err := n.db.Authors(r.Context())
-	if err != nil {
-		return news.Author{}, false
-	}
-	for _, au := range all {
-		if au.UserID == u.ID {
-			return au, true
-		}
-	}
-	return news.Author{}, false
-}
-
 // articleEdit is the editor for one article.
 func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.User) {
-	a, ref, err := n.loadArticle(r)
+	a, ref, err := n.loadArticle(r, u)
 	if err != nil {
 		n.fail(w, r, u, err)
-		return
-	}
-	if !n.allowed(w, r, u, auth.View, &ref) {
 		return
 	}
 	if a.Status == news.StatusTrash {
@@ -144,85 +127,73 @@ func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.Us
 	n.render(w, http.StatusOK, "edit", Page{Title: "Edit: " + a.Title, User: u, Nav: "articles", Flash: fl, Content: c})
 }
 
-// formError is a mistake in the form, shown to the editor as it is.
-type formError struct{ msg string }
-
-func (e formError) Error() string { return e.msg }
-
-// readForm applies the editor's form to a. The status is not read from
-// the form: the action decides it, and permissions decide the action.
-func (n *Newsroom) readForm(r *http.Request, a *news.Article) (publishAt time.Time, err error) {
+// readForm reads the editor's form: the fields it sets on an article, and
+// the publication time it asks for. The status is not read from the form:
+// the pressed button decides the step, and the service decides whether
+// the user may take it. Trimming, limits and the rules of a good article
+// are the service's.
+func (n *Newsroom) readForm(r *http.Request) (apply func(a *news.Article) error, publishAt time.Time) {
 	f := r.PostForm
-	a.Title = strings.TrimSpace(f.Get("title"))
-	a.Slug = slugOf(f.Get("slug"))
-	a.Standfirst = strings.TrimSpace(f.Get("standfirst"))
-	a.BodySource = strings.ReplaceAll(f.Get("body"), "\r\n", "\n")
-	a.BodyFormat = news.Format(f.Get("format"))
-	if a.BodyFormat == "" {
-		a.BodyFormat = news.FormatMarkdown
-	}
-	a.Lang = f.Get("lang")
-	a.SectionID, _ = strconv.ParseInt(f.Get("section"), 10, 64)
-	a.SEOTitle = strings.TrimSpace(f.Get("seo_title"))
-	a.SEODescription = strings.TrimSpace(f.Get("seo_description"))
-	a.ManualExcerpt = strings.TrimSpace(f.Get("excerpt"))
-	a.Tags = nil
-	for _, name := range strings.Split(f.Get("tags"), ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			a.Tags = append(a.Tags, news.Tag{Name: name})
-		}
-	}
-	a.Authors = nil
-	for _, s := range f["authors"] {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
-			a.Authors = append(a.Authors, news.Author{ID: id})
-		}
-	}
-	a.Image = nil
-	if img := strings.TrimSpace(f.Get("image_url")); img != "" {
-		if !strings.HasPrefix(img, "/") && !strings.HasPrefix(img, "https://") && !strings.HasPrefix(img, "http://") {
-			return publishAt, formError{"The featured image must be a link starting with /, http:// or https://."}
-		}
-		a.Image = &news.Figure{URL: img, Alt: strings.TrimSpace(f.Get("image_alt")), Caption: strings.TrimSpace(f.Get("image_caption")), Credit: strings.TrimSpace(f.Get("image_credit"))}
-		a.Image.SrcSet = strings.TrimSpace(f.Get("image_srcset"))
-		a.Image.Width, _ = strconv.Atoi(f.Get("image_width"))
-		a.Image.Height, _ = strconv.Atoi(f.Get("image_height"))
-	}
+	var timeErr error
 	if s := strings.TrimSpace(f.Get("publish_at")); s != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, n.cfg.Location)
 		if err != nil {
-			return publishAt, formError{"The publication time must look like 2025-03-26T09:30."}
+			timeErr = &articles.ValidationError{Field: "publish_at", Message: "The publication time must look like 2025-03-26T09:30."}
 		}
 		publishAt = t.UTC()
 	}
-	if err := news.Prepare(a, n.cfg.ExcerptLength, nil); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "news: ")
-		return publishAt, formError{strings.ToUpper(msg[:1]) + msg[1:] + "."}
-	}
-	return publishAt, nil
+	return func(a *news.Article) error {
+		a.Title, a.Slug, a.Standfirst, a.BodySource = f.Get("title"), f.Get("slug"), f.Get("standfirst"), f.Get("body")
+		a.BodyFormat = news.Format(f.Get("format"))
+		if a.BodyFormat == "" {
+			a.BodyFormat = news.FormatMarkdown
+		}
+		a.Lang = f.Get("lang")
+		a.SectionID, _ = strconv.ParseInt(f.Get("section"), 10, 64)
+		a.SEOTitle, a.SEODescription, a.ManualExcerpt = f.Get("seo_title"), f.Get("seo_description"), f.Get("excerpt")
+		a.Tags = nil
+		for _, name := range strings.Split(f.Get("tags"), ",") {
+			a.Tags = append(a.Tags, news.Tag{Name: name})
+		}
+		a.Authors = nil
+		for _, s := range f["authors"] {
+			if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
+				a.Authors = append(a.Authors, news.Author{ID: id})
+			}
+		}
+		a.Image = nil
+		if img := strings.TrimSpace(f.Get("image_url")); img != "" {
+			a.Image = &news.Figure{URL: img, Alt: f.Get("image_alt"), Caption: f.Get("image_caption"), Credit: f.Get("image_credit"), SrcSet: f.Get("image_srcset")}
+			a.Image.Width, _ = strconv.Atoi(f.Get("image_width"))
+			a.Image.Height, _ = strconv.Atoi(f.Get("image_height"))
+		}
+		return timeErr
+	}, publishAt
 }
 
 // articleCreate saves a new article.
 func (n *Newsroom) articleCreate(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !n.allowed(w, r, u, auth.Create, nil) {
-		return
-	}
-	a := news.Article{Status: news.StatusDraft}
-	n.save(w, r, u, &a, auth.ArticleRef{Owner: u.ID, Status: news.StatusDraft}, true)
+	n.save(w, r, u, 0)
 }
 
 // articleSave saves changes to an article, or publishes, schedules,
 // unpublishes or submits it, as the pressed button asks.
 func (n *Newsroom) articleSave(w http.ResponseWriter, r *http.Request, u auth.User) {
-	a, ref, err := n.loadArticle(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		n.fail(w, r, u, err)
 		return
 	}
-	n.save(w, r, u, &a, ref, false)
+	n.save(w, r, u, id)
 }
 
-func (n *Newsroom) save(w http.ResponseWriter, r *http.Request, u auth.User, a *news.Article, ref auth.ArticleRef, isNew bool) {
+// steps are the editor's buttons and what each asks the service to do.
+var steps = map[string]articles.Step{"save": articles.Keep, "submit": articles.Submit, "publish": articles.Publish, "unpublish": articles.Unpublish}
+
+// done names the flash message for a step taken.
+var done = map[articles.Step]string{articles.Keep: "saved", articles.Submit: "submitted", articles.Publish: "published", articles.Unpublish: "unpublished"}
+
+func (n *Newsroom) save(w http.ResponseWriter, r *http.Request, u auth.User, id int64) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "The form could not be read.", http.StatusBadRequest)
@@ -233,111 +204,67 @@ func (n *Newsroom) save(w http.ResponseWriter, r *http.Request, u auth.User, a *
 	if action == "" {
 		action = "save"
 	}
-	if a.Status == news.StatusTrash {
-		n.fail(w, r, u, fmt.Errorf("newsroom: article %d is in the trash: %w", a.ID, store.ErrNotFound))
-		return
-	}
-	need := auth.Edit
-	switch action {
-	case "save":
-	case "submit":
-		need = auth.Submit
-	case "publish", "unpublish":
-		need = auth.Publish
-	default:
+	step, ok := steps[action]
+	if !ok {
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
 		return
 	}
-	if !isNew && !auth.Can(u, auth.Edit, &ref) || !auth.Can(u, need, &ref) {
-		if autosave {
-			jsonReply(w, http.StatusForbidden, map[string]any{"error": "Your role does not allow saving this article."})
-			return
-		}
-		n.fail(w, r, u, errForbidden)
-		return
-	}
-	if autosave && !(a.Status == news.StatusDraft || a.Status == auth.StatusPending) {
-		jsonReply(w, http.StatusConflict, map[string]any{"error": "Live articles are not autosaved; use Save."})
-		return
-	}
-	base := *a
-	if !isNew {
+	in := articles.Save{ID: id, Step: step, Autosave: autosave}
+	if id != 0 {
 		v, err := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 		if err != nil {
 			http.Error(w, "The form has no version.", http.StatusBadRequest)
 			return
 		}
-		a.Version = v
+		in.Version = v
 	}
-	publishAt, err := n.readForm(r, a)
+	in.Apply, in.PublishAt = n.readForm(r)
+	res, err := n.articles.Save(r.Context(), u, in)
 	if err != nil {
-		var fe formError
-		if !errors.As(err, &fe) {
-			n.fail(w, r, u, err)
-			return
-		}
+		n.saveFailed(w, r, u, res, err, action, autosave)
+		return
+	}
+	if autosave {
+		jsonReply(w, http.StatusOK, map[string]any{"version": res.Article.Version, "saved": n.now().In(n.cfg.Location).Format("15:04:05")})
+		return
+	}
+	key := done[step]
+	if res.Article.Status == news.StatusScheduled && step == articles.Publish {
+		key = "scheduled"
+	}
+	http.Redirect(w, r, links.NewsroomArticle(res.Article.ID)+"?done="+key, http.StatusSeeOther)
+}
+
+// saveFailed answers a save the service refused: autosaves get JSON, the
+// editor gets the form again with the message, or the conflict page.
+func (n *Newsroom) saveFailed(w http.ResponseWriter, r *http.Request, u auth.User, res articles.Result, err error, action string, autosave bool) {
+	var invalid *articles.ValidationError
+	var conflict *articles.ConflictError
+	switch {
+	case errors.As(err, &invalid):
 		if autosave {
-			jsonReply(w, http.StatusUnprocessableEntity, map[string]any{"error": fe.msg})
+			jsonReply(w, http.StatusUnprocessableEntity, map[string]any{"error": invalid.Message, "field": invalid.Field})
 			return
 		}
-		c, cerr := n.editContent(r, u, *a, ref, isNew)
+		c, cerr := n.editContent(r, u, res.Article, res.Ref, res.Article.ID == 0)
 		if cerr != nil {
 			n.fail(w, r, u, cerr)
 			return
 		}
-		n.render(w, http.StatusUnprocessableEntity, "edit", Page{Title: "Edit", User: u, Nav: "articles", Error: fe.msg, Content: c})
-		return
-	}
-	now := n.now().UTC()
-	done, auditAction := "saved", ""
-	switch action {
-	case "submit":
-		a.Status, done = auth.StatusPending, "submitted"
-	case "publish":
-		if !publishAt.IsZero() && publishAt.After(now) {
-			a.Status, a.PublishedAt, done, auditAction = news.StatusScheduled, publishAt, "scheduled", "schedule"
-		} else {
-			if !publishAt.IsZero() {
-				a.PublishedAt = publishAt
-			} else if base.Status != news.StatusPublished || a.PublishedAt.IsZero() {
-				a.PublishedAt = now
-			}
-			a.Status, done, auditAction = news.StatusPublished, "published", "publish"
-		}
-	case "unpublish":
-		a.Status, done, auditAction = news.StatusDraft, "unpublished", "unpublish"
-	}
-	note := action
-	if autosave {
-		note = "autosave"
-	}
-	err = n.db.SaveArticle(r.Context(), a, u.ID, note)
-	if errors.Is(err, store.ErrConflict) {
+		n.render(w, http.StatusUnprocessableEntity, "edit", Page{Title: "Edit", User: u, Nav: "articles", Error: invalid.Message, Content: c})
+	case errors.As(err, &conflict):
 		if autosave {
 			jsonReply(w, http.StatusConflict, map[string]any{"error": "Someone else has saved this article since you opened it. Press Save to see both versions side by side."})
 			return
 		}
-		n.conflict(w, r, u, *a, action)
-		return
-	}
-	if err != nil {
+		n.conflict(w, r, u, res.Article, conflict.Current, action)
+	case errors.Is(err, articles.ErrNotAutosaved):
+		jsonReply(w, http.StatusConflict, map[string]any{"error": "Live articles are not autosaved; use Save."})
+	case autosave && errors.Is(err, articles.ErrForbidden):
+		jsonReply(w, http.StatusForbidden, map[string]any{"error": "Your role does not allow saving this article."})
+	default:
 		n.fail(w, r, u, err)
-		return
 	}
-	if isNew {
-		if err := n.db.SetArticleOwner(r.Context(), a.ID, u.ID); err != nil {
-			n.fail(w, r, u, err)
-			return
-		}
-	}
-	if auditAction != "" {
-		n.audit(r.Context(), u, auditAction, fmt.Sprintf("article %d", a.ID), a.Title)
-	}
-	if autosave {
-		jsonReply(w, http.StatusOK, map[string]any{"version": a.Version, "saved": n.now().In(n.cfg.Location).Format("15:04:05")})
-		return
-	}
-	http.Redirect(w, r, links.NewsroomArticle(a.ID)+"?done="+done, http.StatusSeeOther)
 }
 
 func jsonReply(w http.ResponseWriter, status int, v any) {

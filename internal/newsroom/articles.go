@@ -74,7 +74,7 @@ func (n *Newsroom) list(w http.ResponseWriter, r *http.Request, u auth.User, tra
 	if len(q.Search) > 200 {
 		q.Search = q.Search[:200]
 	}
-	lst, err := n.db.NewsroomArticles(r.Context(), q)
+	lst, err := n.articles.List(r.Context(), u, q)
 	if err != nil {
 		n.fail(w, r, u, err)
 		return

@@ -22,12 +22,7 @@ type conflictContent struct {
 // written. The page shows the editor's version and the current one side
 // by side with their differences, and lets the editor deliberately save
 // theirs over the current one, or drop theirs.
-func (n *Newsroom) conflict(w http.ResponseWriter, r *http.Request, u auth.User, mine news.Article, action string) {
-	theirs, err := n.db.ArticleByID(r.Context(), mine.ID)
-	if err != nil {
-		n.fail(w, r, u, err)
-		return
-	}
+func (n *Newsroom) conflict(w http.ResponseWriter, r *http.Request, u auth.User, mine, theirs news.Article, action string) {
 	c := conflictContent{Mine: mine, Theirs: theirs, Action: action,
 		Diff: DiffHTML(Diff(articleText(theirs.Title, theirs.Standfirst, theirs.BodySource), articleText(mine.Title, mine.Standfirst, mine.BodySource)))}
 	if revs, err := n.db.Revisions(r.Context(), mine.ID, 1); err == nil && len(revs) > 0 {

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"time"
 
+	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/config"
 	"dastan/internal/links"
@@ -38,9 +39,6 @@ var staticFS embed.FS
 // Prefix is where the newsroom lives.
 const Prefix = links.Newsroom
 
-// TrashLife is how long a trashed article can be restored.
-const TrashLife = 30 * 24 * time.Hour
-
 // Options are what a Newsroom is built from.
 type Options struct {
 	Config config.Config
@@ -49,22 +47,25 @@ type Options struct {
 	Users  *users.Service
 	Site   *site.Site
 	Media  *media.Service
-	Logger *slog.Logger
-	Now    func() time.Time
+	// Articles is the article workflow; nil makes one over Store.
+	Articles *articles.Service
+	Logger   *slog.Logger
+	Now      func() time.Time
 }
 
 // Newsroom is the admin's handlers and what they share.
 type Newsroom struct {
-	cfg   config.Config
-	db    *store.DB
-	auth  *auth.Service
-	users *users.Service
-	site  *site.Site
-	media *media.Service
-	log   *slog.Logger
-	now   func() time.Time
-	pages map[string]*template.Template
-	mux   *http.ServeMux
+	cfg      config.Config
+	db       *store.DB
+	articles *articles.Service
+	auth     *auth.Service
+	users    *users.Service
+	site     *site.Site
+	media    *media.Service
+	log      *slog.Logger
+	now      func() time.Time
+	pages    map[string]*template.Template
+	mux      *http.ServeMux
 }
 
 // New parses the templates and routes the screens.
@@ -75,7 +76,10 @@ func New(o Options) (*Newsroom, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	n := &Newsroom{cfg: o.Config, db: o.Store, auth: o.Auth, users: o.Users, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux()}
+	if o.Articles == nil {
+		o.Articles = articles.New(articles.Options{Store: o.Store, Now: o.Now, ExcerptLength: o.Config.ExcerptLength})
+	}
+	n := &Newsroom{cfg: o.Config, db: o.Store, articles: o.Articles, auth: o.Auth, users: o.Users, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux()}
 	var err error
 	if n.pages, err = n.parse(); err != nil {
 		return nil, err
@@ -238,7 +242,7 @@ func (n *Newsroom) render(w http.ResponseWriter, status int, name string, p Page
 func (n *Newsroom) fail(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
 	status, msg := http.StatusInternalServerError, "Something went wrong. Please try again in a moment."
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, articles.ErrTrashed):
 		status, msg = http.StatusNotFound, "That is not here any more."
 	case errors.Is(err, errForbidden):
 		status, msg = http.StatusForbidden, "Your role does not allow that."
@@ -248,7 +252,9 @@ func (n *Newsroom) fail(w http.ResponseWriter, r *http.Request, u auth.User, err
 	n.render(w, status, "error", Page{Title: "Sorry", User: u, Error: msg})
 }
 
-var errForbidden = errors.New("forbidden")
+// errForbidden is a refusal; it is the articles service's, so fail
+// answers the service's refusals and the newsroom's own alike.
+var errForbidden = articles.ErrForbidden
 
 // forbid answers 403 unless u may do act on a.
 func (n *Newsroom) allowed(w http.ResponseWriter, r *http.Request, u auth.User, act auth.Action, a *auth.ArticleRef) bool {
@@ -267,21 +273,14 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// loadArticle returns the article at {id} and what permissions need.
-func (n *Newsroom) loadArticle(r *http.Request) (news.Article, auth.ArticleRef, error) {
+// loadArticle returns the article at {id} and what permissions know of
+// it, when u may view it.
+func (n *Newsroom) loadArticle(r *http.Request, u auth.User) (news.Article, auth.ArticleRef, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return news.Article{}, auth.ArticleRef{}, err
 	}
-	a, err := n.db.ArticleByID(r.Context(), id)
-	if err != nil {
-		return a, auth.ArticleRef{}, err
-	}
-	owner, err := n.db.ArticleOwner(r.Context(), id)
-	if err != nil {
-		return a, auth.ArticleRef{}, err
-	}
-	return a, auth.ArticleRef{Owner: owner, Status: a.Status}, nil
+	return n.articles.Get(r.Context(), u, id)
 }
 
 // audit records what u did; a failure is logged, not shown.
@@ -292,13 +291,13 @@ func (n *Newsroom) audit(ctx context.Context, u auth.User, action, subject, deta
 	}
 }
 
-// PurgeTrash deletes articles trashed more than TrashLife ago, now and
-// then every interval, until ctx ends.
+// PurgeTrash deletes articles trashed more than articles.TrashLife ago,
+// now and then every interval, until ctx ends.
 func (n *Newsroom) PurgeTrash(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if c, err := n.db.PurgeTrash(ctx, n.now().Add(-TrashLife)); err != nil {
+		if c, err := n.articles.PurgeTrash(ctx); err != nil {
 			n.log.Error("purge trash", "err", err)
 		} else if c > 0 {
 			n.log.Info("trash purged", "articles", c)

@@ -1,11 +1,14 @@
 package newsroom
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/links"
 	"dastan/internal/news"
@@ -19,12 +22,9 @@ type revisionsContent struct {
 
 // revisionList lists an article's saves: which version, who, when, why.
 func (n *Newsroom) revisionList(w http.ResponseWriter, r *http.Request, u auth.User) {
-	a, ref, err := n.loadArticle(r)
+	a, _, err := n.loadArticle(r, u)
 	if err != nil {
 		n.fail(w, r, u, err)
-		return
-	}
-	if !n.allowed(w, r, u, auth.View, &ref) {
 		return
 	}
 	revs, err := n.db.Revisions(r.Context(), a.ID, 500)
@@ -42,14 +42,14 @@ type revisionContent struct {
 	CanRestore bool
 }
 
-func (n *Newsroom) loadRevision(r *http.Request) (news.Article, auth.ArticleRef, store.Revision, error) {
-	a, ref, err := n.loadArticle(r)
+func (n *Newsroom) loadRevision(r *http.Request, u auth.User) (news.Article, auth.ArticleRef, store.Revision, error) {
+	a, ref, err := n.loadArticle(r, u)
 	if err != nil {
 		return a, ref, store.Revision{}, err
 	}
-	id, err := strconv.ParseInt(r.PathValue("rev"), 10, 64)
+	id, err := pathID(r, "rev")
 	if err != nil {
-		return a, ref, store.Revision{}, fmt.Errorf("newsroom: revision: %w", store.ErrNotFound)
+		return a, ref, store.Revision{}, err
 	}
 	rev, err := n.db.RevisionByID(r.Context(), a.ID, id)
 	return a, ref, rev, err
@@ -57,12 +57,9 @@ func (n *Newsroom) loadRevision(r *http.Request) (news.Article, auth.ArticleRef,
 
 // revisionShow shows what changed from one revision to the current text.
 func (n *Newsroom) revisionShow(w http.ResponseWriter, r *http.Request, u auth.User) {
-	a, ref, rev, err := n.loadRevision(r)
+	a, ref, rev, err := n.loadRevision(r, u)
 	if err != nil {
 		n.fail(w, r, u, err)
-		return
-	}
-	if !n.allowed(w, r, u, auth.View, &ref) {
 		return
 	}
 	c := revisionContent{Article: a, Revision: rev, CanRestore: auth.Can(u, auth.Edit, &ref),
@@ -74,32 +71,34 @@ func (n *Newsroom) revisionShow(w http.ResponseWriter, r *http.Request, u auth.U
 // a new save; like any save it is refused if the article moved on since
 // the page was opened.
 func (n *Newsroom) revisionRestore(w http.ResponseWriter, r *http.Request, u auth.User) {
-	a, ref, rev, err := n.loadRevision(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		n.fail(w, r, u, err)
 		return
 	}
-	if !n.allowed(w, r, u, auth.Edit, &ref) {
-		return
-	}
-	if v, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64); err == nil {
-		a.Version = v
-	}
-	a.Title, a.Standfirst, a.BodySource, a.BodyFormat = rev.Title, rev.Standfirst, rev.BodySource, rev.BodyFormat
-	if err := news.Prepare(&a, n.cfg.ExcerptLength, nil); err != nil {
-		n.fail(w, r, u, err)
-		return
-	}
-	err = n.db.SaveArticle(r.Context(), &a, u.ID, fmt.Sprintf("restored version %d", rev.Version))
+	rev, err := pathID(r, "rev")
 	if err != nil {
-		if errorsIsConflict(err) {
-			r.PostForm.Set("tags", tagNames(a.Tags))
-			n.conflict(w, r, u, a, "save")
-			return
-		}
 		n.fail(w, r, u, err)
 		return
 	}
-	n.audit(r.Context(), u, "restore-revision", fmt.Sprintf("article %d", a.ID), fmt.Sprintf("version %d", rev.Version))
-	http.Redirect(w, r, links.NewsroomArticle(a.ID)+"?done=reverted", http.StatusSeeOther)
+	v, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64) // none: the stored version
+	res, err := n.articles.RestoreRevision(r.Context(), u, id, rev, v, "")
+	var conflict *articles.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		r.PostForm.Set("tags", tagNames(res.Article.Tags))
+		n.conflict(w, r, u, res.Article, conflict.Current, "save")
+	case err != nil:
+		n.fail(w, r, u, err)
+	default:
+		http.Redirect(w, r, links.NewsroomArticle(id)+"?done=reverted", http.StatusSeeOther)
+	}
+}
+
+func tagNames(tags []news.Tag) string {
+	names := make([]string, len(tags))
+	for i, t := range tags {
+		names[i] = t.Name
+	}
+	return strings.Join(names, ", ")
 }

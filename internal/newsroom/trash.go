@@ -2,26 +2,13 @@ package newsroom
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
+	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/links"
-	"dastan/internal/news"
-	"dastan/internal/store"
 )
-
-func errorsIsConflict(err error) bool { return errors.Is(err, store.ErrConflict) }
-
-func tagNames(tags []news.Tag) string {
-	names := make([]string, len(tags))
-	for i, t := range tags {
-		names[i] = t.Name
-	}
-	return strings.Join(names, ", ")
-}
 
 // trashList is /newsroom/trash/: what was deleted in the last 30 days.
 func (n *Newsroom) trashList(w http.ResponseWriter, r *http.Request, u auth.User) {
@@ -29,22 +16,17 @@ func (n *Newsroom) trashList(w http.ResponseWriter, r *http.Request, u auth.User
 }
 
 // trashArticle moves an article to the trash. Readers stop seeing it at
-// once; it can be restored for TrashLife.
+// once; it can be restored for articles.TrashLife.
 func (n *Newsroom) trashArticle(w http.ResponseWriter, r *http.Request, u auth.User) {
-	a, ref, err := n.loadArticle(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		n.fail(w, r, u, err)
 		return
 	}
-	if !n.allowed(w, r, u, auth.Delete, &ref) {
-		return
-	}
-	v, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-	if err != nil {
-		v = a.Version
-	}
-	if err := n.db.TrashArticle(r.Context(), a.ID, v, n.now().UTC()); err != nil {
-		if errors.Is(err, store.ErrConflict) {
+	v, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64) // none: the stored version
+	if err := n.articles.Trash(r.Context(), u, id, v, ""); err != nil {
+		var conflict *articles.ConflictError
+		if errors.As(err, &conflict) {
 			n.render(w, http.StatusConflict, "error", Page{Title: "Not deleted", User: u,
 				Error: "Someone else changed this article after you opened it, so it was not deleted. Open it again to see their changes."})
 			return
@@ -52,24 +34,25 @@ func (n *Newsroom) trashArticle(w http.ResponseWriter, r *http.Request, u auth.U
 		n.fail(w, r, u, err)
 		return
 	}
-	n.audit(r.Context(), u, "delete", fmt.Sprintf("article %d", a.ID), a.Title)
 	http.Redirect(w, r, links.NewsroomArticles+"?done=trashed", http.StatusSeeOther)
 }
 
-// restoreArticle takes an article out of the trash, with the status it had.
+// restoreArticle takes an article out of the trash, with the status it
+// had when the user could give it that status, as a draft otherwise.
 func (n *Newsroom) restoreArticle(w http.ResponseWriter, r *http.Request, u auth.User) {
-	a, ref, err := n.loadArticle(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		n.fail(w, r, u, err)
 		return
 	}
-	if !n.allowed(w, r, u, auth.Delete, &ref) {
-		return
-	}
-	if err := n.db.RestoreArticle(r.Context(), a.ID); err != nil {
+	_, demoted, err := n.articles.Restore(r.Context(), u, id, "")
+	if err != nil {
 		n.fail(w, r, u, err)
 		return
 	}
-	n.audit(r.Context(), u, "restore", fmt.Sprintf("article %d", a.ID), a.Title)
-	http.Redirect(w, r, links.NewsroomArticle(a.ID)+"?done=restored", http.StatusSeeOther)
+	key := "restored"
+	if demoted {
+		key = "restored-draft"
+	}
+	http.Redirect(w, r, links.NewsroomArticle(id)+"?done="+key, http.StatusSeeOther)
 }

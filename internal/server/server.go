@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"dastan/internal/api"
+	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/config"
 	"dastan/internal/links"
@@ -104,7 +105,9 @@ func New(o Options) (*Server, error) {
 	s.site = st
 	storage := media.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))
 	s.Media = &media.Service{Store: db, Storage: storage}
-	api.New(api.Options{Config: cfg, Store: db, Media: s.Media, Limits: o.APILimits, Now: o.Now, Logger: log, Search: st.SearchAPI,
+	// One article workflow for every way in, on the server's clock.
+	arts := articles.New(articles.Options{Store: db, Now: o.Now, ExcerptLength: cfg.ExcerptLength})
+	api.New(api.Options{Config: cfg, Store: db, Articles: arts, Media: s.Media, Limits: o.APILimits, Now: o.Now, Logger: log, Search: st.SearchAPI,
 		Rates: api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log)}).Routes(s.mux)
 	s.mux.Handle("GET /media/{key...}", media.FileServer(storage))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
@@ -113,7 +116,7 @@ func New(o Options) (*Server, error) {
 	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now,
 		SessionLifetime: cfg.SessionLifetime, SessionIdle: cfg.SessionIdle, AddressBudget: o.SigninBudget})
 	us := users.New(users.Options{Store: db, Auth: au, Now: o.Now})
-	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Auth: au, Users: us, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
+	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Articles: arts, Auth: au, Users: us, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
 		return nil, err
 	}
 	nh := s.news.Handler()

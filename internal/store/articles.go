@@ -98,7 +98,29 @@ func (db *DB) article(ctx context.Context, where string, arg any) (news.Article,
 // so two editors never silently overwrite each other: the loser gets
 // ErrConflict. On success a.Version is the new version.
 func (db *DB) SaveArticle(ctx context.Context, a *news.Article, userID int64, note string) error {
-	now := time.Now().UTC()
+	return db.WriteArticle(ctx, ArticleWrite{Article: a, UserID: userID, Note: note})
+}
+
+// ArticleWrite is one save of an article by a person, with what must be
+// written together with it.
+type ArticleWrite struct {
+	Article *news.Article // prepared (see news.Prepare)
+	UserID  int64         // who saves; the revision names them
+	Note    string        // why, on the revision
+	Now     time.Time     // when; zero is the present moment
+	Owner   int64         // when set, recorded as the user who started the article
+	Audit   *AuditEntry   // when set, recorded too; an empty Subject names the article
+}
+
+// WriteArticle is SaveArticle with the article's owner and an audit entry
+// in the same transaction: a crash leaves either all of them or none.
+// On failure the article keeps the id, version and slug it came with.
+func (db *DB) WriteArticle(ctx context.Context, w ArticleWrite) error {
+	a := w.Article
+	now := w.Now.UTC()
+	if w.Now.IsZero() {
+		now = time.Now().UTC()
+	}
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = now
 	}
@@ -108,8 +130,30 @@ func (db *DB) SaveArticle(ctx context.Context, a *news.Article, userID int64, no
 	if a.PublishedAt.IsZero() && a.Status.Live() {
 		a.PublishedAt = now
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error { return db.writeArticle(ctx, tx, a, userID, note, now) })
+	id, version, slug := a.ID, a.Version, a.Slug
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.writeArticle(ctx, tx, a, w.UserID, w.Note, now); err != nil {
+			return err
+		}
+		if w.Owner != 0 {
+			if _, err := db.txExec(ctx, tx, `UPDATE articles SET created_by = ? WHERE id = ?`, w.Owner, a.ID); err != nil {
+				return fmt.Errorf("owner: %w", err)
+			}
+		}
+		if w.Audit == nil {
+			return nil
+		}
+		e := *w.Audit
+		if e.Subject == "" {
+			e.Subject = fmt.Sprintf("article %d", a.ID)
+		}
+		if e.CreatedAt.IsZero() {
+			e.CreatedAt = now
+		}
+		return db.addAudit(ctx, tx, e)
+	})
 	if err != nil {
+		a.ID, a.Version, a.Slug = id, version, slug
 		if errors.Is(err, ErrConflict) {
 			return err
 		}

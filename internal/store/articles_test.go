@@ -284,11 +284,13 @@ func TestTrashHidesFromListingsAndSearch(t *testing.T) {
 		if l, f := find(); l != 1 || f != 1 {
 			t.Fatalf("published: listed %d, found %d", l, f)
 		}
-		must(t, db.TrashArticle(ctx, a.ID, a.Version, now))
+		must(t, db.TrashArticle(ctx, a.ID, a.Version, now, nil))
 		if l, f := find(); l != 0 || f != 0 {
 			t.Fatalf("trashed: listed %d, found %d", l, f)
 		}
-		must(t, db.RestoreArticle(ctx, a.ID))
+		if _, _, err := db.RestoreArticle(ctx, a.ID, []news.Status{news.StatusPublished}, now, nil); err != nil {
+			t.Fatal(err)
+		}
 		if l, f := find(); l != 1 || f != 1 {
 			t.Fatalf("restored: listed %d, found %d", l, f)
 		}

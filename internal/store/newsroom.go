@@ -20,6 +20,10 @@ type NewsroomQuery struct {
 	Lang      string
 	Search    string // words in the title
 	Trash     bool
+	// Viewer, when set, limits the list to what that user may see: the
+	// articles they started, and others' only in the statuses OthersIn.
+	Viewer   int64
+	OthersIn []news.Status
 	// CountLimit stops counting there (0: count all); Listing.Total is
 	// then CountLimit+1 when more match, and pages say "more than".
 	CountLimit int
@@ -45,6 +49,17 @@ func (db *DB) NewsroomArticles(ctx context.Context, nq NewsroomQuery) (Listing, 
 		where, args = append(where, `a.status = ?`), append(args, nq.Status)
 	default:
 		where = append(where, `a.status <> 'trash'`)
+	}
+	if nq.Viewer != 0 {
+		mine := `a.created_by = ?`
+		args = append(args, nq.Viewer)
+		if len(nq.OthersIn) > 0 {
+			mine = `(` + mine + ` OR a.status IN (` + placeholders(len(nq.OthersIn)) + `))`
+			for _, s := range nq.OthersIn {
+				args = append(args, s)
+			}
+		}
+		where = append(where, mine)
 	}
 	if nq.SectionID != 0 {
 		where, args = append(where, `a.section_id = ?`), append(args, nq.SectionID)
@@ -112,33 +127,72 @@ func (db *DB) SetArticleOwner(ctx context.Context, id, userID int64) error {
 	return nil
 }
 
-// TrashArticle moves an article into the trash, remembering its status.
-// Like a save it must be based on the current version.
-func (db *DB) TrashArticle(ctx context.Context, id, version int64, now time.Time) error {
-	res, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET trashed_from = status, status = 'trash', deleted_at = ?, version = version + 1
-		WHERE id = ? AND version = ? AND status <> 'trash'`), unix(now), id, version)
+// TrashArticle moves an article into the trash, remembering its status,
+// and records audit (when set) in the same transaction. Like a save it
+// must be based on the current version.
+func (db *DB) TrashArticle(ctx context.Context, id, version int64, now time.Time, audit *AuditEntry) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := db.txExec(ctx, tx, `UPDATE articles SET trashed_from = status, status = 'trash', deleted_at = ?, version = version + 1
+			WHERE id = ? AND version = ? AND status <> 'trash'`, unix(now), id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrConflict
+		}
+		return db.auditArticle(ctx, tx, id, now, audit)
+	})
 	if err != nil {
 		return fmt.Errorf("store: trash article %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: trash article %d: %w", id, ErrConflict)
 	}
 	db.bump(ctx)
 	return nil
 }
 
-// RestoreArticle takes an article out of the trash with the status it had.
-func (db *DB) RestoreArticle(ctx context.Context, id int64) error {
-	res, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET status = CASE WHEN trashed_from = '' THEN 'draft' ELSE trashed_from END,
-		trashed_from = '', deleted_at = 0, version = version + 1 WHERE id = ? AND status = 'trash'`), id)
-	if err != nil {
-		return fmt.Errorf("store: restore article %d: %w", id, err)
+// RestoreArticle takes an article out of the trash: with the status it
+// had when that is one of keep, as a draft otherwise. It records audit
+// (when set) in the same transaction and returns the status the article
+// had before the trash and the one it has now.
+func (db *DB) RestoreArticle(ctx context.Context, id int64, keep []news.Status, now time.Time, audit *AuditEntry) (had, status news.Status, err error) {
+	back := `'draft'`
+	args := []any{}
+	if len(keep) > 0 {
+		back = `CASE WHEN trashed_from IN (` + placeholders(len(keep)) + `) THEN trashed_from ELSE 'draft' END`
+		for _, s := range keep {
+			args = append(args, s)
+		}
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: restore article %d: %w", id, ErrNotFound)
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.txQueryRow(ctx, tx, `SELECT trashed_from FROM articles WHERE id = ? AND status = 'trash'`, id).Scan(&had); err != nil {
+			return notFound(err)
+		}
+		err := db.txQueryRow(ctx, tx, `UPDATE articles SET status = `+back+`, trashed_from = '', deleted_at = 0, version = version + 1
+			WHERE id = ? AND status = 'trash' RETURNING status`, append(args, id)...).Scan(&status)
+		if err != nil {
+			return notFound(err)
+		}
+		return db.auditArticle(ctx, tx, id, now, audit)
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("store: restore article %d: %w", id, err)
 	}
 	db.bump(ctx)
-	return nil
+	return had, status, nil
+}
+
+// auditArticle records e, when set, about article id inside tx.
+func (db *DB) auditArticle(ctx context.Context, tx *sql.Tx, id int64, now time.Time, e *AuditEntry) error {
+	if e == nil {
+		return nil
+	}
+	entry := *e
+	if entry.Subject == "" {
+		entry.Subject = fmt.Sprintf("article %d", id)
+	}
+	if entry.CreatedAt.IsZero() {
+		entry.CreatedAt = now
+	}
+	return db.addAudit(ctx, tx, entry)
 }
 
 // TrashedAt returns when an article went into the trash; zero if it is not there.

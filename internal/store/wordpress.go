@@ -117,8 +117,9 @@ const redirectUpsert = `INSERT INTO redirects (from_path, to_path, status, creat
 // WriteWPItems writes a batch of imported posts and pages in one
 // transaction: each article with its tags, byline, comments, redirects
 // and map row, or none of them. Items with an ID in Article are updated.
-func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem) error {
-	now := time.Now().UTC()
+// now stamps the revisions and redirects.
+func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) error {
+	now = now.UTC()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for _, it := range items {
 			a := it.Article

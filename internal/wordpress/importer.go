@@ -19,6 +19,7 @@ import (
 	"time"
 	"unicode"
 
+	"dastan/internal/articles"
 	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
@@ -27,6 +28,9 @@ import (
 // Options are what an import needs besides the export itself.
 type Options struct {
 	Store *store.DB
+	// Articles prepares and writes the posts; nil makes one over Store
+	// with ExcerptLen.
+	Articles *articles.Service
 	// Media brings files over; nil records attachments without files.
 	Media *Media
 	// ExcerptLen is the length of generated excerpts, in characters.
@@ -53,6 +57,7 @@ type importer struct {
 	ctx    context.Context // for lookups that have no context of their own
 	opt    Options
 	db     *store.DB
+	arts   *articles.Service
 	report *Report
 	site   Site
 	lang   string
@@ -115,8 +120,11 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 	if opt.ExcerptLen <= 0 {
 		opt.ExcerptLen = news.DefaultExcerptRunes
 	}
+	if opt.Articles == nil {
+		opt.Articles = articles.New(articles.Options{Store: opt.Store, ExcerptLength: opt.ExcerptLen})
+	}
 	im := &importer{
-		ctx: ctx, opt: opt, db: opt.Store, report: newReport(), lang: "en",
+		ctx: ctx, opt: opt, db: opt.Store, arts: opt.Articles, report: newReport(), lang: "en",
 		maps: map[string]map[int64]store.WPMapEntry{}, sections: map[string]int64{}, catNames: map[string]string{},
 		tags: map[string]news.Tag{}, authors: map[string]news.Author{}, seen: map[int64]bool{},
 		atts: map[int64]store.WPAttachment{}, children: map[int64][]int64{},
@@ -355,7 +363,7 @@ func (im *importer) write(ctx context.Context, b *batch) error {
 		changed = append(changed, it)
 	}
 	if len(changed) > 0 {
-		if err := im.db.WriteWPItems(ctx, changed); err != nil {
+		if err := im.arts.WriteWordPress(ctx, changed); err != nil {
 			return err
 		}
 	}
@@ -603,7 +611,7 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 			missed = true
 		}
 	}
-	if err := news.Prepare(a, im.opt.ExcerptLen, resolver); err != nil {
+	if err := im.arts.PrepareImport(a, resolver); err != nil {
 		return nil, nil, err
 	}
 	if missed {
@@ -663,7 +671,7 @@ func (im *importer) finish(ctx context.Context, complete bool) error {
 		if len(list) == 0 {
 			return nil
 		}
-		err := im.db.UpdateRendered(ctx, list)
+		err := im.arts.Rerender(ctx, list, im.figure)
 		if err == nil && complete {
 			err = im.db.PutWPMaps(ctx, done)
 		}
@@ -686,9 +694,6 @@ func (im *importer) finish(ctx context.Context, complete bool) error {
 			} else if complete && !im.knows(f.thumb) {
 				im.report.note(fmt.Sprintf("post %d: its featured image (attachment %d) is not in the export", f.wpID, f.thumb))
 			}
-		}
-		if err := news.Prepare(&a, im.opt.ExcerptLen, im.figure); err != nil {
-			return err
 		}
 		list = append(list, a)
 		done = append(done, store.WPMapRow{Kind: f.kind, WPID: f.wpID, LocalID: f.articleID, Checksum: f.checksum})

@@ -1,0 +1,206 @@
+package articles
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"dastan/internal/news"
+)
+
+// Limits on what an article may hold. They are checked on every write,
+// whatever the way in (newsroom form, API, import), so a 100,000-character
+// title or a NUL byte is refused with a message naming the field rather
+// than stored, or failed on by one engine and not the other.
+const (
+	MaxTitle          = 300     // characters; the form's maxlength
+	MaxSlug           = 200     // characters as typed, before cleaning
+	MaxStandfirst     = 1000    // characters
+	MaxExcerpt        = 2000    // characters
+	MaxSEOTitle       = 300     // characters
+	MaxSEODescription = 1000    // characters
+	MaxTagName        = 200     // characters (WordPress allows 200)
+	MaxTags           = 100     // tags on one article
+	MaxAuthors        = 20      // bylines on one article
+	MaxBody           = 2 << 20 // bytes of body source
+	MaxImageURL       = 2000    // characters
+	MaxImageText      = 1000    // characters of alt text, caption or credit
+	MaxImageSrcSet    = 10000   // characters
+)
+
+// textField is one limited field of an article.
+type textField struct {
+	name  string // as the JSON API names it
+	label string // as a sentence names it
+	value string
+	max   int  // characters, or bytes when bytes is set
+	bytes bool // max counts bytes
+}
+
+// normalize trims what editors type around their words and turns the
+// browser's CRLF line ends into LF, the same for every way in.
+func normalize(a *news.Article) {
+	a.Title = strings.TrimSpace(a.Title)
+	a.Standfirst = strings.TrimSpace(a.Standfirst)
+	a.ManualExcerpt = strings.TrimSpace(a.ManualExcerpt)
+	a.SEOTitle = strings.TrimSpace(a.SEOTitle)
+	a.SEODescription = strings.TrimSpace(a.SEODescription)
+	if strings.Contains(a.BodySource, "\r") {
+		a.BodySource = strings.ReplaceAll(a.BodySource, "\r\n", "\n")
+	}
+	if strings.TrimSpace(a.Slug) == "" {
+		a.Slug = "" // made from the title
+	}
+	var tags []news.Tag
+	for _, t := range a.Tags {
+		t.Name = strings.TrimSpace(t.Name)
+		if t.Name != "" || t.ID != 0 {
+			tags = append(tags, t)
+		}
+	}
+	a.Tags = tags
+	if img := a.Image; img != nil {
+		img.URL, img.Alt = strings.TrimSpace(img.URL), strings.TrimSpace(img.Alt)
+		img.Caption, img.Credit, img.SrcSet = strings.TrimSpace(img.Caption), strings.TrimSpace(img.Credit), strings.TrimSpace(img.SrcSet)
+	}
+}
+
+// check applies the limits and the image rule to a normalized article.
+func check(a *news.Article) error {
+	fields := []textField{
+		{"title", "The title", a.Title, MaxTitle, false},
+		{"slug", "The slug", a.Slug, MaxSlug, false},
+		{"standfirst", "The standfirst", a.Standfirst, MaxStandfirst, false},
+		{"body", "The body", a.BodySource, MaxBody, true},
+		{"excerpt", "The excerpt", a.ManualExcerpt, MaxExcerpt, false},
+		{"seo_title", "The SEO title", a.SEOTitle, MaxSEOTitle, false},
+		{"seo_description", "The SEO description", a.SEODescription, MaxSEODescription, false},
+	}
+	if img := a.Image; img != nil {
+		fields = append(fields,
+			textField{"image", "The image address", img.URL, MaxImageURL, false},
+			textField{"image", "The image's alt text", img.Alt, MaxImageText, false},
+			textField{"image", "The image's caption", img.Caption, MaxImageText, false},
+			textField{"image", "The image's credit", img.Credit, MaxImageText, false},
+			textField{"image", "The image's srcset", img.SrcSet, MaxImageSrcSet, false})
+	}
+	for _, f := range fields {
+		if err := f.check(); err != nil {
+			return err
+		}
+	}
+	if len(a.Tags) > MaxTags {
+		return invalid("tags", "An article may have at most %d tags; this one has %d.", MaxTags, len(a.Tags))
+	}
+	for _, t := range a.Tags {
+		if err := (textField{"tags", "A tag name", t.Name, MaxTagName, false}).check(); err != nil {
+			return err
+		}
+	}
+	if len(a.Authors) > MaxAuthors {
+		return invalid("author_ids", "An article may have at most %d authors; this one has %d.", MaxAuthors, len(a.Authors))
+	}
+	if img := a.Image; img != nil {
+		if !strings.HasPrefix(img.URL, "/") && !strings.HasPrefix(img.URL, "https://") && !strings.HasPrefix(img.URL, "http://") {
+			return invalid("image", "The featured image must be a link starting with /, http:// or https://.")
+		}
+	}
+	return nil
+}
+
+// check refuses text that is too long, is not UTF-8, or holds control
+// characters other than tab and line ends (NUL above all: PostgreSQL
+// refuses it where SQLite would store it).
+func (f textField) check() error {
+	if !utf8.ValidString(f.value) {
+		return invalid(f.name, "%s is not valid UTF-8 text.", f.label)
+	}
+	if f.bytes && len(f.value) > f.max {
+		return invalid(f.name, "%s is longer than %d bytes.", f.label, f.max)
+	}
+	if !f.bytes && len(f.value) > f.max && utf8.RuneCountInString(f.value) > f.max {
+		return invalid(f.name, "%s is longer than %d characters.", f.label, f.max)
+	}
+	for _, r := range f.value {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return invalid(f.name, "%s contains a control character (U+%04X); remove it.", f.label, r)
+		}
+	}
+	return nil
+}
+
+// prepare normalizes and checks a, makes what is made at write time
+// (news.Prepare) and, when refs is set, checks that its section and
+// authors exist. Errors are *ValidationError.
+func (s *Service) prepare(ctx context.Context, a *news.Article, r news.MediaResolver, refs bool) error {
+	normalize(a)
+	if err := check(a); err != nil {
+		return err
+	}
+	if a.Slug != "" {
+		a.Slug = news.Slugify(a.Slug)
+	}
+	if refs {
+		if err := s.checkRefs(ctx, a); err != nil {
+			return err
+		}
+	}
+	if err := news.Prepare(a, s.excerptLen, r); err != nil {
+		return reword(err)
+	}
+	return nil
+}
+
+// checkRefs checks that a's section and authors exist, and fills the
+// authors' names.
+func (s *Service) checkRefs(ctx context.Context, a *news.Article) error {
+	if a.SectionID != 0 {
+		secs, err := s.db.Sections(ctx)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, sec := range secs {
+			found = found || sec.ID == a.SectionID
+		}
+		if !found {
+			return invalid("section_id", "There is no section %d.", a.SectionID)
+		}
+	}
+	if len(a.Authors) == 0 {
+		return nil
+	}
+	all, err := s.db.Authors(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]news.Author, len(all))
+	for _, au := range all {
+		byID[au.ID] = au
+	}
+	for i, au := range a.Authors {
+		full, ok := byID[au.ID]
+		if !ok {
+			return invalid("author_ids", "There is no author %d.", au.ID)
+		}
+		a.Authors[i] = full
+	}
+	return nil
+}
+
+// reword turns news.Prepare's errors into validation errors, in the
+// words an editor reads: "Title is required."
+func reword(err error) error {
+	field := "body"
+	switch {
+	case errors.Is(err, news.ErrTitleRequired):
+		field = "title"
+	case errors.Is(err, news.ErrLangUnknown):
+		field = "lang"
+	case errors.Is(err, news.ErrFormatUnknown):
+		field = "format"
+	}
+	msg := strings.TrimPrefix(err.Error(), "news: ")
+	return &ValidationError{Field: field, Message: strings.ToUpper(msg[:1]) + msg[1:] + "."}
+}

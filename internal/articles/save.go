@@ -150,7 +150,7 @@ func (s *Service) save(ctx context.Context, u auth.User, in Save, entry *store.A
 // allowStep checks that u may take the step asked for on an article
 // that stands as ref says.
 func (s *Service) allowStep(u auth.User, in Save, ref auth.ArticleRef) error {
-	live := ref.Status == news.StatusPublished || ref.Status == news.StatusScheduled
+	live := ref.Status.Live()
 	need := auth.Edit
 	switch in.Step {
 	case Keep:
@@ -180,7 +180,7 @@ func (s *Service) allowStep(u auth.User, in Save, ref auth.ArticleRef) error {
 // takeStep sets a's status and publication time for the step, by the
 // clock's now, and returns the audit action it makes ("" for none).
 func (s *Service) takeStep(a *news.Article, before news.Article, in Save, now time.Time) string {
-	wasLive := before.Status == news.StatusPublished || before.Status == news.StatusScheduled
+	wasLive := before.Status.Live()
 	switch in.Step {
 	case Submit:
 		a.Status = auth.StatusPending

@@ -40,7 +40,8 @@ func ratesCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	f := rates.NewFetcher(providers, db, rates.FetcherConfig{SiteURL: cfg.SiteURL, Location: cfg.Location, Logger: log})
+	f := rates.NewFetcher(providers, db, rates.FetcherConfig{SiteURL: cfg.SiteURL, Location: cfg.Location, Logger: log,
+		MaxJump: cfg.RatesMaxJump, Holds: db})
 	var res rates.Result
 	switch sub {
 	case "fetch":

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
@@ -33,6 +34,10 @@ type Config struct {
 	RatesEvery    time.Duration // how often the rates job fetches
 	RatesView     string        // ticker orientation: "local/usd" or "usd/local"
 	RatesOffline  bool          // never fetch rates (demo and tests)
+	// RatesMaxJump is the largest day-over-day change of a rate, as a
+	// fraction either way (0.25), shown at once; a bigger one waits for
+	// the bank to answer it again. 0 turns the check off.
+	RatesMaxJump float64
 	// TrustedProxies are the addresses (CDN, load balancer) whose
 	// X-Forwarded-For is believed when they connect.
 	TrustedProxies []netip.Prefix
@@ -73,6 +78,7 @@ func Settings() []Setting {
 		{"DASTAN_RATES_EVERY", "rates-every", "30m", "how often the rates job asks the banks"},
 		{"DASTAN_RATES_VIEW", "rates-view", "local/usd", "ticker orientation: local/usd (KZT/USD = 0.002089) or usd/local (USD/KZT = 478.77)"},
 		{"DASTAN_RATES_OFFLINE", "rates-offline", "false", "never fetch rates from the banks"},
+		{"DASTAN_RATES_MAX_JUMP", "rates-max-jump", "25%", "largest day-over-day change of a rate (up, or its equal down) shown at once; a bigger one is held until the bank answers it again; 0 turns the check off"},
 		{"DASTAN_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated addresses or CIDR ranges of proxies (CDN, load balancer) whose X-Forwarded-For names the reader"},
 		{"DASTAN_SEARCH_PER_MINUTE", "search-per-minute", "120", "searches a reader may run a minute (at once, then refilled over the minute) before 429; cached result pages do not count; 0 turns the limit off"},
 		{"DASTAN_METRICS_ADDR", "metrics-addr", "", "address of a separate listener for /metrics, such as 127.0.0.1:9464; when set, /metrics is served only there"},
@@ -157,12 +163,21 @@ func parse(get func(string) string) (Config, error) {
 		}
 		return d
 	}
+	percentVal := func(name string, max float64) float64 {
+		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(get(name)), "%"))
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(v) || v < 0 || v > max {
+			bad(name, fmt.Sprintf("want a percentage from 0 to %g such as 25%%, got %q", max, get(name)))
+		}
+		return v / 100
+	}
 	c.ExcerptLength = intVal("excerpt-length", 40, 2000)
 	c.PageSize = intVal("page-size", 1, 100)
 	c.PageCache = boolVal("page-cache")
 	c.CacheTTL = durVal("cache-ttl", time.Second)
 	c.RatesEvery = durVal("rates-every", time.Minute)
 	c.RatesOffline = boolVal("rates-offline")
+	c.RatesMaxJump = percentVal("rates-max-jump", 1000)
 	c.SearchPerMinute = intVal("search-per-minute", 0, 1000000)
 	c.SessionLifetime = durVal("session-lifetime", time.Minute)
 	c.SessionIdle = durVal("session-idle", time.Minute)

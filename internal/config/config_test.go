@@ -100,3 +100,17 @@ func TestSessionLifetimes(t *testing.T) {
 		}
 	}
 }
+
+func TestRatesMaxJump(t *testing.T) {
+	for in, want := range map[string]float64{"": 0.25, "10%": 0.10, "40": 0.40, " 12.5 % ": 0.125, "0": 0} {
+		c, err := FromEnv(env(map[string]string{"DASTAN_RATES_MAX_JUMP": in}))
+		if err != nil || c.RatesMaxJump != want {
+			t.Errorf("DASTAN_RATES_MAX_JUMP=%q: %v, %v; want %v", in, c.RatesMaxJump, err, want)
+		}
+	}
+	for _, in := range []string{"-5%", "lots", "NaN", "Inf", "2000%"} {
+		if _, err := FromEnv(env(map[string]string{"DASTAN_RATES_MAX_JUMP": in})); err == nil || !strings.Contains(err.Error(), "setting rates-max-jump") {
+			t.Errorf("DASTAN_RATES_MAX_JUMP=%q: %v, want an error naming it", in, err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,6 +69,8 @@ func (r *Registry) ObserveRequest(route string, status int, d time.Duration) {
 }
 
 // Add increases the named counter (e.g. dastan_page_cache_hits_total).
+// The name may carry labels, dastan_rates_jumps_held_total{currency="KZT"}:
+// each label set is its own series of one family.
 func (r *Registry) Add(name string, n int64) {
 	r.mu.Lock()
 	c, ok := r.counters[name]
@@ -119,22 +122,42 @@ func (r *Registry) WriteTo(w io.Writer) (int64, error) {
 		p("dastan_http_request_duration_seconds_sum{route=%q} %g\n", route, float64(h.sumNs.Load())/1e9)
 		p("dastan_http_request_duration_seconds_count{route=%q} %d\n", route, h.n.Load())
 	}
-	names := make([]string, 0, len(r.counters))
-	for k := range r.counters {
-		names = append(names, k)
+	family := ""
+	for _, name := range byFamily(r.counters) {
+		if f := familyOf(name); f != family {
+			family = f
+			p("# TYPE %s counter\n", f)
+		}
+		p("%s %d\n", name, r.counters[name].Load())
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		p("# TYPE %s counter\n%s %d\n", name, name, r.counters[name].Load())
-	}
-	names = names[:0]
-	for k := range r.gauges {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		p("# TYPE %s gauge\n%s %g\n", name, name, r.gauges[name]())
+	for _, name := range byFamily(r.gauges) {
+		if f := familyOf(name); f != family {
+			family = f
+			p("# TYPE %s gauge\n", f)
+		}
+		p("%s %g\n", name, r.gauges[name]())
 	}
 	p("# TYPE dastan_uptime_seconds gauge\ndastan_uptime_seconds %g\n", time.Since(r.start).Seconds())
 	return n, nil
+}
+
+// familyOf is a series' metric name without its labels.
+func familyOf(series string) string {
+	f, _, _ := strings.Cut(series, "{")
+	return f
+}
+
+// byFamily lists a map's series, those of one family together.
+func byFamily[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if fi, fj := familyOf(names[i]), familyOf(names[j]); fi != fj {
+			return fi < fj
+		}
+		return names[i] < names[j]
+	})
+	return names
 }

@@ -15,7 +15,7 @@ func newCBT(url string) Provider {
 	if url == "" {
 		url = CBTURL
 	}
-	return &bank{id: "cbt", currency: "TMT", url: url, history: true, notFoundIsNoData: true, parse: parseCBT}
+	return &bank{id: "cbt", currency: "TMT", zone: "Asia/Ashgabat", url: url, history: true, notFoundIsNoData: true, parse: parseCBT}
 }
 
 type cbtDoc struct {

@@ -16,7 +16,7 @@ func newCBU(url string) Provider {
 	if url == "" {
 		url = CBUURL
 	}
-	return &bank{id: "cbu", currency: "UZS", url: url, history: true, parse: parseCBU}
+	return &bank{id: "cbu", currency: "UZS", zone: "Asia/Tashkent", url: url, history: true, parse: parseCBU}
 }
 
 // jsonText takes a JSON string or number as text: CBU sends every value as

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"dastan/internal/metrics"
 )
 
 // Sink keeps observations; the store implements it. It is only ever handed
@@ -36,6 +38,14 @@ type FetcherConfig struct {
 	Pause     time.Duration  // between backfill requests to one bank; default 500ms
 	Location  *time.Location // whose calendar "today" is; default UTC
 	Logger    *slog.Logger   // default: slog.Default()
+	Now       func() time.Time
+	// MaxJump is the largest day-over-day change, as a fraction either
+	// way, shown at once; a bigger one waits in Holds until a fetch
+	// answers it again. 0 or no Holds turns the check off.
+	MaxJump float64
+	Holds   Holds
+	// Metrics, when set, counts refused, held and confirmed rates.
+	Metrics *metrics.Registry
 }
 
 // Fetcher fetches every configured bank and hands good observations to a Sink.
@@ -80,6 +90,9 @@ func NewFetcher(providers []Provider, sink Sink, cfg FetcherConfig) *Fetcher {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	base := cfg.Client
 	if base == nil {
 		base = &http.Client{}
@@ -91,7 +104,7 @@ func NewFetcher(providers []Provider, sink Sink, cfg FetcherConfig) *Fetcher {
 	}
 	// CBT turns away default client User-Agents; every bank gets an honest one.
 	client.Transport = &uaTransport{ua: UserAgent(cfg.SiteURL), next: rt}
-	return &Fetcher{providers: providers, sink: sink, client: &client, cfg: cfg, now: time.Now}
+	return &Fetcher{providers: providers, sink: sink, client: &client, cfg: cfg, now: cfg.Now}
 }
 
 type uaTransport struct {
@@ -168,6 +181,9 @@ func (f *Fetcher) fetchOne(ctx context.Context, p Provider, date time.Time) (Obs
 			if verr := obs.Validate(); verr != nil {
 				return Observation{}, verr
 			}
+			if derr := f.checkDate(p, obs); derr != nil {
+				return Observation{}, derr
+			}
 			return obs, err
 		}
 		var te *transientError
@@ -178,17 +194,34 @@ func (f *Fetcher) fetchOne(ctx context.Context, p Provider, date time.Time) (Obs
 	return Observation{}, err
 }
 
-// Once fetches today's rates and saves the good ones.
+// Once fetches today's rates and saves the good ones. An answer that
+// jumped beyond MaxJump is held back (in Result.Errors as a *HeldError)
+// until a later fetch confirms it.
 func (f *Fetcher) Once(ctx context.Context) (Result, error) {
 	res := f.FetchAll(ctx, f.today())
+	settled, err := f.holdJumps(ctx, &res)
+	if err != nil {
+		return res, err
+	}
 	for code, err := range res.Errors {
-		if errors.Is(err, ErrNoData) {
+		switch {
+		case errors.As(err, new(*HeldError)), errors.As(err, new(*FutureDateError)):
+			// said already, when it was found
+		case errors.Is(err, ErrNoData):
 			f.cfg.Logger.Info("rates: no rate today", "currency", code, "reason", err)
-		} else {
+		default:
 			f.cfg.Logger.Warn("rates: fetch failed; keeping the last good rate", "currency", code, "err", err)
 		}
 	}
-	return res, f.save(ctx, res.Observations)
+	if err := f.save(ctx, res.Observations); err != nil {
+		return res, err
+	}
+	for _, code := range settled {
+		if err := f.cfg.Holds.ReleaseHeldRate(ctx, code); err != nil {
+			return res, fmt.Errorf("rates: releasing the held %s: %w", code, err)
+		}
+	}
+	return res, nil
 }
 
 func (f *Fetcher) save(ctx context.Context, obs []Observation) error {
@@ -258,6 +291,7 @@ func (f *Fetcher) Backfill(ctx context.Context, from, to time.Time) (Result, err
 				rctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
 				obs, err = rp.FetchRange(rctx, f.client, from, to)
 				cancel()
+				obs, err = f.refuseFuture(p, obs, err)
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -276,6 +310,21 @@ func (f *Fetcher) Backfill(ctx context.Context, from, to time.Time) (Result, err
 		return a.Currency < b.Currency
 	})
 	return res, f.save(ctx, res.Observations)
+}
+
+// refuseFuture drops the observations of a range dated after tomorrow,
+// adding why to err.
+func (f *Fetcher) refuseFuture(p Provider, obs []Observation, err error) ([]Observation, error) {
+	kept := obs[:0]
+	errs := []error{err}
+	for _, o := range obs {
+		if derr := f.checkDate(p, o); derr != nil {
+			errs = append(errs, derr)
+			continue
+		}
+		kept = append(kept, o)
+	}
+	return kept, errors.Join(errs...)
 }
 
 func (f *Fetcher) backfillDays(ctx context.Context, p Provider, from, to time.Time) ([]Observation, error) {

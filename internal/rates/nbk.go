@@ -13,7 +13,7 @@ func newNBK(url string) Provider {
 	if url == "" {
 		url = NBKURL
 	}
-	return &bank{id: "nbk", currency: "KZT", url: url, history: true, parse: parseNBK}
+	return &bank{id: "nbk", currency: "KZT", zone: "Asia/Almaty", url: url, history: true, parse: parseNBK}
 }
 
 type nbkDoc struct {

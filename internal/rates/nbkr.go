@@ -32,7 +32,7 @@ func newNBKR(url, historyURL string) Provider {
 		historyURL = NBKRHistoryURL
 	}
 	return &nbkrProvider{
-		bank:       &bank{id: "nbkr", currency: "KGS", url: url, parse: parseNBKR},
+		bank:       &bank{id: "nbkr", currency: "KGS", zone: "Asia/Bishkek", url: url, parse: parseNBKR},
 		historyURL: historyURL,
 	}
 }

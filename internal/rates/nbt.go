@@ -14,7 +14,7 @@ func newNBT(url string) Provider {
 	if url == "" {
 		url = NBTURL
 	}
-	return &bank{id: "nbt", currency: "TJS", url: url, history: true, parse: parseNBT}
+	return &bank{id: "nbt", currency: "TJS", zone: "Asia/Dushanbe", url: url, history: true, parse: parseNBT}
 }
 
 type nbtDoc struct {

@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	_ "time/tzdata" // the banks' zones, wherever Dastan runs
+
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -101,6 +103,8 @@ type Provider interface {
 	// Providers without history ignore date and return the current rate.
 	Fetch(ctx context.Context, c *http.Client, date time.Time) (Observation, error)
 	SupportsHistory() bool
+	// Location is the bank's time zone: its calendar dates its rates.
+	Location() *time.Location
 }
 
 // plausible bounds of local units per USD: wide enough to outlive a decade of
@@ -314,6 +318,7 @@ func get(ctx context.Context, c *http.Client, url string) ([]byte, error) {
 // the bank's table, and what the bank's quirks mean.
 type bank struct {
 	id, currency, url string
+	zone              string // IANA name of the bank's time zone
 	history           bool
 	// notFoundIsNoData: the bank answers 404 for days it publishes nothing.
 	notFoundIsNoData bool
@@ -323,6 +328,16 @@ type bank struct {
 func (b *bank) ID() string            { return b.id }
 func (b *bank) Currency() string      { return b.currency }
 func (b *bank) SupportsHistory() bool { return b.history }
+
+// Location is the bank's zone. The zones are compiled in (time/tzdata),
+// so a machine without a zone database still knows them.
+func (b *bank) Location() *time.Location {
+	loc, err := time.LoadLocation(b.zone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
 
 func (b *bank) Fetch(ctx context.Context, c *http.Client, date time.Time) (Observation, error) {
 	day := dateOnly(date)

@@ -97,7 +97,8 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.fetcher = rates.NewFetcher(providers, s.board.Sink(db), rates.FetcherConfig{SiteURL: cfg.SiteURL, Location: cfg.Location, Logger: log})
+	s.fetcher = rates.NewFetcher(providers, s.board.Sink(db), rates.FetcherConfig{SiteURL: cfg.SiteURL, Location: cfg.Location, Logger: log,
+		Now: o.Now, MaxJump: cfg.RatesMaxJump, Holds: db, Metrics: m})
 	st, err := site.New(site.Options{Config: cfg, Store: db, Metrics: m, Logger: log, Now: o.Now, Ticker: s.board.Ticker, Rates: s.board})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,16 @@
+-- A bank's answer that jumped too far from the last good rate waits here,
+-- one per currency, until a fetch answers the same value again; it is
+-- never shown.
+CREATE TABLE rates_held (
+    currency      TEXT NOT NULL,
+    base          TEXT NOT NULL DEFAULT 'USD',
+    bank_date     BIGINT NOT NULL,
+    units_per_usd DOUBLE PRECISION NOT NULL,
+    source        TEXT NOT NULL,
+    fetched_at    BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (currency, base)
+);
+
+-- Rates dated in the future (a bank once answered 01.01.2099) took the
+-- ticker for good; they are refused now, and those kept before go.
+DELETE FROM rates WHERE bank_date > CAST(EXTRACT(EPOCH FROM now()) AS BIGINT) + 2 * 86400;

@@ -86,6 +86,17 @@ func bankServer(t *testing.T, db *store.DB, f *fixture, bank *nbkBank, logs *syn
 	return srv
 }
 
+// newBankSite is the site over db with seedRates' rates, its KZT from a
+// bank the test tells what to say.
+func newBankSite(t *testing.T, db *store.DB, tune func(*config.Config)) (*fixture, *server.Server, *nbkBank, *syncBuffer) {
+	t.Helper()
+	seedRates(t, db)
+	f := newFixture(t, db)
+	bank := newNBKBank(t)
+	logs := &syncBuffer{}
+	return f, bankServer(t, db, f, bank, logs, tune), bank, logs
+}
+
 // tickerKZT is the dollar value of the tenge the ticker shows.
 func tickerKZT(t *testing.T, f *fixture) string {
 	t.Helper()
@@ -119,11 +130,7 @@ func metricsOf(t *testing.T, f *fixture) string {
 // and today's real rate is what readers see.
 func TestFutureDatedRateNeverTakesTheTicker(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		seedRates(t, db) // KZT 480.00 on 25 November, 478.77 on the 26th; today is the 27th
-		f := newFixture(t, db)
-		bank := newNBKBank(t)
-		var logs syncBuffer
-		srv := bankServer(t, db, f, bank, &logs, nil)
+		f, srv, bank, logs := newBankSite(t, db, nil) // KZT 480.00 on 25 November, 478.77 on the 26th; today is the 27th
 
 		bank.says(t, "01.01.2099", "512.34")
 		res := fetchRates(t, srv)
@@ -165,11 +172,7 @@ func TestFutureDatedRateNeverTakesTheTicker(t *testing.T) {
 // here another instance over the same store — and then shown.
 func TestJumpIsHeldUntilTheBankSaysItAgain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		seedRates(t, db)
-		f := newFixture(t, db)
-		bank := newNBKBank(t)
-		var logs syncBuffer
-		srv := bankServer(t, db, f, bank, &logs, nil)
+		f, srv, bank, logs := newBankSite(t, db, nil)
 
 		bank.says(t, "27.11.2026", "4787.70")
 		res := fetchRates(t, srv)
@@ -199,7 +202,7 @@ func TestJumpIsHeldUntilTheBankSaysItAgain(t *testing.T) {
 		// Another instance over the same store fetches the same answer:
 		// the bank has said it twice.
 		other := &fixture{db: db, clock: f.clock}
-		srv2 := bankServer(t, db, other, bank, &logs, nil)
+		srv2 := bankServer(t, db, other, bank, logs, nil)
 		res = fetchRates(t, srv2)
 		if len(res.Errors) != 0 || len(res.Observations) != 1 {
 			t.Fatalf("the confirming answer gave %+v", res)
@@ -218,11 +221,7 @@ func TestJumpIsHeldUntilTheBankSaysItAgain(t *testing.T) {
 // not count as a confirmation the next time it comes.
 func TestOneOffGlitchIsNeverShown(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		seedRates(t, db)
-		f := newFixture(t, db)
-		bank := newNBKBank(t)
-		var logs syncBuffer
-		srv := bankServer(t, db, f, bank, &logs, nil)
+		f, srv, bank, logs := newBankSite(t, db, nil)
 
 		for i, step := range []struct {
 			usd, ticker string
@@ -259,16 +258,12 @@ func TestOneOffGlitchIsNeverShown(t *testing.T) {
 // DASTAN_RATES_MAX_JUMP sets the bound; 0 turns the check off.
 func TestMaxJumpSetting(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
-	seedRates(t, db)
-	f := newFixture(t, db)
-	bank := newNBKBank(t)
-	var logs syncBuffer
-	srv := bankServer(t, db, f, bank, &logs, func(c *config.Config) { c.RatesMaxJump = 0.05 })
+	f, srv, bank, logs := newBankSite(t, db, func(c *config.Config) { c.RatesMaxJump = 0.05 })
 	bank.says(t, "27.11.2026", "509.00") // +6.3%
 	if res := fetchRates(t, srv); !errors.As(res.Errors["KZT"], new(*rates.HeldError)) {
 		t.Errorf("a 6%% change under a 5%% bound: %+v", res)
 	}
-	srv = bankServer(t, db, f, bank, &logs, func(c *config.Config) { c.RatesMaxJump = 0 })
+	srv = bankServer(t, db, f, bank, logs, func(c *config.Config) { c.RatesMaxJump = 0 })
 	bank.says(t, "27.11.2026", "4787.70")
 	if res := fetchRates(t, srv); len(res.Errors) != 0 || tickerKZT(t, f) != "0.0002089" {
 		t.Errorf("with the check off: %+v", res)

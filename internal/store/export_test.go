@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"path"
 
 	"dastan/internal/news"
 )
@@ -15,3 +16,14 @@ func (db *DB) SetStatusForTest(ctx context.Context, id int64, s news.Status) err
 
 // SetRankWindowForTest shrinks the search ranking window.
 func (db *DB) SetRankWindowForTest(n int) { db.testRankWindow = n }
+
+// RerunMigrationForTest runs one migration's statements again, so a test
+// can check what it does to rows written before it.
+func (db *DB) RerunMigrationForTest(ctx context.Context, name string) error {
+	body, err := migrations.ReadFile(path.Join(db.dialect.migrationsDir(), name))
+	if err != nil {
+		return err
+	}
+	_, err = db.w.ExecContext(ctx, string(body))
+	return err
+}

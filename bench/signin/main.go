@@ -13,7 +13,8 @@
 //
 // Beside each flood it asks /healthz every 50 ms, reads the server's
 // VmRSS every 100 ms, and signs the editor in from an address of their
-// own every two seconds.
+// own every two seconds. A "quiet" phase runs the same probes without a
+// flood, to show what the machine gives when nothing attacks.
 //
 //	go build -o /tmp/dastan ./cmd/dastan && go run ./bench/signin -bin /tmp/dastan
 //
@@ -54,7 +55,7 @@ func main() {
 	workers := flag.Int("workers", 64, "parallel attackers")
 	duration := flag.Duration("duration", 30*time.Second, "length of each flood")
 	port := flag.Int("port", 18181, "port the server listens on, on 127.0.0.1")
-	phases := flag.String("phases", "one,many", "floods to run: one (address), many (addresses)")
+	phases := flag.String("phases", "quiet,one,many", "phases to run: quiet (no flood), one (address), many (addresses)")
 	flag.Parse()
 	if *bin == "" {
 		log.Fatal("say which binary to measure: -bin /path/to/dastan")
@@ -82,8 +83,13 @@ func main() {
 	fmt.Println("| flood | attempts/s | answers | peak RSS | /healthz p50 | p99 | max | editor signs in |")
 	fmt.Println("|---|---:|---|---:|---:|---:|---:|---|")
 	for _, ph := range strings.Split(*phases, ",") {
-		r := flood(base, pid, ph == "many", *workers, *duration, password)
-		fmt.Printf("| %s address%s | %.0f | %s | %.0f MB | %s | %s | %s | %d of %d (slowest %s) |\n", ph, map[bool]string{true: "es"}[ph == "many"],
+		n := *workers
+		if ph == "quiet" {
+			n = 0
+		}
+		r := flood(base, pid, ph == "many", n, *duration, password)
+		name := map[string]string{"quiet": "no flood", "one": "one address", "many": "many addresses"}[ph]
+		fmt.Printf("| %s | %.0f | %s | %.0f MB | %s | %s | %s | %d of %d (slowest %s) |\n", name,
 			float64(r.attempts)/duration.Seconds(), r.statuses(), r.peakRSS, ms(pct(r.health, 50)), ms(pct(r.health, 99)), ms(pct(r.health, 100)),
 			r.signedIn, r.signIns, ms(r.slowestSignIn))
 		time.Sleep(3 * time.Second) // let the last attempts drain between floods

@@ -41,6 +41,7 @@ type Service struct {
 	// always Secure, even behind a proxy that ends TLS.
 	secureSite bool
 	hashers    *hashers
+	known      knownAddresses // where sign-ins succeeded lately
 	addresses  *ratelimit.Limiter
 	budget     ratelimit.Budget
 	stats      stats

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -11,44 +12,131 @@ import (
 // 34 MB to 4 GB. A few callers may wait for a turn; past them, or after
 // hashWait, a caller is refused at once and told to come back, so a
 // flood is answered quickly instead of piling up.
+//
+// Callers wait in two lines: sign-ins from addresses that signed in
+// lately go first, so that a flood from addresses never seen before
+// (a botnet) does not lock the newsroom out.
 type hashers struct {
-	slots   chan struct{}
-	waiting atomic.Int32
-	queue   int32
+	mu    sync.Mutex
+	free  int
+	lines [2][]chan struct{} // waiting callers: [0] others, [1] known addresses, served first
+	queue int                // the longest each line may grow
 }
 
 // hashWait is the longest a caller waits for a hasher.
 const hashWait = 2 * time.Second
 
 func newHashers(n int) *hashers {
-	return &hashers{slots: make(chan struct{}, n), queue: int32(4 * n)}
+	return &hashers{free: n, queue: 4 * n}
 }
 
-// acquire waits for a free hasher and returns its release; it fails with
-// ErrBusy when too many already wait, or the wait is too long, and with
-// ctx's error when the caller has gone.
-func (h *hashers) acquire(ctx context.Context) (release func(), err error) {
-	release = func() { <-h.slots }
-	select {
-	case h.slots <- struct{}{}:
-		return release, nil
-	default:
+// acquire waits for a free hasher, in the first line when first is set,
+// and returns its release; it fails with ErrBusy when the line is full or
+// the wait too long, and with ctx's error when the caller has gone.
+func (h *hashers) acquire(ctx context.Context, first bool) (release func(), err error) {
+	h.mu.Lock()
+	if h.free > 0 {
+		h.free--
+		h.mu.Unlock()
+		return h.release, nil
 	}
-	if h.waiting.Add(1) > h.queue {
-		h.waiting.Add(-1)
+	line := 0
+	if first {
+		line = 1
+	}
+	if len(h.lines[line]) >= h.queue {
+		h.mu.Unlock()
 		return nil, ErrBusy
 	}
-	defer h.waiting.Add(-1)
+	turn := make(chan struct{}, 1) // release hands the hasher over by sending
+	h.lines[line] = append(h.lines[line], turn)
+	h.mu.Unlock()
 	t := time.NewTimer(hashWait)
 	defer t.Stop()
 	select {
-	case h.slots <- struct{}{}:
-		return release, nil
+	case <-turn:
+		return h.release, nil
 	case <-t.C:
-		return nil, ErrBusy
+		err = ErrBusy
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		err = ctx.Err()
 	}
+	h.mu.Lock()
+	left := h.leave(line, turn)
+	h.mu.Unlock()
+	if !left { // the hasher was handed over as the wait ended: pass it on
+		<-turn
+		h.release()
+	}
+	return nil, err
+}
+
+// leave takes turn out of its line; false when it was no longer there.
+func (h *hashers) leave(line int, turn chan struct{}) bool {
+	for i, c := range h.lines[line] {
+		if c == turn {
+			h.lines[line] = append(h.lines[line][:i], h.lines[line][i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// release hands the hasher to the first caller waiting, known addresses'
+// line first, or frees it.
+func (h *hashers) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for line := 1; line >= 0; line-- {
+		if q := h.lines[line]; len(q) > 0 {
+			h.lines[line] = q[1:]
+			q[0] <- struct{}{}
+			return
+		}
+	}
+	h.free++
+}
+
+// waiting is how many callers wait in each line.
+func (h *hashers) waiting() (others, known int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.lines[0]), len(h.lines[1])
+}
+
+// knownAddresses remembers, in memory, the client addresses a sign-in
+// succeeded from in the last knownFor, at most maxKnown of them.
+type knownAddresses struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+const (
+	knownFor = 30 * 24 * time.Hour
+	maxKnown = 10000
+)
+
+func (k *knownAddresses) add(ip string, now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.seen == nil {
+		k.seen = map[string]time.Time{}
+	}
+	if _, ok := k.seen[ip]; !ok && len(k.seen) >= maxKnown {
+		for a, t := range k.seen { // forget the stale, or else any one
+			if now.Sub(t) > knownFor || len(k.seen) >= maxKnown {
+				delete(k.seen, a)
+			}
+		}
+	}
+	k.seen[ip] = now
+}
+
+func (k *knownAddresses) has(ip string, now time.Time) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	t, ok := k.seen[ip]
+	return ok && now.Sub(t) <= knownFor
 }
 
 // stats count what sign-in has done since start.
@@ -69,9 +157,10 @@ func (s *Service) Stats() Stats {
 }
 
 // HashPassword hashes a new password with the service's parameters,
-// taking a turn among the hashers.
+// taking a turn among the hashers (the first line: the caller is signed
+// in, or holds a reset link).
 func (s *Service) HashPassword(ctx context.Context, password string) (string, error) {
-	release, err := s.hashers.acquire(ctx)
+	release, err := s.hashers.acquire(ctx, true)
 	if err != nil {
 		return "", err
 	}

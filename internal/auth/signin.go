@@ -77,6 +77,9 @@ func (s *Service) SignIn(ctx context.Context, w http.ResponseWriter, r *http.Req
 //  1. the address's budget (in memory, no I/O) refuses a flood from one
 //     address with ErrThrottled;
 //  2. a turn among the hashers is taken, or ErrBusy when too many wait;
+//     addresses a sign-in succeeded from lately wait in a line of their
+//     own that goes first, so a flood from new addresses (a botnet) does
+//     not shut the newsroom out;
 //  3. the attempt is counted in the store for this email and address,
 //     before the password is looked at, so attempts made at once — on
 //     any instance — cannot all slip under the count; a lock from
@@ -90,7 +93,7 @@ func (s *Service) Verify(ctx context.Context, email, password, ip string) (store
 		s.stats.throttled.Add(1)
 		return store.User{}, refused(ErrThrottled, retry)
 	}
-	release, err := s.hashers.acquire(ctx)
+	release, err := s.hashers.acquire(ctx, s.known.has(ip, s.now()))
 	if errors.Is(err, ErrBusy) {
 		s.stats.busy.Add(1)
 		return store.User{}, refused(ErrBusy, hashWait)
@@ -125,5 +128,6 @@ func (s *Service) Verify(ctx context.Context, email, password, ip string) (store
 		return store.User{}, err
 	}
 	s.addresses.Refund(ip)
+	s.known.add(ip, now)
 	return su, nil
 }

@@ -38,7 +38,8 @@ type FetcherConfig struct {
 	Pause     time.Duration  // between backfill requests to one bank; default 500ms
 	Location  *time.Location // whose calendar "today" is; default UTC
 	Logger    *slog.Logger   // default: slog.Default()
-	Now       func() time.Time
+	// Now is the clock: what "today" is, and when an answer came. Default time.Now.
+	Now func() time.Time
 	// MaxJump is the largest day-over-day change, as a fraction either
 	// way, shown at once; a bigger one waits in Holds until a fetch
 	// answers it again. 0 or no Holds turns the check off.
@@ -178,6 +179,7 @@ func (f *Fetcher) fetchOne(ctx context.Context, p Provider, date time.Time) (Obs
 		obs, err = p.Fetch(rctx, f.client, date)
 		cancel()
 		if err == nil || errors.As(err, new(*OtherDateError)) {
+			obs.FetchedAt = f.now().UTC()
 			if verr := obs.Validate(); verr != nil {
 				return Observation{}, verr
 			}
@@ -291,6 +293,9 @@ func (f *Fetcher) Backfill(ctx context.Context, from, to time.Time) (Result, err
 				rctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
 				obs, err = rp.FetchRange(rctx, f.client, from, to)
 				cancel()
+				for i := range obs {
+					obs[i].FetchedAt = f.now().UTC()
+				}
 				obs, err = f.refuseFuture(p, obs, err)
 			}
 			mu.Lock()

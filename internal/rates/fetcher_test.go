@@ -88,11 +88,19 @@ func TestFetcherKeepsGoodRateWhenABankAnswersGarbage(t *testing.T) {
 		providers = append(providers, mustProvider(t, code, f.prov, at(srv.URL, f.tmpl)))
 	}
 	sink := &memSink{}
-	f := NewFetcher(providers, sink, fastConfig())
+	cfg := fastConfig()
+	fetched := time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC)
+	cfg.Now = func() time.Time { return fetched }
+	f := NewFetcher(providers, sink, cfg)
 
 	res, err := f.Once(context.Background())
 	if err != nil || len(res.Errors) != 0 || len(res.Observations) != 5 {
 		t.Fatalf("first round: %+v %v", res, err)
+	}
+	for _, o := range res.Observations {
+		if !o.FetchedAt.Equal(fetched) {
+			t.Errorf("%s fetched at %v, not by the fetcher's clock (%v)", o.Currency, o.FetchedAt, fetched)
+		}
 	}
 	if ua := <-servers["TMT"].uas; ua != "Dastan/1.0 (+https://timesca.com)" {
 		t.Errorf("User-Agent = %q", ua)

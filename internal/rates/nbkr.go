@@ -139,11 +139,10 @@ func (n *nbkrProvider) FetchRange(ctx context.Context, c *http.Client, from, to 
 	if err != nil {
 		return nil, fmt.Errorf("%s: history: %w", n.id, err)
 	}
-	now := time.Now().UTC()
 	out := make([]Observation, 0, len(qs))
 	for _, q := range qs {
 		o := Observation{Currency: n.currency, Base: "USD", UnitsPerUSD: q.PerUnit,
-			BankDate: q.Date, Source: n.id, FetchedAt: now}
+			BankDate: q.Date, Source: n.id} // the fetcher stamps FetchedAt
 		if err := o.Validate(); err != nil {
 			return nil, fmt.Errorf("%s: history: %w", n.id, err)
 		}

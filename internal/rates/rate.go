@@ -358,8 +358,7 @@ func (b *bank) Fetch(ctx context.Context, c *http.Client, date time.Time) (Obser
 		Base:        "USD",
 		UnitsPerUSD: q.PerUnit,
 		BankDate:    q.Date,
-		Source:      b.id,
-		FetchedAt:   time.Now().UTC(),
+		Source:      b.id, // the fetcher stamps FetchedAt by its clock
 	}
 	if err := obs.Validate(); err != nil {
 		return Observation{}, fmt.Errorf("%s: %w", b.id, err)

@@ -11,7 +11,7 @@ import (
 // their time, so a late wake-up never hides one from a fresh page.
 func (s *Server) publishScheduled(ctx context.Context) {
 	for {
-		now := time.Now()
+		now := s.now()
 		if n, err := s.db.PublishDue(ctx, now); err != nil {
 			s.log.Error("publishing scheduled articles", "err", err)
 		} else if n > 0 {

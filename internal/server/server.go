@@ -18,6 +18,7 @@ import (
 	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/config"
+	"dastan/internal/jobs"
 	"dastan/internal/links"
 	"dastan/internal/media"
 	"dastan/internal/metrics"
@@ -41,6 +42,7 @@ type Server struct {
 	now     func() time.Time
 	board   *rates.Board
 	fetcher *rates.Fetcher
+	jobs    *jobs.Runner // every goroutine that outlives a request
 	// Media is the upload service over the configured storage (local disk
 	// under the data directory), shared by the newsroom and importers.
 	Media *media.Service
@@ -73,7 +75,7 @@ func New(o Options) (*Server, error) {
 		o.Now = time.Now
 	}
 	m := metrics.New()
-	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux(), now: o.Now}
+	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux(), now: o.Now, jobs: jobs.New(log)}
 	rcfg, err := rates.ParseConfig(cfg.Rates)
 	if err != nil {
 		return nil, err
@@ -99,7 +101,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.fetcher = rates.NewFetcher(providers, s.board.Sink(db), rates.FetcherConfig{SiteURL: cfg.SiteURL, Location: cfg.Location, Logger: log,
 		Now: o.Now, MaxJump: cfg.RatesMaxJump, Holds: db, Metrics: m})
-	st, err := site.New(site.Options{Config: cfg, Store: db, Metrics: m, Logger: log, Now: o.Now, Ticker: s.board.Ticker, Rates: s.board})
+	st, err := site.New(site.Options{Config: cfg, Store: db, Metrics: m, Logger: log, Now: o.Now, Ticker: s.board.Ticker, Rates: s.board, Jobs: s.jobs})
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +120,7 @@ func New(o Options) (*Server, error) {
 		SessionLifetime: cfg.SessionLifetime, SessionIdle: cfg.SessionIdle, AddressBudget: o.SigninBudget})
 	us := users.New(users.Options{Store: db, Auth: au, Now: o.Now})
 	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Articles: arts, Auth: au, Users: us, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
+		s.Close() // the site's speller has started
 		return nil, err
 	}
 	nh := s.news.Handler()
@@ -126,6 +129,14 @@ func New(o Options) (*Server, error) {
 	s.mux.Handle("POST "+newsroom.Prefix+"{p}", nh)
 	s.mux.Handle("POST "+newsroom.Prefix+"{p}/{rest...}", nh)
 	return s, nil
+}
+
+// Close stops the background jobs (the speller from New on, the rest
+// from Run) and returns once all have ended. Call it before closing the
+// store; Run calls it as it returns.
+func (s *Server) Close() {
+	s.jobs.Stop()
+	s.jobs.Wait()
 }
 
 // FetchRates asks every bank once and saves the good answers; the
@@ -261,14 +272,14 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	jobs, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	go s.site.Watch(jobs, 2*time.Second)
-	go s.publishScheduled(jobs)
-	go s.news.PurgeTrash(jobs, time.Hour)
-	go s.board.Run(jobs, time.Minute)
+	// However Run ends, no job outlives it: the caller closes the store next.
+	defer s.Close()
+	s.jobs.Start("cache watch", func(ctx context.Context) { s.site.Watch(ctx, 2*time.Second) })
+	s.jobs.Start("scheduled publishing", s.publishScheduled)
+	s.jobs.Start("trash purge", func(ctx context.Context) { s.news.PurgeTrash(ctx, time.Hour) })
+	s.jobs.Start("rates board", func(ctx context.Context) { s.board.Run(ctx, time.Minute) })
 	if !s.cfg.RatesOffline {
-		go s.fetcher.Run(jobs, s.cfg.RatesEvery)
+		s.jobs.Start("rates fetch", func(ctx context.Context) { s.fetcher.Run(ctx, s.cfg.RatesEvery) })
 	}
 	errc := make(chan error, 2)
 	stopMetrics, err := s.startMetrics(errc)
@@ -286,7 +297,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down")
-	stopJobs()
+	s.jobs.Stop() // they end while requests in flight finish
 	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	stopMetrics(shut)

@@ -10,6 +10,7 @@ import (
 
 	"dastan/internal/config"
 	"dastan/internal/demo"
+	"dastan/internal/jobs"
 	"dastan/internal/rates"
 	"dastan/internal/site"
 	"dastan/internal/store/storetest"
@@ -40,7 +41,9 @@ func BenchmarkTicker(b *testing.B) {
 		b.Fatalf("no ticker: %v", err)
 	}
 	handler := func(ticker func() template.HTML) http.Handler {
-		s, err := site.New(site.Options{Config: cfg, Store: db, Now: now, Ticker: ticker, Rates: board})
+		runner := jobs.New(nil)
+		b.Cleanup(func() { runner.Stop(); runner.Wait() }) // before the store closes
+		s, err := site.New(site.Options{Config: cfg, Store: db, Now: now, Ticker: ticker, Rates: board, Jobs: runner})
 		if err != nil {
 			b.Fatal(err)
 		}

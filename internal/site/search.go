@@ -423,8 +423,7 @@ func (c *facetCache) get(ctx context.Context, db *store.DB) ([]news.Tag, []news.
 // background — never while a reader waits.
 type spellerHolder struct {
 	atomic.Pointer[search.Speller]
-	mu        sync.Mutex
-	scheduled bool
+	stale chan struct{} // holds a token while a rebuild is due
 }
 
 // spellerDelay gathers a burst of writes into one rebuild.
@@ -451,23 +450,42 @@ func (s *Site) buildSpeller(ctx context.Context) error {
 	return nil
 }
 
-// refreshSpellerLater rebuilds the speller once, spellerDelay from now.
+// refreshSpellerLater asks keepSpeller for a rebuild; asking again before
+// it starts asks nothing more.
 func (s *Site) refreshSpellerLater() {
-	h := &s.speller
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.scheduled {
-		return
+	select {
+	case s.speller.stale <- struct{}{}:
+	default:
 	}
-	h.scheduled = true
-	time.AfterFunc(spellerDelay, func() {
-		h.mu.Lock()
-		h.scheduled = false
-		h.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := s.buildSpeller(ctx); err != nil {
+}
+
+// keepSpeller is the speller's job: it builds the speller at once, then
+// again spellerDelay after each burst of writes, until ctx ends. The first
+// build reads every title; on a large archive that is seconds of disk, so
+// "Did you mean" starts a moment after the site does.
+func (s *Site) keepSpeller(ctx context.Context) {
+	if err := s.buildSpeller(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("no speller for search", "err", err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.speller.stale:
+		}
+		wait := time.NewTimer(spellerDelay)
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			return
+		case <-wait.C:
+		}
+		select { // writes during the wait are in this rebuild
+		case <-s.speller.stale:
+		default:
+		}
+		if err := s.buildSpeller(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("speller not rebuilt", "err", err)
 		}
-	})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"dastan/internal/config"
+	"dastan/internal/jobs"
 	"dastan/internal/links"
 	"dastan/internal/metrics"
 	"dastan/internal/news"
@@ -45,6 +47,9 @@ type Options struct {
 	// Rates is the in-memory board the rates page reads; nil means no
 	// rates page.
 	Rates *rates.Board
+	// Jobs runs the site's background work (the search speller); the
+	// server stops it before the store closes. Required.
+	Jobs *jobs.Runner
 }
 
 // Site is the public site's handlers and what they share.
@@ -84,6 +89,9 @@ func New(o Options) (*Site, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Jobs == nil {
+		return nil, errors.New("site: no job runner for the background work")
+	}
 	s := &Site{cfg: o.Config, db: o.Store, metrics: o.Metrics, log: o.Logger, now: o.Now, ticker: o.Ticker, board: o.Rates}
 	css, err := fs.ReadFile(staticFS, "static/site.css")
 	if err != nil {
@@ -101,14 +109,8 @@ func New(o Options) (*Site, error) {
 	s.csp = contentSecurityPolicy(o.Config.SiteURL)
 	s.searches = ratelimit.New(0, o.Now)
 	s.passwords = ratelimit.New(0, o.Now)
-	// The speller reads every title: on a large archive that is seconds of
-	// disk, so it is built beside serving, and "Did you mean" starts a
-	// moment after the site does.
-	go func() {
-		if err := s.buildSpeller(context.Background()); err != nil {
-			s.log.Warn("no speller for search", "err", err)
-		}
-	}()
+	s.speller.stale = make(chan struct{}, 1)
+	o.Jobs.Start("speller", s.keepSpeller)
 	o.Store.OnChange(s.Invalidate)
 	return s, nil
 }

@@ -39,7 +39,7 @@ func scanToken(s scanner) (APIToken, error) {
 // CreateAPIToken records t (its hash, never the token) and sets t.ID.
 func (db *DB) CreateAPIToken(ctx context.Context, t *APIToken) error {
 	if t.CreatedAt.IsZero() {
-		t.CreatedAt = time.Now().UTC()
+		t.CreatedAt = db.now().UTC()
 	}
 	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO api_tokens (user_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
 		t.UserID, t.Name, t.Role, t.Hash, unix(t.CreatedAt)).Scan(&t.ID)

@@ -119,7 +119,7 @@ func (db *DB) WriteArticle(ctx context.Context, w ArticleWrite) error {
 	a := w.Article
 	now := w.Now.UTC()
 	if w.Now.IsZero() {
-		now = time.Now().UTC()
+		now = db.now().UTC()
 	}
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = now

@@ -27,7 +27,7 @@ func (db *DB) AddAudit(ctx context.Context, e AuditEntry) error {
 // stand or fall with the change it records.
 func (db *DB) addAudit(ctx context.Context, x execer, e AuditEntry) error {
 	if e.CreatedAt.IsZero() {
-		e.CreatedAt = time.Now().UTC()
+		e.CreatedAt = db.now().UTC()
 	}
 	_, err := x.ExecContext(ctx, db.q(`INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)`),
 		e.UserID, e.Action, e.Subject, e.Detail, unix(e.CreatedAt))

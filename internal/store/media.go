@@ -99,7 +99,7 @@ func (db *DB) SaveMedia(ctx context.Context, m *Media) (created bool, err error)
 		return false, fmt.Errorf("store: save media: empty or invalid sha256")
 	}
 	if m.CreatedAt.IsZero() {
-		m.CreatedAt = time.Now().UTC()
+		m.CreatedAt = db.now().UTC()
 	}
 	rend, err := encodeRenditions(m.Renditions)
 	if err != nil {

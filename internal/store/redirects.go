@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Redirect sends readers from an old address to a new one.
@@ -49,7 +48,7 @@ func (db *DB) SaveRedirect(ctx context.Context, r *Redirect) error {
 	}
 	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = excluded.status, created_by = excluded.created_by
-		RETURNING id`), r.From, r.To, r.Status, r.CreatedBy, time.Now().Unix()).Scan(&r.ID)
+		RETURNING id`), r.From, r.To, r.Status, r.CreatedBy, db.now().Unix()).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("store: save redirect %q: %w", r.From, err)
 	}
@@ -81,7 +80,7 @@ func (db *DB) ImportRedirects(ctx context.Context, list []Redirect) error {
 	if len(list) == 0 {
 		return nil
 	}
-	now := time.Now().Unix()
+	now := db.now().Unix()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range list {
 			if r.From == "" || r.From == r.To || !validKey(r.From) {
@@ -114,7 +113,7 @@ func (db *DB) movedTo(ctx context.Context, tx *sql.Tx, from, to string) error {
 		return err // the new home is a page again, not a redirect
 	}
 	_, err := db.txExec(ctx, tx, `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, 301, 'rename', ?)
-		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = 301, created_by = 'rename'`, from, to, time.Now().Unix())
+		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = 301, created_by = 'rename'`, from, to, db.now().Unix())
 	return err
 }
 

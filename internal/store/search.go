@@ -170,7 +170,7 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	} else {
 		now := sq.VisibleAt
 		if now.IsZero() {
-			now = time.Now()
+			now = db.now()
 		}
 		// search.Score, written in SQL so the engine keeps only the page.
 		score := m.rel + fmt.Sprintf(` * CASE WHEN m.published_at >= ? THEN %g
@@ -337,6 +337,9 @@ func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, tota
 		})
 		if err != nil {
 			cancel()
+			for range batches { // the reader stops before the caller may close the store
+			}
+			<-readErr
 			return fmt.Errorf("store: reindex: %w", err)
 		}
 		done += len(batch)

@@ -42,6 +42,20 @@ type DB struct {
 	testRankWindow int // tests shrink the search ranking window
 
 	modeChanges []ModeChange // what Open made private in the data directory
+
+	// now is the clock of created and updated times, redirects and
+	// search's recency: time.Now unless Open was given WithClock.
+	now func() time.Time
+}
+
+// Option changes how Open sets up a store.
+type Option func(*DB)
+
+// WithClock makes the store tell the time by now instead of time.Now:
+// the times it stamps on what it writes then agree with the rest of the
+// program's, and tests can set them.
+func WithClock(now func() time.Time) Option {
+	return func(db *DB) { db.now = now }
 }
 
 // maxStmts bounds the prepared-statement cache; queries past it run
@@ -137,7 +151,7 @@ func (db *DB) prepared(ctx context.Context, pool *sql.DB, cache *map[string]*sql
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the
 // SQLite file dastan.db in dataDir, and applies pending migrations.
-func Open(ctx context.Context, dataDir, databaseURL string) (*DB, error) {
+func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB, error) {
 	var db *DB
 	var err error
 	if databaseURL != "" {
@@ -147,6 +161,10 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*DB, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	db.now = time.Now
+	for _, o := range opts {
+		o(db)
 	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()

@@ -43,7 +43,7 @@ var ErrLastOne = errors.New("the last one")
 func (db *DB) CreateUser(ctx context.Context, u *User, audit *AuditEntry) error {
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
 	if u.CreatedAt.IsZero() {
-		u.CreatedAt = time.Now().UTC()
+		u.CreatedAt = db.now().UTC()
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var n int

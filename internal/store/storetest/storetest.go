@@ -28,19 +28,20 @@ import (
 // Engines lists the engines every store test runs on.
 var Engines = []string{"sqlite", "postgres"}
 
-// Open returns a fresh, migrated store on engine, closed when t ends.
-// On PostgreSQL, where no server binaries are installed, the test is
-// skipped with a message — except under CI, where that is a failure.
-func Open(t testing.TB, engine string) *store.DB {
+// Open returns a fresh, migrated store on engine, closed when t ends,
+// set up with opts (such as store.WithClock). On PostgreSQL, where no
+// server binaries are installed, the test is skipped with a message —
+// except under CI, where that is a failure.
+func Open(t testing.TB, engine string, opts ...store.Option) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	var db *store.DB
 	var err error
 	switch engine {
 	case "sqlite":
-		db, err = store.Open(ctx, t.TempDir(), "")
+		db, err = store.Open(ctx, t.TempDir(), "", opts...)
 	case "postgres":
-		db, err = store.Open(ctx, "", NewPostgresDatabase(t))
+		db, err = store.Open(ctx, "", NewPostgresDatabase(t), opts...)
 	default:
 		t.Fatalf("storetest: unknown engine %q", engine)
 	}

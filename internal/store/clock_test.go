@@ -27,7 +27,7 @@ func TestStoreTellsTimeByItsClock(t *testing.T) {
 				t.Errorf("article created %v, updated %v; want %v", got.CreatedAt, got.UpdatedAt, at)
 			}
 			u := store.User{Email: "clock@example.com", Name: "Clock", Role: "editor", PasswordHash: "x"}
-			must(t, db.CreateUser(ctx, &u))
+			must(t, db.CreateUser(ctx, &u, nil))
 			if u, err := db.UserByEmail(ctx, u.Email); err != nil || !u.CreatedAt.Equal(at) {
 				t.Errorf("user created %v (%v); want %v", u.CreatedAt, err, at)
 			}

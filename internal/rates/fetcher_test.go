@@ -89,7 +89,7 @@ func TestFetcherKeepsGoodRateWhenABankAnswersGarbage(t *testing.T) {
 	}
 	sink := &memSink{}
 	cfg := fastConfig()
-	fetched := time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC)
+	fetched := time.Date(2026, 6, 1, 9, 30, 0, 0, time.UTC) // after every fixture's date
 	cfg.Now = func() time.Time { return fetched }
 	f := NewFetcher(providers, sink, cfg)
 

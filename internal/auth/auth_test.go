@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -402,6 +403,14 @@ func TestAddressFlood(t *testing.T) {
 	// The success gave its attempt back: one more try now.
 	if _, err := signIn(t, svc, "b@example.com", "guess", nil); err != auth.ErrBadCredentials {
 		t.Fatalf("the attempt a success gave back: %v", err)
+	}
+	// IPv6 addresses count by their /64: a new address from the same
+	// network does not start afresh.
+	for i := 0; i < 11; i++ {
+		_, err := signInFrom(t, svc, fmt.Sprintf("[2001:db8:7:7::%x]", i+1), fmt.Sprintf("v6-%d@example.com", i), "guess", nil)
+		if i < 10 && err != auth.ErrBadCredentials || i == 10 && !errors.Is(err, auth.ErrThrottled) {
+			t.Fatalf("IPv6 attempt %d: %v", i, err)
+		}
 	}
 }
 

@@ -3,12 +3,11 @@ package newsroom
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
+	"dastan/internal/ratelimit"
 )
 
 type signinContent struct {
@@ -74,6 +73,6 @@ func refused(w http.ResponseWriter, err error) (*auth.RefusedError, bool) {
 	if !errors.As(err, &ref) {
 		return nil, false
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(int((ref.RetryAfter+time.Second-1)/time.Second)))
+	ratelimit.SetRetryAfter(w.Header(), ref.RetryAfter)
 	return ref, true
 }

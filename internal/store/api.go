@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"dastan/internal/search"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"dastan/internal/news"
+	"dastan/internal/search"
 )
 
 // APIQuery selects articles for the JSON API and its WordPress-compatible
@@ -101,7 +101,7 @@ func (db *DB) APIArticles(ctx context.Context, q APIQuery) (Listing, error) {
 	}
 	cond := ` WHERE ` + strings.Join(where, ` AND `)
 	var out Listing
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&out.Total); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("store: count API articles: %w", err)
 	}
 	if q.Limit <= 0 {
@@ -118,7 +118,7 @@ func (db *DB) APIArticles(ctx context.Context, q APIQuery) (Listing, error) {
 	if q.Asc {
 		dir = ` ASC`
 	}
-	rows, err := db.query(ctx, `SELECT `+summaryCols+` FROM articles a`+cond+` ORDER BY `+col+dir+`, a.id`+dir+` LIMIT ? OFFSET ?`,
+	rows, err := db.read(ctx, `SELECT `+summaryCols+` FROM articles a`+cond+` ORDER BY `+col+dir+`, a.id`+dir+` LIMIT ? OFFSET ?`,
 		append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return out, fmt.Errorf("store: API articles: %w", err)
@@ -143,7 +143,7 @@ func (db *DB) APIArticles(ctx context.Context, q APIQuery) (Listing, error) {
 // ArticleVisible reports whether readers may see the article at now.
 func (db *DB) ArticleVisible(ctx context.Context, id int64, now time.Time) (bool, error) {
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM articles a WHERE a.id = ? AND a.kind = 'article' AND a.visible_from <= ?`, id, unix(now)).Scan(&n)
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM articles a WHERE a.id = ? AND a.kind = 'article' AND a.visible_from <= ?`, id, unix(now)).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: article %d: %w", id, err)
 	}
@@ -154,7 +154,7 @@ func (db *DB) ArticleVisible(ctx context.Context, id int64, now time.Time) (bool
 // "category", "tag", "author", "attachment") with that WordPress id.
 func (db *DB) WPLocalID(ctx context.Context, kind string, wpID int64) (int64, error) {
 	var id int64
-	err := db.queryRow(ctx, `SELECT local_id FROM wp_import_map WHERE kind = ? AND wp_id = ?`, kind, wpID).Scan(&id)
+	err := db.readRow(ctx, `SELECT local_id FROM wp_import_map WHERE kind = ? AND wp_id = ?`, kind, wpID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: WordPress %s %d: %w", kind, wpID, ErrNotFound)
 	}
@@ -176,7 +176,7 @@ func (db *DB) VisibleCounts(ctx context.Context, now time.Time) (sections, tags,
 		{`SELECT tag_id, COUNT(*) FROM article_tags WHERE visible_from <= ? GROUP BY tag_id`, tags},
 		{`SELECT author_id, COUNT(*) FROM article_authors WHERE visible_from <= ? GROUP BY author_id`, authors},
 	} {
-		rows, err := db.query(ctx, c.sql, unix(now))
+		rows, err := db.read(ctx, c.sql, unix(now))
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("store: counts: %w", err)
 		}

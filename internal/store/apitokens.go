@@ -41,7 +41,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *APIToken) error {
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = db.now().UTC()
 	}
-	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO api_tokens (user_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+	err := db.writeRow(ctx, `INSERT INTO api_tokens (user_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 		t.UserID, t.Name, t.Role, t.Hash, unix(t.CreatedAt)).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("store: create API token %q: %w", t.Name, err)
@@ -58,9 +58,9 @@ func (db *DB) APITokenUser(ctx context.Context, hash string) (APIToken, User, er
 	var u User
 	var ucreated, disabled int64
 	t, err := scanToken(scannerFunc(func(dst ...any) error {
-		return db.r.QueryRowContext(ctx, db.q(`SELECT `+tokenCols+`, u.id, u.email, u.name, u.role, u.created_at, u.disabled
+		return db.readRow(ctx, `SELECT `+tokenCols+`, u.id, u.email, u.name, u.role, u.created_at, u.disabled
 			FROM api_tokens t JOIN users u ON u.id = t.user_id
-			WHERE t.token_hash = ? AND t.revoked_at = 0 AND u.disabled = 0`), hash).
+			WHERE t.token_hash = ? AND t.revoked_at = 0 AND u.disabled = 0`, hash).
 			Scan(append(dst, &u.ID, &u.Email, &u.Name, &u.Role, &ucreated, &disabled)...)
 	}))
 	if err != nil {
@@ -76,7 +76,7 @@ func (f scannerFunc) Scan(dst ...any) error { return f(dst...) }
 
 // TouchAPIToken records that a token was used at now.
 func (db *DB) TouchAPIToken(ctx context.Context, id int64, now time.Time) error {
-	_, err := db.w.ExecContext(ctx, db.q(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), unix(now), id)
+	_, err := db.write(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, unix(now), id)
 	if err != nil {
 		return fmt.Errorf("store: API token %d: %w", id, err)
 	}
@@ -86,8 +86,8 @@ func (db *DB) TouchAPIToken(ctx context.Context, id int64, now time.Time) error 
 // APITokens returns the tokens made by userID, or everyone's when userID
 // is 0, newest first.
 func (db *DB) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE ? = 0 OR t.user_id = ? ORDER BY t.created_at DESC, t.id DESC`), userID, userID)
+	rows, err := db.read(ctx, `SELECT `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE ? = 0 OR t.user_id = ? ORDER BY t.created_at DESC, t.id DESC`, userID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: API tokens: %w", err)
 	}
@@ -105,7 +105,7 @@ func (db *DB) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
 
 // APITokenByID returns one token.
 func (db *DB) APITokenByID(ctx context.Context, id int64) (APIToken, error) {
-	t, err := scanToken(db.r.QueryRowContext(ctx, db.q(`SELECT `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`), id))
+	t, err := scanToken(db.readRow(ctx, `SELECT `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`, id))
 	if err != nil {
 		return t, fmt.Errorf("store: API token %d: %w", id, notFound(err))
 	}
@@ -114,7 +114,7 @@ func (db *DB) APITokenByID(ctx context.Context, id int64) (APIToken, error) {
 
 // RevokeAPIToken stops a token working from now on.
 func (db *DB) RevokeAPIToken(ctx context.Context, id int64, now time.Time) error {
-	res, err := db.w.ExecContext(ctx, db.q(`UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0`), unix(now), id)
+	res, err := db.write(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0`, unix(now), id)
 	if err != nil {
 		return fmt.Errorf("store: revoke API token %d: %w", id, err)
 	}

@@ -77,7 +77,7 @@ func (db *DB) ArticleByID(ctx context.Context, id int64) (news.Article, error) {
 }
 
 func (db *DB) article(ctx context.Context, where string, arg any) (news.Article, error) {
-	row := db.queryRow(ctx, (`SELECT ` + fullCols + ` FROM articles a WHERE ` + where), arg)
+	row := db.readRow(ctx, (`SELECT ` + fullCols + ` FROM articles a WHERE ` + where), arg)
 	a, err := scanFull(row)
 	if err != nil {
 		return a, fmt.Errorf("store: article %v: %w", arg, notFound(err))
@@ -206,7 +206,7 @@ func (db *DB) uniqueSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error
 	base := a.Slug
 	for n := 2; ; n++ {
 		var id int64
-		err := db.txQueryRow(ctx, tx, (`SELECT id FROM articles WHERE slug = ?`), a.Slug).Scan(&id)
+		err := db.txRow(ctx, tx, (`SELECT id FROM articles WHERE slug = ?`), a.Slug).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && id == a.ID) {
 			return nil
 		}
@@ -239,7 +239,7 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, 
 		if kind == "" {
 			kind = KindArticle
 		}
-		return db.txQueryRow(ctx, tx, (`INSERT INTO articles (slug, title, standfirst, body_source, body_format, body_html, excerpt, manual_excerpt,
+		return db.txRow(ctx, tx, (`INSERT INTO articles (slug, title, standfirst, body_source, body_format, body_html, excerpt, manual_excerpt,
 			lang, status, published_at, updated_at, reading_minutes, section_id,
 			image_url, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, seo_title, seo_description,
 			sticky, password, translation_of, created_at, version, kind)
@@ -260,7 +260,7 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var cur int64
-		if err := db.txQueryRow(ctx, tx, (`SELECT version FROM articles WHERE id = ?`), a.ID).Scan(&cur); err != nil {
+		if err := db.txRow(ctx, tx, (`SELECT version FROM articles WHERE id = ?`), a.ID).Scan(&cur); err != nil {
 			return fmt.Errorf("article %d: %w", a.ID, notFound(err))
 		}
 		return fmt.Errorf("store: article %d is at version %d, the save was based on %d: %w", a.ID, cur, a.Version, ErrConflict)
@@ -276,7 +276,7 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 	// The row's own visible_from (which knows its status, time and kind)
 	// is copied into the links.
 	var vis sql.NullInt64
-	if err := db.txQueryRow(ctx, tx, `SELECT visible_from FROM articles WHERE id = ?`, a.ID).Scan(&vis); err != nil {
+	if err := db.txRow(ctx, tx, `SELECT visible_from FROM articles WHERE id = ?`, a.ID).Scan(&vis); err != nil {
 		return err
 	}
 	for _, table := range []string{"article_tags", "article_authors", "article_sections"} {
@@ -299,7 +299,7 @@ func (db *DB) writeArticleLinks(ctx context.Context, tx *sql.Tx, a *news.Article
 			if t.Slug == "" {
 				t.Slug = news.Slugify(t.Name)
 			}
-			err := db.txQueryRow(ctx, tx, (`INSERT INTO tags (slug, name) VALUES (?, ?)
+			err := db.txRow(ctx, tx, (`INSERT INTO tags (slug, name) VALUES (?, ?)
 				ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, name`), t.Slug, t.Name).Scan(&t.ID, &t.Name)
 			if err != nil {
 				return fmt.Errorf("tag %q: %w", t.Name, err)
@@ -427,14 +427,14 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		lq.Limit = 10
 	}
 	if !lq.NoCount {
-		if err := db.queryRow(ctx, (`SELECT COUNT(*) FROM ` + countFrom(from, cond) + cond), args...).Scan(&out.Total); err != nil {
+		if err := db.readRow(ctx, (`SELECT COUNT(*) FROM ` + countFrom(from, cond) + cond), args...).Scan(&out.Total); err != nil {
 			return out, fmt.Errorf("store: count articles: %w", err)
 		}
 		if out.Total == 0 || lq.Offset >= out.Total {
 			return out, nil
 		}
 	}
-	rows, err := db.query(ctx, (`SELECT ` + summaryCols + ` FROM ` + from + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`),
+	rows, err := db.read(ctx, (`SELECT ` + summaryCols + ` FROM ` + from + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`),
 		append(args, lq.Limit, lq.Offset)...)
 	if err != nil {
 		return out, fmt.Errorf("store: list articles: %w", err)
@@ -471,7 +471,7 @@ func (db *DB) attachAuthors(ctx context.Context, list []news.Article) error {
 		return nil
 	}
 	ids, index := idsOf(list)
-	rows, err := db.query(ctx, (`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
+	rows, err := db.read(ctx, (`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
 		FROM article_authors aa JOIN authors au ON au.id = aa.author_id
 		WHERE aa.article_id IN (` + placeholders(len(ids)) + `) ORDER BY aa.article_id, aa.position`), ids...)
 	if err != nil {
@@ -497,7 +497,7 @@ func (db *DB) attachTags(ctx context.Context, list []news.Article) error {
 		return nil
 	}
 	ids, index := idsOf(list)
-	rows, err := db.query(ctx, (`SELECT at.article_id, t.id, t.slug, t.name
+	rows, err := db.read(ctx, (`SELECT at.article_id, t.id, t.slug, t.name
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id
 		WHERE at.article_id IN (` + placeholders(len(ids)) + `) ORDER BY at.article_id, t.name`), ids...)
 	if err != nil {
@@ -538,7 +538,7 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 	score := map[int64]int{}
 	latest := map[int64]int64{}
 	for _, t := range a.Tags {
-		rows, err := db.query(ctx, (`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
+		rows, err := db.read(ctx, (`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
 			WHERE lt.tag_id = ? AND lt.article_id <> ? AND lt.visible_from <= ? ORDER BY lt.visible_from DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
 		if err != nil {
 			return nil, fmt.Errorf("store: related: %w", err)
@@ -601,7 +601,7 @@ func (db *DB) summariesByID(ctx context.Context, ids []int64) ([]news.Article, e
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.query(ctx, (`SELECT ` + summaryCols + ` FROM articles a WHERE a.id IN (` + placeholders(len(ids)) + `)`), args...)
+	rows, err := db.read(ctx, (`SELECT ` + summaryCols + ` FROM articles a WHERE a.id IN (` + placeholders(len(ids)) + `)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: articles by id: %w", err)
 	}
@@ -629,7 +629,7 @@ func (db *DB) summariesByID(ctx context.Context, ids []int64) ([]news.Article, e
 // NextScheduled returns when the next scheduled article goes live after now.
 func (db *DB) NextScheduled(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	var t sql.NullInt64
-	err := db.queryRow(ctx, (`SELECT MIN(published_at) FROM articles WHERE status = 'scheduled' AND published_at > ?`), unix(now)).Scan(&t)
+	err := db.readRow(ctx, (`SELECT MIN(published_at) FROM articles WHERE status = 'scheduled' AND published_at > ?`), unix(now)).Scan(&t)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next scheduled: %w", err)
 	}
@@ -643,7 +643,7 @@ func (db *DB) NextScheduled(ctx context.Context, now time.Time) (time.Time, bool
 // Readers already see them (see visible); this keeps the newsroom's
 // status column honest and empties the page caches.
 func (db *DB) PublishDue(ctx context.Context, now time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET status = 'published', version = version + 1 WHERE status = 'scheduled' AND published_at <= ?`), unix(now))
+	res, err := db.write(ctx, `UPDATE articles SET status = 'published', version = version + 1 WHERE status = 'scheduled' AND published_at <= ?`, unix(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: publish due: %w", err)
 	}
@@ -657,7 +657,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (int64, error) {
 // CountArticles returns how many articles the store holds, in any status.
 func (db *DB) CountArticles(ctx context.Context) (int, error) {
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count: %w", err)
 	}

@@ -29,7 +29,7 @@ func (db *DB) addAudit(ctx context.Context, x execer, e AuditEntry) error {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = db.now().UTC()
 	}
-	_, err := x.ExecContext(ctx, db.q(`INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)`),
+	_, err := db.execOn(ctx, x, `INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
 		e.UserID, e.Action, e.Subject, e.Detail, unix(e.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("store: audit %s: %w", e.Action, err)
@@ -39,8 +39,8 @@ func (db *DB) addAudit(ctx context.Context, x execer, e AuditEntry) error {
 
 // AuditLog returns entries newest first.
 func (db *DB) AuditLog(ctx context.Context, limit, offset int) ([]AuditEntry, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT l.id, l.user_id, COALESCE(u.email, ''), l.action, l.subject, l.detail, l.created_at
-		FROM audit_log l LEFT JOIN users u ON u.id = l.user_id ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`), limit, offset)
+	rows, err := db.read(ctx, `SELECT l.id, l.user_id, COALESCE(u.email, ''), l.action, l.subject, l.detail, l.created_at
+		FROM audit_log l LEFT JOIN users u ON u.id = l.user_id ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit log: %w", err)
 	}

@@ -14,7 +14,7 @@ func (db *DB) AuthorBySlug(ctx context.Context, slug string) (news.Author, error
 		return news.Author{}, fmt.Errorf("store: %q: %w", slug, ErrNotFound)
 	}
 	var a news.Author
-	err := db.queryRow(ctx, (`SELECT id, slug, name, bio, user_id FROM authors WHERE slug = ?`), slug).
+	err := db.readRow(ctx, (`SELECT id, slug, name, bio, user_id FROM authors WHERE slug = ?`), slug).
 		Scan(&a.ID, &a.Slug, &a.Name, &a.Bio, &a.UserID)
 	if err != nil {
 		return a, fmt.Errorf("store: author %q: %w", slug, notFound(err))
@@ -32,10 +32,10 @@ func (db *DB) SaveAuthor(ctx context.Context, a *news.Author) error {
 	}
 	var err error
 	if a.ID == 0 {
-		err = db.w.QueryRowContext(ctx, db.q(`INSERT INTO authors (slug, name, bio, user_id) VALUES (?, ?, ?, ?) RETURNING id`),
+		err = db.writeRow(ctx, `INSERT INTO authors (slug, name, bio, user_id) VALUES (?, ?, ?, ?) RETURNING id`,
 			a.Slug, a.Name, a.Bio, a.UserID).Scan(&a.ID)
 	} else {
-		_, err = db.w.ExecContext(ctx, db.q(`UPDATE authors SET slug = ?, name = ?, bio = ?, user_id = ? WHERE id = ?`),
+		_, err = db.write(ctx, `UPDATE authors SET slug = ?, name = ?, bio = ?, user_id = ? WHERE id = ?`,
 			a.Slug, a.Name, a.Bio, a.UserID, a.ID)
 	}
 	if err != nil {
@@ -47,7 +47,7 @@ func (db *DB) SaveAuthor(ctx context.Context, a *news.Author) error {
 
 // Authors returns every author by name.
 func (db *DB) Authors(ctx context.Context) ([]news.Author, error) {
-	rows, err := db.query(ctx, `SELECT id, slug, name, bio, user_id FROM authors ORDER BY name`)
+	rows, err := db.read(ctx, `SELECT id, slug, name, bio, user_id FROM authors ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: authors: %w", err)
 	}

@@ -41,8 +41,8 @@ func (db *DB) writeComments(ctx context.Context, tx *sql.Tx, articleID int64, li
 
 // Comments returns an article's comments, oldest first.
 func (db *DB) Comments(ctx context.Context, articleID int64) ([]Comment, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, article_id, wp_id, parent_wp_id, author, email, url, ip, body, status, kind, created_at
-		FROM comments WHERE article_id = ? ORDER BY created_at, id`), articleID)
+	rows, err := db.read(ctx, `SELECT id, article_id, wp_id, parent_wp_id, author, email, url, ip, body, status, kind, created_at
+		FROM comments WHERE article_id = ? ORDER BY created_at, id`, articleID)
 	if err != nil {
 		return nil, fmt.Errorf("store: comments: %w", err)
 	}
@@ -63,7 +63,7 @@ func (db *DB) Comments(ctx context.Context, articleID int64) ([]Comment, error) 
 // CountComments returns how many comments the store keeps.
 func (db *DB) CountComments(ctx context.Context) (int, error) {
 	var n int
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments`).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM comments`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count comments: %w", err)
 	}
 	return n, nil

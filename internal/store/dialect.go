@@ -16,12 +16,12 @@ type dialect interface {
 	// analyze turns a search document into what the engine's index stores;
 	// it does no I/O, so a rebuild runs it on every core.
 	analyze(d searchDoc) indexedDoc
-	// putSearchDoc replaces article id's search document.
-	putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error
+	// putSearchDoc replaces article id's search document inside tx.
+	putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error
 	// searchMatch joins articles a to the index where q matches.
 	searchMatch(q search.Query) searchMatch
 	// optimizeSearch tidies the index after a rebuild.
-	optimizeSearch(ctx context.Context, w *sql.DB) error
+	optimizeSearch(ctx context.Context, db *DB) error
 	// optimize is the statement that refreshes the planner's statistics.
 	optimize() string
 }
@@ -76,16 +76,16 @@ func (sqliteDialect) analyze(d searchDoc) indexedDoc {
 		search.IndexText(d.tags), search.IndexText(d.body)}, meta: d.meta}
 }
 
-func (sqliteDialect) putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM article_search WHERE rowid = ?`, id); err != nil {
+func (sqliteDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error {
+	if _, err := db.txExec(ctx, tx, `DELETE FROM article_search WHERE rowid = ?`, id); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO article_search (rowid, title, standfirst, tags, body) VALUES (?, ?, ?, ?, ?)`,
+	_, err := db.txExec(ctx, tx, `INSERT INTO article_search (rowid, title, standfirst, tags, body) VALUES (?, ?, ?, ?, ?)`,
 		id, d.columns[0], d.columns[1], d.columns[2], d.columns[3])
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO article_search_meta (article_id, listed, published_at, lang, section_id) VALUES (?, ?, ?, ?, ?)
+	_, err = db.txExec(ctx, tx, `INSERT INTO article_search_meta (article_id, listed, published_at, lang, section_id) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (article_id) DO UPDATE SET listed = excluded.listed, published_at = excluded.published_at,
 		lang = excluded.lang, section_id = excluded.section_id`,
 		id, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
@@ -113,9 +113,8 @@ func (sqliteDialect) searchMatch(q search.Query) searchMatch {
 }
 
 // optimizeSearch merges FTS5's segments into one, which queries read fastest.
-func (sqliteDialect) optimizeSearch(ctx context.Context, w *sql.DB) error {
-	_, err := w.ExecContext(ctx, `INSERT INTO article_search (article_search) VALUES ('optimize')`)
-	return err
+func (sqliteDialect) optimizeSearch(ctx context.Context, db *DB) error {
+	return db.script(ctx, `INSERT INTO article_search (article_search) VALUES ('optimize')`)
 }
 
 // 0x10002 analyzes every table that needs it, however large, as SQLite
@@ -131,9 +130,9 @@ func (postgresDialect) analyze(d searchDoc) indexedDoc {
 	return indexedDoc{tsv: search.TSVector(d.title, d.standfirst, d.tags, d.body), meta: d.meta}
 }
 
-func (postgresDialect) putSearchDoc(ctx context.Context, tx *sql.Tx, id int64, d indexedDoc) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO article_search (article_id, tsv, listed, published_at, lang, section_id)
-		VALUES ($1, CAST(CAST($2 AS text) AS tsvector), $3, $4, $5, $6)
+func (postgresDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error {
+	_, err := db.txExec(ctx, tx, `INSERT INTO article_search (article_id, tsv, listed, published_at, lang, section_id)
+		VALUES (?, CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)
 		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, listed = excluded.listed,
 		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id`,
 		id, d.tsv, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
@@ -157,8 +156,7 @@ func (postgresDialect) searchMatch(q search.Query) searchMatch {
 }
 
 // optimizeSearch refreshes the planner's statistics of the rebuilt index.
-func (postgresDialect) optimizeSearch(ctx context.Context, w *sql.DB) error {
-	_, err := w.ExecContext(ctx, `ANALYZE article_search`)
-	return err
+func (postgresDialect) optimizeSearch(ctx context.Context, db *DB) error {
+	return db.script(ctx, `ANALYZE article_search`)
 }
 func (postgresDialect) optimize() string { return "ANALYZE" }

@@ -10,7 +10,7 @@ import (
 // SetStatusForTest changes a status with a bare UPDATE, as a future
 // caller outside SaveArticle might, to test that listings still follow.
 func (db *DB) SetStatusForTest(ctx context.Context, id int64, s news.Status) error {
-	_, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET status = ? WHERE id = ?`), s, id)
+	_, err := db.write(ctx, `UPDATE articles SET status = ? WHERE id = ?`, s, id)
 	return err
 }
 
@@ -24,6 +24,5 @@ func (db *DB) RerunMigrationForTest(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.w.ExecContext(ctx, string(body))
-	return err
+	return db.script(ctx, string(body))
 }

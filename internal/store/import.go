@@ -33,7 +33,7 @@ func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
 // Optimize refreshes the query planner's statistics, which a bulk import
 // leaves far behind the tables' real sizes.
 func (db *DB) Optimize(ctx context.Context) error {
-	if _, err := db.w.ExecContext(ctx, db.dialect.optimize()); err != nil {
+	if err := db.script(ctx, db.dialect.optimize()); err != nil {
 		return fmt.Errorf("store: optimize: %w", err)
 	}
 	return nil

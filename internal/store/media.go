@@ -106,10 +106,10 @@ func (db *DB) SaveMedia(ctx context.Context, m *Media) (created bool, err error)
 		return false, fmt.Errorf("store: save media %s: %w", m.SHA256, err)
 	}
 	var id int64
-	err = db.w.QueryRowContext(ctx, db.q(`INSERT INTO media (sha256, filename, content_type, width, height, bytes,
+	err = db.writeRow(ctx, `INSERT INTO media (sha256, filename, content_type, width, height, bytes,
 		alt, caption, credit, renditions, search_text, user_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (sha256) DO NOTHING RETURNING id`),
+		ON CONFLICT (sha256) DO NOTHING RETURNING id`,
 		m.SHA256, m.Filename, m.ContentType, m.Width, m.Height, m.Bytes,
 		m.Alt, m.Caption, m.Credit, rend, mediaSearchText(*m), m.UserID, unix(m.CreatedAt)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -130,7 +130,7 @@ func (db *DB) SaveMedia(ctx context.Context, m *Media) (created bool, err error)
 
 // MediaByID returns the library item with that id.
 func (db *DB) MediaByID(ctx context.Context, id int64) (Media, error) {
-	m, err := scanMedia(db.r.QueryRowContext(ctx, db.q(`SELECT `+mediaCols+` FROM media WHERE id = ?`), id))
+	m, err := scanMedia(db.readRow(ctx, `SELECT `+mediaCols+` FROM media WHERE id = ?`, id))
 	if err != nil {
 		return m, fmt.Errorf("store: media %d: %w", id, notFound(err))
 	}
@@ -143,7 +143,7 @@ func (db *DB) MediaBySHA(ctx context.Context, sha string) (Media, error) {
 	if !validKey(sha) {
 		return Media{}, fmt.Errorf("store: media %q: %w", sha, ErrNotFound)
 	}
-	m, err := scanMedia(db.r.QueryRowContext(ctx, db.q(`SELECT `+mediaCols+` FROM media WHERE sha256 = ?`), sha))
+	m, err := scanMedia(db.readRow(ctx, `SELECT `+mediaCols+` FROM media WHERE sha256 = ?`, sha))
 	if err != nil {
 		return m, fmt.Errorf("store: media %q: %w", sha, notFound(err))
 	}
@@ -175,11 +175,11 @@ func (db *DB) ListMedia(ctx context.Context, q string, limit, offset int) ([]Med
 		args = append(args, "%"+likeEscape(q)+"%")
 	}
 	var total int
-	if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM media`+where), args...).Scan(&total); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM media`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: list media: %w", err)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+mediaCols+` FROM media`+where+
-		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+	rows, err := db.read(ctx, `SELECT `+mediaCols+` FROM media`+where+
+		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list media: %w", err)
 	}
@@ -202,11 +202,11 @@ func (db *DB) ListMedia(ctx context.Context, q string, limit, offset int) ([]Med
 func (db *DB) UpdateMediaText(ctx context.Context, id int64, alt, caption, credit string) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var filename string
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT filename FROM media WHERE id = ?`), id).Scan(&filename); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT filename FROM media WHERE id = ?`, id).Scan(&filename); err != nil {
 			return notFound(err)
 		}
 		m := Media{Alt: alt, Caption: caption, Credit: credit, Filename: filename}
-		_, err := tx.ExecContext(ctx, db.q(`UPDATE media SET alt = ?, caption = ?, credit = ?, search_text = ? WHERE id = ?`),
+		_, err := db.txExec(ctx, tx, `UPDATE media SET alt = ?, caption = ?, credit = ?, search_text = ? WHERE id = ?`,
 			alt, caption, credit, mediaSearchText(m), id)
 		return err
 	})
@@ -219,7 +219,7 @@ func (db *DB) UpdateMediaText(ctx context.Context, id int64, alt, caption, credi
 // DeleteMedia removes a library item's row; its files are the caller's
 // to remove (see media.Service.Delete).
 func (db *DB) DeleteMedia(ctx context.Context, id int64) error {
-	res, err := db.w.ExecContext(ctx, db.q(`DELETE FROM media WHERE id = ?`), id)
+	res, err := db.write(ctx, `DELETE FROM media WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("store: delete media %d: %w", id, err)
 	}
@@ -235,7 +235,7 @@ func (db *DB) DeleteMedia(ctx context.Context, id int64) error {
 func (db *DB) MediaUses(ctx context.Context, sha string) (int, error) {
 	like := "%" + likeEscape(sha) + "%"
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM articles WHERE image_url LIKE ? ESCAPE '!' OR image_srcset LIKE ? ESCAPE '!' OR body_html LIKE ? ESCAPE '!'`,
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM articles WHERE image_url LIKE ? ESCAPE '!' OR image_srcset LIKE ? ESCAPE '!' OR body_html LIKE ? ESCAPE '!'`,
 		like, like, like).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: uses of media %s: %w", sha, err)

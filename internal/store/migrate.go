@@ -26,12 +26,12 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("store: migrations lock: %w", err)
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7212026)`); err != nil {
+		if err := connScript(ctx, conn, `SELECT pg_advisory_lock(7212026)`); err != nil {
 			return fmt.Errorf("store: migrations lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7212026)`)
+		defer connScript(context.WithoutCancel(ctx), conn, `SELECT pg_advisory_unlock(7212026)`)
 	}
-	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+	if err := db.script(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: migrations table: %w", err)
 	}
 	dir := db.dialect.migrationsDir()
@@ -58,16 +58,16 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		err = db.tx(ctx, func(tx *sql.Tx) error {
 			var n int
-			if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
+			if err := db.txRow(ctx, tx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			if err := db.txScript(ctx, tx, string(body)); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, db.q(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`), version, name)
+			_, err := db.txExec(ctx, tx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, name)
 			return err
 		})
 		if err != nil {

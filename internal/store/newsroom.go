@@ -82,14 +82,14 @@ func (db *DB) NewsroomArticles(ctx context.Context, nq NewsroomQuery) (Listing, 
 		count = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + cond + ` LIMIT ?) c`
 		countArgs = append(append([]any{}, args...), nq.CountLimit+1)
 	}
-	if err := db.r.QueryRowContext(ctx, db.q(count), countArgs...).Scan(&out.Total); err != nil {
+	if err := db.readRow(ctx, count, countArgs...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("store: count newsroom articles: %w", err)
 	}
 	capped := nq.CountLimit > 0 && out.Total > nq.CountLimit
 	if out.Total == 0 || (!capped && nq.Offset >= out.Total) {
 		return out, nil
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?`),
+	rows, err := db.read(ctx, `SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?`,
 		append(args, nq.Limit, nq.Offset)...)
 	if err != nil {
 		return out, fmt.Errorf("store: newsroom articles: %w", err)
@@ -111,7 +111,7 @@ func (db *DB) NewsroomArticles(ctx context.Context, nq NewsroomQuery) (Listing, 
 // ArticleOwner returns the id of the user who started the article.
 func (db *DB) ArticleOwner(ctx context.Context, id int64) (int64, error) {
 	var uid int64
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT created_by FROM articles WHERE id = ?`), id).Scan(&uid)
+	err := db.readRow(ctx, `SELECT created_by FROM articles WHERE id = ?`, id).Scan(&uid)
 	if err != nil {
 		return 0, fmt.Errorf("store: owner of article %d: %w", id, notFound(err))
 	}
@@ -120,7 +120,7 @@ func (db *DB) ArticleOwner(ctx context.Context, id int64) (int64, error) {
 
 // SetArticleOwner records who started the article.
 func (db *DB) SetArticleOwner(ctx context.Context, id, userID int64) error {
-	_, err := db.w.ExecContext(ctx, db.q(`UPDATE articles SET created_by = ? WHERE id = ?`), userID, id)
+	_, err := db.write(ctx, `UPDATE articles SET created_by = ? WHERE id = ?`, userID, id)
 	if err != nil {
 		return fmt.Errorf("store: owner of article %d: %w", id, err)
 	}
@@ -163,10 +163,10 @@ func (db *DB) RestoreArticle(ctx context.Context, id int64, keep []news.Status, 
 		}
 	}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if err := db.txQueryRow(ctx, tx, `SELECT trashed_from FROM articles WHERE id = ? AND status = 'trash'`, id).Scan(&had); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT trashed_from FROM articles WHERE id = ? AND status = 'trash'`, id).Scan(&had); err != nil {
 			return notFound(err)
 		}
-		err := db.txQueryRow(ctx, tx, `UPDATE articles SET status = `+back+`, trashed_from = '', deleted_at = 0, version = version + 1
+		err := db.txRow(ctx, tx, `UPDATE articles SET status = `+back+`, trashed_from = '', deleted_at = 0, version = version + 1
 			WHERE id = ? AND status = 'trash' RETURNING status`, append(args, id)...).Scan(&status)
 		if err != nil {
 			return notFound(err)
@@ -198,7 +198,7 @@ func (db *DB) auditArticle(ctx context.Context, tx *sql.Tx, id int64, now time.T
 // TrashedAt returns when an article went into the trash; zero if it is not there.
 func (db *DB) TrashedAt(ctx context.Context, id int64) (time.Time, error) {
 	var t int64
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT deleted_at FROM articles WHERE id = ?`), id).Scan(&t)
+	err := db.readRow(ctx, `SELECT deleted_at FROM articles WHERE id = ?`, id).Scan(&t)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("store: article %d: %w", id, notFound(err))
 	}
@@ -207,7 +207,7 @@ func (db *DB) TrashedAt(ctx context.Context, id int64) (time.Time, error) {
 
 // PurgeTrash deletes for good the articles trashed before cutoff.
 func (db *DB) PurgeTrash(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, db.q(`DELETE FROM articles WHERE status = 'trash' AND deleted_at > 0 AND deleted_at < ?`), unix(cutoff))
+	res, err := db.write(ctx, `DELETE FROM articles WHERE status = 'trash' AND deleted_at > 0 AND deleted_at < ?`, unix(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("store: purge trash: %w", err)
 	}
@@ -242,8 +242,8 @@ func scanRevision(s scanner) (Revision, error) {
 
 // Revisions returns an article's revisions, newest first.
 func (db *DB) Revisions(ctx context.Context, articleID int64, limit int) ([]Revision, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+revisionCols+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
-		WHERE r.article_id = ? ORDER BY r.version DESC, r.id DESC LIMIT ?`), articleID, limit)
+	rows, err := db.read(ctx, `SELECT `+revisionCols+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
+		WHERE r.article_id = ? ORDER BY r.version DESC, r.id DESC LIMIT ?`, articleID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: revisions of %d: %w", articleID, err)
 	}
@@ -261,8 +261,8 @@ func (db *DB) Revisions(ctx context.Context, articleID int64, limit int) ([]Revi
 
 // RevisionByID returns one revision of an article.
 func (db *DB) RevisionByID(ctx context.Context, articleID, id int64) (Revision, error) {
-	r, err := scanRevision(db.r.QueryRowContext(ctx, db.q(`SELECT `+revisionCols+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
-		WHERE r.article_id = ? AND r.id = ?`), articleID, id))
+	r, err := scanRevision(db.readRow(ctx, `SELECT `+revisionCols+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
+		WHERE r.article_id = ? AND r.id = ?`, articleID, id))
 	if err != nil {
 		return r, fmt.Errorf("store: revision %d: %w", id, notFound(err))
 	}
@@ -280,7 +280,7 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error 
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var other int64
-		err := db.txQueryRow(ctx, tx, `SELECT id FROM tags WHERE slug = ? AND id <> ?`, slug, id).Scan(&other)
+		err := db.txRow(ctx, tx, `SELECT id FROM tags WHERE slug = ? AND id <> ?`, slug, id).Scan(&other)
 		if err == nil {
 			return fmt.Errorf("tag %q: %w", slug, ErrExists)
 		}
@@ -288,7 +288,7 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error 
 			return err
 		}
 		var old string
-		if err := db.txQueryRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, id).Scan(&old); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, id).Scan(&old); err != nil {
 			return notFound(err)
 		}
 		if _, err := db.txExec(ctx, tx, `UPDATE tags SET name = ?, slug = ? WHERE id = ?`, name, slug, id); err != nil {
@@ -318,10 +318,10 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64) error {
 			return err
 		}
 		var fromSlug, intoSlug string
-		if err := db.txQueryRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, from).Scan(&fromSlug); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, from).Scan(&fromSlug); err != nil {
 			return notFound(err)
 		}
-		if err := db.txQueryRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, into).Scan(&intoSlug); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, into).Scan(&intoSlug); err != nil {
 			return notFound(err)
 		}
 		if _, err := db.txExec(ctx, tx, `DELETE FROM tags WHERE id = ?`, from); err != nil {
@@ -339,7 +339,7 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64) error {
 // TagByID returns the tag with that id.
 func (db *DB) TagByID(ctx context.Context, id int64) (news.Tag, error) {
 	var t news.Tag
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, slug, name FROM tags WHERE id = ?`), id).Scan(&t.ID, &t.Slug, &t.Name)
+	err := db.readRow(ctx, `SELECT id, slug, name FROM tags WHERE id = ?`, id).Scan(&t.ID, &t.Slug, &t.Name)
 	if err != nil {
 		return t, fmt.Errorf("store: tag %d: %w", id, notFound(err))
 	}

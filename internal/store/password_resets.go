@@ -27,16 +27,16 @@ var ErrDisabled = errors.New("disabled")
 func (db *DB) CreatePasswordReset(ctx context.Context, p PasswordReset, audit AuditEntry) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var disabled int
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT disabled FROM users WHERE id = ?`), p.UserID).Scan(&disabled); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT disabled FROM users WHERE id = ?`, p.UserID).Scan(&disabled); err != nil {
 			return notFound(err)
 		}
 		if disabled != 0 {
 			return ErrDisabled
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM password_resets WHERE user_id = ? AND used_at = 0`), p.UserID); err != nil {
+		if _, err := db.txExec(ctx, tx, `DELETE FROM password_resets WHERE user_id = ? AND used_at = 0`, p.UserID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO password_resets (token_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+		_, err := db.txExec(ctx, tx, `INSERT INTO password_resets (token_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 			p.TokenHash, p.UserID, p.CreatedBy, unix(p.CreatedAt), unix(p.ExpiresAt))
 		if err != nil {
 			return err
@@ -55,9 +55,9 @@ func (db *DB) PasswordResetUser(ctx context.Context, tokenHash string, now time.
 	if !validKey(tokenHash) {
 		return User{}, fmt.Errorf("store: password reset: %w", ErrNotFound)
 	}
-	u, err := scanUser(db.r.QueryRowContext(ctx, db.q(`SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled
+	u, err := scanUser(db.readRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled
 		FROM password_resets p JOIN users u ON u.id = p.user_id
-		WHERE p.token_hash = ? AND p.used_at = 0 AND p.expires_at > ? AND u.disabled = 0`), tokenHash, unix(now)))
+		WHERE p.token_hash = ? AND p.used_at = 0 AND p.expires_at > ? AND u.disabled = 0`, tokenHash, unix(now)))
 	if err != nil {
 		return u, fmt.Errorf("store: password reset: %w", notFound(err))
 	}
@@ -72,9 +72,9 @@ func (db *DB) UsePasswordReset(ctx context.Context, tokenHash string, now time.T
 	var before User
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		err := tx.QueryRowContext(ctx, db.q(`UPDATE password_resets SET used_at = ?
+		err := db.txRow(ctx, tx, `UPDATE password_resets SET used_at = ?
 			WHERE token_hash = ? AND used_at = 0 AND expires_at > ?
-			AND user_id IN (SELECT id FROM users WHERE disabled = 0) RETURNING user_id`), unix(now), tokenHash, unix(now)).Scan(&id)
+			AND user_id IN (SELECT id FROM users WHERE disabled = 0) RETURNING user_id`, unix(now), tokenHash, unix(now)).Scan(&id)
 		if err != nil {
 			return notFound(err)
 		}

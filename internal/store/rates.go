@@ -22,16 +22,16 @@ func (db *DB) SaveObservations(ctx context.Context, obs []rates.Observation) err
 	}
 	changed := int64(0)
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		q := db.q(`INSERT INTO rates (currency, base, bank_date, units_per_usd, source, fetched_at, demo)
+		q := `INSERT INTO rates (currency, base, bank_date, units_per_usd, source, fetched_at, demo)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (currency, base, bank_date, source) DO UPDATE
 			SET units_per_usd = excluded.units_per_usd, fetched_at = excluded.fetched_at, demo = excluded.demo
-			WHERE rates.units_per_usd <> excluded.units_per_usd OR rates.demo <> excluded.demo`)
+			WHERE rates.units_per_usd <> excluded.units_per_usd OR rates.demo <> excluded.demo`
 		for _, o := range obs {
 			if err := o.Validate(); err != nil {
 				return fmt.Errorf("store: rate %s %s: %w", o.Currency, o.BankDate.Format(time.DateOnly), err)
 			}
-			res, err := tx.ExecContext(ctx, q, o.Currency, o.Base, unix(o.BankDate), o.UnitsPerUSD, o.Source, unix(o.FetchedAt), boolInt(o.Demo))
+			res, err := db.txExec(ctx, tx, q, o.Currency, o.Base, unix(o.BankDate), o.UnitsPerUSD, o.Source, unix(o.FetchedAt), boolInt(o.Demo))
 			if err != nil {
 				return fmt.Errorf("store: save rate %s %s: %w", o.Currency, o.BankDate.Format(time.DateOnly), err)
 			}
@@ -52,7 +52,7 @@ func (db *DB) SaveObservations(ctx context.Context, obs []rates.Observation) err
 // CountRates counts stored observations, real and demo.
 func (db *DB) CountRates(ctx context.Context) (int, error) {
 	var n int
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM rates`).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM rates`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count rates: %w", err)
 	}
 	return n, nil
@@ -67,9 +67,9 @@ func (db *DB) LatestRates(ctx context.Context) (map[string][2]rates.Observation,
 		return nil, err
 	}
 	out := make(map[string][2]rates.Observation, len(series))
-	q := db.q(`SELECT currency, base, bank_date, units_per_usd, source, fetched_at, demo FROM rates
+	q := `SELECT currency, base, bank_date, units_per_usd, source, fetched_at, demo FROM rates
 		WHERE currency = ? AND base = 'USD' AND demo = ?
-		ORDER BY bank_date DESC, fetched_at DESC LIMIT 8`)
+		ORDER BY bank_date DESC, fetched_at DESC LIMIT 8`
 	for code, demo := range series {
 		obs, err := db.queryRates(ctx, q, code, demo)
 		if err != nil {
@@ -107,9 +107,9 @@ func (db *DB) RateHistory(ctx context.Context, code string, from, to time.Time) 
 	if !ok {
 		return nil, nil
 	}
-	obs, err := db.queryRates(ctx, db.q(`SELECT currency, base, bank_date, units_per_usd, source, fetched_at, demo FROM rates
+	obs, err := db.queryRates(ctx, `SELECT currency, base, bank_date, units_per_usd, source, fetched_at, demo FROM rates
 		WHERE currency = ? AND base = 'USD' AND demo = ? AND bank_date >= ? AND bank_date <= ?
-		ORDER BY bank_date, fetched_at DESC`), code, demo, unix(dayStart(from)), unix(dayStart(to)))
+		ORDER BY bank_date, fetched_at DESC`, code, demo, unix(dayStart(from)), unix(dayStart(to)))
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (db *DB) rateSeries(ctx context.Context, code string) (map[string]int, erro
 	if code != "" {
 		q, args = `SELECT currency, MIN(demo) FROM rates WHERE base = 'USD' AND currency = ? GROUP BY currency`, []any{code}
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
+	rows, err := db.read(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: rate series: %w", err)
 	}
@@ -149,7 +149,7 @@ func (db *DB) rateSeries(ctx context.Context, code string) (map[string]int, erro
 }
 
 func (db *DB) queryRates(ctx context.Context, q string, args ...any) ([]rates.Observation, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.read(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: rates: %w", err)
 	}

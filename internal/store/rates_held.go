@@ -27,10 +27,10 @@ func (db *DB) HoldRate(ctx context.Context, o rates.Observation) error {
 	if err := o.Validate(); err != nil {
 		return fmt.Errorf("store: hold rate: %w", err)
 	}
-	_, err := db.w.ExecContext(ctx, db.q(`INSERT INTO rates_held (currency, base, bank_date, units_per_usd, source, fetched_at)
+	_, err := db.write(ctx, `INSERT INTO rates_held (currency, base, bank_date, units_per_usd, source, fetched_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (currency, base) DO UPDATE SET bank_date = excluded.bank_date, units_per_usd = excluded.units_per_usd,
-		source = excluded.source, fetched_at = excluded.fetched_at`),
+		source = excluded.source, fetched_at = excluded.fetched_at`,
 		o.Currency, o.Base, unix(o.BankDate), o.UnitsPerUSD, o.Source, unix(o.FetchedAt))
 	if err != nil {
 		return fmt.Errorf("store: hold rate %s: %w", o.Currency, err)
@@ -40,7 +40,7 @@ func (db *DB) HoldRate(ctx context.Context, o rates.Observation) error {
 
 // ReleaseHeldRate forgets currency's held answer, confirmed or not.
 func (db *DB) ReleaseHeldRate(ctx context.Context, currency string) error {
-	if _, err := db.w.ExecContext(ctx, db.q(`DELETE FROM rates_held WHERE currency = ?`), currency); err != nil {
+	if _, err := db.write(ctx, `DELETE FROM rates_held WHERE currency = ?`, currency); err != nil {
 		return fmt.Errorf("store: release held rate %s: %w", currency, err)
 	}
 	return nil

@@ -23,7 +23,7 @@ func (db *DB) RedirectFor(ctx context.Context, path string) (Redirect, error) {
 	if !validKey(path) {
 		return r, fmt.Errorf("store: redirect %q: %w", path, ErrNotFound)
 	}
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, from_path, to_path, status, created_by FROM redirects WHERE from_path = ?`), path).
+	err := db.readRow(ctx, `SELECT id, from_path, to_path, status, created_by FROM redirects WHERE from_path = ?`, path).
 		Scan(&r.ID, &r.From, &r.To, &r.Status, &r.CreatedBy)
 	if err != nil {
 		return r, fmt.Errorf("store: redirect %q: %w", path, notFound(err))
@@ -46,9 +46,9 @@ func (db *DB) SaveRedirect(ctx context.Context, r *Redirect) error {
 	if r.CreatedBy == "" {
 		r.CreatedBy = "editor"
 	}
-	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+	err := db.writeRow(ctx, `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = excluded.status, created_by = excluded.created_by
-		RETURNING id`), r.From, r.To, r.Status, r.CreatedBy, db.now().Unix()).Scan(&r.ID)
+		RETURNING id`, r.From, r.To, r.Status, r.CreatedBy, db.now().Unix()).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("store: save redirect %q: %w", r.From, err)
 	}
@@ -58,7 +58,7 @@ func (db *DB) SaveRedirect(ctx context.Context, r *Redirect) error {
 
 // DeleteRedirect removes the redirect with id.
 func (db *DB) DeleteRedirect(ctx context.Context, id int64) error {
-	if _, err := db.w.ExecContext(ctx, db.q(`DELETE FROM redirects WHERE id = ?`), id); err != nil {
+	if _, err := db.write(ctx, `DELETE FROM redirects WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("store: delete redirect: %w", err)
 	}
 	db.bump(ctx)
@@ -68,7 +68,7 @@ func (db *DB) DeleteRedirect(ctx context.Context, id int64) error {
 // CountRedirects returns how many redirects there are.
 func (db *DB) CountRedirects(ctx context.Context) (int, error) {
 	var n int
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM redirects`).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM redirects`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count redirects: %w", err)
 	}
 	return n, nil
@@ -122,10 +122,10 @@ func (db *DB) movedTo(ctx context.Context, tx *sql.Tx, from, to string) error {
 func (db *DB) ListRedirects(ctx context.Context, q string, limit, offset int) ([]Redirect, int, error) {
 	like := "%" + likeEscape(q) + "%"
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM redirects WHERE from_path LIKE ? ESCAPE '!' OR to_path LIKE ? ESCAPE '!'`, like, like).Scan(&total); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM redirects WHERE from_path LIKE ? ESCAPE '!' OR to_path LIKE ? ESCAPE '!'`, like, like).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: redirects: %w", err)
 	}
-	rows, err := db.query(ctx, `SELECT id, from_path, to_path, status, created_by FROM redirects
+	rows, err := db.read(ctx, `SELECT id, from_path, to_path, status, created_by FROM redirects
 		WHERE from_path LIKE ? ESCAPE '!' OR to_path LIKE ? ESCAPE '!' ORDER BY id DESC LIMIT ? OFFSET ?`, like, like, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: redirects: %w", err)

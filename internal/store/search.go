@@ -23,8 +23,8 @@ type searchDoc struct {
 // document, inside the article's write transaction, so the index never
 // disagrees with the article.
 func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) error {
-	rows, err := tx.QueryContext(ctx, db.q(`SELECT t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
-		WHERE lt.article_id = ? ORDER BY t.name`), a.ID)
+	rows, err := db.txRead(ctx, tx, `SELECT t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+		WHERE lt.article_id = ? ORDER BY t.name`, a.ID)
 	if err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
@@ -45,13 +45,13 @@ func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) e
 	if a.Password != "" {
 		body = "" // a protected body is neither searched nor shown in snippets
 	}
-	if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_text = ? WHERE id = ?`), body, a.ID); err != nil {
+	if _, err := db.txExec(ctx, tx, `UPDATE articles SET body_text = ? WHERE id = ?`, body, a.ID); err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
 	doc := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags, "\n"), body: body,
 		meta: searchMeta{listed: a.Status.Live(),
 			publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}}
-	if err := db.dialect.putSearchDoc(ctx, tx, a.ID, db.dialect.analyze(doc)); err != nil {
+	if err := db.dialect.putSearchDoc(ctx, db, tx, a.ID, db.dialect.analyze(doc)); err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
 	return nil
@@ -133,14 +133,14 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 		// All matches, less the few that readers may not see: both
 		// counts read only the index, never a row per match.
 		var all, hidden int
-		if err := db.queryRow(ctx, m.countAll, m.condArgs...).Scan(&all); err != nil {
+		if err := db.readRow(ctx, m.countAll, m.condArgs...).Scan(&all); err != nil {
 			return out, fmt.Errorf("store: search count: %w", err)
 		}
-		if err := db.queryRow(ctx, m.countHidden, m.condArgs[0], unix(sq.VisibleAt), m.condArgs[0]).Scan(&hidden); err != nil {
+		if err := db.readRow(ctx, m.countHidden, m.condArgs[0], unix(sq.VisibleAt), m.condArgs[0]).Scan(&hidden); err != nil {
 			return out, fmt.Errorf("store: search count: %w", err)
 		}
 		out.Total = all - hidden
-	} else if err := db.queryRow(ctx, `SELECT COUNT(*) FROM `+m.from+` WHERE `+cond, args...).Scan(&out.Total); err != nil {
+	} else if err := db.readRow(ctx, `SELECT COUNT(*) FROM `+m.from+` WHERE `+cond, args...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("store: search count: %w", err)
 	}
 	if out.Total == 0 || sq.Offset >= out.Total {
@@ -154,7 +154,7 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 		// puts its best results anyway and a date filter reaches older
 		// ones; the count stays exact.
 		var cutoff int64
-		err := db.queryRow(ctx, `SELECT `+m.id+` FROM `+m.from+` WHERE `+cond+` ORDER BY `+m.id+` DESC LIMIT 1 OFFSET ?`,
+		err := db.readRow(ctx, `SELECT `+m.id+` FROM `+m.from+` WHERE `+cond+` ORDER BY `+m.id+` DESC LIMIT 1 OFFSET ?`,
 			append(append([]any{}, args...), window-1)...).Scan(&cutoff)
 		if err != nil {
 			return out, fmt.Errorf("store: search window: %w", err)
@@ -181,7 +181,7 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 		qargs = append(append([]any{}, m.relArgs...), unix(now), unix(now))
 		qargs = append(append(qargs, args...), sq.Limit, sq.Offset)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(query), qargs...)
+	rows, err := db.read(ctx, query, qargs...)
 	if err != nil {
 		return out, fmt.Errorf("store: search: %w", err)
 	}
@@ -231,7 +231,7 @@ func (db *DB) searchSummaries(ctx context.Context, ids []int64) ([]news.Article,
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+summaryCols+`, a.body_text FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`), args...)
+	rows, err := db.read(ctx, `SELECT `+summaryCols+`, a.body_text FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: search results: %w", err)
 	}
@@ -265,7 +265,7 @@ func (db *DB) searchSummaries(ctx context.Context, ids []int64) ([]news.Article,
 // TitleWords calls fn with the title of every article readers may see at
 // now; the speller's vocabulary is made from them.
 func (db *DB) TitleWords(ctx context.Context, now time.Time, fn func(title string)) error {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.title FROM articles a WHERE `+visible), unix(now))
+	rows, err := db.read(ctx, `SELECT a.title FROM articles a WHERE `+visible, unix(now))
 	if err != nil {
 		return fmt.Errorf("store: titles: %w", err)
 	}
@@ -326,10 +326,10 @@ func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, tota
 	for batch := range batches {
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			for _, it := range batch {
-				if _, err := tx.ExecContext(ctx, db.q(`UPDATE articles SET body_text = ? WHERE id = ?`), it.doc.body, it.id); err != nil {
+				if _, err := db.txExec(ctx, tx, `UPDATE articles SET body_text = ? WHERE id = ?`, it.doc.body, it.id); err != nil {
 					return err
 				}
-				if err := db.dialect.putSearchDoc(ctx, tx, it.id, it.out); err != nil {
+				if err := db.dialect.putSearchDoc(ctx, db, tx, it.id, it.out); err != nil {
 					return err
 				}
 			}
@@ -350,7 +350,7 @@ func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, tota
 	if err := <-readErr; err != nil {
 		return fmt.Errorf("store: reindex: %w", err)
 	}
-	if err := db.dialect.optimizeSearch(ctx, db.w); err != nil {
+	if err := db.dialect.optimizeSearch(ctx, db); err != nil {
 		return fmt.Errorf("store: reindex: optimize: %w", err)
 	}
 	return nil
@@ -358,7 +358,7 @@ func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, tota
 
 // reindexBatch reads up to n articles with ids above after, with their tags.
 func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexItem, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, title, standfirst, CASE WHEN password = '' THEN body_html ELSE '' END, status, published_at, lang, COALESCE(section_id, 0) FROM articles WHERE id > ? ORDER BY id LIMIT ?`), after, n)
+	rows, err := db.read(ctx, `SELECT id, title, standfirst, CASE WHEN password = '' THEN body_html ELSE '' END, status, published_at, lang, COALESCE(section_id, 0) FROM articles WHERE id > ? ORDER BY id LIMIT ?`, after, n)
 	if err != nil {
 		return nil, err
 	}
@@ -379,8 +379,8 @@ func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexIt
 	if err := rows.Err(); err != nil || len(batch) == 0 {
 		return nil, err
 	}
-	rows, err = db.r.QueryContext(ctx, db.q(`SELECT lt.article_id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
-		WHERE lt.article_id BETWEEN ? AND ? ORDER BY lt.article_id, t.name`), batch[0].id, batch[len(batch)-1].id)
+	rows, err = db.read(ctx, `SELECT lt.article_id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+		WHERE lt.article_id BETWEEN ? AND ? ORDER BY lt.article_id, t.name`, batch[0].id, batch[len(batch)-1].id)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 
 // Sections returns every section, parents before children, in position order.
 func (db *DB) Sections(ctx context.Context) ([]news.Section, error) {
-	rows, err := db.query(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections ORDER BY path`)
+	rows, err := db.read(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections ORDER BY path`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sections: %w", err)
 	}
@@ -43,33 +43,33 @@ func (db *DB) SaveSection(ctx context.Context, s *news.Section) error {
 		var parent any
 		if s.ParentID != 0 {
 			var ppath string
-			if err := tx.QueryRowContext(ctx, db.q(`SELECT path FROM sections WHERE id = ?`), s.ParentID).Scan(&ppath); err != nil {
+			if err := db.txRow(ctx, tx, `SELECT path FROM sections WHERE id = ?`, s.ParentID).Scan(&ppath); err != nil {
 				return fmt.Errorf("store: section parent %d: %w", s.ParentID, notFound(err))
 			}
 			s.Path = ppath + "/" + s.Slug
 			parent = s.ParentID
 		}
 		if s.ID == 0 {
-			return tx.QueryRowContext(ctx, db.q(`INSERT INTO sections (parent_id, slug, name, path, position) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+			return db.txRow(ctx, tx, `INSERT INTO sections (parent_id, slug, name, path, position) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 				parent, s.Slug, s.Name, s.Path, s.Position).Scan(&s.ID)
 		}
 		var old string
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT path FROM sections WHERE id = ?`), s.ID).Scan(&old); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT path FROM sections WHERE id = ?`, s.ID).Scan(&old); err != nil {
 			return fmt.Errorf("store: section %d: %w", s.ID, notFound(err))
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE sections SET parent_id = ?, slug = ?, name = ?, path = ?, position = ? WHERE id = ?`),
+		if _, err := db.txExec(ctx, tx, `UPDATE sections SET parent_id = ?, slug = ?, name = ?, path = ?, position = ? WHERE id = ?`,
 			parent, s.Slug, s.Name, s.Path, s.Position, s.ID); err != nil {
 			return err
 		}
 		// Children's paths move with their parent, and the articles below
 		// are linked again to their new ancestors.
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE sections SET path = ? || substr(path, ?) WHERE path LIKE ?`),
+		if _, err := db.txExec(ctx, tx, `UPDATE sections SET path = ? || substr(path, ?) WHERE path LIKE ?`,
 			s.Path, len(old)+1, old+"/%"); err != nil {
 			return err
 		}
 		// Old addresses of the section and everything below it redirect.
 		if old != s.Path {
-			rows, err := tx.QueryContext(ctx, db.q(`SELECT path FROM sections WHERE path = ? OR path LIKE ?`), s.Path, s.Path+"/%")
+			rows, err := db.txRead(ctx, tx, `SELECT path FROM sections WHERE path = ? OR path LIKE ?`, s.Path, s.Path+"/%")
 			if err != nil {
 				return err
 			}
@@ -90,7 +90,7 @@ func (db *DB) SaveSection(ctx context.Context, s *news.Section) error {
 			}
 		}
 		below := `a.section_id IN (SELECT id FROM sections WHERE path = ? OR path LIKE ?)`
-		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM article_sections WHERE article_id IN (SELECT a.id FROM articles a WHERE `+below+`)`), s.Path, s.Path+"/%"); err != nil {
+		if _, err := db.txExec(ctx, tx, `DELETE FROM article_sections WHERE article_id IN (SELECT a.id FROM articles a WHERE `+below+`)`, s.Path, s.Path+"/%"); err != nil {
 			return err
 		}
 		return db.linkSections(ctx, tx, below, s.Path, s.Path+"/%")

@@ -22,13 +22,8 @@ func (db *DB) CreateSession(ctx context.Context, s Session) error {
 	return db.createSession(ctx, db.w, s)
 }
 
-// execer is a pool or a transaction.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 func (db *DB) createSession(ctx context.Context, x execer, s Session) error {
-	_, err := x.ExecContext(ctx, db.q(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, idle_expires_at) VALUES (?, ?, ?, ?, ?)`),
+	_, err := db.execOn(ctx, x, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, idle_expires_at) VALUES (?, ?, ?, ?, ?)`,
 		s.TokenHash, s.UserID, unix(s.CreatedAt), unix(s.ExpiresAt), unix(s.IdleExpiresAt))
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
@@ -45,7 +40,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string, now time.Time) 
 	}
 	var created, expires, idle int64
 	u, err := scanUser(scannerFunc(func(dst ...any) error {
-		return db.queryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled, s.created_at, s.expires_at, s.idle_expires_at
+		return db.readRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled, s.created_at, s.expires_at, s.idle_expires_at
 			FROM sessions s JOIN users u ON u.id = s.user_id
 			WHERE s.token_hash = ? AND s.expires_at > ? AND s.idle_expires_at > ? AND u.disabled = 0`, tokenHash, unix(now), unix(now)).
 			Scan(append(dst, &created, &expires, &idle)...)
@@ -59,7 +54,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string, now time.Time) 
 
 // TouchSession moves a session's idle end on, never past its absolute end.
 func (db *DB) TouchSession(ctx context.Context, tokenHash string, idleExpires time.Time) error {
-	_, err := db.w.ExecContext(ctx, db.q(`UPDATE sessions SET idle_expires_at = CASE WHEN expires_at < ? THEN expires_at ELSE ? END WHERE token_hash = ?`),
+	_, err := db.write(ctx, `UPDATE sessions SET idle_expires_at = CASE WHEN expires_at < ? THEN expires_at ELSE ? END WHERE token_hash = ?`,
 		unix(idleExpires), unix(idleExpires), tokenHash)
 	if err != nil {
 		return fmt.Errorf("store: touch session: %w", err)
@@ -69,7 +64,7 @@ func (db *DB) TouchSession(ctx context.Context, tokenHash string, idleExpires ti
 
 // DeleteSession ends one session.
 func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := db.w.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE token_hash = ?`), tokenHash)
+	_, err := db.write(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 	if err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
@@ -84,7 +79,7 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID int64, keep string)
 }
 
 func (db *DB) deleteUserSessions(ctx context.Context, x execer, userID int64, keep string) (int64, error) {
-	res, err := x.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`), userID, keep)
+	res, err := db.execOn(ctx, x, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, keep)
 	if err != nil {
 		return 0, fmt.Errorf("store: delete sessions of user %d: %w", userID, err)
 	}
@@ -95,9 +90,9 @@ func (db *DB) deleteUserSessions(ctx context.Context, x execer, userID int64, ke
 // DeleteExpiredSessions removes sessions one of whose ends came before
 // now, and reset links that can no longer be used.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
-	_, err := db.w.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE expires_at <= ? OR idle_expires_at <= ?`), unix(now), unix(now))
+	_, err := db.write(ctx, `DELETE FROM sessions WHERE expires_at <= ? OR idle_expires_at <= ?`, unix(now), unix(now))
 	if err == nil {
-		_, err = db.w.ExecContext(ctx, db.q(`DELETE FROM password_resets WHERE expires_at <= ? OR used_at > 0`), unix(now))
+		_, err = db.write(ctx, `DELETE FROM password_resets WHERE expires_at <= ? OR used_at > 0`, unix(now))
 	}
 	if err != nil {
 		return fmt.Errorf("store: delete expired sessions: %w", err)
@@ -115,12 +110,12 @@ func (db *DB) SigninAttempt(ctx context.Context, key string, now time.Time, lock
 		// The upsert takes the row's lock and holds it to the commit, so
 		// the count and the lock it implies are written as one.
 		var n int
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO signin_failures (key, failures, locked_until, updated_at) VALUES (?, 1, 0, ?)
+		err := db.txRow(ctx, tx, `INSERT INTO signin_failures (key, failures, locked_until, updated_at) VALUES (?, 1, 0, ?)
 			ON CONFLICT (key) DO UPDATE SET failures = signin_failures.failures + 1, updated_at = excluded.updated_at
-			WHERE signin_failures.locked_until <= ? RETURNING failures`), key, unix(now), unix(now)).Scan(&n)
+			WHERE signin_failures.locked_until <= ? RETURNING failures`, key, unix(now), unix(now)).Scan(&n)
 		if errors.Is(err, sql.ErrNoRows) {
 			var u int64
-			if err := tx.QueryRowContext(ctx, db.q(`SELECT locked_until FROM signin_failures WHERE key = ?`), key).Scan(&u); err != nil {
+			if err := db.txRow(ctx, tx, `SELECT locked_until FROM signin_failures WHERE key = ?`, key).Scan(&u); err != nil {
 				return err
 			}
 			until = fromUnix(u)
@@ -130,7 +125,7 @@ func (db *DB) SigninAttempt(ctx context.Context, key string, now time.Time, lock
 			return err
 		}
 		ok, until = true, now.Add(lockFor(n))
-		_, err = tx.ExecContext(ctx, db.q(`UPDATE signin_failures SET locked_until = ? WHERE key = ?`), unix(until), key)
+		_, err = db.txExec(ctx, tx, `UPDATE signin_failures SET locked_until = ? WHERE key = ?`, unix(until), key)
 		return err
 	})
 	if err != nil {
@@ -141,14 +136,14 @@ func (db *DB) SigninAttempt(ctx context.Context, key string, now time.Time, lock
 
 // ClearSigninFailures forgets key's attempts after a good sign-in.
 func (db *DB) ClearSigninFailures(ctx context.Context, key string) error {
-	_, err := db.w.ExecContext(ctx, db.q(`DELETE FROM signin_failures WHERE key = ?`), key)
+	_, err := db.write(ctx, `DELETE FROM signin_failures WHERE key = ?`, key)
 	return err
 }
 
 // DeleteStaleSigninFailures forgets counts untouched since before whose
 // lock has ended, so a flood of made-up emails does not stay in the table.
 func (db *DB) DeleteStaleSigninFailures(ctx context.Context, before, now time.Time) error {
-	_, err := db.w.ExecContext(ctx, db.q(`DELETE FROM signin_failures WHERE updated_at < ? AND locked_until <= ?`), unix(before), unix(now))
+	_, err := db.write(ctx, `DELETE FROM signin_failures WHERE updated_at < ? AND locked_until <= ?`, unix(before), unix(now))
 	if err != nil {
 		return fmt.Errorf("store: delete stale sign-in counts: %w", err)
 	}

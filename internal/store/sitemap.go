@@ -33,9 +33,9 @@ type SitemapPage struct {
 // first, into pages of size, and returns each page's size and newest
 // update. Ordering by id keeps old pages stable as articles are added.
 func (db *DB) SitemapPages(ctx context.Context, now time.Time, size int) ([]SitemapPage, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT (n - 1) / ? AS page, COUNT(*), MAX(updated_at) FROM (
+	rows, err := db.read(ctx, `SELECT (n - 1) / ? AS page, COUNT(*), MAX(updated_at) FROM (
 		SELECT a.updated_at, ROW_NUMBER() OVER (ORDER BY a.id) AS n FROM articles a WHERE `+sitemapVisible+`) v
-		GROUP BY 1 ORDER BY 1`), size, unix(now))
+		GROUP BY 1 ORDER BY 1`, size, unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap pages: %w", err)
 	}
@@ -55,8 +55,8 @@ func (db *DB) SitemapPages(ctx context.Context, now time.Time, size int) ([]Site
 // update times, in the order SitemapPages counts them. It reads only the
 // two columns a sitemap needs.
 func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int) ([]SitemapEntry, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.slug, a.updated_at FROM articles a WHERE `+sitemapVisible+`
-		ORDER BY a.id LIMIT ? OFFSET ?`), unix(now), size, (page-1)*size)
+	rows, err := db.read(ctx, `SELECT a.slug, a.updated_at FROM articles a WHERE `+sitemapVisible+`
+		ORDER BY a.id LIMIT ? OFFSET ?`, unix(now), size, (page-1)*size)
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap articles: %w", err)
 	}
@@ -66,8 +66,8 @@ func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int
 // SectionsLastMod returns, for each section with visible articles, when
 // its newest article last changed (not rolled up to parents).
 func (db *DB) SectionsLastMod(ctx context.Context, now time.Time) (map[int64]time.Time, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT COALESCE(a.section_id, 0), MAX(a.updated_at) FROM articles a
-		WHERE `+sitemapVisible+` GROUP BY 1`), unix(now))
+	rows, err := db.read(ctx, `SELECT COALESCE(a.section_id, 0), MAX(a.updated_at) FROM articles a
+		WHERE `+sitemapVisible+` GROUP BY 1`, unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sections' last changes: %w", err)
 	}
@@ -99,10 +99,10 @@ func (db *DB) SitemapAuthors(ctx context.Context, now time.Time) ([]SitemapEntry
 
 func (db *DB) linkEntries(ctx context.Context, table, link, col string, now time.Time) ([]SitemapEntry, error) {
 	// CROSS JOIN keeps SQLite walking the articles' covering index first.
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT t.slug, MAX(a.updated_at)
+	rows, err := db.read(ctx, `SELECT t.slug, MAX(a.updated_at)
 		FROM articles a CROSS JOIN `+link+` lt CROSS JOIN `+table+` t
 		WHERE lt.article_id = a.id AND t.id = lt.`+col+` AND `+sitemapVisible+`
-		GROUP BY t.id, t.slug ORDER BY t.id`), unix(now))
+		GROUP BY t.id, t.slug ORDER BY t.id`, unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap %s: %w", table, err)
 	}
@@ -146,7 +146,7 @@ func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, e
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+fullCols+` FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`), ids...)
+	rows, err := db.read(ctx, `SELECT `+fullCols+` FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("store: feed articles: %w", err)
 	}
@@ -196,7 +196,7 @@ func (db *DB) Translations(ctx context.Context, a news.Article, now time.Time) (
 		root = a.TranslationOf
 	}
 	// Two index lookups; an OR of the two conditions scans the table.
-	rows, err := db.query(ctx, `SELECT slug, lang FROM (
+	rows, err := db.read(ctx, `SELECT slug, lang FROM (
 		SELECT a.id, a.slug, a.lang FROM articles a WHERE a.id = ? AND `+visible+`
 		UNION ALL
 		SELECT a.id, a.slug, a.lang FROM articles a WHERE a.translation_of = ? AND `+visible+`) t ORDER BY id`,

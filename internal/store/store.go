@@ -1,6 +1,7 @@
 // Package store keeps Dastan's data in SQLite (the embedded default) or
-// PostgreSQL. Queries are written once with ? placeholders; the few real
-// differences between the engines live in dialect.go.
+// PostgreSQL. Queries are written once with ? placeholders and run through
+// query.go, which puts them in the engine's form; the few real differences
+// between the engines live in dialect.go.
 package store
 
 import (
@@ -56,97 +57,6 @@ type Option func(*DB)
 // program's, and tests can set them.
 func WithClock(now func() time.Time) Option {
 	return func(db *DB) { db.now = now }
-}
-
-// maxStmts bounds the prepared-statement cache; queries past it run
-// unprepared rather than grow it without end.
-const maxStmts = 512
-
-// query runs a read on the reader pool through a prepared statement, so
-// hot pages do not pay for parsing their SQL on every request.
-func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := db.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return db.r.QueryContext(ctx, db.q(query), args...)
-}
-
-// queryRow is query for a single row.
-func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := db.stmt(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return db.r.QueryRowContext(ctx, db.q(query), args...)
-}
-
-func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
-	return db.prepared(ctx, db.r, &db.stmts, query)
-}
-
-// txExec runs a write inside tx through a statement prepared once per
-// transaction: bulk imports write thousands of rows with a handful of
-// statements, and parsing each anew would cost more than the writes.
-// (Statements cannot be prepared on the writer pool itself while a
-// transaction holds its only connection.)
-func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	if st := db.txStmt(ctx, tx, query); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return tx.ExecContext(ctx, db.q(query), args...)
-}
-
-// txQueryRow is txExec for a statement that returns one row.
-func (db *DB) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	if st := db.txStmt(ctx, tx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return tx.QueryRowContext(ctx, db.q(query), args...)
-}
-
-func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
-	v, ok := db.txStmts.Load(tx)
-	if !ok {
-		return nil
-	}
-	cache := v.(map[string]*sql.Stmt) // a transaction is used by one goroutine
-	if st, ok := cache[query]; ok {
-		return st
-	}
-	if len(cache) >= maxStmts {
-		return nil
-	}
-	st, err := tx.PrepareContext(ctx, db.q(query))
-	if err != nil {
-		return nil
-	}
-	cache[query] = st
-	return st
-}
-
-func (db *DB) prepared(ctx context.Context, pool *sql.DB, cache *map[string]*sql.Stmt, query string) *sql.Stmt {
-	db.stmtMu.RLock()
-	st, ok := (*cache)[query]
-	db.stmtMu.RUnlock()
-	if ok {
-		return st
-	}
-	db.stmtMu.Lock()
-	defer db.stmtMu.Unlock()
-	if st, ok := (*cache)[query]; ok {
-		return st
-	}
-	if len(*cache) >= maxStmts {
-		return nil
-	}
-	st, err := pool.PrepareContext(ctx, db.q(query))
-	if err != nil {
-		return nil // the unprepared path reports the error
-	}
-	if *cache == nil {
-		*cache = map[string]*sql.Stmt{}
-	}
-	(*cache)[query] = st
-	return st
 }
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the
@@ -230,12 +140,7 @@ func openPostgres(url string) (*DB, error) {
 
 // Close releases the connections.
 func (db *DB) Close() error {
-	db.stmtMu.Lock()
-	for _, st := range db.stmts {
-		st.Close()
-	}
-	db.stmts = nil
-	db.stmtMu.Unlock()
+	db.closeStmts()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -261,57 +166,6 @@ func (db *DB) changed() {
 	for _, fn := range fns {
 		fn()
 	}
-}
-
-// q turns a query written with ? placeholders into the engine's form.
-func (db *DB) q(query string) string {
-	if db.dialect.name() == "sqlite" {
-		return query
-	}
-	if v, ok := db.rebindMap.Load(query); ok {
-		return v.(string)
-	}
-	out := rebindDollar(query)
-	db.rebindMap.Store(query, out)
-	return out
-}
-
-// rebindDollar numbers ? placeholders as $1, $2 … outside quoted strings.
-func rebindDollar(query string) string {
-	var b strings.Builder
-	n := 0
-	inQuote := false
-	for i := 0; i < len(query); i++ {
-		c := query[i]
-		if c == '\'' {
-			inQuote = !inQuote
-		}
-		if c == '?' && !inQuote {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// tx runs fn in a write transaction and commits it, rolling back on error.
-func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	t, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	db.txStmts.Store(t, map[string]*sql.Stmt{})
-	defer db.txStmts.Delete(t) // the statements close with the transaction
-	if err := fn(t); err != nil {
-		t.Rollback()
-		return err
-	}
-	if err := t.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
 }
 
 // unix stores times as whole seconds since the epoch, UTC, on both engines.

@@ -14,7 +14,7 @@ func (db *DB) TagBySlug(ctx context.Context, slug string) (news.Tag, error) {
 		return news.Tag{}, fmt.Errorf("store: %q: %w", slug, ErrNotFound)
 	}
 	var t news.Tag
-	err := db.queryRow(ctx, (`SELECT id, slug, name FROM tags WHERE slug = ?`), slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err := db.readRow(ctx, (`SELECT id, slug, name FROM tags WHERE slug = ?`), slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if err != nil {
 		return t, fmt.Errorf("store: tag %q: %w", slug, notFound(err))
 	}
@@ -28,8 +28,8 @@ func (db *DB) EnsureTag(ctx context.Context, name string) (news.Tag, error) {
 	if name == "" {
 		return t, fmt.Errorf("store: a tag needs a name")
 	}
-	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO tags (slug, name) VALUES (?, ?)
-		ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, name`), t.Slug, t.Name).Scan(&t.ID, &t.Name)
+	err := db.writeRow(ctx, `INSERT INTO tags (slug, name) VALUES (?, ?)
+		ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, name`, t.Slug, t.Name).Scan(&t.ID, &t.Name)
 	if err != nil {
 		return t, fmt.Errorf("store: tag %q: %w", name, err)
 	}
@@ -38,7 +38,7 @@ func (db *DB) EnsureTag(ctx context.Context, name string) (news.Tag, error) {
 
 // Tags returns every tag with how many articles carry it, most used first.
 func (db *DB) Tags(ctx context.Context, limit int) ([]news.Tag, []int, error) {
-	rows, err := db.query(ctx, (`SELECT t.id, t.slug, t.name, COUNT(at.article_id) AS n
+	rows, err := db.read(ctx, (`SELECT t.id, t.slug, t.name, COUNT(at.article_id) AS n
 		FROM tags t LEFT JOIN article_tags at ON at.tag_id = t.id
 		GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT ?`), limit)
 	if err != nil {

@@ -47,13 +47,13 @@ func (db *DB) CreateUser(ctx context.Context, u *User, audit *AuditEntry) error 
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM users WHERE email = ?`), u.Email).Scan(&n); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT COUNT(*) FROM users WHERE email = ?`, u.Email).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			return ErrExists
 		}
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+		err := db.txRow(ctx, tx, `INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			u.Email, u.Name, u.Role, u.PasswordHash, unix(u.CreatedAt)).Scan(&u.ID)
 		if err != nil || audit == nil {
 			return err
@@ -72,7 +72,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
 	if !validKey(email) {
 		return User{}, fmt.Errorf("store: user: %w", ErrNotFound)
 	}
-	u, err := scanUser(db.r.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE email = ?`), email))
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, email))
 	if err != nil {
 		return u, fmt.Errorf("store: user %q: %w", email, notFound(err))
 	}
@@ -81,7 +81,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
 
 // UserByID returns the user with that id.
 func (db *DB) UserByID(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id))
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return u, fmt.Errorf("store: user %d: %w", id, notFound(err))
 	}
@@ -90,7 +90,7 @@ func (db *DB) UserByID(ctx context.Context, id int64) (User, error) {
 
 // Users returns every user by email.
 func (db *DB) Users(ctx context.Context) ([]User, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY email`)
+	rows, err := db.read(ctx, `SELECT `+userCols+` FROM users ORDER BY email`)
 	if err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
@@ -109,7 +109,7 @@ func (db *DB) Users(ctx context.Context) ([]User, error) {
 // CountUsers returns how many users there are.
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
 
@@ -158,7 +158,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, c UserChange) (User, err
 }
 
 func (db *DB) updateUser(ctx context.Context, tx *sql.Tx, id int64, c UserChange) (User, error) {
-	before, err := scanUser(tx.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id))
+	before, err := scanUser(db.txRow(ctx, tx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return before, notFound(err)
 	}
@@ -172,12 +172,12 @@ func (db *DB) updateUser(ctx context.Context, tx *sql.Tx, id int64, c UserChange
 	if c.PasswordHash != "" {
 		hash = c.PasswordHash
 	}
-	if _, err := tx.ExecContext(ctx, db.q(`UPDATE users SET role = ?, disabled = ?, password_hash = ? WHERE id = ?`), role, boolInt(disabled), hash, id); err != nil {
+	if _, err := db.txExec(ctx, tx, `UPDATE users SET role = ?, disabled = ?, password_hash = ? WHERE id = ?`, role, boolInt(disabled), hash, id); err != nil {
 		return before, err
 	}
 	if c.KeepRole != "" && before.Role == c.KeepRole && !before.Disabled {
 		var n int
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM users WHERE role = ? AND disabled = 0`), c.KeepRole).Scan(&n); err != nil {
+		if err := db.txRow(ctx, tx, `SELECT COUNT(*) FROM users WHERE role = ? AND disabled = 0`, c.KeepRole).Scan(&n); err != nil {
 			return before, err
 		}
 		if n == 0 {
@@ -190,12 +190,12 @@ func (db *DB) updateUser(ctx context.Context, tx *sql.Tx, id int64, c UserChange
 		}
 	}
 	if c.RevokeTokens {
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0`), unix(c.At), id); err != nil {
+		if _, err := db.txExec(ctx, tx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0`, unix(c.At), id); err != nil {
 			return before, err
 		}
 	}
 	if c.EndResets {
-		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM password_resets WHERE user_id = ? AND used_at = 0`), id); err != nil {
+		if _, err := db.txExec(ctx, tx, `DELETE FROM password_resets WHERE user_id = ? AND used_at = 0`, id); err != nil {
 			return before, err
 		}
 	}

@@ -55,7 +55,7 @@ type WPAttachment struct {
 // WPImportMap returns what earlier imports made of WordPress objects of
 // one kind ("post", "page", "attachment", "category", "tag", "author").
 func (db *DB) WPImportMap(ctx context.Context, kind string) (map[int64]WPMapEntry, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT wp_id, local_id, checksum FROM wp_import_map WHERE kind = ?`), kind)
+	rows, err := db.read(ctx, `SELECT wp_id, local_id, checksum FROM wp_import_map WHERE kind = ?`, kind)
 	if err != nil {
 		return nil, fmt.Errorf("store: import map: %w", err)
 	}
@@ -74,7 +74,7 @@ func (db *DB) WPImportMap(ctx context.Context, kind string) (map[int64]WPMapEntr
 
 // PutWPMap records that a WordPress object became local row localID.
 func (db *DB) PutWPMap(ctx context.Context, kind string, wpID, localID int64, checksum string) error {
-	_, err := db.w.ExecContext(ctx, db.q(mapUpsert), kind, wpID, localID, checksum)
+	_, err := db.write(ctx, mapUpsert, kind, wpID, localID, checksum)
 	if err != nil {
 		return fmt.Errorf("store: import map %s %d: %w", kind, wpID, err)
 	}
@@ -153,7 +153,7 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) 
 func (db *DB) writeWPArticle(ctx context.Context, tx *sql.Tx, it *WPItem, now time.Time) error {
 	a := it.Article
 	if a.ID != 0 {
-		err := db.txQueryRow(ctx, tx, `SELECT version FROM articles WHERE id = ?`, a.ID).Scan(&a.Version)
+		err := db.txRow(ctx, tx, `SELECT version FROM articles WHERE id = ?`, a.ID).Scan(&a.Version)
 		if errors.Is(err, sql.ErrNoRows) {
 			a.ID, a.Version = 0, 0 // deleted here since the last import: bring it back
 		} else if err != nil {
@@ -200,7 +200,7 @@ func (db *DB) SaveWPAttachments(ctx context.Context, list []WPAttachment) error 
 
 // WPAttachments returns every imported attachment, by WordPress id.
 func (db *DB) WPAttachments(ctx context.Context) ([]WPAttachment, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at FROM wp_attachments ORDER BY wp_id`)
+	rows, err := db.read(ctx, `SELECT wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at FROM wp_attachments ORDER BY wp_id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments: %w", err)
 	}
@@ -221,7 +221,7 @@ func (db *DB) WPAttachments(ctx context.Context) ([]WPAttachment, error) {
 // ArticleKind returns whether the article with id is a story or a page.
 func (db *DB) ArticleKind(ctx context.Context, id int64) (string, error) {
 	var k string
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT kind FROM articles WHERE id = ?`), id).Scan(&k)
+	err := db.readRow(ctx, `SELECT kind FROM articles WHERE id = ?`, id).Scan(&k)
 	if err != nil {
 		return "", fmt.Errorf("store: article %d: %w", id, notFound(err))
 	}
@@ -257,8 +257,8 @@ func (db *DB) UpdateRendered(ctx context.Context, list []news.Article) error {
 // ImportTag returns the tag with slug, creating it with name if it is new.
 func (db *DB) ImportTag(ctx context.Context, slug, name string) (news.Tag, error) {
 	t := news.Tag{Slug: slug, Name: name}
-	err := db.w.QueryRowContext(ctx, db.q(`INSERT INTO tags (slug, name) VALUES (?, ?)
-		ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id`), slug, name).Scan(&t.ID)
+	err := db.writeRow(ctx, `INSERT INTO tags (slug, name) VALUES (?, ?)
+		ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id`, slug, name).Scan(&t.ID)
 	if err != nil {
 		return t, fmt.Errorf("store: tag %q: %w", name, err)
 	}
@@ -268,7 +268,7 @@ func (db *DB) ImportTag(ctx context.Context, slug, name string) (news.Tag, error
 // SectionByPath returns the section at path ("news/kazakhstan").
 func (db *DB) SectionByPath(ctx context.Context, path string) (news.Section, error) {
 	var s news.Section
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections WHERE path = ?`), path).
+	err := db.readRow(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections WHERE path = ?`, path).
 		Scan(&s.ID, &s.ParentID, &s.Slug, &s.Name, &s.Path, &s.Position)
 	if err != nil {
 		return s, fmt.Errorf("store: section %q: %w", path, notFound(err))
@@ -278,7 +278,7 @@ func (db *DB) SectionByPath(ctx context.Context, path string) (news.Section, err
 
 // CountByKind returns how many article rows of each kind and status there are.
 func (db *DB) CountByKind(ctx context.Context) (map[string]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT kind, status, COUNT(*) FROM articles GROUP BY kind, status`)
+	rows, err := db.read(ctx, `SELECT kind, status, COUNT(*) FROM articles GROUP BY kind, status`)
 	if err != nil {
 		return nil, fmt.Errorf("store: count: %w", err)
 	}
@@ -302,7 +302,7 @@ func (db *DB) CountByKind(ctx context.Context) (map[string]int, error) {
 // were. Editors' own words are never replaced. It returns how many items
 // it changed.
 func (db *DB) WPMediaWords(ctx context.Context) (int, error) {
-	rows, err := db.query(ctx, `SELECT m.id, m.credit, MAX(a.alt), MAX(a.caption) FROM media m
+	rows, err := db.read(ctx, `SELECT m.id, m.credit, MAX(a.alt), MAX(a.caption) FROM media m
 		JOIN wp_attachments a ON a.sha256 = m.sha256
 		WHERE m.alt = '' AND m.caption = '' AND (a.alt <> '' OR a.caption <> '')
 		GROUP BY m.id, m.credit`)

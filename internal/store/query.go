@@ -1,0 +1,223 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// This file is the only place the store talks to database/sql. Queries
+// are written once with ? placeholders; every method here turns them into
+// the engine's form (PostgreSQL wants $1, $2 …), so no caller can forget
+// to. TestQueriesGoThroughTheRunner keeps it that way.
+//
+//	read, readRow        a read on the reader pool, through a prepared statement
+//	write, writeRow      a statement on the writer, outside a transaction
+//	tx                   a write transaction, with txExec, txRow and txRead inside it
+//	execOn               a statement on the writer or in a transaction (an execer)
+//	script, txScript,    SQL run exactly as written, without arguments:
+//	connScript           migrations and maintenance statements
+
+// maxStmts bounds each prepared-statement cache; queries past it run
+// unprepared rather than grow it without end.
+const maxStmts = 512
+
+// read runs a query on the reader pool through a prepared statement, so
+// hot pages do not pay for parsing their SQL on every request.
+func (db *DB) read(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.r.QueryContext(ctx, db.rebind(query), args...)
+}
+
+// readRow is read for a single row.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.r.QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// write runs a statement on the writer, outside any transaction.
+func (db *DB) write(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return db.w.ExecContext(ctx, db.rebind(query), args...)
+}
+
+// writeRow runs a statement that returns one row on the writer: an
+// INSERT … RETURNING, or a read that must see the latest write.
+func (db *DB) writeRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.w.QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// tx runs fn in a write transaction and commits it, rolling back on error.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	t, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	db.txStmts.Store(t, map[string]*sql.Stmt{})
+	defer db.txStmts.Delete(t) // the statements close with the transaction
+	if err := fn(t); err != nil {
+		t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// txExec runs a write inside tx through a statement prepared once per
+// transaction: bulk imports write thousands of rows with a handful of
+// statements, and parsing each anew would cost more than the writes.
+// (Statements cannot be prepared on the writer pool itself while a
+// transaction holds its only connection.)
+func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := db.txStmt(ctx, tx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, db.rebind(query), args...)
+}
+
+// txRow is txExec for a statement that returns one row.
+func (db *DB) txRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := db.txStmt(ctx, tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// txRead is txExec for a statement that returns rows.
+func (db *DB) txRead(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	if st := db.txStmt(ctx, tx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, db.rebind(query), args...)
+}
+
+// execer is the writer pool or a transaction, for a statement that runs
+// alone or as part of a larger write (an audit entry, a session).
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// execOn runs a statement on x: inside a transaction as txExec does,
+// otherwise as write does.
+func (db *DB) execOn(ctx context.Context, x execer, query string, args ...any) (sql.Result, error) {
+	if tx, ok := x.(*sql.Tx); ok {
+		return db.txExec(ctx, tx, query, args...)
+	}
+	return x.ExecContext(ctx, db.rebind(query), args...)
+}
+
+// script runs SQL on the writer exactly as written. It takes no
+// arguments, so it has no placeholders to rebind; migrations may hold a
+// question mark in a comment, which rebinding would break.
+func (db *DB) script(ctx context.Context, sqlText string) error {
+	_, err := db.w.ExecContext(ctx, sqlText)
+	return err
+}
+
+// txScript is script inside a transaction.
+func (db *DB) txScript(ctx context.Context, tx *sql.Tx, sqlText string) error {
+	_, err := tx.ExecContext(ctx, sqlText)
+	return err
+}
+
+// connScript is script on one connection, for session-level statements
+// (PostgreSQL's advisory locks belong to the connection that took them).
+func connScript(ctx context.Context, conn *sql.Conn, sqlText string) error {
+	_, err := conn.ExecContext(ctx, sqlText)
+	return err
+}
+
+func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
+	db.stmtMu.RLock()
+	st, ok := db.stmts[query]
+	db.stmtMu.RUnlock()
+	if ok {
+		return st
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.stmts[query]; ok {
+		return st
+	}
+	if len(db.stmts) >= maxStmts {
+		return nil
+	}
+	st, err := db.r.PrepareContext(ctx, db.rebind(query))
+	if err != nil {
+		return nil // the unprepared path reports the error
+	}
+	if db.stmts == nil {
+		db.stmts = map[string]*sql.Stmt{}
+	}
+	db.stmts[query] = st
+	return st
+}
+
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	v, ok := db.txStmts.Load(tx)
+	if !ok {
+		return nil
+	}
+	cache := v.(map[string]*sql.Stmt) // a transaction is used by one goroutine
+	if st, ok := cache[query]; ok {
+		return st
+	}
+	if len(cache) >= maxStmts {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, db.rebind(query))
+	if err != nil {
+		return nil
+	}
+	cache[query] = st
+	return st
+}
+
+// closeStmts closes the prepared reads, when the store closes.
+func (db *DB) closeStmts() {
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
+}
+
+// rebind turns a query written with ? placeholders into the engine's form.
+func (db *DB) rebind(query string) string {
+	if db.dialect.name() == "sqlite" {
+		return query
+	}
+	if v, ok := db.rebindMap.Load(query); ok {
+		return v.(string)
+	}
+	out := rebindDollar(query)
+	db.rebindMap.Store(query, out)
+	return out
+}
+
+// rebindDollar numbers ? placeholders as $1, $2 … outside quoted strings.
+func rebindDollar(query string) string {
+	var b strings.Builder
+	n := 0
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c == '\'' {
+			inQuote = !inQuote
+		}
+		if c == '?' && !inQuote {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}

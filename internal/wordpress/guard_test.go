@@ -168,3 +168,58 @@ func TestItemOverTheLimitIsNotHeldInMemory(t *testing.T) {
 		t.Errorf("reading past a %d MiB item allocated %d MiB", size>>20, alloc>>20)
 	}
 }
+
+// readRecords reads doc with limit, stopping at the first error.
+func readRecords(doc []byte, limit int64) ([]Record, error) {
+	r := NewReader(bytes.NewReader(doc))
+	r.MaxItemSize = limit
+	var recs []Record
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return recs, nil
+		}
+		if err != nil {
+			return recs, err
+		}
+		recs = append(recs, rec)
+	}
+}
+
+// Whatever an export holds, a limit changes nothing but the items over
+// it: they come back as *TooLarge where they were, and every other
+// record, line and offset is as without a limit. Cutting never makes a
+// readable export unreadable.
+func FuzzItemGuard(f *testing.F) {
+	for _, big := range oversized() {
+		f.Add([]byte(guardHead+guardItem(1, "A", "<![CDATA[x]]>", "")+big[:min(len(big), 3000)]+"\n\t</item>\n"+guardTail), uint16(300))
+	}
+	f.Add([]byte(guardHead+guardItem(1, "A &amp; B", "&lt;p&gt;ж&amp;ж&lt;/p&gt;", "\t\t<!-- c - c -->\n")+guardTail), uint16(90))
+	f.Add([]byte(guardHead+guardItem(1, "A", "<![CDATA[]]]]><![CDATA[>]]>", `<x a="ж&quot;'" b='"'/>`)+guardTail), uint16(80))
+	f.Fuzz(func(t *testing.T, doc []byte, limit uint16) {
+		whole, err := readRecords(doc, 0)
+		if err != nil {
+			return
+		}
+		cut, err := readRecords(doc, int64(limit)+1)
+		if err != nil {
+			t.Fatalf("readable without a limit, not with %d: %v", limit+1, err)
+		}
+		if len(cut) != len(whole) {
+			t.Fatalf("%d records with a limit, %d without", len(cut), len(whole))
+		}
+		for i := range whole {
+			tl, ok := cut[i].(*TooLarge)
+			if !ok {
+				if !reflect.DeepEqual(cut[i], whole[i]) {
+					t.Fatalf("record %d changed:\n%+v\n%+v", i, cut[i], whole[i])
+				}
+				continue
+			}
+			it, ok := whole[i].(*Item)
+			if !ok || tl.Line != it.Line || tl.Offset != it.Offset || tl.Size <= int64(limit)+1 {
+				t.Fatalf("record %d: %+v for %+v", i, tl, whole[i])
+			}
+		}
+	})
+}

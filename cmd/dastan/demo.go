@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dastan/internal/config"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +17,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	n := fs.Int("articles", 1200, "how many articles to generate")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed makes the same newsroom")
-	_, db, _, err := setup(ctx, fs, args, stderr)
+	_, db, _, err := setup(ctx, fs, args, config.Store, stdout, stderr)
 	if err != nil {
 		return err
 	}

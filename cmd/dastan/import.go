@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dastan/internal/config"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,8 +23,13 @@ import (
 // dastan import wordpress EXPORT.xml [--media-dir DIR | --media-base-url URL]
 // [--max-item-size SIZE].
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const importUsage = `usage: dastan import wordpress EXPORT.xml [--media-dir wp-content/uploads | --media-base-url URL] [--max-item-size 8MiB]`
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, importUsage)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "wordpress" {
-		return errors.New(`usage: dastan import wordpress EXPORT.xml [--media-dir wp-content/uploads | --media-base-url URL] [--max-item-size 8MiB]`)
+		return errors.New(importUsage)
 	}
 	fs := flag.NewFlagSet("import wordpress", flag.ContinueOnError)
 	mediaDir := fs.String("media-dir", "", "a copy of the old site's wp-content/uploads folder")
@@ -36,7 +42,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		file, rest = rest[0], rest[1:]
 	}
-	cfg, db, _, err := setup(ctx, fs, rest, stderr)
+	cfg, db, _, err := setup(ctx, fs, rest, append(config.Store, "excerpt-length"), stdout, stderr)
 	if err != nil {
 		return err
 	}

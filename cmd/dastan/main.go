@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // the masthead's zone works on machines without tzdata
 
@@ -33,20 +34,28 @@ Usage:
   dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]
                                   fill rate history where a bank has it
   dastan reindex                  rebuild the search index
+  dastan healthcheck              ask the running site whether it is well (exit 0 or 1)
+  dastan version                  the release and commit this binary was built from
   dastan help                     show this text
 
-Settings come from DASTAN_* variables and flags; "dastan serve -h" lists them.
+Settings come from DASTAN_* variables and flags; "dastan COMMAND -h" lists
+the ones that command reads.
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "dastan:", err)
-		}
-		os.Exit(1)
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+// exitCode reports err and turns it into the process's status: 0 for
+// success and for help asked for, 1 otherwise.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
+	fmt.Fprintln(stderr, "dastan:", err)
+	return 1
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -68,7 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return ratesCmd(ctx, rest, stdout, stderr)
 	case "reindex":
 		return reindexCmd(ctx, rest, stdout, stderr)
-	case "help", "-h", "--help":
+	case "healthcheck":
+		return healthcheckCmd(ctx, rest, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, version())
+		return nil
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
@@ -77,17 +91,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // setup reads the configuration from the environment and fs's flags, and
-// opens the store it names.
-func setup(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer) (config.Config, *store.DB, *slog.Logger, error) {
-	fs.SetOutput(stderr)
-	cfg, err := config.Load(fs, args, os.Getenv)
+// opens the store it names. uses names the settings the command reads
+// (nil: all), which alone become its flags; -h prints them on stdout.
+func setup(ctx context.Context, fs *flag.FlagSet, args []string, uses []string, stdout, stderr io.Writer) (config.Config, *store.DB, *slog.Logger, error) {
+	cfg, err := loadConfig(fs, args, uses, stdout)
 	if err != nil {
 		return cfg, nil, nil, err
 	}
 	log := newLogger(cfg, stderr)
+	db, err := openStore(ctx, cfg, log)
+	return cfg, db, log, err
+}
+
+// openStore opens (or creates) the store the configuration names.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL)
 	if err != nil {
-		return cfg, nil, nil, err
+		return nil, err
 	}
 	for _, c := range db.ModeChanges() {
 		if c.Err != nil {
@@ -96,11 +116,99 @@ func setup(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Write
 		}
 		log.Info("the store is now readable by Dastan's user only", "path", c.Path, "was", c.From.String(), "now", c.To.String())
 	}
-	return cfg, db, log, nil
+	return db, nil
+}
+
+// loadConfig reads the command's settings and flags. Help goes to stdout
+// and ends the command with flag.ErrHelp (status 0).
+func loadConfig(fs *flag.FlagSet, args []string, uses []string, stdout io.Writer) (config.Config, error) {
+	fs.SetOutput(io.Discard) // errors are reported once, by main
+	fs.Usage = func() {}
+	cfg, err := config.LoadOnly(fs, args, os.Getenv, uses)
+	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout, fs)
+	}
+	return cfg, err
+}
+
+// printHelp lists a command's own flags, then the settings it reads,
+// each with its variable and its default, once.
+func printHelp(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: dastan %s [flags]\n", fs.Name())
+	var own, settings []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := config.Lookup(f.Name); ok {
+			settings = append(settings, f)
+		} else {
+			own = append(own, f)
+		}
+	})
+	for _, f := range own {
+		fmt.Fprintf(w, "  -%s", f.Name)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "\n      %s\n", f.Usage)
+	}
+	if len(settings) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nSettings, from the variable or the flag (the flag wins):")
+	for _, f := range settings {
+		s, _ := config.Lookup(f.Name)
+		fmt.Fprintf(w, "  -%s, %s", f.Name, s.Env)
+		if s.Default != "" {
+			fmt.Fprintf(w, " (default %s)", s.Default)
+		}
+		fmt.Fprintf(w, "\n      %s\n", s.Help)
+	}
+}
+
+// version names the release and commit this binary was built from, as
+// the Go toolchain recorded them (go build in a git checkout records
+// the commit; go run does not).
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dastan (no build information)"
+	}
+	v := "dastan " + bi.Main.Version
+	var rev, modified, when string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		case "vcs.time":
+			when = s.Value
+		}
+	}
+	if rev == "" {
+		v += ", commit unknown (built without version control information)"
+	} else {
+		v += ", commit " + rev
+		if modified == "true" {
+			v += " with uncommitted changes"
+		}
+		if when != "" {
+			v += " of " + when
+		}
+	}
+	return v + ", " + bi.GoVersion
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	level.UnmarshalText([]byte(cfg.LogLevel))
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// isHelp tells whether a command's first word asks for its help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dastan/internal/config"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,8 +17,13 @@ import (
 // "backfill --from DATE [--to DATE]" fills history where a bank answers for
 // past dates.
 func ratesCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const ratesUsage = "Usage:\n  dastan rates fetch\n  dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]\n"
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprint(stdout, ratesUsage)
+		return nil
+	}
 	if len(args) == 0 || (args[0] != "fetch" && args[0] != "backfill") {
-		fmt.Fprint(stderr, "Usage:\n  dastan rates fetch\n  dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]\n")
+		fmt.Fprint(stderr, ratesUsage)
 		return errors.New("rates: name fetch or backfill")
 	}
 	sub := args[0]
@@ -27,7 +33,7 @@ func ratesCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fromS = fs.String("from", "", "first date to fetch, YYYY-MM-DD (required)")
 		toS = fs.String("to", "", "last date to fetch, YYYY-MM-DD (default today)")
 	}
-	cfg, db, log, err := setup(ctx, fs, args[1:], stderr)
+	cfg, db, log, err := setup(ctx, fs, args[1:], append(config.Store, "rates", "rates-max-jump", "time-zone", "site-url", "addr"), stdout, stderr)
 	if err != nil {
 		return err
 	}

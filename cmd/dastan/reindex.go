@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dastan/internal/config"
 	"flag"
 	"fmt"
 	"io"
@@ -14,7 +15,7 @@ import (
 func reindexCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	workers := fs.Int("workers", runtime.NumCPU(), "goroutines analyzing text")
-	_, db, _, err := setup(ctx, fs, args, stderr)
+	_, db, _, err := setup(ctx, fs, args, config.Store, stdout, stderr)
 	if err != nil {
 		return err
 	}

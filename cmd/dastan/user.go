@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"dastan/internal/config"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,6 +30,10 @@ const userUsage = `user: say one of
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(userUsage)
+	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(stdout, userUsage)
+		return nil
 	}
 	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
 	email := fs.String("email", "", "the user's email, which they sign in with")
@@ -65,7 +70,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	default:
 		return errors.New(userUsage)
 	}
-	cfg, db, _, err := setup(ctx, fs, args[1:], stderr)
+	cfg, db, _, err := setup(ctx, fs, args[1:], append(config.Store, "site-url", "addr"), stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -153,10 +158,10 @@ func askPassword(stdin io.Reader, stdout io.Writer) (string, error) {
 
 // seedDemoUsers gives an empty newsroom one user per role and prints
 // their passwords once: the demo's way in.
-func seedDemoUsers(ctx context.Context, db *store.DB, siteURL string, stdout io.Writer) error {
+func seedDemoUsers(ctx context.Context, db *store.DB, siteURL string, stdout io.Writer) (bool, error) {
 	n, err := db.CountUsers(ctx)
 	if err != nil || n > 0 {
-		return err
+		return false, err
 	}
 	svc := users.New(users.Options{Store: db, Auth: auth.New(auth.Options{Store: db, SiteURL: siteURL})})
 	fmt.Fprintln(stdout, "Newsroom demo users (shown only now):")
@@ -164,10 +169,10 @@ func seedDemoUsers(ctx context.Context, db *store.DB, siteURL string, stdout io.
 		email := string(r) + "@demo.dastan.local"
 		_, pw, err := svc.Add(ctx, users.System, users.NewUser{Email: email, Name: strings.ToUpper(string(r[:1])) + string(r[1:]), Role: r})
 		if err != nil {
-			return err
+			return false, err
 		}
 		fmt.Fprintf(stdout, "  %-11s %s  password: %s\n", r, email, pw)
 	}
 	fmt.Fprintf(stdout, "Sign in at %s\n", links.Abs(strings.TrimRight(siteURL, "/"), links.Newsroom))
-	return nil
+	return true, nil
 }

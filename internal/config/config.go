@@ -18,22 +18,26 @@ import (
 
 // Config is everything a Dastan process needs to know at start.
 type Config struct {
-	Addr          string // where serve listens
-	DataDir       string // SQLite file, media, caches
-	DatabaseURL   string // postgres://… selects PostgreSQL; empty means SQLite in DataDir
-	SiteName      string // shown in the masthead and feeds
-	SiteURL       string // absolute base URL, for canonical links and feeds
-	TimeZone      string // the newsroom's zone, for the masthead date and archives
-	Location      *time.Location
-	ExcerptLength int           // runes in a generated excerpt
-	PageSize      int           // items on a listing page
-	PageCache     bool          // keep rendered public pages in memory
-	CacheTTL      time.Duration // longest a cached page lives, and the CDN's max-age
-	LogLevel      string        // debug, info, warn, error
-	Rates         string        // currencies and their providers: "KZT=nbk,KGS=nbkr,…"
-	RatesEvery    time.Duration // how often the rates job fetches
-	RatesView     string        // ticker orientation: "local/usd" or "usd/local"
-	RatesOffline  bool          // never fetch rates (demo and tests)
+	Addr        string // where serve listens
+	DataDir     string // SQLite file, media, caches
+	DatabaseURL string // postgres://… selects PostgreSQL; empty means SQLite in DataDir
+	SiteName    string // shown in the masthead and feeds
+	SiteURL     string // absolute base URL, for canonical links and feeds
+	// SiteURLDerived is true when no site URL was set and SiteURL was
+	// made from Addr (SiteURLFor), so serve follows the address it
+	// actually listens on.
+	SiteURLDerived bool
+	TimeZone       string // the newsroom's zone, for the masthead date and archives
+	Location       *time.Location
+	ExcerptLength  int           // runes in a generated excerpt
+	PageSize       int           // items on a listing page
+	PageCache      bool          // keep rendered public pages in memory
+	CacheTTL       time.Duration // longest a cached page lives, and the CDN's max-age
+	LogLevel       string        // debug, info, warn, error
+	Rates          string        // currencies and their providers: "KZT=nbk,KGS=nbkr,…"
+	RatesEvery     time.Duration // how often the rates job fetches
+	RatesView      string        // ticker orientation: "local/usd" or "usd/local"
+	RatesOffline   bool          // never fetch rates (demo and tests)
 	// RatesMaxJump is the largest day-over-day change of a rate, as a
 	// fraction either way (0.25), shown at once; a bigger one waits for
 	// the bank to answer it again. 0 turns the check off.
@@ -67,7 +71,7 @@ func Settings() []Setting {
 		{"DASTAN_DATA_DIR", "data-dir", "./data", "directory for the SQLite store and media"},
 		{"DASTAN_DATABASE_URL", "database-url", "", "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory"},
 		{"DASTAN_SITE_NAME", "site-name", "The Times of Central Asia", "name in the masthead, titles and feeds"},
-		{"DASTAN_SITE_URL", "site-url", "http://localhost:8080", "public base URL for canonical links and feeds"},
+		{"DASTAN_SITE_URL", "site-url", "", "public base URL for canonical links and feeds; unset, links follow the address served (http://localhost:8080)"},
 		{"DASTAN_TIME_ZONE", "time-zone", "Asia/Almaty", "IANA zone for the masthead date and archives"},
 		{"DASTAN_EXCERPT_LENGTH", "excerpt-length", "240", "characters in a generated excerpt"},
 		{"DASTAN_PAGE_SIZE", "page-size", "10", "articles on a listing page"},
@@ -88,11 +92,37 @@ func Settings() []Setting {
 	}
 }
 
+// Store names the settings every command that opens the store reads.
+var Store = []string{"data-dir", "database-url", "log-level"}
+
+// Lookup finds a setting by its flag name.
+func Lookup(flagName string) (Setting, bool) {
+	for _, s := range Settings() {
+		if s.Flag == flagName {
+			return s, true
+		}
+	}
+	return Setting{}, false
+}
+
 // Load builds a Config from the environment, then the flags in args.
-// It registers the flags on fs, so subcommands can add their own first.
+// It registers every setting's flag on fs, so subcommands can add their
+// own first.
 func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	return LoadOnly(fs, args, getenv, nil)
+}
+
+// LoadOnly is Load for a command that reads only the settings named (by
+// flag): only those become flags, and so only those show in its help.
+// The others still come from the environment and their defaults. nil
+// names every setting.
+func LoadOnly(fs *flag.FlagSet, args []string, getenv func(string) string, names []string) (Config, error) {
 	if getenv == nil {
 		getenv = os.Getenv
+	}
+	uses := map[string]bool{}
+	for _, n := range names {
+		uses[n] = true
 	}
 	vals := map[string]*value{}
 	for _, s := range Settings() {
@@ -101,12 +131,32 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 			v.s = e
 		}
 		vals[s.Flag] = v
-		fs.Var(v, s.Flag, s.Help+" ("+s.Env+", default "+strconv.Quote(s.Default)+")")
+		if names == nil || uses[s.Flag] {
+			fs.Var(v, s.Flag, s.Help)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return Config{}, err
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		return Config{}, fmt.Errorf("%s: %w; -h lists the flags", fs.Name(), err)
 	}
 	return parse(func(name string) string { return vals[name].s })
+}
+
+// SiteURLFor is the site URL when none is set: the address serve listens
+// on, as a browser on the same machine opens it (":8181" and
+// "0.0.0.0:8181" give http://localhost:8181).
+func SiteURLFor(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // value is a setting's flag. On/off settings are boolean flags, so
@@ -140,26 +190,31 @@ func parse(get func(string) string) (Config, error) {
 		MetricsToken: get("metrics-token"),
 	}
 	var errs []error
-	bad := func(name, why string) { errs = append(errs, fmt.Errorf("setting %s: %s", name, why)) }
+	// Each error names the variable and the value it had, e.g.
+	// DASTAN_ADDR ":99999": …; a flag of the same name sets the same value.
+	bad := func(name, why string) {
+		s, _ := Lookup(name)
+		errs = append(errs, fmt.Errorf("%s %q: %s", s.Env, get(name), why))
+	}
 
 	intVal := func(name string, min, max int) int {
 		n, err := strconv.Atoi(get(name))
 		if err != nil || n < min || n > max {
-			bad(name, fmt.Sprintf("want a whole number from %d to %d, got %q", min, max, get(name)))
+			bad(name, fmt.Sprintf("want a whole number from %d to %d", min, max))
 		}
 		return n
 	}
 	boolVal := func(name string) bool {
 		b, err := strconv.ParseBool(get(name))
 		if err != nil {
-			bad(name, fmt.Sprintf("want true or false, got %q", get(name)))
+			bad(name, "want true or false")
 		}
 		return b
 	}
 	durVal := func(name string, min time.Duration) time.Duration {
 		d, err := parseDuration(get(name))
 		if err != nil || d < min {
-			bad(name, fmt.Sprintf("want a duration of at least %s such as 30s, 5m or 7d, got %q", min, get(name)))
+			bad(name, fmt.Sprintf("want a duration of at least %s such as 30s, 5m or 7d", min))
 		}
 		return d
 	}
@@ -167,7 +222,7 @@ func parse(get func(string) string) (Config, error) {
 		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(get(name)), "%"))
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(v) || v < 0 || v > max {
-			bad(name, fmt.Sprintf("want a percentage from 0 to %g such as 25%%, got %q", max, get(name)))
+			bad(name, fmt.Sprintf("want a percentage from 0 to %g such as 25%%", max))
 		}
 		return v / 100
 	}
@@ -182,11 +237,16 @@ func parse(get func(string) string) (Config, error) {
 	c.SessionLifetime = durVal("session-lifetime", time.Minute)
 	c.SessionIdle = durVal("session-idle", time.Minute)
 	if c.SessionIdle > c.SessionLifetime && c.SessionLifetime > 0 {
-		bad("session-idle", fmt.Sprintf("want at most the session lifetime (%s), got %q", get("session-lifetime"), get("session-idle")))
+		bad("session-idle", fmt.Sprintf("want at most the session lifetime (%s)", get("session-lifetime")))
 	}
 
-	if c.Addr == "" {
-		bad("addr", "must not be empty")
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("addr", "want host:port such as :8080 or 127.0.0.1:8080")
+	} else if _, err := net.LookupPort("tcp", port); err != nil {
+		bad("addr", "want a port from 0 to 65535")
+	}
+	if c.SiteURL == "" {
+		c.SiteURL, c.SiteURLDerived = SiteURLFor(c.Addr), true
 	}
 	if c.DataDir == "" {
 		bad("data-dir", "must not be empty")
@@ -198,17 +258,17 @@ func parse(get func(string) string) (Config, error) {
 		}
 	}
 	if u, err := url.Parse(c.SiteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("site-url", fmt.Sprintf("want an absolute http(s) URL, got %q", c.SiteURL))
+		bad("site-url", "want an absolute http(s) URL such as https://news.example.org")
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		bad("time-zone", fmt.Sprintf("unknown zone %q", c.TimeZone))
+		bad("time-zone", "unknown zone; want an IANA name such as Asia/Almaty")
 	}
 	c.Location = loc
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		bad("log-level", fmt.Sprintf("want debug, info, warn or error, got %q", c.LogLevel))
+		bad("log-level", "want debug, info, warn or error")
 	}
 	for _, part := range strings.Split(get("trusted-proxies"), ",") {
 		part = strings.TrimSpace(part)
@@ -219,7 +279,7 @@ func parse(get func(string) string) (Config, error) {
 		if err != nil {
 			addr, aerr := netip.ParseAddr(part)
 			if aerr != nil {
-				bad("trusted-proxies", fmt.Sprintf("want addresses or CIDR ranges, got %q", part))
+				bad("trusted-proxies", fmt.Sprintf("want addresses or CIDR ranges; %q is neither", part))
 				continue
 			}
 			pfx = netip.PrefixFrom(addr, addr.BitLen())
@@ -228,7 +288,7 @@ func parse(get func(string) string) (Config, error) {
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			bad("metrics-addr", fmt.Sprintf("want host:port such as 127.0.0.1:9464, got %q", c.MetricsAddr))
+			bad("metrics-addr", "want host:port such as 127.0.0.1:9464")
 		} else if c.MetricsAddr == c.Addr {
 			bad("metrics-addr", "must differ from addr: the point is to keep /metrics off the public listener")
 		}
@@ -239,7 +299,7 @@ func parse(get func(string) string) (Config, error) {
 	switch c.RatesView {
 	case "local/usd", "usd/local":
 	default:
-		bad("rates-view", fmt.Sprintf("want local/usd or usd/local, got %q", c.RatesView))
+		bad("rates-view", "want local/usd or usd/local")
 	}
 	return c, errors.Join(errs...)
 }

@@ -39,8 +39,8 @@ func TestBadValuesAreNamed(t *testing.T) {
 	if err == nil {
 		t.Fatal("bad settings accepted")
 	}
-	for _, want := range []string{"time-zone", "page-size", "database-url", "site-url", "page-cache", "cache-ttl"} {
-		if !strings.Contains(err.Error(), "setting "+want) {
+	for _, want := range []string{`DASTAN_TIME_ZONE "Mars/Olympus"`, `DASTAN_PAGE_SIZE "0"`, `DASTAN_DATABASE_URL "mysql://x"`, `DASTAN_SITE_URL "example.org"`, `DASTAN_PAGE_CACHE "maybe"`, `DASTAN_CACHE_TTL "soon"`} {
+		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s: %v", want, err)
 		}
 	}
@@ -54,7 +54,7 @@ func TestTrustedProxies(t *testing.T) {
 	if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "127.0.0.1/32" {
 		t.Fatalf("trusted proxies: %v", c.TrustedProxies)
 	}
-	if _, err := FromEnv(env(map[string]string{"DASTAN_TRUSTED_PROXIES": "10.0.0.0/8,cdn.example.org"})); err == nil || !strings.Contains(err.Error(), "trusted-proxies") {
+	if _, err := FromEnv(env(map[string]string{"DASTAN_TRUSTED_PROXIES": "10.0.0.0/8,cdn.example.org"})); err == nil || !strings.Contains(err.Error(), "DASTAN_TRUSTED_PROXIES") {
 		t.Fatalf("a host name accepted as a proxy address: %v", err)
 	}
 }
@@ -65,10 +65,10 @@ func TestMetricsSettings(t *testing.T) {
 		t.Fatalf("metrics settings: %+v %v", c, err)
 	}
 	for name, e := range map[string]map[string]string{
-		"metrics-addr":  {"DASTAN_METRICS_ADDR": "9464"},
-		"metrics-token": {"DASTAN_METRICS_TOKEN": "short"},
+		"DASTAN_METRICS_ADDR":  {"DASTAN_METRICS_ADDR": "9464"},
+		"DASTAN_METRICS_TOKEN": {"DASTAN_METRICS_TOKEN": "short"},
 	} {
-		if _, err := FromEnv(env(e)); err == nil || !strings.Contains(err.Error(), "setting "+name) {
+		if _, err := FromEnv(env(e)); err == nil || !strings.Contains(err.Error(), name+" ") {
 			t.Errorf("%v accepted: %v", e, err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestSessionLifetimes(t *testing.T) {
 		{"DASTAN_SESSION_IDLE": "10s"},
 		{"DASTAN_SESSION_LIFETIME": "1h", "DASTAN_SESSION_IDLE": "2h"},
 	} {
-		if _, err := FromEnv(env(bad)); err == nil || !strings.Contains(err.Error(), "setting session-") {
+		if _, err := FromEnv(env(bad)); err == nil || !strings.Contains(err.Error(), "DASTAN_SESSION_") {
 			t.Errorf("%v accepted, or the error names no session setting: %v", bad, err)
 		}
 	}
@@ -109,8 +109,32 @@ func TestRatesMaxJump(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"-5%", "lots", "NaN", "Inf", "2000%"} {
-		if _, err := FromEnv(env(map[string]string{"DASTAN_RATES_MAX_JUMP": in})); err == nil || !strings.Contains(err.Error(), "setting rates-max-jump") {
+		if _, err := FromEnv(env(map[string]string{"DASTAN_RATES_MAX_JUMP": in})); err == nil || !strings.Contains(err.Error(), "DASTAN_RATES_MAX_JUMP") {
 			t.Errorf("DASTAN_RATES_MAX_JUMP=%q: %v, want an error naming it", in, err)
+		}
+	}
+}
+
+// With no site URL set, links follow the address served; one set wins.
+func TestSiteURLFollowsTheAddress(t *testing.T) {
+	for addr, want := range map[string]string{":8080": "http://localhost:8080", "127.0.0.1:8181": "http://127.0.0.1:8181", "0.0.0.0:80": "http://localhost:80", "[::]:9000": "http://localhost:9000", "[::1]:9000": "http://[::1]:9000"} {
+		c, err := FromEnv(env(map[string]string{"DASTAN_ADDR": addr}))
+		if err != nil || c.SiteURL != want || !c.SiteURLDerived {
+			t.Errorf("DASTAN_ADDR=%s: site URL %q (derived %v), %v; want %s", addr, c.SiteURL, c.SiteURLDerived, err, want)
+		}
+	}
+	c, err := FromEnv(env(map[string]string{"DASTAN_ADDR": "127.0.0.1:8181", "DASTAN_SITE_URL": "https://news.example.org/"}))
+	if err != nil || c.SiteURL != "https://news.example.org" || c.SiteURLDerived {
+		t.Errorf("an explicit site URL: %q (derived %v), %v", c.SiteURL, c.SiteURLDerived, err)
+	}
+}
+
+// A bad address is refused at start, naming the variable and its value.
+func TestBadAddressIsNamed(t *testing.T) {
+	for _, addr := range []string{":99999", "8080", "localhost:http-alt-nope"} {
+		_, err := FromEnv(env(map[string]string{"DASTAN_ADDR": addr}))
+		if err == nil || !strings.Contains(err.Error(), `DASTAN_ADDR "`+addr+`": `) {
+			t.Errorf("DASTAN_ADDR=%s: %v", addr, err)
 		}
 	}
 }

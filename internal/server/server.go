@@ -264,6 +264,13 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return err
 	}
+	return s.Serve(ctx, ln, ready)
+}
+
+// Serve is Run on a listener the caller opened, so that serve can claim
+// its address before it does anything slow. ready is called once the
+// site answers on ln. Serve closes ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(addr string)) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -32,10 +32,12 @@ func TestHelpListsOnlyTheCommandsSettings(t *testing.T) {
 		{[]string{"reindex", "-h"}, []string{"-workers", "DASTAN_DATABASE_URL"}, []string{"DASTAN_ADDR"}},
 		{[]string{"rates", "fetch", "-h"}, []string{"DASTAN_RATES ", "DASTAN_TIME_ZONE"}, []string{"DASTAN_PAGE_SIZE"}},
 		{[]string{"import", "wordpress", "-h"}, []string{"-media-dir", "DASTAN_EXCERPT_LENGTH"}, []string{"DASTAN_ADDR"}},
+		{[]string{"backup", "-h"}, []string{"DASTAN_DATA_DIR"}, []string{"DASTAN_ADDR"}},
+		{[]string{"restore", "-h"}, []string{"-force", "DASTAN_DATA_DIR"}, []string{"DASTAN_ADDR"}},
 		{[]string{"healthcheck", "-h"}, []string{"-url"}, nil},
 		{[]string{"user", "--help"}, []string{"reset-password"}, nil},
 		{[]string{"rates", "--help"}, []string{"backfill"}, nil},
-		{[]string{"--help"}, []string{"dastan healthcheck", "dastan version"}, nil},
+		{[]string{"--help"}, []string{"dastan backup DIR", "dastan healthcheck", "dastan version"}, nil},
 	} {
 		code, out, errs := runCode(t, c.args...)
 		if code != 0 || errs != "" {

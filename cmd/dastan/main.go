@@ -34,6 +34,8 @@ Usage:
   dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]
                                   fill rate history where a bank has it
   dastan reindex                  rebuild the search index
+  dastan backup DIR               copy the store and media, while serving, into DIR
+  dastan restore DIR [--force]    put a backup into an empty data directory
   dastan healthcheck              ask the running site whether it is well (exit 0 or 1)
   dastan version                  the release and commit this binary was built from
   dastan help                     show this text
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return ratesCmd(ctx, rest, stdout, stderr)
 	case "reindex":
 		return reindexCmd(ctx, rest, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, rest, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, rest, stdout, stderr)
 	case "healthcheck":
 		return healthcheckCmd(ctx, rest, stdout, stderr)
 	case "version":

@@ -28,7 +28,7 @@ func TestBackupWhileServingRestoresTheSamePages(t *testing.T) {
 	if err := os.WriteFile(src+"/media/2026/11/photo.jpg", []byte("not really a jpeg"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	base, _, stop := startServe(t, "-data-dir", src, "-site-url", site)
+	_, _, stop := startServe(t, "-data-dir", src, "-site-url", site) // the site serves throughout
 
 	// A writer keeps adding audit entries, on a connection of its own,
 	// all through the backup. The backup is one snapshot: it holds every
@@ -81,15 +81,7 @@ func TestBackupWhileServingRestoresTheSamePages(t *testing.T) {
 	}
 	t.Logf("backup holds %d writes; %d done before it began, %d begun before it ended, %d in all", copied, low, high, finished)
 
-	feed := regexp.MustCompile(`<link>(` + site + `/[^<]+/)</link>`)
-	_, body := get(t, base+"/feed/")
-	m := feed.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no article link in the feed:\n%.600s", body)
-	}
-	path := strings.TrimPrefix(m[1], site)
-	_, wantArticle := get(t, base+path)
-	_, wantHome := get(t, base+"/")
+	path, wantArticle, wantHome := pages(t, "", "-data-dir", src, "-site-url", site)
 	stop()
 
 	if code, out, errs := runCode(t, "restore", backup, "-data-dir", restored); code != 0 || !strings.Contains(out, "a store of 60 articles") {
@@ -98,13 +90,35 @@ func TestBackupWhileServingRestoresTheSamePages(t *testing.T) {
 	if b, err := os.ReadFile(restored + "/media/2026/11/photo.jpg"); err != nil || string(b) != "not really a jpeg" {
 		t.Fatalf("the media file came back as %q, %v", b, err)
 	}
-	base2, _, _ := startServe(t, "-data-dir", restored, "-site-url", site)
-	if code, got := get(t, base2+path); code != 200 || got != wantArticle {
-		t.Errorf("%s after restore: %d, and differs from before (%d bytes, was %d)", path, code, len(got), len(wantArticle))
+	_, gotArticle, gotHome := pages(t, path, "-data-dir", restored, "-site-url", site)
+	if gotArticle != wantArticle {
+		t.Errorf("%s after restore differs from before (%d bytes, was %d)", path, len(gotArticle), len(wantArticle))
 	}
-	if _, got := get(t, base2+"/"); got != wantHome {
+	if gotHome != wantHome {
 		t.Errorf("the home page after restore differs from before")
 	}
+}
+
+// pages serves the store args name and returns an article's path (the
+// feed's newest, unless path is given), its page and the home page.
+func pages(t *testing.T, path string, args ...string) (string, string, string) {
+	t.Helper()
+	base, _, stop := startServe(t, args...)
+	defer stop()
+	if path == "" {
+		_, body := get(t, base+"/feed/")
+		m := regexp.MustCompile(`<link>http://news\.test(/[^<]+/)</link>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no article link in the feed:\n%.600s", body)
+		}
+		path = m[1]
+	}
+	code, article := get(t, base+path)
+	if code != 200 {
+		t.Fatalf("%s: %d", path, code)
+	}
+	_, home := get(t, base+"/")
+	return path, article, home
 }
 
 // restore refuses a data directory in use unless told, and then moves

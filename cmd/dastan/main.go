@@ -170,6 +170,11 @@ func printHelp(w io.Writer, fs *flag.FlagSet) {
 	}
 }
 
+// commit is the build's commit where the toolchain cannot record it: the
+// container image is built without .git and sets it with
+// -ldflags "-X main.commit=…".
+var commit string
+
 // version names the release and commit this binary was built from, as
 // the Go toolchain recorded them (go build in a git checkout records
 // the commit; go run does not).
@@ -189,6 +194,9 @@ func version() string {
 		case "vcs.time":
 			when = s.Value
 		}
+	}
+	if rev == "" {
+		rev = commit
 	}
 	if rev == "" {
 		v += ", commit unknown (built without version control information)"

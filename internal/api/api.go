@@ -107,6 +107,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	r.HandleFunc("GET /api/v1/tags", a.listTags)
 	r.HandleFunc("GET /api/v1/authors", a.listAuthors)
 	r.HandleFunc("GET /api/v1/media", a.listMedia)
+	r.HandleFunc("POST /api/v1/media", a.createMedia)
 	r.HandleFunc("GET /api/v1/media/{id}", a.getMedia)
 	r.HandleFunc("GET /wp-json/wp/v2/posts", a.wpPosts)
 	r.HandleFunc("GET /wp-json/wp/v2/posts/{id}", a.wpPost)

@@ -219,7 +219,7 @@ func (a *API) listArticles(w http.ResponseWriter, r *http.Request) {
 		aq.SectionTree = sec.ID
 	}
 	if s := q.Get("tag"); s != "" {
-		t, err := a.findTag(ctx, s)
+		t, err := a.findTag(ctx, s, callerOf(r))
 		if err != nil {
 			badParam(w, "tag", fmt.Sprintf("there is no tag %q", s))
 			return
@@ -227,7 +227,7 @@ func (a *API) listArticles(w http.ResponseWriter, r *http.Request) {
 		aq.TagIDs = []int64{t.ID}
 	}
 	if s := q.Get("author"); s != "" {
-		au, err := a.findAuthor(ctx, s)
+		au, err := a.findAuthor(ctx, s, callerOf(r))
 		if err != nil {
 			badParam(w, "author", fmt.Sprintf("there is no author %q", s))
 			return
@@ -358,14 +358,42 @@ func (a *API) findSection(ctx context.Context, s string) (news.Section, error) {
 	return news.Section{}, store.ErrNotFound
 }
 
-func (a *API) findTag(ctx context.Context, s string) (news.Tag, error) {
-	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return a.db.TagByID(ctx, id)
+// findTag finds a tag by id or slug. To a reader, a tag no visible
+// article carries is not there: its name is not theirs to learn yet.
+func (a *API) findTag(ctx context.Context, s string, c caller) (news.Tag, error) {
+	var t news.Tag
+	var err error
+	if id, perr := strconv.ParseInt(s, 10, 64); perr == nil {
+		t, err = a.db.TagByID(ctx, id)
+	} else {
+		t, err = a.db.TagBySlug(ctx, s)
 	}
-	return a.db.TagBySlug(ctx, s)
+	if err == nil && !c.staff() {
+		err = a.hidden(a.db.TagVisible(ctx, t.ID, a.now().UTC()))
+	}
+	return t, err
 }
 
-func (a *API) findAuthor(ctx context.Context, s string) (news.Author, error) {
+// hidden turns a visibility check into store.ErrNotFound for what
+// readers may not see.
+func (a *API) hidden(visible bool, err error) error {
+	if err == nil && !visible {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// findAuthor finds an author by id or slug; to a reader, as findTag, a
+// byline on no visible article is not there.
+func (a *API) findAuthor(ctx context.Context, s string, c caller) (news.Author, error) {
+	au, err := a.findAnyAuthor(ctx, s)
+	if err == nil && !c.staff() {
+		err = a.hidden(a.db.AuthorVisible(ctx, au.ID, a.now().UTC()))
+	}
+	return au, err
+}
+
+func (a *API) findAnyAuthor(ctx context.Context, s string) (news.Author, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		return a.db.AuthorBySlug(ctx, s)

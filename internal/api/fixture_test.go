@@ -100,7 +100,7 @@ func newFixture(t *testing.T, db *store.DB, limits api.Limits) *fixture {
 	}
 	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: clk.now, AuthParams: cheap, APILimits: limits})
 	must(t, err)
-	f.img = upload(t, srv.Media, f.users[auth.Author].ID) // the byline Aigerim's user
+	f.img = upload(t, srv.Media, f.users[auth.Author]) // the byline Aigerim's user
 
 	type spec struct {
 		title   string
@@ -154,7 +154,7 @@ func (f *fixture) save(t *testing.T, a news.Article, owner auth.User) news.Artic
 	return got
 }
 
-func upload(t *testing.T, svc *media.Service, userID int64) store.Media {
+func upload(t *testing.T, svc *media.Service, u auth.User) store.Media {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 1200, 800))
 	for x := 0; x < 1200; x++ {
@@ -164,7 +164,7 @@ func upload(t *testing.T, svc *media.Service, userID int64) store.Media {
 	}
 	var buf bytes.Buffer
 	must(t, png.Encode(&buf, img))
-	m, err := svc.Upload(context.Background(), "almaty-square.png", &buf, media.Meta{Caption: "Almaty", Alt: "A square in Almaty", Credit: "TCA", UserID: userID})
+	m, err := svc.Upload(context.Background(), u, "almaty-square.png", &buf, media.Text{Caption: "Almaty", Alt: "A square in Almaty", Credit: "TCA"})
 	must(t, err)
 	return m
 }

@@ -2,10 +2,16 @@ package api
 
 import (
 	"errors"
+	"io"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"dastan/internal/auth"
 	"dastan/internal/links"
+	"dastan/internal/media"
+	"dastan/internal/news"
 	"dastan/internal/store"
 )
 
@@ -99,4 +105,72 @@ func (a *API) mediaOf(r *http.Request) (m store.Media, found bool, err error) {
 		return m, false, nil
 	}
 	return m, err == nil, err
+}
+
+// maxUploadBody bounds an upload's request: the library's own limit on
+// the file (20 MB by default) and room for a form around it.
+const maxUploadBody = 64 << 20
+
+// createMedia is POST /api/v1/media: an image into the library, through
+// its rules. The body is a form (multipart/form-data with file, and alt,
+// caption and credit), or the image itself with Content-Disposition:
+// attachment; filename="…" and the words in the query.
+func (a *API) createMedia(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	if !staffOnly(w, c) {
+		return
+	}
+	// Refused before the body is read; the library asks auth.Can again.
+	if !auth.Can(c.user, auth.UploadMedia, nil) {
+		forbidden(w, c, "upload to the media library")
+		return
+	}
+	if a.media == nil {
+		problem(w, http.StatusServiceUnavailable, "No media library", "This server keeps no media library.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
+	name, file, text, err := uploadOf(r)
+	if err != nil {
+		problem(w, http.StatusBadRequest, "No image", "Send the image as the form field file (multipart/form-data), or as the body with Content-Disposition: attachment; filename=\"…\".")
+		return
+	}
+	defer file.Close()
+	m, err := a.media.Upload(r.Context(), c.user, name, file, text)
+	var fe *news.FieldError
+	switch {
+	case errors.As(err, &fe):
+		problemWith(w, http.StatusUnprocessableEntity, "Invalid image", fe.Message, map[string]any{"field": fe.Field})
+		return
+	case errors.Is(err, media.ErrRejected):
+		problem(w, http.StatusUnprocessableEntity, "Image refused", err.Error())
+		return
+	case errors.Is(err, auth.ErrForbidden):
+		forbidden(w, c, "upload to the media library")
+		return
+	case err != nil:
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/media/"+strconv.FormatInt(m.ID, 10))
+	a.reply(w, r, http.StatusCreated, a.toMedia(m))
+}
+
+// uploadOf reads an upload's file name, file and words from a form or
+// from a bare body.
+func uploadOf(r *http.Request) (string, io.ReadCloser, media.Text, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		file, hdr, err := r.FormFile("file")
+		if err != nil {
+			return "", nil, media.Text{}, err
+		}
+		return hdr.Filename, file, media.Text{Alt: r.FormValue("alt"), Caption: r.FormValue("caption"), Credit: r.FormValue("credit")}, nil
+	}
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition"))
+	if err != nil || strings.TrimSpace(params["filename"]) == "" {
+		return "", nil, media.Text{}, errors.New("api: no file name")
+	}
+	q := r.URL.Query()
+	return params["filename"], r.Body, media.Text{Alt: q.Get("alt"), Caption: q.Get("caption"), Credit: q.Get("credit")}, nil
 }

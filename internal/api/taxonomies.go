@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"dastan/internal/links"
+	"dastan/internal/news"
 )
 
 // Section is a section with its place in the tree and how many live
@@ -60,27 +61,22 @@ func (a *API) listSections(w http.ResponseWriter, r *http.Request) {
 }
 
 // listTags is GET /api/v1/tags, most used first, a page at a time.
+// Readers see the tags of articles they may see; staff see every tag.
 func (a *API) listTags(w http.ResponseWriter, r *http.Request) {
 	page, per, p, msg := paging(r, 100)
 	if p != "" {
 		badParam(w, p, msg)
 		return
 	}
-	tags, _, err := a.db.Tags(r.Context(), 1_000_000)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	_, counts, _, err := a.db.VisibleCounts(r.Context(), a.now().UTC())
+	tags, counts, err := a.tagsFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	all := make([]Tag, len(tags))
 	for i, t := range tags {
-		all[i] = Tag{t.ID, t.Slug, t.Name, links.Abs(a.cfg.SiteURL, links.Tag(t.Slug)), counts[t.ID]}
+		all[i] = Tag{t.ID, t.Slug, t.Name, links.Abs(a.cfg.SiteURL, links.Tag(t.Slug)), counts[i]}
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Count > all[j].Count })
 	out := struct {
 		Tags       []Tag `json:"tags"`
 		Total      int   `json:"total"`
@@ -91,6 +87,32 @@ func (a *API) listTags(w http.ResponseWriter, r *http.Request) {
 	a.reply(w, r, http.StatusOK, out)
 }
 
+// tagsFor returns the tags the caller may see, most used first, with
+// how many articles readers may see carry each. Readers get only tags
+// such an article carries (one query over the link table's visibility
+// index): a tag only a draft carries is not theirs to see yet.
+func (a *API) tagsFor(r *http.Request) ([]news.Tag, []int, error) {
+	now := a.now().UTC()
+	if !callerOf(r).staff() {
+		return a.db.PublicTags(r.Context(), now)
+	}
+	tags, _, err := a.db.Tags(r.Context(), 1_000_000)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, visible, _, err := a.db.VisibleCounts(r.Context(), now)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Most used by what readers see, as the readers' list is.
+	sort.SliceStable(tags, func(i, j int) bool { return visible[tags[i].ID] > visible[tags[j].ID] })
+	counts := make([]int, len(tags))
+	for i, t := range tags {
+		counts[i] = visible[t.ID]
+	}
+	return tags, counts, nil
+}
+
 // window is one page of list, never nil.
 func window[T any](list []T, page, per int) []T {
 	from := min((page-1)*per, len(list))
@@ -98,7 +120,8 @@ func window[T any](list []T, page, per int) []T {
 	return append(make([]T, 0, to-from), list[from:to]...)
 }
 
-// listAuthors is GET /api/v1/authors, by name.
+// listAuthors is GET /api/v1/authors, by name. Readers see the bylines
+// of articles they may see; staff see every byline.
 func (a *API) listAuthors(w http.ResponseWriter, r *http.Request) {
 	list, err := a.db.Authors(r.Context())
 	if err != nil {
@@ -113,7 +136,11 @@ func (a *API) listAuthors(w http.ResponseWriter, r *http.Request) {
 	out := struct {
 		Authors []Author `json:"authors"`
 	}{[]Author{}}
+	staff := callerOf(r).staff()
 	for _, au := range list {
+		if counts[au.ID] == 0 && !staff {
+			continue
+		}
 		out.Authors = append(out.Authors, Author{au.ID, au.Slug, au.Name, au.Bio, links.Abs(a.cfg.SiteURL, links.Author(au.Slug)), counts[au.ID]})
 	}
 	a.reply(w, r, http.StatusOK, out)

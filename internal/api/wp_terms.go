@@ -176,18 +176,15 @@ func (a *API) wpCategoryList(r *http.Request) ([]wpTermJSON, error) {
 	return out, nil
 }
 
+// wpTagList is every tag the caller may see (see tagsFor).
 func (a *API) wpTagList(r *http.Request) ([]wpTermJSON, error) {
-	tags, _, err := a.db.Tags(r.Context(), 1_000_000)
-	if err != nil {
-		return nil, err
-	}
-	_, counts, _, err := a.db.VisibleCounts(r.Context(), a.now().UTC())
+	tags, counts, err := a.tagsFor(r)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]wpTermJSON, len(tags))
 	for i, t := range tags {
-		out[i] = a.toWPTag(t, counts[t.ID])
+		out[i] = a.toWPTag(t, counts[i])
 	}
 	return out, nil
 }

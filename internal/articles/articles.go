@@ -94,13 +94,10 @@ func (e *ConflictError) Error() string {
 func (e *ConflictError) Unwrap() error { return store.ErrConflict }
 
 // ValidationError is a mistake in what the user sent, in words fit to
-// show them, naming the field at fault (as the JSON API names it).
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
+// show them, naming the field at fault (as the JSON API names it). It is
+// the refusal of every service's rules (sections, tags, the media
+// library), so adapters read one kind.
+type ValidationError = news.FieldError
 
 func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}

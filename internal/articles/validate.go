@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"dastan/internal/news"
+	"dastan/internal/tags"
 )
 
 // Limits on what an article may hold. They are checked on every write,
@@ -20,7 +21,6 @@ const (
 	MaxExcerpt        = 2000    // characters
 	MaxSEOTitle       = 300     // characters
 	MaxSEODescription = 1000    // characters
-	MaxTagName        = 200     // characters (WordPress allows 200)
 	MaxTags           = 100     // tags on one article
 	MaxAuthors        = 20      // bylines on one article
 	MaxBody           = 2 << 20 // bytes of body source
@@ -94,7 +94,10 @@ func check(a *news.Article) error {
 		return invalid("tags", "An article may have at most %d tags; this one has %d.", MaxTags, len(a.Tags))
 	}
 	for _, t := range a.Tags {
-		if err := (textField{"tags", "A tag name", t.Name, MaxTagName, false}).check(); err != nil {
+		if t.Name == "" {
+			continue // a tag given by id keeps the name it has
+		}
+		if _, err := tags.Check("tags", t.Name, t.Slug); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strings"
 	"time"
@@ -120,6 +121,23 @@ func HashResetToken(token string) (hash string, ok bool) {
 		return "", false
 	}
 	return hashToken(token), true
+}
+
+// AddressKey is what per-address budgets and counts are kept by: an IPv4
+// address itself, and for IPv6 its /64, which one household or one server
+// is given whole; counting single IPv6 addresses would let one attacker
+// start afresh from each of billions.
+func AddressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return p.String()
 }
 
 // ClientIP is the reader's address: the peer's, which the server has

@@ -54,6 +54,8 @@ func TestCan(t *testing.T) {
 		{auth.Delete, live(other), editorUp},
 		{auth.Edit, &auth.ArticleRef{Owner: 0, Status: news.StatusDraft}, editorUp}, // imported, nobody's own
 		{auth.ManageTaxonomy, nil, editorUp},
+		{auth.UploadMedia, nil, authorUp},
+		{auth.ManageMedia, nil, editorUp},
 		{auth.ViewAudit, nil, editorUp},
 		{auth.ManageUsers, nil, adminOnly},
 		{"unknown", nil, nil},

@@ -3,7 +3,11 @@
 // one permission function every newsroom handler asks.
 package auth
 
-import "dastan/internal/news"
+import (
+	"errors"
+
+	"dastan/internal/news"
+)
 
 // Role is what a user may do in the newsroom.
 type Role string
@@ -44,11 +48,17 @@ const (
 	Submit         Action = "submit"          // send an article for review
 	Publish        Action = "publish"         // publish, schedule or unpublish
 	Delete         Action = "delete"          // move to the trash, or restore from it
-	ManageTaxonomy Action = "manage-taxonomy" // sections and tags
+	ManageTaxonomy Action = "manage-taxonomy" // sections, tags and redirects
+	UploadMedia    Action = "upload-media"    // add images to the shared media library
+	ManageMedia    Action = "manage-media"    // change the words of any library image, or delete one
 	ManageUsers    Action = "manage-users"    // users and roles
 	ViewAudit      Action = "view-audit"      // the audit log
 	ManageTokens   Action = "manage-tokens"   // API tokens
 )
+
+// ErrForbidden is what a service answers when the user's role does not
+// allow the action; adapters turn it into a 403.
+var ErrForbidden = errors.New("Your role does not allow that.")
 
 // User is the signed-in person as permissions see them.
 type User struct {
@@ -74,17 +84,19 @@ func Can(u User, act Action, a *ArticleRef) bool {
 		switch act {
 		case ManageUsers:
 			return u.Role == Admin
-		case Create, View, Edit, Submit, Publish, Delete, ManageTaxonomy, ViewAudit, ManageTokens:
+		case Create, View, Edit, Submit, Publish, Delete, ManageTaxonomy, UploadMedia, ManageMedia, ViewAudit, ManageTokens:
 			return true
 		}
 	case Author:
 		switch act {
-		case Create:
+		case Create, UploadMedia:
 			return true
 		case View, Edit, Submit, Publish, Delete:
 			return own
 		}
 	case Contributor:
+		// As in WordPress, contributors do not upload: the library is
+		// shared and public, and their work is reviewed before it is.
 		switch act {
 		case Create:
 			return true

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"dastan/internal/ratelimit"
 	"dastan/internal/store"
 )
 
@@ -72,7 +71,7 @@ func (s *Service) SignIn(ctx context.Context, w http.ResponseWriter, r *http.Req
 }
 
 // Verify checks an email and password the way sign-in does, from the
-// client address ip (an IPv6 one counted by its /64), and returns the enabled user they belong to. In
+// client address ip (counted by its AddressKey), and returns the enabled user they belong to. In
 // order, so that a flood costs little:
 //
 //  1. the address's budget (in memory, no I/O) refuses a flood from one
@@ -90,7 +89,7 @@ func (s *Service) SignIn(ctx context.Context, w http.ResponseWriter, r *http.Req
 //
 // Refusals are RefusedErrors, which say when to try again.
 func (s *Service) Verify(ctx context.Context, email, password, ip string) (store.User, error) {
-	ip = ratelimit.Address(ip)
+	ip = AddressKey(ip)
 	if ok, retry := s.addresses.Allow(ip, s.budget); !ok {
 		s.stats.throttled.Add(1)
 		return store.User{}, refused(ErrThrottled, retry)

@@ -16,7 +16,9 @@ import (
 	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/rates"
+	"dastan/internal/sections"
 	"dastan/internal/store"
+	"dastan/internal/users"
 )
 
 // Countries are the five the reference newsroom covers, in English and
@@ -178,19 +180,22 @@ func FillRates(ctx context.Context, db *store.DB, codes []string, end time.Time,
 	return len(obs), nil
 }
 
+// makeSections adds the demo's sections through the sections' rules, as
+// the command line's user.
 func makeSections(ctx context.Context, db *store.DB) (map[string]news.Section, []news.Section, error) {
+	svc, as := sections.New(sections.Options{Store: db}), users.System
 	secs := map[string]news.Section{}
 	for i, name := range topSections {
-		s := news.Section{Name: name, Position: i}
-		if err := db.SaveSection(ctx, &s); err != nil {
+		s, err := svc.Save(ctx, as, sections.Input{Name: name, Position: i})
+		if err != nil {
 			return nil, nil, err
 		}
 		secs[name] = s
 	}
 	var countries []news.Section
 	for i, c := range Countries {
-		s := news.Section{Name: c.Name, ParentID: secs["News"].ID, Position: i}
-		if err := db.SaveSection(ctx, &s); err != nil {
+		s, err := svc.Save(ctx, as, sections.Input{Name: c.Name, ParentID: secs["News"].ID, Position: i})
+		if err != nil {
 			return nil, nil, err
 		}
 		countries = append(countries, s)

@@ -123,6 +123,11 @@ func Page(base string, n int) string {
 	return base + "page/" + strconv.Itoa(n) + "/"
 }
 
+// ReservedSlug reports whether slug cannot be a section's or tag's: the
+// routers read …/feed/ and …/page/N/ at the end of a listing's address as
+// its feed and its pages, so such a section or tag could not be reached.
+func ReservedSlug(slug string) bool { return slug == "feed" || slug == "page" }
+
 // Feed formats, as the last part of a feed's URL ("" is RSS).
 const (
 	FeedRSS  = ""

@@ -4,23 +4,32 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"path"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"dastan/internal/auth"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
 
-// Service is the media library: it takes uploads in, keeps their files in
-// Storage and their records in Store.
+// Service is the media library, shared by the whole newsroom and by
+// imports: it takes uploads in, keeps their files in Storage and their
+// records in Store, and owns the library's rules whoever asks — who may
+// upload (authors and above), change an image's words and delete one
+// (editors and admins), what those words may be, that an image an
+// article shows is not deleted, and the audit entry of each change.
 type Service struct {
 	Store   *store.DB
 	Storage Storage
 	Limits  Limits
+	Now     func() time.Time // nil means time.Now
 	// Decoders bounds how many images are decoded and resized at once
 	// (default 2): a 50-megapixel image needs about 700 MB while it is
 	// worked on, and uploads must not add up past the machine.
@@ -47,30 +56,29 @@ func (s *Service) decodeSlot(ctx context.Context) (release func(), err error) {
 	}
 }
 
-// Meta is what the uploader says about an image.
-type Meta struct {
-	Caption string
-	Credit  string
-	Alt     string
-	UserID  int64
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC()
+	}
+	return s.Now().UTC()
 }
 
-// Longest accepted texts, in characters; longer ones are cut.
-const (
-	maxFilename = 255
-	maxAlt      = 1000
-	maxCaption  = 4000
-	maxCredit   = 500
-)
-
 // Upload checks an image (see Inspect), turns it upright, makes its
-// renditions, stores them and records the item. The file's name is kept
-// for the library only; it decides nothing. The same file uploaded again
-// returns the item already there, with its own texts. A refused file
-// gives an error matching ErrRejected whose message can be shown as is.
-// On any failure nothing is left behind: files written before it are
-// removed.
-func (s *Service) Upload(ctx context.Context, filename string, r io.Reader, meta Meta) (store.Media, error) {
+// renditions, stores them and records the item as u's. The file's name is
+// kept for the library only; it decides nothing. The same file uploaded
+// again returns the item already there, with its own texts. A refusal is
+// auth.ErrForbidden, a *news.FieldError naming a text ("alt", "caption",
+// "credit"), or, for the file, an error matching ErrRejected whose
+// message can be shown as is. On any failure nothing is left behind:
+// files written before it are removed.
+func (s *Service) Upload(ctx context.Context, u auth.User, filename string, r io.Reader, t Text) (store.Media, error) {
+	if !auth.Can(u, auth.UploadMedia, nil) {
+		return store.Media{}, auth.ErrForbidden
+	}
+	t, err := t.check()
+	if err != nil {
+		return store.Media{}, err
+	}
 	data, err := readUpload(r, s.Limits)
 	if err != nil {
 		return store.Media{}, err
@@ -103,16 +111,17 @@ func (s *Service) Upload(ctx context.Context, filename string, r io.Reader, meta
 	w, h := info.Upright()
 	m := store.Media{
 		SHA256:      info.SHA256,
-		Filename:    cleanText(path.Base(strings.ReplaceAll(filename, `\`, "/")), maxFilename),
+		Filename:    cleanFilename(path.Base(strings.ReplaceAll(filename, `\`, "/"))),
 		ContentType: info.ContentType,
 		Width:       w,
 		Height:      h,
 		Bytes:       info.Bytes,
-		Alt:         cleanText(meta.Alt, maxAlt),
-		Caption:     cleanText(meta.Caption, maxCaption),
-		Credit:      cleanText(meta.Credit, maxCredit),
+		Alt:         t.Alt,
+		Caption:     t.Caption,
+		Credit:      t.Credit,
 		Renditions:  make(map[int]string, len(rends)),
-		UserID:      meta.UserID,
+		UserID:      u.ID,
+		CreatedAt:   s.now(),
 	}
 	if m.Filename == "." || m.Filename == "/" {
 		m.Filename = ""
@@ -146,20 +155,56 @@ func (s *Service) remove(ctx context.Context, keys []string) {
 	}
 }
 
-// UpdateText changes the words that go with a library item, cleaned as
-// Upload cleans them.
-func (s *Service) UpdateText(ctx context.Context, id int64, alt, caption, credit string) error {
-	return s.Store.UpdateMediaText(ctx, id, cleanText(alt, maxAlt), cleanText(caption, maxCaption), cleanText(credit, maxCredit))
-}
-
-// Delete removes a library item and its files. Articles that show it
-// are the caller's to check first.
-func (s *Service) Delete(ctx context.Context, id int64) error {
+// Edit changes the words that go with the library item id, as u. A
+// refusal is auth.ErrForbidden, a *news.FieldError naming a text, or
+// store.ErrNotFound when the item is not there.
+func (s *Service) Edit(ctx context.Context, u auth.User, id int64, t Text) error {
+	if !auth.Can(u, auth.ManageMedia, nil) {
+		return auth.ErrForbidden
+	}
+	t, err := t.check()
+	if err != nil {
+		return err
+	}
 	m, err := s.Store.MediaByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	if err := s.Store.DeleteMedia(ctx, id); err != nil {
+	return s.Store.UpdateMediaText(ctx, id, t.Alt, t.Caption, t.Credit,
+		store.AuditEntry{UserID: u.ID, Action: "edit media", Subject: strconv.FormatInt(id, 10), Detail: m.Filename, CreatedAt: s.now()})
+}
+
+// InUseError refuses to delete an image that articles show.
+type InUseError struct {
+	Filename string
+	Articles int // how many show it
+}
+
+func (e *InUseError) Error() string {
+	return fmt.Sprintf("%s is shown in %d article(s); take it out of them before deleting it.", e.Filename, e.Articles)
+}
+
+// Delete removes the library item id and its files, as u, unless an
+// article shows it. A refusal is auth.ErrForbidden, an *InUseError, or
+// store.ErrNotFound when the item is not there.
+func (s *Service) Delete(ctx context.Context, u auth.User, id int64) error {
+	if !auth.Can(u, auth.ManageMedia, nil) {
+		return auth.ErrForbidden
+	}
+	m, err := s.Store.MediaByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	uses, err := s.Store.MediaUses(ctx, m.SHA256)
+	if err != nil {
+		return err
+	}
+	if uses > 0 {
+		return &InUseError{Filename: m.Filename, Articles: uses}
+	}
+	err = s.Store.DeleteMedia(ctx, id,
+		store.AuditEntry{UserID: u.ID, Action: "delete media", Subject: strconv.FormatInt(id, 10), Detail: m.Filename, CreatedAt: s.now()})
+	if err != nil {
 		return err
 	}
 	var errs []error
@@ -222,23 +267,58 @@ func (s *Service) Figure(m store.Media) news.Figure {
 	return f
 }
 
-// cleanText makes uploader text safe to store on either engine: valid
-// UTF-8, no NUL or other control characters except line breaks, trimmed,
-// and at most max characters.
-func cleanText(s string, max int) string {
+// Text is the words that go with an image.
+type Text struct {
+	Alt     string // what it shows, for readers who cannot see it
+	Caption string
+	Credit  string
+}
+
+// Longest accepted texts, in characters.
+const (
+	maxFilename = 255
+	maxAlt      = 1000
+	maxCaption  = 4000
+	maxCredit   = 500
+)
+
+// check trims each text and refuses, naming the field, one that is too
+// long, not valid UTF-8, or holds control characters (NUL among them)
+// other than line breaks and tabs. Windows line ends become plain ones.
+func (t Text) check() (Text, error) {
+	for _, f := range []struct {
+		name, label string
+		s           *string
+		max         int
+	}{{"alt", "The alt text", &t.Alt, maxAlt}, {"caption", "The caption", &t.Caption, maxCaption}, {"credit", "The credit", &t.Credit, maxCredit}} {
+		*f.s = strings.TrimSpace(strings.ReplaceAll(*f.s, "\r\n", "\n"))
+		switch {
+		case !utf8.ValidString(*f.s):
+			return t, news.Invalid(f.name, "%s is not valid text.", f.label)
+		case strings.ContainsFunc(*f.s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
+			return t, news.Invalid(f.name, "%s cannot contain control characters.", f.label)
+		case utf8.RuneCountInString(*f.s) > f.max:
+			return t, news.Invalid(f.name, "%s is too long: at most %d characters.", f.label, f.max)
+		}
+	}
+	return t, nil
+}
+
+// cleanFilename makes an uploader's file name safe to store on either
+// engine: valid UTF-8, no control characters, trimmed, and at most
+// maxFilename characters. It decides nothing, so it is cleaned rather
+// than refused.
+func cleanFilename(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) {
 			return -1
 		}
 		return r
 	}, s)
 	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max])
+	if utf8.RuneCountInString(s) > maxFilename {
+		s = string([]rune(s)[:maxFilename])
 	}
 	return s
 }

@@ -18,9 +18,17 @@ import (
 	"strings"
 	"testing"
 
+	"dastan/internal/auth"
 	"dastan/internal/media"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
+)
+
+// author uploads and editor edits in these tests; who may do what is
+// tested in rules_test.go.
+var (
+	author = auth.User{ID: 3, Role: auth.Author}
+	editor = auth.User{ID: 4, Role: auth.Editor}
 )
 
 func newService(t testing.TB, db *store.DB) (*media.Service, string) {
@@ -95,8 +103,8 @@ func TestUploadRenditionsAndSrcSet(t *testing.T) {
 		ctx := context.Background()
 		svc, dir := newService(t, db)
 		data := photo(t, 1000, 600)
-		m, err := svc.Upload(ctx, `C:\Users\desk\Ala-Too.jpg`, bytes.NewReader(data),
-			media.Meta{Caption: " Ala-Too Square\x00 ", Credit: "Photo: TCA", Alt: "A square in Bishkek", UserID: 3})
+		m, err := svc.Upload(ctx, author, `C:\Users\desk\Ala-Too.jpg`, bytes.NewReader(data),
+			media.Text{Caption: " Ala-Too Square\r\n", Credit: "Photo: TCA", Alt: "A square in Bishkek"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +140,7 @@ func TestUploadRenditionsAndSrcSet(t *testing.T) {
 		}
 
 		// The same bytes again, under another name: the same item, no new files.
-		again, err := svc.Upload(ctx, "copy.jpeg", bytes.NewReader(data), media.Meta{Caption: "other"})
+		again, err := svc.Upload(ctx, author, "copy.jpeg", bytes.NewReader(data), media.Text{Caption: "other"})
 		if err != nil || again.ID != m.ID || again.Caption != "Ala-Too Square" {
 			t.Fatalf("second upload: %v %+v", err, again)
 		}
@@ -140,14 +148,14 @@ func TestUploadRenditionsAndSrcSet(t *testing.T) {
 			t.Fatal("second upload wrote files")
 		}
 
-		if err := svc.UpdateText(ctx, m.ID, "Ala-Too\x00 Square at dusk", "  Bishkek, 2025 ", "Photo: TCA"); err != nil {
+		if err := svc.Edit(ctx, editor, m.ID, media.Text{Alt: "Ala-Too Square at dusk", Caption: "  Bishkek, 2025 ", Credit: "Photo: TCA"}); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := db.MediaByID(ctx, m.ID); got.Alt != "Ala-Too Square at dusk" || got.Caption != "Bishkek, 2025" {
-			t.Fatalf("after UpdateText: %+v", got)
+			t.Fatalf("after Edit: %+v", got)
 		}
 
-		if err := svc.Delete(ctx, m.ID); err != nil {
+		if err := svc.Delete(ctx, editor, m.ID); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(stored(t, dir)); n != 0 {
@@ -184,7 +192,7 @@ func TestUploadHostileFilesByName(t *testing.T) {
 			{"polyglot.jpg", append(photo(t, 50, 40), payload...), nil, "image/jpeg", ".jpg"},
 		}
 		for _, c := range cases {
-			m, err := svc.Upload(ctx, c.name, bytes.NewReader(c.data), media.Meta{})
+			m, err := svc.Upload(ctx, author, c.name, bytes.NewReader(c.data), media.Text{})
 			if c.want != nil {
 				if !errors.Is(err, c.want) {
 					t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
@@ -219,7 +227,7 @@ func TestUploadOrientsAndStripsLocation(t *testing.T) {
 
 		// 4 × 2, orientation 6: stored 2 × 4.
 		small := withSegment(photo(t, 4, 2), 0xE1, exifWithGPS(6, "GPS-MARK-43N"))
-		m, err := svc.Upload(ctx, "phone.jpg", bytes.NewReader(small), media.Meta{})
+		m, err := svc.Upload(ctx, author, "phone.jpg", bytes.NewReader(small), media.Text{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,7 +250,7 @@ func TestUploadOrientsAndStripsLocation(t *testing.T) {
 		var b bytes.Buffer
 		jpeg.Encode(&b, img, &jpeg.Options{Quality: 95})
 		data := withSegment(b.Bytes(), 0xE1, exifWithGPS(6, "GPS-MARK-43N"))
-		m, err = svc.Upload(ctx, "turned.jpg", bytes.NewReader(data), media.Meta{})
+		m, err = svc.Upload(ctx, author, "turned.jpg", bytes.NewReader(data), media.Text{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,7 +308,7 @@ func TestUploadLeavesNothingOnFailure(t *testing.T) {
 
 		// The third file cannot be written.
 		svc := &media.Service{Store: db, Storage: &failingStorage{Storage: media.NewLocalStorage(dir), n: 3}}
-		if _, err := svc.Upload(context.Background(), "a.jpg", bytes.NewReader(data), media.Meta{}); err == nil {
+		if _, err := svc.Upload(context.Background(), author, "a.jpg", bytes.NewReader(data), media.Text{}); err == nil {
 			t.Fatal("upload succeeded with a failing disk")
 		}
 		if files := stored(t, dir); len(files) != 0 {
@@ -311,7 +319,7 @@ func TestUploadLeavesNothingOnFailure(t *testing.T) {
 		// is cancelled just before it).
 		ctx, cancel := context.WithCancel(context.Background())
 		svc.Storage = &failingStorage{Storage: media.NewLocalStorage(dir), n: 4, after: cancel}
-		if _, err := svc.Upload(ctx, "a.jpg", bytes.NewReader(data), media.Meta{}); err == nil {
+		if _, err := svc.Upload(ctx, author, "a.jpg", bytes.NewReader(data), media.Text{}); err == nil {
 			t.Fatal("upload succeeded with a failing database")
 		}
 		if files := stored(t, dir); len(files) != 0 {
@@ -335,7 +343,7 @@ func BenchmarkUpload4000x3000(b *testing.B) {
 		// A comment segment makes each upload a new file, so none is
 		// answered from the library.
 		data := withSegment(src, 0xFE, fmt.Appendf(nil, "upload %d", i))
-		if _, err := svc.Upload(ctx, "big.jpg", bytes.NewReader(data), media.Meta{}); err != nil {
+		if _, err := svc.Upload(ctx, author, "big.jpg", bytes.NewReader(data), media.Text{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,7 +2,6 @@ package newsroom
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,9 +65,11 @@ func (n *Newsroom) mediaPage(w http.ResponseWriter, r *http.Request, u auth.User
 	n.render(w, status, "media", Page{Title: "Media library", User: u, Nav: "media", Error: msg, Flash: fl, Content: c})
 }
 
-// mediaUpload takes an image into the library.
+// mediaUpload takes an image into the library through its rules.
 func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !n.allowed(w, r, u, auth.Create, nil) {
+	// Refused before a body of up to 64 MB is read; the library asks
+	// auth.Can again.
+	if !n.allowed(w, r, u, auth.UploadMedia, nil) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<20)
@@ -78,10 +79,10 @@ func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.Us
 		return
 	}
 	defer file.Close()
-	m, err := n.media.Upload(r.Context(), hdr.Filename, file, media.Meta{
-		Alt: r.FormValue("alt"), Caption: r.FormValue("caption"), Credit: r.FormValue("credit"), UserID: u.ID})
-	if errors.Is(err, media.ErrRejected) {
-		n.mediaPage(w, r, u, http.StatusUnprocessableEntity, err.Error())
+	m, err := n.media.Upload(r.Context(), u, hdr.Filename, file, media.Text{
+		Alt: r.FormValue("alt"), Caption: r.FormValue("caption"), Credit: r.FormValue("credit")})
+	if msg, ok := invalid(err); ok {
+		n.mediaPage(w, r, u, http.StatusUnprocessableEntity, msg)
 		return
 	}
 	if err != nil {
@@ -96,47 +97,35 @@ func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.Us
 }
 
 // mediaSave changes an item's alt text, caption and credit, or deletes
-// it — unless an article still shows it. Editors and admins only: the
-// library is shared by the whole newsroom.
+// it, through the library's rules: editors and admins only, and never
+// while an article still shows it.
 func (n *Newsroom) mediaSave(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !n.allowed(w, r, u, auth.ManageTaxonomy, nil) {
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	m, err := n.db.MediaByID(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		n.mediaPage(w, r, u, http.StatusNotFound, "That image is not in the library any more.")
-		return
-	}
-	if err != nil {
-		n.fail(w, r, u, err)
-		return
-	}
+	var err error
+	done := ""
 	switch r.PostFormValue("op") {
 	case "save":
-		if err := n.media.UpdateText(r.Context(), id, r.PostFormValue("alt"), r.PostFormValue("caption"), r.PostFormValue("credit")); err != nil {
-			n.fail(w, r, u, err)
-			return
-		}
-		http.Redirect(w, r, links.NewsroomMedia+"?done=saved", http.StatusSeeOther)
+		err = n.media.Edit(r.Context(), u, id, media.Text{Alt: r.PostFormValue("alt"), Caption: r.PostFormValue("caption"), Credit: r.PostFormValue("credit")})
+		done = "saved"
 	case "delete":
-		uses, err := n.db.MediaUses(r.Context(), m.SHA256)
-		if err != nil {
-			n.fail(w, r, u, err)
-			return
-		}
-		if uses > 0 {
-			n.mediaPage(w, r, u, http.StatusConflict, fmt.Sprintf("%s is shown in %d article(s); take it out of them before deleting it.", m.Filename, uses))
-			return
-		}
-		if err := n.media.Delete(r.Context(), id); err != nil {
-			n.fail(w, r, u, err)
-			return
-		}
-		n.audit(r.Context(), u, "delete media", strconv.FormatInt(id, 10), m.Filename)
-		http.Redirect(w, r, links.NewsroomMedia+"?done=deleted", http.StatusSeeOther)
+		err = n.media.Delete(r.Context(), u, id)
+		done = "deleted"
 	default:
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		return
+	}
+	var inUse *media.InUseError
+	switch msg, ok := invalid(err); {
+	case ok:
+		n.mediaPage(w, r, u, http.StatusUnprocessableEntity, msg)
+	case errors.As(err, &inUse):
+		n.mediaPage(w, r, u, http.StatusConflict, inUse.Error())
+	case errors.Is(err, store.ErrNotFound):
+		n.mediaPage(w, r, u, http.StatusNotFound, "That image is not in the library any more.")
+	case err != nil:
+		n.fail(w, r, u, err)
+	default:
+		http.Redirect(w, r, links.NewsroomMedia+"?done="+done, http.StatusSeeOther)
 	}
 }

@@ -27,23 +27,11 @@ func upload(t *testing.T, f *fixture, c *client, db *store.DB) store.Media {
 		img.Pix[i] = uint8(i)
 	}
 	img.Set(0, 0, color.RGBA{255, 0, 0, 255})
-	var file bytes.Buffer
-	must(t, png.Encode(&file, img))
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "steppe.png")
-	fw.Write(file.Bytes())
-	mw.WriteField("alt", "The steppe")
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.base+"/newsroom/media/", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.c.Do(req)
-	must(t, err)
-	resp.Body.Close()
+	code := postImage(t, c, img, "steppe.png", "The steppe")
 	items, _, err := db.ListMedia(context.Background(), "steppe", 1, 0)
 	must(t, err)
 	if len(items) != 1 {
-		t.Fatalf("upload: %d, %d items", resp.StatusCode, len(items))
+		t.Fatalf("upload: %d, %d items", code, len(items))
 	}
 	return items[0]
 }
@@ -85,4 +73,49 @@ func TestMediaEditAndDelete(t *testing.T) {
 			t.Fatal("the image is still in the library")
 		}
 	})
+}
+
+// The attack of issue #11: a contributor posts an image to the shared
+// media library. It is refused with 403 before the file is read, nothing
+// is stored, and the contributor's library page offers no upload form;
+// an author's upload goes through.
+func TestContributorsCannotUpload(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		con := f.as(t, auth.Contributor)
+		if code := postImage(t, con, image.NewRGBA(image.Rect(0, 0, 8, 8)), "sneaky.png", ""); code != http.StatusForbidden {
+			t.Fatalf("contributor's upload: %d, want 403", code)
+		}
+		if _, total, _ := db.ListMedia(context.Background(), "", 10, 0); total != 0 {
+			t.Fatalf("a contributor's upload is in the library (%d items)", total)
+		}
+		code, body := con.get("/newsroom/media/")
+		if code != http.StatusOK || strings.Contains(body, `type="file"`) {
+			t.Errorf("contributor's library page: %d, upload form shown: %v", code, strings.Contains(body, `type="file"`))
+		}
+		upload(t, f, f.as(t, auth.Author), db)
+		if _, body := f.as(t, auth.Author).get("/newsroom/media/"); !strings.Contains(body, `type="file"`) || strings.Contains(body, "Edit or delete") {
+			t.Error("an author's library page should offer uploads and no edits")
+		}
+	})
+}
+
+// postImage posts img as a PNG file named name, with its alt text, to the
+// library as c, and returns the status.
+func postImage(t *testing.T, c *client, img image.Image, name, alt string) int {
+	t.Helper()
+	var file bytes.Buffer
+	must(t, png.Encode(&file, img))
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(file.Bytes())
+	mw.WriteField("alt", alt)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.base+"/newsroom/media/", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.c.Do(req)
+	must(t, err)
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -25,8 +25,11 @@ import (
 	"dastan/internal/links"
 	"dastan/internal/media"
 	"dastan/internal/news"
+	"dastan/internal/redirects"
+	"dastan/internal/sections"
 	"dastan/internal/site"
 	"dastan/internal/store"
+	"dastan/internal/tags"
 	"dastan/internal/users"
 )
 
@@ -55,17 +58,20 @@ type Options struct {
 
 // Newsroom is the admin's handlers and what they share.
 type Newsroom struct {
-	cfg      config.Config
-	db       *store.DB
-	articles *articles.Service
-	auth     *auth.Service
-	users    *users.Service
-	site     *site.Site
-	media    *media.Service
-	log      *slog.Logger
-	now      func() time.Time
-	pages    map[string]*template.Template
-	mux      *http.ServeMux
+	cfg       config.Config
+	db        *store.DB
+	articles  *articles.Service
+	auth      *auth.Service
+	users     *users.Service
+	site      *site.Site
+	media     *media.Service
+	sections  *sections.Service
+	tags      *tags.Service
+	redirects *redirects.Service
+	log       *slog.Logger
+	now       func() time.Time
+	pages     map[string]*template.Template
+	mux       *http.ServeMux
 }
 
 // New parses the templates and routes the screens.
@@ -79,7 +85,10 @@ func New(o Options) (*Newsroom, error) {
 	if o.Articles == nil {
 		o.Articles = articles.New(articles.Options{Store: o.Store, Now: o.Now, ExcerptLength: o.Config.ExcerptLength})
 	}
-	n := &Newsroom{cfg: o.Config, db: o.Store, articles: o.Articles, auth: o.Auth, users: o.Users, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux()}
+	n := &Newsroom{cfg: o.Config, db: o.Store, articles: o.Articles, auth: o.Auth, users: o.Users, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux(),
+		sections:  sections.New(sections.Options{Store: o.Store, Now: o.Now}),
+		tags:      tags.New(tags.Options{Store: o.Store, Now: o.Now}),
+		redirects: redirects.New(redirects.Options{Store: o.Store, Now: o.Now})}
 	var err error
 	if n.pages, err = n.parse(); err != nil {
 		return nil, err
@@ -244,7 +253,7 @@ func (n *Newsroom) fail(w http.ResponseWriter, r *http.Request, u auth.User, err
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, articles.ErrTrashed):
 		status, msg = http.StatusNotFound, "That is not here any more."
-	case errors.Is(err, errForbidden):
+	case errors.Is(err, errForbidden), errors.Is(err, auth.ErrForbidden):
 		status, msg = http.StatusForbidden, "Your role does not allow that."
 	default:
 		n.log.Error("newsroom", "path", r.URL.Path, "err", err)
@@ -255,6 +264,20 @@ func (n *Newsroom) fail(w http.ResponseWriter, r *http.Request, u auth.User, err
 // errForbidden is a refusal; it is the articles service's, so fail
 // answers the service's refusals and the newsroom's own alike.
 var errForbidden = articles.ErrForbidden
+
+// invalid is the message of a service's refusal of bad input (a
+// *news.FieldError, or an upload the library's checks refuse), fit to show
+// on the form's page with a 422.
+func invalid(err error) (string, bool) {
+	var fe *news.FieldError
+	switch {
+	case errors.As(err, &fe):
+		return fe.Message, true
+	case errors.Is(err, media.ErrRejected):
+		return err.Error(), true
+	}
+	return "", false
+}
 
 // forbid answers 403 unless u may do act on a.
 func (n *Newsroom) allowed(w http.ResponseWriter, r *http.Request, u auth.User, act auth.Action, a *auth.ArticleRef) bool {

@@ -55,58 +55,39 @@ func (n *Newsroom) redirectsPage(w http.ResponseWriter, r *http.Request, u auth.
 }
 
 // redirectSave adds a redirect (or replaces the one from the same
-// address) or deletes one.
+// address) or deletes one, through the redirects' rules.
 func (n *Newsroom) redirectSave(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !n.allowed(w, r, u, auth.ManageTaxonomy, nil) {
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	switch r.PostFormValue("op") {
 	case "add":
-		from, to := localPath(r.PostFormValue("from")), strings.TrimSpace(r.PostFormValue("to"))
-		if strings.HasPrefix(to, "/") {
-			to = localPath(to)
-		}
+		from, to := r.PostFormValue("from"), r.PostFormValue("to")
 		status := 301
 		if r.PostFormValue("status") == "302" {
 			status = 302
 		}
-		rd := store.Redirect{From: from, To: to, Status: status, CreatedBy: u.Email}
-		if from == "" || !(strings.HasPrefix(to, "/") || strings.HasPrefix(to, "https://") || strings.HasPrefix(to, "http://")) {
-			n.redirectsPage(w, r, u, http.StatusUnprocessableEntity, "Give an address on this site to redirect from (starting with /) and where it should go (a path starting with / or a full http(s) address).", from, to)
+		_, err := n.redirects.Add(r.Context(), u, from, to, status)
+		if msg, ok := invalid(err); ok {
+			n.redirectsPage(w, r, u, http.StatusUnprocessableEntity, msg, from, to)
 			return
 		}
-		if err := n.db.SaveRedirect(r.Context(), &rd); err != nil {
-			n.redirectsPage(w, r, u, http.StatusUnprocessableEntity, "That redirect cannot be saved: it must lead somewhere else.", from, to)
+		if err != nil {
+			n.fail(w, r, u, err)
 			return
 		}
-		n.audit(r.Context(), u, "add redirect", from, to)
 		http.Redirect(w, r, links.NewsroomRedirects+"?done=added", http.StatusSeeOther)
 	case "delete":
 		id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
-		if err := n.db.DeleteRedirect(r.Context(), id); err != nil {
-			n.redirectsPage(w, r, u, http.StatusUnprocessableEntity, "That redirect is not there any more.", "", "")
+		err := n.redirects.Delete(r.Context(), u, id)
+		if msg, ok := invalid(err); ok {
+			n.redirectsPage(w, r, u, http.StatusUnprocessableEntity, msg, "", "")
 			return
 		}
-		n.audit(r.Context(), u, "delete redirect", strconv.FormatInt(id, 10), "")
+		if err != nil {
+			n.fail(w, r, u, err)
+			return
+		}
 		http.Redirect(w, r, links.NewsroomRedirects+"?done=deleted", http.StatusSeeOther)
 	default:
 		http.Error(w, "Unknown action.", http.StatusBadRequest)
 	}
-}
-
-// localPath keeps the path (and query) of an address an editor pasted,
-// whole URL or not, and gives it a leading slash; "" if there is none.
-func localPath(s string) string {
-	s = strings.TrimSpace(s)
-	if u, err := url.Parse(s); err == nil && u.Host != "" {
-		s = u.RequestURI()
-	}
-	if s == "" || strings.ContainsAny(s, " \t\r\n") {
-		return ""
-	}
-	if !strings.HasPrefix(s, "/") {
-		s = "/" + s
-	}
-	return s
 }

@@ -3,11 +3,10 @@ package newsroom
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
-	"dastan/internal/news"
+	"dastan/internal/sections"
 )
 
 type sectionsContent struct {
@@ -35,57 +34,21 @@ func (n *Newsroom) sectionsPage(w http.ResponseWriter, r *http.Request, u auth.U
 	n.render(w, status, "sections", Page{Title: "Sections", User: u, Nav: "sections", Error: msg, Flash: fl, Content: sectionsContent{Sections: opts}})
 }
 
-// sectionSave creates a section, or renames or moves one; the paths of
-// its children, and so their public addresses, follow.
+// sectionSave creates a section, or renames or moves one, through the
+// sections' rules; the paths of its children, and so their public
+// addresses, follow.
 func (n *Newsroom) sectionSave(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if !n.allowed(w, r, u, auth.ManageTaxonomy, nil) {
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	s := news.Section{Name: strings.TrimSpace(r.PostFormValue("name")), Slug: slugOf(r.PostFormValue("slug"))}
-	s.ID, _ = strconv.ParseInt(r.PostFormValue("id"), 10, 64)
-	s.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
-	s.Position, _ = strconv.Atoi(r.PostFormValue("position"))
-	if s.Name == "" {
-		n.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "A section needs a name.")
+	in := sections.Input{Name: r.PostFormValue("name"), Slug: r.PostFormValue("slug")}
+	in.ID, _ = strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+	in.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
+	in.Position, _ = strconv.Atoi(r.PostFormValue("position"))
+	_, err := n.sections.Save(r.Context(), u, in)
+	if msg, ok := invalid(err); ok {
+		n.sectionsPage(w, r, u, http.StatusUnprocessableEntity, msg)
 		return
 	}
-	all, err := n.db.Sections(r.Context())
 	if err != nil {
-		n.fail(w, r, u, err)
-		return
-	}
-	if s.Slug == "" {
-		s.Slug = news.Slugify(s.Name)
-	}
-	var self, parent *news.Section
-	for i := range all {
-		if all[i].ID == s.ID {
-			self = &all[i]
-		}
-		if all[i].ID == s.ParentID {
-			parent = &all[i]
-		}
-	}
-	if s.ID != 0 && self == nil || s.ParentID != 0 && parent == nil {
-		n.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "That section is not there any more.")
-		return
-	}
-	if self != nil && parent != nil && (parent.ID == self.ID || strings.HasPrefix(parent.Path+"/", self.Path+"/")) {
-		n.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "A section cannot be put inside itself.")
-		return
-	}
-	path := s.Slug
-	if parent != nil {
-		path = parent.Path + "/" + s.Slug
-	}
-	for _, o := range all {
-		if o.Path == path && o.ID != s.ID {
-			n.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "Another section already has the address "+links.Section(path)+".")
-			return
-		}
-	}
-	if err := n.db.SaveSection(r.Context(), &s); err != nil {
 		n.fail(w, r, u, err)
 		return
 	}

@@ -3,11 +3,12 @@ package newsroom
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
-	"dastan/internal/ratelimit"
 )
 
 type signinContent struct {
@@ -73,6 +74,6 @@ func refused(w http.ResponseWriter, err error) (*auth.RefusedError, bool) {
 	if !errors.As(err, &ref) {
 		return nil, false
 	}
-	ratelimit.SetRetryAfter(w.Header(), ref.RetryAfter)
+	w.Header().Set("Retry-After", strconv.Itoa(int((ref.RetryAfter+time.Second-1)/time.Second)))
 	return ref, true
 }

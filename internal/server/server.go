@@ -107,7 +107,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.site = st
 	storage := media.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))
-	s.Media = &media.Service{Store: db, Storage: storage}
+	s.Media = &media.Service{Store: db, Storage: storage, Now: o.Now}
 	// One article workflow for every way in, on the server's clock.
 	arts := articles.New(articles.Options{Store: db, Now: o.Now, ExcerptLength: cfg.ExcerptLength})
 	api.New(api.Options{Config: cfg, Store: db, Articles: arts, Media: s.Media, Limits: o.APILimits, Now: o.Now, Logger: log, Search: st.SearchAPI,

@@ -113,7 +113,7 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 		c.Title, c.Link = sec.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.Section(sec.Path))
 		c.Description = "The latest from " + sec.Name + " at " + s.cfg.SiteName + "."
 	case segs[0] == "tag":
-		t, err := s.db.TagBySlug(ctx, segs[1])
+		t, err := s.publicTag(ctx, segs[1])
 		if errors.Is(err, store.ErrNotFound) {
 			return s.notFound(r, params{})
 		} else if err != nil {
@@ -123,7 +123,7 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 		c.Title, c.Link = t.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.Tag(t.Slug))
 		c.Description = "Articles tagged " + t.Name + " at " + s.cfg.SiteName + "."
 	case segs[0] == "author":
-		a, err := s.db.AuthorBySlug(ctx, segs[1])
+		a, err := s.publicAuthor(ctx, segs[1])
 		if errors.Is(err, store.ErrNotFound) {
 			return s.notFound(r, params{})
 		} else if err != nil {

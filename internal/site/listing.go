@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -92,7 +93,7 @@ func (s *Site) sectionPage(r *http.Request, p params) (*response, error) {
 
 // tagPage is /tag/{slug}/.
 func (s *Site) tagPage(r *http.Request, p params) (*response, error) {
-	t, err := s.db.TagBySlug(r.Context(), p.segs[0])
+	t, err := s.publicTag(r.Context(), p.segs[0])
 	if errors.Is(err, store.ErrNotFound) {
 		return s.notFound(r, p)
 	}
@@ -102,9 +103,45 @@ func (s *Site) tagPage(r *http.Request, p params) (*response, error) {
 	return s.listing(r, p, links.Tag(t.Slug), "Tag: "+t.Name, "", "", store.ListQuery{TagID: t.ID})
 }
 
+// publicTag is the tag with slug if readers may see it, which they may
+// once it carries an article they may see: a tag only a draft carries
+// has no page, feed or search filter yet, and answers store.ErrNotFound
+// as a missing tag does.
+func (s *Site) publicTag(ctx context.Context, slug string) (news.Tag, error) {
+	t, err := s.db.TagBySlug(ctx, slug)
+	if err != nil {
+		return t, err
+	}
+	ok, err := s.db.TagVisible(ctx, t.ID, s.now())
+	if err == nil && !ok {
+		err = fmt.Errorf("site: tag %q: %w", slug, store.ErrNotFound)
+	}
+	if err != nil {
+		return news.Tag{}, err
+	}
+	return t, nil
+}
+
+// publicAuthor is the author with slug if readers may see them, which
+// they may once they have an article readers may see.
+func (s *Site) publicAuthor(ctx context.Context, slug string) (news.Author, error) {
+	a, err := s.db.AuthorBySlug(ctx, slug)
+	if err != nil {
+		return a, err
+	}
+	ok, err := s.db.AuthorVisible(ctx, a.ID, s.now())
+	if err == nil && !ok {
+		err = fmt.Errorf("site: author %q: %w", slug, store.ErrNotFound)
+	}
+	if err != nil {
+		return news.Author{}, err
+	}
+	return a, nil
+}
+
 // authorPage is /author/{slug}/, with the author's bio.
 func (s *Site) authorPage(r *http.Request, p params) (*response, error) {
-	a, err := s.db.AuthorBySlug(r.Context(), p.segs[0])
+	a, err := s.publicAuthor(r.Context(), p.segs[0])
 	if errors.Is(err, store.ErrNotFound) {
 		return s.notFound(r, p)
 	}

@@ -69,14 +69,14 @@ func (s *Site) readSearch(ctx context.Context, r *http.Request) (searchParams, *
 		}
 	}
 	if slug := cleanParam(v.Get("tag"), 200); slug != "" {
-		t, err := s.db.TagBySlug(ctx, slug)
+		t, err := s.publicTag(ctx, slug)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return p, tree, err
 		}
 		p.Tag = t
 	}
 	if slug := cleanParam(v.Get("author"), 200); slug != "" {
-		a, err := s.db.AuthorBySlug(ctx, slug)
+		a, err := s.publicAuthor(ctx, slug)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return p, tree, err
 		}
@@ -270,7 +270,7 @@ func (s *Site) searchPage(r *http.Request, _ params) (*response, error) {
 			c.Sections = append(c.Sections, option{Value: k.Path, Label: "— " + k.Name, Selected: k.ID == p.Section.ID})
 		}
 	}
-	tags, authors := s.facets.get(ctx, s.db)
+	tags, authors := s.facets.get(ctx, s.db, s.now())
 	c.Tags = append(c.Tags, option{Label: "Any tag"})
 	for _, t := range tags {
 		c.Tags = append(c.Tags, option{Value: t.Slug, Label: t.Name, Selected: t.ID == p.Tag.ID})
@@ -404,14 +404,18 @@ func (c *facetCache) dirty() {
 	c.mu.Unlock()
 }
 
-func (c *facetCache) get(ctx context.Context, db *store.DB) ([]news.Tag, []news.Author) {
+// get returns the search form's choices: the 60 tags most used by
+// articles readers may see at now, and the authors of such articles. A
+// tag or byline only drafts have is not offered.
+func (c *facetCache) get(ctx context.Context, db *store.DB, now time.Time) ([]news.Tag, []news.Author) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.loaded && !c.stale {
 		return c.tags, c.authors
 	}
-	tags, _, err1 := db.Tags(ctx, 60)
-	authors, err2 := db.Authors(ctx)
+	tags, _, err1 := db.PublicTags(ctx, now)
+	tags = tags[:min(len(tags), 60)]
+	authors, err2 := db.PublicAuthors(ctx, now)
 	if err1 == nil && err2 == nil {
 		c.tags, c.authors, c.loaded, c.stale = tags, authors, true, false
 	}

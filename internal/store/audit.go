@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -37,6 +38,33 @@ func (db *DB) addAudit(ctx context.Context, x execer, e AuditEntry) error {
 	return nil
 }
 
+// auditIn records, inside tx, the entries of a write that takes them
+// (SaveSection, RenameTag …), so the change and its account commit or
+// fail together. Entries without an action (imports, fixtures) are not
+// written.
+func (db *DB) auditIn(ctx context.Context, tx *sql.Tx, entries []AuditEntry) error {
+	for _, e := range entries {
+		if e.Action == "" {
+			continue
+		}
+		if err := db.addAudit(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changedAt is when a write that takes audit entries happened: the
+// entries' time, which comes from the caller's clock, or the store's now.
+func (db *DB) changedAt(entries []AuditEntry) time.Time {
+	for _, e := range entries {
+		if !e.CreatedAt.IsZero() {
+			return e.CreatedAt.UTC()
+		}
+	}
+	return db.now().UTC()
+}
+
 // AuditLog returns entries newest first.
 func (db *DB) AuditLog(ctx context.Context, limit, offset int) ([]AuditEntry, error) {
 	rows, err := db.read(ctx, `SELECT l.id, l.user_id, COALESCE(u.email, ''), l.action, l.subject, l.detail, l.created_at
@@ -56,4 +84,23 @@ func (db *DB) AuditLog(ctx context.Context, limit, offset int) ([]AuditEntry, er
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// deleteAudited deletes the row id of table, recording the audit entries
+// in the same transaction; ErrNotFound when there is no such row.
+func (db *DB) deleteAudited(ctx context.Context, table string, id int64, audit []AuditEntry) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := db.txExec(ctx, tx, `DELETE FROM `+table+` WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return db.auditIn(ctx, tx, audit)
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete from %s %d: %w", table, id, err)
+	}
+	return nil
 }

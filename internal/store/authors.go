@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"dastan/internal/news"
 )
@@ -51,6 +54,10 @@ func (db *DB) Authors(ctx context.Context) ([]news.Author, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: authors: %w", err)
 	}
+	return scanAuthors(rows)
+}
+
+func scanAuthors(rows *sql.Rows) ([]news.Author, error) {
 	defer rows.Close()
 	var out []news.Author
 	for rows.Next() {
@@ -61,4 +68,36 @@ func (db *DB) Authors(ctx context.Context) ([]news.Author, error) {
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// PublicAuthors returns, by name, the authors with articles readers may
+// see at now: each is one lookup in the link table's (author_id,
+// visible_from) index.
+func (db *DB) PublicAuthors(ctx context.Context, now time.Time) ([]news.Author, error) {
+	rows, err := db.read(ctx, `SELECT a.id, a.slug, a.name, a.bio, a.user_id FROM authors a WHERE EXISTS
+		(SELECT 1 FROM article_authors lt WHERE lt.author_id = a.id AND lt.visible_from <= ?) ORDER BY a.name`, unix(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: public authors: %w", err)
+	}
+	return scanAuthors(rows)
+}
+
+// AuthorVisible reports whether the author id has an article readers
+// may see at now. A byline only on drafts has no public page, and is
+// listed to no reader, until then.
+func (db *DB) AuthorVisible(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return db.linkVisible(ctx, `SELECT 1 FROM article_authors WHERE author_id = ? AND visible_from <= ? LIMIT 1`, id, now)
+}
+
+// linkVisible runs a query for one visible link of id at now.
+func (db *DB) linkVisible(ctx context.Context, query string, id int64, now time.Time) (bool, error) {
+	var one int
+	err := db.readRow(ctx, query, id, unix(now)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: visible %d: %w", id, err)
+	}
+	return true, nil
 }

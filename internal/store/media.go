@@ -198,17 +198,20 @@ func (db *DB) ListMedia(ctx context.Context, q string, limit, offset int) ([]Med
 	return list, total, nil
 }
 
-// UpdateMediaText changes the words that go with a library item.
-func (db *DB) UpdateMediaText(ctx context.Context, id int64, alt, caption, credit string) error {
+// UpdateMediaText changes the words that go with a library item. Audit
+// entries are recorded in the same transaction.
+func (db *DB) UpdateMediaText(ctx context.Context, id int64, alt, caption, credit string, audit ...AuditEntry) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var filename string
 		if err := db.txRow(ctx, tx, `SELECT filename FROM media WHERE id = ?`, id).Scan(&filename); err != nil {
 			return notFound(err)
 		}
 		m := Media{Alt: alt, Caption: caption, Credit: credit, Filename: filename}
-		_, err := db.txExec(ctx, tx, `UPDATE media SET alt = ?, caption = ?, credit = ?, search_text = ? WHERE id = ?`,
-			alt, caption, credit, mediaSearchText(m), id)
-		return err
+		if _, err := db.txExec(ctx, tx, `UPDATE media SET alt = ?, caption = ?, credit = ?, search_text = ? WHERE id = ?`,
+			alt, caption, credit, mediaSearchText(m), id); err != nil {
+			return err
+		}
+		return db.auditIn(ctx, tx, audit)
 	})
 	if err != nil {
 		return fmt.Errorf("store: update media %d: %w", id, err)
@@ -217,16 +220,10 @@ func (db *DB) UpdateMediaText(ctx context.Context, id int64, alt, caption, credi
 }
 
 // DeleteMedia removes a library item's row; its files are the caller's
-// to remove (see media.Service.Delete).
-func (db *DB) DeleteMedia(ctx context.Context, id int64) error {
-	res, err := db.write(ctx, `DELETE FROM media WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("store: delete media %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: delete media %d: %w", id, ErrNotFound)
-	}
-	return nil
+// to remove (see media.Service.Delete). Audit entries are recorded in the
+// same transaction.
+func (db *DB) DeleteMedia(ctx context.Context, id int64, audit ...AuditEntry) error {
+	return db.deleteAudited(ctx, "media", id, audit)
 }
 
 // MediaUses counts the articles whose featured image or body shows a

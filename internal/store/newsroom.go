@@ -269,8 +269,9 @@ func (db *DB) RevisionByID(ctx context.Context, articleID, id int64) (Revision, 
 	return r, nil
 }
 
-// RenameTag gives a tag a new name and slug; its page moves with the slug.
-func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error {
+// RenameTag gives a tag a new name and slug; its page moves with the
+// slug. Audit entries are recorded in the same transaction.
+func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string, audit ...AuditEntry) error {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return fmt.Errorf("store: a tag needs a name")
@@ -294,7 +295,10 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error 
 		if _, err := db.txExec(ctx, tx, `UPDATE tags SET name = ?, slug = ? WHERE id = ?`, name, slug, id); err != nil {
 			return err
 		}
-		return db.movedTo(ctx, tx, links.Tag(old), links.Tag(slug)) // old links keep working
+		if err := db.movedTo(ctx, tx, links.Tag(old), links.Tag(slug), db.changedAt(audit)); err != nil {
+			return err // old links keep working
+		}
+		return db.auditIn(ctx, tx, audit)
 	})
 	if err != nil {
 		return fmt.Errorf("store: rename tag %d: %w", id, err)
@@ -303,8 +307,9 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error 
 	return nil
 }
 
-// MergeTags moves every article of tag from onto tag into, and deletes from.
-func (db *DB) MergeTags(ctx context.Context, from, into int64) error {
+// MergeTags moves every article of tag from onto tag into, and deletes
+// from. Audit entries are recorded in the same transaction.
+func (db *DB) MergeTags(ctx context.Context, from, into int64, audit ...AuditEntry) error {
 	if from == into {
 		return nil
 	}
@@ -327,7 +332,10 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64) error {
 		if _, err := db.txExec(ctx, tx, `DELETE FROM tags WHERE id = ?`, from); err != nil {
 			return err
 		}
-		return db.movedTo(ctx, tx, links.Tag(fromSlug), links.Tag(intoSlug))
+		if err := db.movedTo(ctx, tx, links.Tag(fromSlug), links.Tag(intoSlug), db.changedAt(audit)); err != nil {
+			return err
+		}
+		return db.auditIn(ctx, tx, audit)
 	})
 	if err != nil {
 		return fmt.Errorf("store: merge tag %d into %d: %w", from, into, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Redirect sends readers from an old address to a new one.
@@ -32,8 +33,8 @@ func (db *DB) RedirectFor(ctx context.Context, path string) (Redirect, error) {
 }
 
 // SaveRedirect adds an editor's redirect, or replaces the one from the
-// same path.
-func (db *DB) SaveRedirect(ctx context.Context, r *Redirect) error {
+// same path; audit entries are recorded in the same transaction.
+func (db *DB) SaveRedirect(ctx context.Context, r *Redirect, audit ...AuditEntry) error {
 	if !strings.HasPrefix(r.From, "/") || !validKey(r.From) {
 		return errors.New("store: a redirect starts from a path beginning with /")
 	}
@@ -46,9 +47,15 @@ func (db *DB) SaveRedirect(ctx context.Context, r *Redirect) error {
 	if r.CreatedBy == "" {
 		r.CreatedBy = "editor"
 	}
-	err := db.writeRow(ctx, `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = excluded.status, created_by = excluded.created_by
-		RETURNING id`, r.From, r.To, r.Status, r.CreatedBy, db.now().Unix()).Scan(&r.ID)
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		err := db.txRow(ctx, tx, `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = excluded.status, created_by = excluded.created_by
+			RETURNING id`, r.From, r.To, r.Status, r.CreatedBy, unix(db.changedAt(audit))).Scan(&r.ID)
+		if err != nil {
+			return err
+		}
+		return db.auditIn(ctx, tx, audit)
+	})
 	if err != nil {
 		return fmt.Errorf("store: save redirect %q: %w", r.From, err)
 	}
@@ -56,10 +63,11 @@ func (db *DB) SaveRedirect(ctx context.Context, r *Redirect) error {
 	return nil
 }
 
-// DeleteRedirect removes the redirect with id.
-func (db *DB) DeleteRedirect(ctx context.Context, id int64) error {
-	if _, err := db.write(ctx, `DELETE FROM redirects WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("store: delete redirect: %w", err)
+// DeleteRedirect removes the redirect with id; audit entries are
+// recorded in the same transaction.
+func (db *DB) DeleteRedirect(ctx context.Context, id int64, audit ...AuditEntry) error {
+	if err := db.deleteAudited(ctx, "redirects", id, audit); err != nil {
+		return err
 	}
 	db.bump(ctx)
 	return nil
@@ -100,9 +108,9 @@ func (db *DB) ImportRedirects(ctx context.Context, list []Redirect) error {
 }
 
 // movedTo records, inside tx, that the public page at from now lives at
-// to: a renamed tag, a renamed or moved section. Redirects that pointed
-// at from are pointed at to, so no reader follows a chain.
-func (db *DB) movedTo(ctx context.Context, tx *sql.Tx, from, to string) error {
+// to since at: a renamed tag, a renamed or moved section. Redirects that
+// pointed at from are pointed at to, so no reader follows a chain.
+func (db *DB) movedTo(ctx context.Context, tx *sql.Tx, from, to string, at time.Time) error {
 	if from == to {
 		return nil
 	}
@@ -113,7 +121,7 @@ func (db *DB) movedTo(ctx context.Context, tx *sql.Tx, from, to string) error {
 		return err // the new home is a page again, not a redirect
 	}
 	_, err := db.txExec(ctx, tx, `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, 301, 'rename', ?)
-		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = 301, created_by = 'rename'`, from, to, db.now().Unix())
+		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, status = 301, created_by = 'rename'`, from, to, unix(at))
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"dastan/internal/links"
 	"dastan/internal/news"
@@ -30,8 +31,12 @@ func (db *DB) Sections(ctx context.Context) ([]news.Section, error) {
 }
 
 // SaveSection creates a section under parentID (0 for the top level), or
-// renames the one with s.ID. Its path follows its parent's.
-func (db *DB) SaveSection(ctx context.Context, s *news.Section) error {
+// renames or moves the one with s.ID. Its path follows its parent's, its
+// children's paths follow its own, and the old addresses redirect. A path
+// another section has is ErrExists; a parent inside the section itself
+// (the tree changed since it was read) is ErrConflict. Audit entries are
+// recorded in the same transaction.
+func (db *DB) SaveSection(ctx context.Context, s *news.Section, audit ...AuditEntry) error {
 	if strings.TrimSpace(s.Name) == "" {
 		return errors.New("store: a section needs a name")
 	}
@@ -49,57 +54,81 @@ func (db *DB) SaveSection(ctx context.Context, s *news.Section) error {
 			s.Path = ppath + "/" + s.Slug
 			parent = s.ParentID
 		}
+		var other int64
+		err := db.txRow(ctx, tx, `SELECT id FROM sections WHERE path = ? AND id <> ?`, s.Path, s.ID).Scan(&other)
+		if err == nil {
+			return fmt.Errorf("path %q: %w", s.Path, ErrExists)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		if s.ID == 0 {
-			return db.txRow(ctx, tx, `INSERT INTO sections (parent_id, slug, name, path, position) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-				parent, s.Slug, s.Name, s.Path, s.Position).Scan(&s.ID)
+			if err := db.txRow(ctx, tx, `INSERT INTO sections (parent_id, slug, name, path, position) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+				parent, s.Slug, s.Name, s.Path, s.Position).Scan(&s.ID); err != nil {
+				return err
+			}
+			return db.auditIn(ctx, tx, audit)
 		}
 		var old string
 		if err := db.txRow(ctx, tx, `SELECT path FROM sections WHERE id = ?`, s.ID).Scan(&old); err != nil {
 			return fmt.Errorf("store: section %d: %w", s.ID, notFound(err))
 		}
+		if strings.HasPrefix(s.Path+"/", old+"/") && s.Path != old {
+			return fmt.Errorf("section %d inside itself: %w", s.ID, ErrConflict)
+		}
 		if _, err := db.txExec(ctx, tx, `UPDATE sections SET parent_id = ?, slug = ?, name = ?, path = ?, position = ? WHERE id = ?`,
 			parent, s.Slug, s.Name, s.Path, s.Position, s.ID); err != nil {
 			return err
 		}
-		// Children's paths move with their parent, and the articles below
-		// are linked again to their new ancestors.
-		if _, err := db.txExec(ctx, tx, `UPDATE sections SET path = ? || substr(path, ?) WHERE path LIKE ?`,
-			s.Path, len(old)+1, old+"/%"); err != nil {
-			return err
-		}
-		// Old addresses of the section and everything below it redirect.
 		if old != s.Path {
-			rows, err := db.txRead(ctx, tx, `SELECT path FROM sections WHERE path = ? OR path LIKE ?`, s.Path, s.Path+"/%")
-			if err != nil {
+			if err := db.moveSectionTree(ctx, tx, old, s.Path, db.changedAt(audit)); err != nil {
 				return err
 			}
-			var moved []string
-			for rows.Next() {
-				var p string
-				if err := rows.Scan(&p); err != nil {
-					rows.Close()
-					return err
-				}
-				moved = append(moved, p)
-			}
-			rows.Close()
-			for _, p := range moved {
-				if err := db.movedTo(ctx, tx, links.Section(old+p[len(s.Path):]), links.Section(p)); err != nil {
-					return err
-				}
-			}
 		}
-		below := `a.section_id IN (SELECT id FROM sections WHERE path = ? OR path LIKE ?)`
-		if _, err := db.txExec(ctx, tx, `DELETE FROM article_sections WHERE article_id IN (SELECT a.id FROM articles a WHERE `+below+`)`, s.Path, s.Path+"/%"); err != nil {
-			return err
-		}
-		return db.linkSections(ctx, tx, below, s.Path, s.Path+"/%")
+		return db.auditIn(ctx, tx, audit)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save section %q: %w", s.Name, err)
 	}
 	db.bump(ctx)
 	return nil
+}
+
+// moveSectionTree follows a section's move from path old to path to:
+// its children's paths move with it, the old addresses of it and of
+// everything below redirect, and the articles below are linked again to
+// their new ancestors.
+func (db *DB) moveSectionTree(ctx context.Context, tx *sql.Tx, old, to string, at time.Time) error {
+	if _, err := db.txExec(ctx, tx, `UPDATE sections SET path = ? || substr(path, ?) WHERE path LIKE ?`,
+		to, len(old)+1, old+"/%"); err != nil {
+		return err
+	}
+	rows, err := db.txRead(ctx, tx, `SELECT path FROM sections WHERE path = ? OR path LIKE ?`, to, to+"/%")
+	if err != nil {
+		return err
+	}
+	var moved []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return err
+		}
+		moved = append(moved, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range moved {
+		if err := db.movedTo(ctx, tx, links.Section(old+p[len(to):]), links.Section(p), at); err != nil {
+			return err
+		}
+	}
+	below := `a.section_id IN (SELECT id FROM sections WHERE path = ? OR path LIKE ?)`
+	if _, err := db.txExec(ctx, tx, `DELETE FROM article_sections WHERE article_id IN (SELECT a.id FROM articles a WHERE `+below+`)`, to, to+"/%"); err != nil {
+		return err
+	}
+	return db.linkSections(ctx, tx, below, to, to+"/%")
 }
 
 func notFound(err error) error {

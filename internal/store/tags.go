@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"dastan/internal/news"
 )
@@ -44,6 +46,11 @@ func (db *DB) Tags(ctx context.Context, limit int) ([]news.Tag, []int, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: tags: %w", err)
 	}
+	return scanTagCounts(rows)
+}
+
+// scanTagCounts reads rows of id, slug, name and a count.
+func scanTagCounts(rows *sql.Rows) ([]news.Tag, []int, error) {
 	defer rows.Close()
 	var tags []news.Tag
 	var counts []int
@@ -57,4 +64,24 @@ func (db *DB) Tags(ctx context.Context, limit int) ([]news.Tag, []int, error) {
 		counts = append(counts, n)
 	}
 	return tags, counts, rows.Err()
+}
+
+// TagVisible reports whether the tag id carries an article readers may
+// see at now. A tag only drafts carry has no public page, and is listed
+// to no reader, until then. The link table's (tag_id, visible_from)
+// index answers at once.
+func (db *DB) TagVisible(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return db.linkVisible(ctx, `SELECT 1 FROM article_tags WHERE tag_id = ? AND visible_from <= ? LIMIT 1`, id, now)
+}
+
+// PublicTags returns the tags that carry articles readers may see at now,
+// with how many, most used first. Tags only drafts carry are left out.
+func (db *DB) PublicTags(ctx context.Context, now time.Time) ([]news.Tag, []int, error) {
+	rows, err := db.read(ctx, `SELECT t.id, t.slug, t.name, c.n
+		FROM (SELECT tag_id, COUNT(*) AS n FROM article_tags WHERE visible_from <= ? GROUP BY tag_id) c
+		JOIN tags t ON t.id = c.tag_id ORDER BY c.n DESC, t.name`, unix(now))
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: public tags: %w", err)
+	}
+	return scanTagCounts(rows)
 }

@@ -22,7 +22,10 @@ import (
 	"dastan/internal/articles"
 	"dastan/internal/links"
 	"dastan/internal/news"
+	"dastan/internal/sections"
 	"dastan/internal/store"
+	"dastan/internal/tags"
+	"dastan/internal/users"
 )
 
 // Options are what an import needs besides the export itself.
@@ -67,7 +70,8 @@ type importer struct {
 	cats          []*Category
 	tagRecs       []*TagRec
 	termsOK       bool
-	sections      map[string]int64 // WordPress category slug → section id
+	sections      *sections.Service
+	sectionIDs    map[string]int64 // WordPress category slug → section id
 	catNames      map[string]string
 	tags          map[string]news.Tag // WordPress tag slug → tag
 	authMu        sync.RWMutex        // authors grows while workers read it (WXR 1.0)
@@ -124,8 +128,8 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 		opt.Articles = articles.New(articles.Options{Store: opt.Store, ExcerptLength: opt.ExcerptLen})
 	}
 	im := &importer{
-		ctx: ctx, opt: opt, db: opt.Store, arts: opt.Articles, report: newReport(), lang: "en",
-		maps: map[string]map[int64]store.WPMapEntry{}, sections: map[string]int64{}, catNames: map[string]string{},
+		ctx: ctx, opt: opt, db: opt.Store, arts: opt.Articles, report: newReport(), lang: "en", sections: sections.New(sections.Options{Store: opt.Store}),
+		maps: map[string]map[int64]store.WPMapEntry{}, sectionIDs: map[string]int64{}, catNames: map[string]string{},
 		tags: map[string]news.Tag{}, authors: map[string]news.Author{}, seen: map[int64]bool{},
 		atts: map[int64]store.WPAttachment{}, children: map[int64][]int64{},
 	}
@@ -555,15 +559,18 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 	a.SEOTitle, a.SEODescription = it.SEO()
 	// Sections and tags.
 	for i, slug := range it.CategorySlugs() {
-		if id, ok := im.sections[slug]; ok && a.SectionID == 0 && i == 0 {
+		if id, ok := im.sectionIDs[slug]; ok && a.SectionID == 0 && i == 0 {
 			a.SectionID = id
 			continue
 		}
-		name := im.catNames[slug]
+		name := oneLine(im.catNames[slug])
 		if name == "" {
 			name = DecodeSlug(slug)
 		}
-		a.Tags = append(a.Tags, news.Tag{Slug: news.Slugify(DecodeSlug(slug)), Name: name})
+		// A tag the rules refuse was reported with the export's terms.
+		if tag, err := tags.Check("tag", name, news.Slugify(DecodeSlug(slug))); err == nil {
+			a.Tags = append(a.Tags, tag)
+		}
 	}
 	for _, t := range it.Terms {
 		if t.Domain != "post_tag" {
@@ -571,8 +578,8 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 		}
 		if tag, ok := im.tags[t.Nicename]; ok {
 			a.Tags = append(a.Tags, tag)
-		} else if strings.TrimSpace(t.Name) != "" {
-			a.Tags = append(a.Tags, news.Tag{Slug: news.Slugify(DecodeSlug(t.Nicename)), Name: t.Name})
+		} else if tag, err := tags.Check("tag", oneLine(t.Name), news.Slugify(DecodeSlug(t.Nicename))); err == nil {
+			a.Tags = append(a.Tags, tag)
 		}
 	}
 	im.authMu.RLock()
@@ -730,14 +737,17 @@ func (im *importer) terms(ctx context.Context) error {
 		for i, s := range chain {
 			parts[i] = news.Slugify(DecodeSlug(s))
 		}
-		sec := news.Section{Slug: parts[len(parts)-1], Name: c.Name}
+		sec := sections.Input{Slug: parts[len(parts)-1], Name: oneLine(c.Name)}
+		if sec.Name == "" {
+			sec.Name = DecodeSlug(c.Slug)
+		}
 		if len(chain) > 1 {
-			sec.ParentID = im.sections[chain[len(chain)-2]]
+			sec.ParentID = im.sectionIDs[chain[len(chain)-2]]
 		}
 		sum := checksumOf(c.Slug, c.Parent, c.Name, c.Description)
 		e, mapped := im.maps["category"][c.TermID]
 		if mapped && e.Checksum == sum {
-			im.sections[c.Slug] = e.LocalID
+			im.sectionIDs[c.Slug] = e.LocalID
 			im.report.addUnchanged("category")
 			continue
 		}
@@ -746,30 +756,41 @@ func (im *importer) terms(ctx context.Context) error {
 		} else if old, err := im.db.SectionByPath(ctx, strings.Join(parts, "/")); err == nil {
 			sec.ID = old.ID
 		}
-		if err := im.db.SaveSection(ctx, &sec); err != nil {
+		saved, err := im.sections.Save(ctx, operator, sec)
+		var fe *news.FieldError
+		if errors.As(err, &fe) {
+			im.report.skip("category", c.TermID, c.Name, fe.Message)
+			continue
+		}
+		if err != nil {
 			return err
 		}
-		if err := im.db.PutWPMap(ctx, "category", c.TermID, sec.ID, sum); err != nil {
+		if err := im.db.PutWPMap(ctx, "category", c.TermID, saved.ID, sum); err != nil {
 			return err
 		}
-		im.sections[c.Slug] = sec.ID
+		im.sectionIDs[c.Slug] = saved.ID
 		im.report.count("category", !mapped)
-		redirects = append(redirects, store.Redirect{From: decodePath(OldCategoryPath(chain)), To: links.Section(sec.Path)})
+		redirects = append(redirects, store.Redirect{From: decodePath(OldCategoryPath(chain)), To: links.Section(saved.Path)})
 	}
 	for _, t := range im.tagRecs {
-		slug := news.Slugify(DecodeSlug(t.Slug))
-		name := t.Name
-		if strings.TrimSpace(name) == "" {
+		name := oneLine(t.Name)
+		if name == "" {
 			name = DecodeSlug(t.Slug)
+		}
+		checked, err := tags.Check("tag", name, news.Slugify(DecodeSlug(t.Slug)))
+		var fe *news.FieldError
+		if errors.As(err, &fe) {
+			im.report.skip("tag", t.TermID, t.Name, fe.Message)
+			continue
 		}
 		sum := checksumOf(t.Slug, t.Name, t.Description)
 		e, mapped := im.maps["tag"][t.TermID]
 		if mapped && e.Checksum == sum {
-			im.tags[t.Slug] = news.Tag{ID: e.LocalID, Slug: slug, Name: name}
+			im.tags[t.Slug] = news.Tag{ID: e.LocalID, Slug: checked.Slug, Name: checked.Name}
 			im.report.addUnchanged("tag")
 			continue
 		}
-		tag, err := im.db.ImportTag(ctx, slug, name)
+		tag, err := im.db.ImportTag(ctx, checked.Slug, checked.Name)
 		if err != nil {
 			return err
 		}
@@ -778,10 +799,18 @@ func (im *importer) terms(ctx context.Context) error {
 		}
 		im.tags[t.Slug] = tag
 		im.report.count("tag", !mapped)
-		redirects = append(redirects, store.Redirect{From: decodePath(OldTagPath(t.Slug)), To: links.Tag(slug)})
+		redirects = append(redirects, store.Redirect{From: decodePath(OldTagPath(t.Slug)), To: links.Tag(checked.Slug)})
 	}
 	return im.db.ImportRedirects(ctx, redirects)
 }
+
+// operator is who an import acts as when the library's and the sections'
+// rules ask: the command line's user, with an admin's rights.
+var operator = users.System
+
+// oneLine folds the runs of spaces, tabs and line breaks that hand-edited
+// exports leave in names into single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // bylineFor makes sure an item's author is known. WXR 1.0 exports list
 // no authors, only each item's login: it becomes a byline of that name.

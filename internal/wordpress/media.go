@@ -143,7 +143,7 @@ func (l Library) Put(ctx context.Context, name string, r io.Reader) (Stored, err
 	r = io.MultiReader(bytes.NewReader(sniffed), r)
 	ct := http.DetectContentType(sniffed)
 	if imageTypes[ct] {
-		m, err := l.Service.Upload(ctx, name, r, media.Meta{})
+		m, err := l.Service.Upload(ctx, operator, name, r, media.Text{})
 		if err != nil {
 			return Stored{}, err
 		}

@@ -132,7 +132,7 @@ func TestFormLimits(t *testing.T) {
 		}{
 			{"title", long, "The title is longer than 300 characters."},
 			{"title", "Nul\x00byte", "The title contains a control character (U+0000); remove it."},
-			{"tags", "fine, " + strings.Repeat("x", 201), "A tag name is longer than 200 characters."},
+			{"tags", "fine, " + strings.Repeat("x", 201), "The name is too long: at most 200 characters."},
 			{"tags", manyTags, "An article may have at most 100 tags; this one has 101."},
 			{"seo_description", "bell\x07", "The SEO description contains a control character (U+0007); remove it."},
 			{"body", strings.Repeat("a", 2<<20+1), "The body is longer than 2097152 bytes."},

@@ -39,6 +39,21 @@ func TestDocumentedPostgresBackup(t *testing.T) {
 	shell(dump, src)
 	shell(restore, dst)
 
+	// dastan backup on PostgreSQL keeps the instance's media, and says
+	// the database is pg_dump's.
+	data, media, mediaBack := t.TempDir(), t.TempDir()+"/restored", t.TempDir()+"/media-backup"
+	os.MkdirAll(data+"/media/2026", 0o700)
+	os.WriteFile(data+"/media/2026/a.png", []byte("png"), 0o600)
+	if code, out, errs := runCode(t, "backup", mediaBack, "-database-url", src, "-data-dir", data); code != 0 || !strings.Contains(out, "Backed up 1 files") || !strings.Contains(out, "back it up with pg_dump") {
+		t.Errorf("backup on PostgreSQL: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := runCode(t, "restore", mediaBack, "-database-url", dst, "-data-dir", media); code != 0 || !strings.Contains(out, "restore it with pg_restore") {
+		t.Errorf("restore of a PostgreSQL instance's media: %d %q %q", code, out, errs)
+	}
+	if b, err := os.ReadFile(media + "/media/2026/a.png"); string(b) != "png" {
+		t.Errorf("media after restore: %q %v", b, err)
+	}
+
 	p, wantArticle, wantHome := pages(t, "", "-database-url", src, "-data-dir", t.TempDir(), "-site-url", "http://news.test")
 	_, gotArticle, gotHome := pages(t, p, "-database-url", dst, "-data-dir", t.TempDir(), "-site-url", "http://news.test")
 	if gotArticle != wantArticle || gotHome != wantHome {

@@ -27,7 +27,7 @@ func (db *DB) BackupTo(ctx context.Context, path string) error {
 	}
 	var seq int
 	var name, file string
-	if err := db.r.QueryRowContext(ctx, "PRAGMA database_list").Scan(&seq, &name, &file); err != nil {
+	if err := db.readRow(ctx, "PRAGMA database_list").Scan(&seq, &name, &file); err != nil {
 		return fmt.Errorf("store: backup: finding the database file: %w", err)
 	}
 	src, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
@@ -35,7 +35,7 @@ func (db *DB) BackupTo(ctx context.Context, path string) error {
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	defer src.Close()
-	if _, err := src.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	if _, err := db.execOn(ctx, src, "VACUUM INTO ?", path); err != nil {
 		os.Remove(path) // a partial copy is no backup
 		return fmt.Errorf("store: backup to %s: %w", path, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"dastan/internal/news"
@@ -34,110 +33,19 @@ type APIQuery struct {
 	Offset      int
 }
 
-var apiOrder = map[string]string{"date": "a.published_at", "id": "a.id", "title": "a.title", "slug": "a.slug", "modified": "a.updated_at"}
+var apiOrder = map[string]sortKey{"date": byDate, "id": byID, "title": byTitle, "slug": bySlug, "modified": byUpdated}
 
 // APIArticles returns a page of summaries with authors and tags, and how
 // many match in all. Pages never appear; trashed articles only when asked
 // for by status.
 func (db *DB) APIArticles(ctx context.Context, q APIQuery) (Listing, error) {
-	where := []string{`a.kind = 'article'`}
-	var args []any
-	in := func(col string, n int) string { return col + ` IN (` + placeholders(n) + `)` }
-	if q.SectionTree != 0 {
-		where, args = append(where, `a.id IN (SELECT article_id FROM article_sections WHERE section_id = ?)`), append(args, q.SectionTree)
-	}
-	if len(q.SectionIDs) > 0 {
-		where = append(where, in(`a.section_id`, len(q.SectionIDs)))
-		for _, id := range q.SectionIDs {
-			args = append(args, id)
-		}
-	}
-	if len(q.TagIDs) > 0 {
-		where = append(where, `a.id IN (SELECT article_id FROM article_tags WHERE `+in(`tag_id`, len(q.TagIDs))+`)`)
-		for _, id := range q.TagIDs {
-			args = append(args, id)
-		}
-	}
-	if len(q.AuthorIDs) > 0 {
-		where = append(where, `a.id IN (SELECT article_id FROM article_authors WHERE `+in(`author_id`, len(q.AuthorIDs))+`)`)
-		for _, id := range q.AuthorIDs {
-			args = append(args, id)
-		}
-	}
-	if !q.After.IsZero() {
-		where, args = append(where, `a.published_at > ?`), append(args, unix(q.After))
-	}
-	if !q.Before.IsZero() {
-		where, args = append(where, `a.published_at < ?`), append(args, unix(q.Before))
-	}
-	if q.Lang != "" {
-		where, args = append(where, `a.lang = ?`), append(args, q.Lang)
-	}
-	if len(q.Slugs) > 0 {
-		where = append(where, in(`a.slug`, len(q.Slugs)))
-		for _, s := range q.Slugs {
-			args = append(args, s)
-		}
-	}
-	if sq := search.ParseQuery(q.Search); !sq.Empty() {
-		// The same full-text index, analyzer and query syntax as the
-		// site's search: stems, both scripts, phrases, exclusions.
-		m := db.dialect.searchMatch(sq)
-		where, args = append(where, `a.id IN (SELECT `+m.id+` FROM `+m.from+` WHERE `+m.cond+`)`), append(args, m.condArgs...)
-	}
-	if q.OwnerID != 0 {
-		where, args = append(where, `a.created_by = ?`), append(args, q.OwnerID)
-	}
-	switch {
-	case !q.VisibleAt.IsZero():
-		where, args = append(where, `a.visible_from <= ?`), append(args, unix(q.VisibleAt))
-	case len(q.Statuses) > 0:
-		where = append(where, in(`a.status`, len(q.Statuses)))
-		for _, s := range q.Statuses {
-			args = append(args, s)
-		}
-	default:
-		where = append(where, `a.status <> 'trash'`)
-	}
-	cond := ` WHERE ` + strings.Join(where, ` AND `)
-	var out Listing
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM articles a`+cond, args...).Scan(&out.Total); err != nil {
-		return out, fmt.Errorf("store: count API articles: %w", err)
-	}
-	if q.Limit <= 0 {
-		q.Limit = 10
-	}
-	if out.Total == 0 || q.Offset >= out.Total {
-		return out, nil
-	}
-	col, ok := apiOrder[q.OrderBy]
-	if !ok {
-		col = apiOrder["date"]
-	}
-	dir := ` DESC`
-	if q.Asc {
-		dir = ` ASC`
-	}
-	rows, err := db.read(ctx, `SELECT `+summaryCols+` FROM articles a`+cond+` ORDER BY `+col+dir+`, a.id`+dir+` LIMIT ? OFFSET ?`,
-		append(args, q.Limit, q.Offset)...)
-	if err != nil {
-		return out, fmt.Errorf("store: API articles: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a news.Article
-		if err := scanSummary(rows, &a); err != nil {
-			return out, fmt.Errorf("store: API articles: %w", err)
-		}
-		out.Articles = append(out.Articles, a)
-	}
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("store: API articles: %w", err)
-	}
-	if err := db.attachAuthors(ctx, out.Articles); err != nil {
-		return out, err
-	}
-	return out, db.attachTags(ctx, out.Articles)
+	f := articleFilter{visibleAt: q.VisibleAt, statuses: q.Statuses, trash: trashHidden, sectionTree: q.SectionTree,
+		sectionIDs: q.SectionIDs, tagIDs: q.TagIDs, authorIDs: q.AuthorIDs, lang: q.Lang, after: q.After, before: q.Before,
+		slugs: q.Slugs, match: search.ParseQuery(q.Search), ownerID: q.OwnerID}
+	order := listOrder{key: apiOrder[q.OrderBy], asc: q.Asc} // unknown orders are by date
+	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "API articles", limit: q.Limit, offset: q.Offset,
+		bylines: true, tags: true, order: order})
+	return p.Listing, err
 }
 
 // ArticleVisible reports whether readers may see the article at now.

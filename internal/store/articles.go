@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"dastan/internal/news"
@@ -362,107 +361,18 @@ type Listing struct {
 
 // ListArticles returns a page of summaries, newest first, with authors.
 func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
-	// Readers' listings walk one index: the link table of what they
-	// list, ordered by visible_from (see migration 0007).
-	from, key := `articles a`, `a.visible_from`
-	var where []string
-	var args []any
-	switch {
-	case lq.TagID != 0:
-		from, key = `article_tags lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
-		where, args = append(where, `lt.tag_id = ?`), append(args, lq.TagID)
-	case lq.AuthorID != 0:
-		from, key = `article_authors lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
-		where, args = append(where, `lt.author_id = ?`), append(args, lq.AuthorID)
-	case lq.Section != 0:
-		from, key = `article_sections lt JOIN articles a ON a.id = lt.article_id`, `lt.visible_from`
-		where, args = append(where, `lt.section_id = ?`), append(args, lq.Section)
+	f := articleFilter{visibleAt: lq.VisibleAt, statuses: lq.Statuses, sectionTree: lq.Section, sectionIDs: lq.SectionIDs,
+		lang: lq.Lang, from: lq.From, before: lq.To, excludeID: lq.ExcludeID}
+	if lq.TagID != 0 {
+		f.tagIDs = []int64{lq.TagID}
 	}
-	order := key + ` DESC, a.id DESC`
-	if lq.VisibleAt.IsZero() {
-		order = `a.published_at DESC, a.id DESC`
+	if lq.AuthorID != 0 {
+		f.authorIDs = []int64{lq.AuthorID}
 	}
-	if lq.Section != 0 && lq.TagID+lq.AuthorID != 0 {
-		where, args = append(where, `a.id IN (SELECT article_id FROM article_sections WHERE section_id = ?)`), append(args, lq.Section)
-	}
-	if len(lq.SectionIDs) > 0 {
-		where = append(where, `a.section_id IN (`+placeholders(len(lq.SectionIDs))+`)`)
-		for _, id := range lq.SectionIDs {
-			args = append(args, id)
-		}
-	}
-	published := `a.published_at`
-	if !lq.VisibleAt.IsZero() {
-		published = key // equal to published_at for what readers see
-	}
-	if !lq.From.IsZero() {
-		where, args = append(where, published+` >= ?`), append(args, unix(lq.From))
-	}
-	if !lq.To.IsZero() {
-		where, args = append(where, published+` < ?`), append(args, unix(lq.To))
-	}
-	if lq.Lang != "" {
-		where, args = append(where, `a.lang = ?`), append(args, lq.Lang)
-	}
-	if lq.ExcludeID != 0 {
-		where, args = append(where, `a.id <> ?`), append(args, lq.ExcludeID)
-	}
-	if !lq.VisibleAt.IsZero() {
-		where, args = append(where, key+` <= ?`), append(args, unix(lq.VisibleAt))
-	} else {
-		where = append(where, `a.kind = 'article'`) // pages answer only at their own address
-	}
-	if lq.VisibleAt.IsZero() && len(lq.Statuses) > 0 {
-		where = append(where, `a.status IN (`+placeholders(len(lq.Statuses))+`)`)
-		for _, s := range lq.Statuses {
-			args = append(args, s)
-		}
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	var out Listing
-	if lq.Limit <= 0 {
-		lq.Limit = 10
-	}
-	if !lq.NoCount {
-		if err := db.readRow(ctx, (`SELECT COUNT(*) FROM ` + countFrom(from, cond) + cond), args...).Scan(&out.Total); err != nil {
-			return out, fmt.Errorf("store: count articles: %w", err)
-		}
-		if out.Total == 0 || lq.Offset >= out.Total {
-			return out, nil
-		}
-	}
-	rows, err := db.read(ctx, (`SELECT ` + summaryCols + ` FROM ` + from + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`),
-		append(args, lq.Limit, lq.Offset)...)
-	if err != nil {
-		return out, fmt.Errorf("store: list articles: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a news.Article
-		if err := scanSummary(rows, &a); err != nil {
-			return out, fmt.Errorf("store: list articles: %w", err)
-		}
-		out.Articles = append(out.Articles, a)
-	}
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("store: list articles: %w", err)
-	}
-	if lq.NoBylines {
-		return out, nil
-	}
-	return out, db.attachAuthors(ctx, out.Articles)
-}
-
-// countFrom drops the join to articles from a count whose conditions
-// are all on the link table, so the count reads one index and no rows.
-func countFrom(from, cond string) string {
-	if i := strings.Index(from, " JOIN articles a"); i > 0 && !strings.Contains(cond, " a.") {
-		return from[:i]
-	}
-	return from
+	order := listOrder{key: byDate}
+	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "articles", limit: lq.Limit, offset: lq.Offset,
+		noCount: lq.NoCount, bylines: !lq.NoBylines, order: order})
+	return p.Listing, err
 }
 
 // attachAuthors fills each article's byline in one query.
@@ -577,7 +487,11 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 	if len(ids) > n {
 		ids = ids[:n]
 	}
-	return db.summariesByID(ctx, ids)
+	list, err := db.articlesByID(ctx, ids, summaryCols, scanSummaryRow)
+	if err != nil {
+		return nil, fmt.Errorf("store: related: %w", err)
+	}
+	return list, db.attachAuthors(ctx, list)
 }
 
 func sortByScore(ids []int64, score map[int64]int, latest map[int64]int64) {
@@ -590,40 +504,6 @@ func sortByScore(ids []int64, score map[int64]int, latest map[int64]int64) {
 			ids[j-1], ids[j] = b, a
 		}
 	}
-}
-
-// summariesByID returns the summaries of ids, in the order given.
-func (db *DB) summariesByID(ctx context.Context, ids []int64) ([]news.Article, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := db.read(ctx, (`SELECT ` + summaryCols + ` FROM articles a WHERE a.id IN (` + placeholders(len(ids)) + `)`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: articles by id: %w", err)
-	}
-	defer rows.Close()
-	byID := map[int64]news.Article{}
-	for rows.Next() {
-		var a news.Article
-		if err := scanSummary(rows, &a); err != nil {
-			return nil, fmt.Errorf("store: articles by id: %w", err)
-		}
-		byID[a.ID] = a
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]news.Article, 0, len(ids))
-	for _, id := range ids {
-		if a, ok := byID[id]; ok {
-			out = append(out, a)
-		}
-	}
-	return out, db.attachAuthors(ctx, out)
 }
 
 // NextScheduled returns when the next scheduled article goes live after now.

@@ -34,78 +34,27 @@ type NewsroomQuery struct {
 // NewsroomArticles returns a page of summaries, most recently changed
 // first, with authors, and how many match in all.
 func (db *DB) NewsroomArticles(ctx context.Context, nq NewsroomQuery) (Listing, error) {
-	from := `articles a`
-	var where []string
-	var args []any
-	if nq.AuthorID != 0 {
-		// Checked per row through the link table's primary key, so the
-		// list still walks the newsroom index in order.
-		where, args = append(where, `EXISTS (SELECT 1 FROM article_authors lt WHERE lt.article_id = a.id AND lt.author_id = ?)`), append(args, nq.AuthorID)
-	}
+	f := articleFilter{trash: trashHidden, withPages: true, viewer: nq.Viewer, othersIn: nq.OthersIn, lang: nq.Lang,
+		titleWords: strings.Fields(nq.Search), probeLinks: true}
 	switch {
 	case nq.Trash:
-		where = append(where, `a.status = 'trash'`)
+		f.trash = trashOnly
 	case nq.Status != "":
-		where, args = append(where, `a.status = ?`), append(args, nq.Status)
-	default:
-		where = append(where, `a.status <> 'trash'`)
-	}
-	if nq.Viewer != 0 {
-		mine := `a.created_by = ?`
-		args = append(args, nq.Viewer)
-		if len(nq.OthersIn) > 0 {
-			mine = `(` + mine + ` OR a.status IN (` + placeholders(len(nq.OthersIn)) + `))`
-			for _, s := range nq.OthersIn {
-				args = append(args, s)
-			}
-		}
-		where = append(where, mine)
+		f.statuses = []news.Status{nq.Status}
 	}
 	if nq.SectionID != 0 {
-		where, args = append(where, `a.section_id = ?`), append(args, nq.SectionID)
+		f.sectionIDs = []int64{nq.SectionID}
 	}
-	if nq.Lang != "" {
-		where, args = append(where, `a.lang = ?`), append(args, nq.Lang)
+	if nq.AuthorID != 0 {
+		f.authorIDs = []int64{nq.AuthorID}
 	}
-	for _, w := range strings.Fields(strings.ToLower(nq.Search)) {
-		w = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w)
-		where, args = append(where, `LOWER(a.title) LIKE ? ESCAPE '\'`), append(args, "%"+w+"%")
-	}
-	cond := ` WHERE ` + strings.Join(where, ` AND `)
 	if nq.Limit <= 0 {
 		nq.Limit = 25
 	}
-	var out Listing
-	count := `SELECT COUNT(*) FROM ` + from + cond
-	countArgs := args
-	if nq.CountLimit > 0 {
-		count = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + cond + ` LIMIT ?) c`
-		countArgs = append(append([]any{}, args...), nq.CountLimit+1)
-	}
-	if err := db.readRow(ctx, count, countArgs...).Scan(&out.Total); err != nil {
-		return out, fmt.Errorf("store: count newsroom articles: %w", err)
-	}
-	capped := nq.CountLimit > 0 && out.Total > nq.CountLimit
-	if out.Total == 0 || (!capped && nq.Offset >= out.Total) {
-		return out, nil
-	}
-	rows, err := db.read(ctx, `SELECT `+summaryCols+` FROM `+from+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?`,
-		append(args, nq.Limit, nq.Offset)...)
-	if err != nil {
-		return out, fmt.Errorf("store: newsroom articles: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a news.Article
-		if err := scanSummary(rows, &a); err != nil {
-			return out, fmt.Errorf("store: newsroom articles: %w", err)
-		}
-		out.Articles = append(out.Articles, a)
-	}
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("store: newsroom articles: %w", err)
-	}
-	return out, db.attachAuthors(ctx, out.Articles)
+	order := listOrder{key: byUpdated}
+	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "newsroom articles", limit: nq.Limit, offset: nq.Offset,
+		countCap: nq.CountLimit, bylines: true, order: order})
+	return p.Listing, err
 }
 
 // ArticleOwner returns the id of the user who started the article.

@@ -94,125 +94,45 @@ func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	if sq.Query.Empty() {
 		return out, nil
 	}
-	if sq.Limit <= 0 {
-		sq.Limit = 10
-	}
-	m := db.dialect.searchMatch(sq.Query)
-	where := []string{m.cond}
-	args := append([]any{}, m.condArgs...)
-	if len(sq.SectionIDs) > 0 {
-		where = append(where, `m.section_id IN (`+placeholders(len(sq.SectionIDs))+`)`)
-		for _, id := range sq.SectionIDs {
-			args = append(args, id)
-		}
-	}
+	f := articleFilter{visibleAt: sq.VisibleAt, withPages: true, match: sq.Query, sectionIDs: sq.SectionIDs,
+		lang: sq.Lang, from: sq.From, before: sq.To}
 	if sq.TagID != 0 {
-		where, args = append(where, `m.article_id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)`), append(args, sq.TagID)
+		f.tagIDs = []int64{sq.TagID}
 	}
 	if sq.AuthorID != 0 {
-		where, args = append(where, `m.article_id IN (SELECT article_id FROM article_authors WHERE author_id = ?)`), append(args, sq.AuthorID)
+		f.authorIDs = []int64{sq.AuthorID}
 	}
-	if sq.Lang != "" {
-		where, args = append(where, `m.lang = ?`), append(args, sq.Lang)
+	m := db.dialect.searchMatch(sq.Query)
+	l, err := f.searchSQL(m)
+	if err != nil {
+		return out, err
 	}
-	if !sq.From.IsZero() {
-		where, args = append(where, `m.published_at >= ?`), append(args, unix(sq.From))
-	}
-	if !sq.To.IsZero() {
-		where, args = append(where, `m.published_at < ?`), append(args, unix(sq.To))
-	}
-	if !sq.VisibleAt.IsZero() {
-		where, args = append(where, `m.listed = 1 AND m.published_at <= ?`), append(args, unix(sq.VisibleAt)) // as visible
-	}
-	cond := strings.Join(where, ` AND `)
-
 	// The count visits every match without ranking it; the page ranks
-	// them all but keeps only the best few.
-	onlyVisibility := len(where) == 2 && !sq.VisibleAt.IsZero()
-	if onlyVisibility && m.countAll != "" {
-		// All matches, less the few that readers may not see: both
-		// counts read only the index, never a row per match.
-		var all, hidden int
-		if err := db.readRow(ctx, m.countAll, m.condArgs...).Scan(&all); err != nil {
-			return out, fmt.Errorf("store: search count: %w", err)
-		}
-		if err := db.readRow(ctx, m.countHidden, m.condArgs[0], unix(sq.VisibleAt), m.condArgs[0]).Scan(&hidden); err != nil {
-			return out, fmt.Errorf("store: search count: %w", err)
-		}
-		out.Total = all - hidden
-	} else if err := db.readRow(ctx, `SELECT COUNT(*) FROM `+m.from+` WHERE `+cond, args...).Scan(&out.Total); err != nil {
-		return out, fmt.Errorf("store: search count: %w", err)
-	}
-	if out.Total == 0 || sq.Offset >= out.Total {
-		return out, nil
-	}
-	if window := db.rankWindow(); !sq.SortByDate && out.Total > window {
-		// Ranking computes a score for every match, which for a word in
-		// much of the archive costs more than a reader should wait. Such a
-		// query is ranked among its window most recently added matches
-		// (ids grow as articles are added), where the recency preference
-		// puts its best results anyway and a date filter reaches older
-		// ones; the count stays exact.
-		var cutoff int64
-		err := db.readRow(ctx, `SELECT `+m.id+` FROM `+m.from+` WHERE `+cond+` ORDER BY `+m.id+` DESC LIMIT 1 OFFSET ?`,
-			append(append([]any{}, args...), window-1)...).Scan(&cutoff)
-		if err != nil {
-			return out, fmt.Errorf("store: search window: %w", err)
-		}
-		cond += ` AND ` + m.id + ` >= ?`
-		args = append(args, cutoff)
-	}
-	var query string
-	var qargs []any
-	if sq.SortByDate {
-		query = `SELECT m.article_id, 0.0 FROM ` + m.from + ` WHERE ` + cond + ` ORDER BY m.published_at DESC, m.article_id DESC LIMIT ? OFFSET ?`
-		qargs = append(append([]any{}, args...), sq.Limit, sq.Offset)
-	} else {
+	// them all, or the window, but keeps only the best few.
+	r := &ranking{key: `0.0`, order: `m.published_at DESC, m.article_id DESC`, windowID: m.id, withBody: true}
+	if !sq.SortByDate {
 		now := sq.VisibleAt
 		if now.IsZero() {
 			now = db.now()
 		}
 		// search.Score, written in SQL so the engine keeps only the page.
-		score := m.rel + fmt.Sprintf(` * CASE WHEN m.published_at >= ? THEN %g
+		r.key = m.rel + fmt.Sprintf(` * CASE WHEN m.published_at >= ? THEN %g
 			ELSE 1 + %g * exp(CAST(m.published_at - ? AS DOUBLE PRECISION) / %g) END`,
 			1+search.RecencyBoost, search.RecencyBoost, search.RecencyScale.Seconds())
-		query = `SELECT m.article_id, ` + score + ` AS score FROM ` + m.from + ` WHERE ` + cond +
-			` ORDER BY score DESC, m.article_id DESC LIMIT ? OFFSET ?`
-		qargs = append(append([]any{}, m.relArgs...), unix(now), unix(now))
-		qargs = append(append(qargs, args...), sq.Limit, sq.Offset)
+		r.keyArgs = append(append([]any{}, m.relArgs...), unix(now), unix(now))
+		r.order = `score DESC, m.article_id DESC`
+		r.window = db.rankWindow()
 	}
-	rows, err := db.read(ctx, query, qargs...)
-	if err != nil {
-		return out, fmt.Errorf("store: search: %w", err)
+	p, err := db.list(ctx, l, pageSpec{what: "search", limit: sq.Limit, offset: sq.Offset, bylines: true, rank: r})
+	out.Total = p.Total
+	for _, a := range p.Articles {
+		out.Results = append(out.Results, SearchResult{Article: a, BodyText: p.bodies[a.ID], Score: p.keys[a.ID]})
 	}
-	var ids []int64
-	scores := map[int64]float64{}
-	for rows.Next() {
-		var id int64
-		var score float64
-		if err := rows.Scan(&id, &score); err != nil {
-			rows.Close()
-			return out, fmt.Errorf("store: search: %w", err)
-		}
-		ids = append(ids, id)
-		scores[id] = score
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("store: search: %w", err)
-	}
-	list, bodies, err := db.searchSummaries(ctx, ids)
-	if err != nil {
-		return out, err
-	}
-	for i, a := range list {
-		out.Results = append(out.Results, SearchResult{Article: a, BodyText: bodies[i], Score: scores[a.ID]})
-	}
-	return out, nil
+	return out, err
 }
 
 // defaultRankWindow is how many of a query's matches are ranked by
-// relevance; see SearchArticles.
+// relevance; see rankedPage.
 const defaultRankWindow = 1000
 
 func (db *DB) rankWindow() int {
@@ -220,46 +140,6 @@ func (db *DB) rankWindow() int {
 		return db.testRankWindow
 	}
 	return defaultRankWindow
-}
-
-// searchSummaries returns the summaries and plain bodies of ids, in order.
-func (db *DB) searchSummaries(ctx context.Context, ids []int64) ([]news.Article, []string, error) {
-	if len(ids) == 0 {
-		return nil, nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := db.read(ctx, `SELECT `+summaryCols+`, a.body_text FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`, args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: search results: %w", err)
-	}
-	defer rows.Close()
-	type row struct {
-		a    news.Article
-		body string
-	}
-	byID := map[int64]row{}
-	for rows.Next() {
-		var r row
-		if err := scanSummary(rows, &r.a, &r.body); err != nil {
-			return nil, nil, fmt.Errorf("store: search results: %w", err)
-		}
-		byID[r.a.ID] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("store: search results: %w", err)
-	}
-	list := make([]news.Article, 0, len(ids))
-	bodies := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if r, ok := byID[id]; ok {
-			list = append(list, r.a)
-			bodies = append(bodies, r.body)
-		}
-	}
-	return list, bodies, db.attachAuthors(ctx, list)
 }
 
 // TitleWords calls fn with the title of every article readers may see at

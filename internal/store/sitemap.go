@@ -134,39 +134,18 @@ func scanEntries(rows rowsScanner, capacity int) ([]SitemapEntry, error) {
 // FeedArticles returns the whole articles (body, image, authors, tags) a
 // listing query selects, newest first, for feeds that carry full text.
 func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, error) {
-	lq.NoCount = true
+	lq.NoCount, lq.NoBylines = true, true // the whole articles get them below
 	l, err := db.ListArticles(ctx, lq)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]any, len(l.Articles))
+	ids := make([]int64, len(l.Articles))
 	for i, a := range l.Articles {
 		ids[i] = a.ID
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	rows, err := db.read(ctx, `SELECT `+fullCols+` FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`, ids...)
+	out, err := db.articlesByID(ctx, ids, fullCols, scanFull)
 	if err != nil {
 		return nil, fmt.Errorf("store: feed articles: %w", err)
-	}
-	defer rows.Close()
-	byID := make(map[int64]news.Article, len(ids))
-	for rows.Next() {
-		a, err := scanFull(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: feed articles: %w", err)
-		}
-		byID[a.ID] = a
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: feed articles: %w", err)
-	}
-	out := make([]news.Article, 0, len(ids))
-	for _, id := range ids {
-		if a, ok := byID[id.(int64)]; ok {
-			out = append(out, a)
-		}
 	}
 	if err := db.attachAuthors(ctx, out); err != nil {
 		return nil, err

@@ -98,7 +98,8 @@ func (db *DB) txRead(ctx context.Context, tx *sql.Tx, query string, args ...any)
 }
 
 // execer is the writer pool or a transaction, for a statement that runs
-// alone or as part of a larger write (an audit entry, a session).
+// alone or as part of a larger write (an audit entry, a session); or a
+// pool of its own (a backup's).
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }

@@ -125,12 +125,28 @@ func (f textField) check() error {
 	if !f.bytes && len(f.value) > f.max && utf8.RuneCountInString(f.value) > f.max {
 		return invalid(f.name, "%s is longer than %d characters.", f.label, f.max)
 	}
-	for _, r := range f.value {
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
-			return invalid(f.name, "%s contains a control character (U+%04X); remove it.", f.label, r)
+	// Bytes suffice: in UTF-8 no byte of a longer character is below 0x80.
+	for i := 0; i < len(f.value); i++ {
+		if c := f.value[i]; (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+			return invalid(f.name, "%s contains a control character (U+%04X); remove it.", f.label, c)
 		}
 	}
 	return nil
+}
+
+// isSlug reports a slug Slugify would leave as it is, so that it need not
+// run again (importers slugify what they read). Slugify cuts slugs at
+// MaxSlug bytes.
+func isSlug(s string) bool {
+	if s == "" || len(s) > MaxSlug || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' && s[i-1] != '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // prepare normalizes and checks a, makes what is made at write time
@@ -141,7 +157,7 @@ func (s *Service) prepare(ctx context.Context, a *news.Article, r news.MediaReso
 	if err := check(a); err != nil {
 		return err
 	}
-	if a.Slug != "" {
+	if a.Slug != "" && !isSlug(a.Slug) {
 		a.Slug = news.Slugify(a.Slug)
 	}
 	if refs {

@@ -28,6 +28,9 @@ func TestSearchPage(t *testing.T) {
 
 		_, body = f.get(t, "/search/?q=pipelines&page=3")
 		expect(t, body, "Viewing results 21 - 23 of 23 for “pipelines”", `rel="prev"`)
+		// WordPress's paged is a page too.
+		_, body = f.get(t, "/?s=pipelines&paged=3")
+		expect(t, body, "Viewing results 21 - 23 of 23 for “pipelines”")
 
 		// Filters are kept across pages and can be removed one by one.
 		_, body = f.get(t, "/search/?q=pipeline&tag=energy&lang=en&section=news/kazakhstan&author=aigerim-sadykova")
@@ -109,6 +112,24 @@ func TestSearchAPI(t *testing.T) {
 		}
 		if got.Total != 23 || got.Page != 2 || got.Pages != 3 || len(got.Results) != 10 {
 			t.Fatalf("got %+v", got)
+		}
+		// per_page sets the page's size, within 1..100 as every paged endpoint.
+		for _, c := range []struct {
+			query             string
+			perPage, pages, n int
+		}{{"per_page=5&page=2", 5, 5, 5}, {"per_page=20&page=2", 20, 2, 3}, {"per_page=0", 1, 23, 1}, {"per_page=500", 100, 1, 23}, {"per_page=x", 10, 3, 10}} {
+			var pg struct {
+				PerPage int `json:"per_page"`
+				Pages   int
+				Results []struct{ Title string }
+			}
+			_, body := f.get(t, "/api/v1/search?q=pipelines&"+c.query)
+			if err := json.Unmarshal([]byte(body), &pg); err != nil {
+				t.Fatal(err)
+			}
+			if pg.PerPage != c.perPage || pg.Pages != c.pages || len(pg.Results) != c.n {
+				t.Errorf("%s: per_page %d, %d pages, %d results; want %d, %d, %d", c.query, pg.PerPage, pg.Pages, len(pg.Results), c.perPage, c.pages, c.n)
+			}
 		}
 		r := got.Results[0]
 		if !strings.HasPrefix(r.Title, "Pipeline story") || !strings.Contains(r.Snippet, "<mark>pipelines</mark>") ||

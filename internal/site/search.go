@@ -29,6 +29,7 @@ import (
 const (
 	snippetRunes   = 240
 	maxSearchPage  = 1000
+	maxAPIPerPage  = 100     // as every paged endpoint of /api/v1
 	searchCacheMax = 4 << 20 // bytes of search pages kept; queries are endless, memory is not
 )
 
@@ -44,6 +45,7 @@ type searchParams struct {
 	from, to time.Time
 	ByDate   bool
 	Page     int
+	PerPage  int // results a page; 0 is the site's page size
 }
 
 // readSearch reads r's search parameters; anything it cannot use it ignores.
@@ -92,7 +94,11 @@ func (s *Site) readSearch(ctx context.Context, r *http.Request) (searchParams, *
 		p.To, p.to = v.Get("to"), t.AddDate(0, 0, 1) // "to" includes that day
 	}
 	p.ByDate = v.Get("sort") == "date"
-	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 {
+	page := v.Get("page")
+	if page == "" {
+		page = v.Get("paged") // WordPress's /?s=…&paged=N
+	}
+	if n, err := strconv.Atoi(page); err == nil && n > 1 {
 		p.Page = min(n, maxSearchPage)
 	}
 	return p, tree, nil
@@ -169,6 +175,7 @@ type searchOutcome struct {
 	Results     []searchResult
 	Total       int
 	First, Last int
+	PerPage     int
 	Pages       int
 	Suggestion  string
 }
@@ -181,6 +188,9 @@ func (s *Site) runSearch(ctx context.Context, p searchParams, tree *sectionTree)
 		return out, nil
 	}
 	size := s.cfg.PageSize
+	if p.PerPage > 0 {
+		size = p.PerPage
+	}
 	sq := store.SearchQuery{Query: out.Query, TagID: p.Tag.ID, AuthorID: p.Author.ID, Lang: p.Lang,
 		From: p.from, To: p.to, SortByDate: p.ByDate, VisibleAt: s.now(), Limit: size, Offset: (p.Page - 1) * size}
 	if p.Section.ID != 0 {
@@ -190,7 +200,7 @@ func (s *Site) runSearch(ctx context.Context, p searchParams, tree *sectionTree)
 	if err != nil {
 		return out, err
 	}
-	out.Total, out.Pages = res.Total, (res.Total+size-1)/size
+	out.Total, out.PerPage, out.Pages = res.Total, size, (res.Total+size-1)/size
 	if len(res.Results) > 0 {
 		out.First, out.Last = sq.Offset+1, sq.Offset+len(res.Results)
 	}
@@ -348,6 +358,7 @@ type apiSearch struct {
 	Query      string      `json:"query"`
 	Total      int         `json:"total"`
 	Page       int         `json:"page"`
+	PerPage    int         `json:"per_page"`
 	Pages      int         `json:"pages"`
 	Suggestion string      `json:"suggestion,omitempty"`
 	Results    []apiResult `json:"results"`
@@ -363,11 +374,12 @@ func (s *Site) SearchAPI(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		p.PerPage = apiPerPage(r.URL.Query().Get("per_page"))
 		out, err := s.runSearch(ctx, p, tree)
 		if err != nil {
 			return nil, err
 		}
-		body := apiSearch{Query: out.Query.String(), Total: out.Total, Page: p.Page, Pages: out.Pages,
+		body := apiSearch{Query: out.Query.String(), Total: out.Total, Page: p.Page, PerPage: out.PerPage, Pages: out.Pages,
 			Suggestion: out.Suggestion, Results: []apiResult{}}
 		for _, it := range out.Results {
 			ar := apiResult{Title: stripMarks(it.Title), TitleHTML: string(it.Title), URL: s.cfg.SiteURL + it.URL,
@@ -380,6 +392,17 @@ func (s *Site) SearchAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		return jsonResponse(body)
 	}, params{})
+}
+
+// apiPerPage reads per_page as search reads everything, forgivingly:
+// missing or not a number is the site's page size (0), and a number is
+// kept within 1..maxAPIPerPage.
+func apiPerPage(raw string) int {
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		return 0
+	}
+	return max(1, min(n, maxAPIPerPage))
 }
 
 // stripMarks turns a highlighted title back into plain text.

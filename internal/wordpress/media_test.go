@@ -207,10 +207,7 @@ func TestImportMediaOverHTTP(t *testing.T) {
 			}
 			w.Write(jpegOf(t, 300, 200, 4))
 		case "/wp-content/uploads/2025/03/slow.jpg":
-			select {
-			case <-time.After(3 * time.Second):
-			case <-r.Context().Done():
-			}
+			<-r.Context().Done() // never answers: only the client's timeout ends it
 		default:
 			notFound.Add(1)
 			http.NotFound(w, r)
@@ -229,13 +226,11 @@ func TestImportMediaOverHTTP(t *testing.T) {
 			Retries: 2, Backoff: 10 * time.Millisecond},
 		Store: library(db, t.TempDir()), Concurrency: 4,
 	}
-	start := time.Now()
+	// The slow file never answers, so the import ending at all shows it
+	// was not held up: the timeout let it go, and the report says so.
 	rep, err := importBytes(t, db, []byte(doc), m)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if el := time.Since(start); el > 5*time.Second {
-		t.Errorf("import took %s: the slow file held it up", el)
 	}
 	missing := strings.Join(rep.MissingMedia, "\n")
 	if !strings.Contains(missing, "gone.jpg (not found)") || !strings.Contains(missing, "slow.jpg (timed out)") || len(rep.MissingMedia) != 2 {

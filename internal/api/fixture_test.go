@@ -11,29 +11,27 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"dastan/internal/api"
 	"dastan/internal/auth"
-	"dastan/internal/config"
+	"dastan/internal/fixtures"
 	"dastan/internal/media"
 	"dastan/internal/news"
 	"dastan/internal/server"
 	"dastan/internal/store"
 )
 
-var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+// The shared fixtures under the names these tests use.
+var (
+	cheap = fixtures.Cheap
+	must  = fixtures.Must
+)
+
+const password = fixtures.Password
 
 var testNow = time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
 // fixture is the whole router over a real store with a small newsroom:
 // News > Kazakhstan and Economy, two bylines, two tags, one user and one
@@ -53,20 +51,11 @@ type fixture struct {
 	draft, future, locked news.Article
 }
 
-const password = "a long enough password"
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func newFixture(t *testing.T, db *store.DB, limits api.Limits) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{db: db, users: map[auth.Role]auth.User{}, tokens: map[auth.Role]string{}, tokenIDs: map[auth.Role]int64{}}
-	clk := &clock{t: testNow}
+	clk := fixtures.NewClock(testNow)
 	hash, err := auth.HashPassword(password, cheap)
 	must(t, err)
 	for _, r := range auth.Roles {
@@ -90,16 +79,14 @@ func newFixture(t *testing.T, db *store.DB, limits api.Limits) *fixture {
 	f.bakhtiyor = news.Author{Name: "Bakhtiyor Rasulov"}
 	must(t, db.SaveAuthor(ctx, &f.bakhtiyor))
 
-	cfg, err := config.FromEnv(func(string) string { return "" })
-	must(t, err)
+	cfg := fixtures.Config(t)
 	cfg.PageCache = false
-	cfg.DataDir = t.TempDir()
 	cfg.SiteURL = "https://timesca.example"
 	if limits == (api.Limits{}) {
 		limits = api.Limits{Anonymous: api.Budget{Rate: 1000, Burst: 100000}, Token: api.Budget{Rate: 1000, Burst: 100000}}
 	}
-	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: clk.now, AuthParams: cheap, APILimits: limits})
-	must(t, err)
+	srv, hs := fixtures.Serve(t, server.Options{Config: cfg, Store: db, Now: clk.Now, AuthParams: cheap, APILimits: limits})
+	f.srv = hs
 	f.img = upload(t, srv.Media, f.users[auth.Author]) // the byline Aigerim's user
 
 	type spec struct {
@@ -133,22 +120,12 @@ func newFixture(t *testing.T, db *store.DB, limits api.Limits) *fixture {
 	f.future = f.save(t, news.Article{Title: "Embargoed report", BodySource: "Later.", Status: news.StatusScheduled, PublishedAt: testNow.Add(48 * time.Hour), SectionID: f.kz.ID}, f.users[auth.Editor])
 	f.locked = f.save(t, news.Article{Title: "Members only", BodySource: "Secret words.", Status: news.StatusPublished, Password: "pw", PublishedAt: testNow.Add(-100 * 24 * time.Hour), SectionID: f.economy.ID}, f.users[auth.Editor])
 
-	f.srv = httptest.NewServer(srv.Handler())
-	t.Cleanup(f.srv.Close)
 	return f
 }
 
 func (f *fixture) save(t *testing.T, a news.Article, owner auth.User) news.Article {
 	t.Helper()
-	if a.Lang == "" {
-		a.Lang = "en"
-	}
-	if a.BodyFormat == "" {
-		a.BodyFormat = news.FormatMarkdown
-	}
-	must(t, news.Prepare(&a, 200, nil))
-	must(t, f.db.SaveArticle(context.Background(), &a, owner.ID, "test"))
-	must(t, f.db.SetArticleOwner(context.Background(), a.ID, owner.ID))
+	fixtures.Save(t, f.db, &a, owner.ID)
 	got, err := f.db.ArticleByID(context.Background(), a.ID)
 	must(t, err)
 	return got

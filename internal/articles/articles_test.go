@@ -13,22 +13,16 @@ import (
 
 	"dastan/internal/articles"
 	"dastan/internal/auth"
+	"dastan/internal/fixtures"
 	"dastan/internal/news"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
-	"dastan/internal/users"
 )
 
 var start = time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
 
-// clock is the injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+// must is the shared fixtures' Must.
+var must = fixtures.Must
 
 // fixture is a store of one engine with one user per role, a section, a
 // byline for the author, and the service over them. raw is a second
@@ -37,7 +31,7 @@ type fixture struct {
 	db      *store.DB
 	raw     *sql.DB
 	svc     *articles.Service
-	clock   *clock
+	clock   *fixtures.Clock
 	users   map[auth.Role]auth.User
 	section news.Section
 	byline  news.Author
@@ -68,26 +62,14 @@ func newFixture(t *testing.T, engine string) *fixture {
 	}
 	must(t, err)
 	t.Cleanup(func() { raw.Close(); db.Close() })
-	f := &fixture{db: db, raw: raw, clock: &clock{t: start}, users: map[auth.Role]auth.User{}}
-	f.svc = articles.New(articles.Options{Store: db, Now: f.clock.now, ExcerptLength: 200})
-	people := users.New(users.Options{Store: db, Auth: auth.New(auth.Options{Store: db, Params: auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}})})
-	for _, r := range auth.Roles {
-		u, _, err := people.Add(ctx, users.System, users.NewUser{Email: string(r) + "@example.com", Name: string(r), Role: r, Password: "a long enough password"})
-		must(t, err)
-		f.users[r] = u
-	}
+	f := &fixture{db: db, raw: raw, clock: fixtures.NewClock(start), users: map[auth.Role]auth.User{}}
+	f.svc = articles.New(articles.Options{Store: db, Now: f.clock.Now, ExcerptLength: 200})
+	f.users = fixtures.Users(t, db, nil)
 	f.section = news.Section{Name: "Economy"}
 	must(t, db.SaveSection(ctx, &f.section))
 	f.byline = news.Author{Name: "Aigerim Sadykova", UserID: f.users[auth.Author].ID}
 	must(t, db.SaveAuthor(ctx, &f.byline))
 	return f
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // words sets an article's fields as an editor would.
@@ -108,7 +90,7 @@ func (f *fixture) create(t *testing.T, owner auth.Role, status news.Status, titl
 	a := res.Article
 	step := map[news.Status]articles.Step{auth.StatusPending: articles.Submit, news.StatusPublished: articles.Publish}[status]
 	if status == news.StatusScheduled {
-		res, err = f.svc.Save(ctx, f.users[auth.Editor], articles.Save{ID: a.ID, Version: a.Version, Step: articles.Publish, PublishAt: f.clock.now().Add(24 * time.Hour)})
+		res, err = f.svc.Save(ctx, f.users[auth.Editor], articles.Save{ID: a.ID, Version: a.Version, Step: articles.Publish, PublishAt: f.clock.Now().Add(24 * time.Hour)})
 		must(t, err)
 		a = res.Article
 	} else if step != "" {
@@ -378,10 +360,10 @@ func TestSchedulingByTheClock(t *testing.T) {
 		if res.Article.Status != news.StatusScheduled || !f.stored(t, a.ID).PublishedAt.Equal(later) {
 			t.Fatalf("future time: %s at %v", res.Article.Status, res.Article.PublishedAt)
 		}
-		if ok, err := f.db.ArticleVisible(ctx, a.ID, f.clock.now()); err != nil || ok {
+		if ok, err := f.db.ArticleVisible(ctx, a.ID, f.clock.Now()); err != nil || ok {
 			t.Fatalf("scheduled article visible before its time: %v %v", ok, err)
 		}
-		f.clock.add(3 * time.Hour)
+		f.clock.Add(3 * time.Hour)
 		// The same time, now past, publishes at that time.
 		cur := f.stored(t, a.ID)
 		res, err = f.svc.Save(ctx, ed, articles.Save{ID: a.ID, Version: cur.Version, Step: articles.Publish, PublishAt: later})
@@ -393,8 +375,8 @@ func TestSchedulingByTheClock(t *testing.T) {
 		b := f.create(t, auth.Author, news.StatusDraft, "Now")
 		_, err = f.svc.Save(ctx, ed, articles.Save{ID: b.ID, Version: b.Version, Step: articles.Publish})
 		must(t, err)
-		if got := f.stored(t, b.ID); got.Status != news.StatusPublished || !got.PublishedAt.Equal(f.clock.now()) || !got.UpdatedAt.Equal(f.clock.now()) {
-			t.Fatalf("now: %s at %v, updated %v, want %v", got.Status, got.PublishedAt, got.UpdatedAt, f.clock.now())
+		if got := f.stored(t, b.ID); got.Status != news.StatusPublished || !got.PublishedAt.Equal(f.clock.Now()) || !got.UpdatedAt.Equal(f.clock.Now()) {
+			t.Fatalf("now: %s at %v, updated %v, want %v", got.Status, got.PublishedAt, got.UpdatedAt, f.clock.Now())
 		}
 		var acts []string
 		for _, e := range f.audit(t) {
@@ -405,11 +387,11 @@ func TestSchedulingByTheClock(t *testing.T) {
 		}
 		// The trash is purged by the same clock.
 		must(t, f.svc.Trash(ctx, ed, b.ID, 0, ""))
-		f.clock.add(articles.TrashLife - time.Hour)
+		f.clock.Add(articles.TrashLife - time.Hour)
 		if n, err := f.svc.PurgeTrash(ctx); err != nil || n != 0 {
 			t.Fatalf("purged %d before its time (%v)", n, err)
 		}
-		f.clock.add(2 * time.Hour)
+		f.clock.Add(2 * time.Hour)
 		if n, err := f.svc.PurgeTrash(ctx); err != nil || n != 1 {
 			t.Fatalf("purged %d, want 1 (%v)", n, err)
 		}

@@ -47,6 +47,7 @@ func BenchmarkNewsroomPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer srv.Close() // its jobs end before the store closes
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	f := &fixture{srv: ts}

@@ -9,37 +9,31 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"dastan/internal/auth"
-	"dastan/internal/config"
+	"dastan/internal/fixtures"
 	"dastan/internal/news"
 	"dastan/internal/server"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
-	"dastan/internal/users"
 )
 
-var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+// The shared fixtures under the names these tests use.
+var (
+	cheap = fixtures.Cheap
+	must  = fixtures.Must
+)
+
+const password = fixtures.Password
 
 var testNow = time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-const password = "a long enough password"
 
 type fixture struct {
 	db      *store.DB
 	srv     *httptest.Server
-	clock   *clock
+	clock   *fixtures.Clock
 	users   map[auth.Role]auth.User
 	section news.Section
 	author  news.Author
@@ -50,47 +44,26 @@ type fixture struct {
 func newFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{db: db, clock: &clock{t: testNow}, users: map[auth.Role]auth.User{}}
-	svc := users.New(users.Options{Store: db, Auth: auth.New(auth.Options{Store: db, Params: cheap, Now: f.clock.now}), Now: f.clock.now})
-	for _, r := range auth.Roles {
-		u, _, err := svc.Add(ctx, users.System, users.NewUser{Email: string(r) + "@example.com", Name: string(r), Role: r, Password: password})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[r] = u
-	}
+	f := &fixture{db: db, clock: fixtures.NewClock(testNow)}
+	f.users = fixtures.Users(t, db, f.clock.Now)
 	f.section = news.Section{Name: "Economy"}
 	must(t, db.SaveSection(ctx, &f.section))
 	f.author = news.Author{Name: "Aigerim Sadykova"}
 	must(t, db.SaveAuthor(ctx, &f.author))
-	cfg, err := config.FromEnv(func(string) string { return "" })
-	must(t, err)
+	cfg := fixtures.Config(t)
 	cfg.PageCache = false
-	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: f.clock.now, AuthParams: cheap})
-	must(t, err)
-	f.srv = httptest.NewServer(srv.Handler())
-	t.Cleanup(f.srv.Close)
+	_, f.srv = fixtures.Serve(t, server.Options{Config: cfg, Store: db, Now: f.clock.Now, AuthParams: cheap})
 	return f
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // article saves an article started by owner.
 func (f *fixture) article(t testing.TB, owner auth.User, status news.Status, title string) news.Article {
 	t.Helper()
-	a := news.Article{Title: title, BodySource: "First line.\n\nSecond line.", BodyFormat: news.FormatMarkdown, Lang: "en",
-		Status: status, SectionID: f.section.ID, Authors: []news.Author{f.author}}
+	a := news.Article{Title: title, BodySource: "First line.\n\nSecond line.", Status: status, SectionID: f.section.ID, Authors: []news.Author{f.author}}
 	if status == news.StatusPublished {
 		a.PublishedAt = testNow.Add(-time.Hour)
 	}
-	must(t, news.Prepare(&a, 200, nil))
-	must(t, f.db.SaveArticle(context.Background(), &a, owner.ID, "test"))
-	must(t, f.db.SetArticleOwner(context.Background(), a.ID, owner.ID))
+	fixtures.Save(t, f.db, &a, owner.ID)
 	return a
 }
 

@@ -136,7 +136,7 @@ func TestScheduling(t *testing.T) {
 		if code, page := au.get(fmt.Sprintf("/newsroom/articles/%d/preview", a.ID)); code != 200 || !strings.Contains(page, "Tomorrow&#39;s story") {
 			t.Fatalf("preview of the scheduled article: %d", code)
 		}
-		f.clock.add(3 * time.Hour)
+		f.clock.Add(3 * time.Hour)
 		if code, _ := reader.get("/" + got.Slug + "/"); code != http.StatusOK {
 			t.Fatalf("scheduled article not visible when due: %d", code)
 		}
@@ -179,7 +179,7 @@ func TestTrash(t *testing.T) {
 			t.Fatal("article list shows a trashed article")
 		}
 		// Restore a after 29 days; purge b after 31.
-		f.clock.add(29 * 24 * time.Hour)
+		f.clock.Add(29 * 24 * time.Hour)
 		ed = f.as(t, auth.Editor) // the old session has expired
 		if code, _ := ed.post(fmt.Sprintf("/newsroom/articles/%d/restore", a.ID), nil); code != http.StatusSeeOther {
 			t.Fatalf("restore: %d", code)
@@ -190,8 +190,8 @@ func TestTrash(t *testing.T) {
 		if code, _ := reader.get("/" + a.Slug + "/"); code != 200 {
 			t.Fatalf("restored article: %d", code)
 		}
-		f.clock.add(2 * 24 * time.Hour)
-		n, err := db.PurgeTrash(ctx, f.clock.now().Add(-30*24*time.Hour))
+		f.clock.Add(2 * 24 * time.Hour)
+		n, err := db.PurgeTrash(ctx, f.clock.Now().Add(-30*24*time.Hour))
 		must(t, err)
 		if n != 1 {
 			t.Fatalf("purged %d, want 1", n)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dastan/internal/demo"
+	"dastan/internal/fixtures"
 	"dastan/internal/server"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
@@ -25,12 +26,13 @@ func benchSite(b *testing.B, cached bool) (http.Handler, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg, _ := testConfigB()
+	cfg := fixtures.Config(b)
 	cfg.PageCache = cached
 	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: func() time.Time { return testNow }})
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(srv.Close)
 	return srv.Handler(), "/" + l.Articles[0].Slug + "/"
 }
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"dastan/internal/config"
+	"dastan/internal/fixtures"
 	"dastan/internal/server"
 	"dastan/internal/store"
 )
@@ -27,15 +27,13 @@ func benchServer(b *testing.B) (http.Handler, *store.DB) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	cfg, err := testConfigB()
-	if err != nil {
-		b.Fatal(err)
-	}
+	cfg := fixtures.Config(b)
 	cfg.PageCache = false
 	srv, err := server.New(server.Options{Config: cfg, Store: db})
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(srv.Close)
 	return srv.Handler(), db
 }
 
@@ -114,8 +112,4 @@ func BenchmarkFeeds(b *testing.B) {
 			}
 		})
 	}
-}
-
-func testConfigB() (config.Config, error) {
-	return config.FromEnv(func(string) string { return "" })
 }

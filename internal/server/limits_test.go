@@ -85,7 +85,7 @@ func TestSearchPagesHaveABudget(t *testing.T) {
 		if resp, _ := f.from(t, reader, "GET", "/category/news/", nil); resp.StatusCode != 200 {
 			t.Fatalf("a section page was refused: %d", resp.StatusCode)
 		}
-		f.clock.set(f.clock.now().Add(20 * time.Second))
+		f.clock.Set(f.clock.Now().Add(20 * time.Second))
 		if resp, _ := f.from(t, reader, "GET", "/search/?q=matter", nil); resp.StatusCode != 200 {
 			t.Fatalf("the budget did not come back after Retry-After: %d", resp.StatusCode)
 		}
@@ -132,7 +132,7 @@ func TestPostPasswordGuessesAreThrottled(t *testing.T) {
 			t.Fatalf("21st wrong try at the article: %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 		}
 		// Time brings tries back.
-		f.clock.set(f.clock.now().Add(12 * time.Second))
+		f.clock.Set(f.clock.Now().Add(12 * time.Second))
 		if resp, body := guess(attacker, "open sesame"); resp.StatusCode != 200 || !strings.Contains(body, "secret paragraph") {
 			t.Fatalf("after Retry-After: %d", resp.StatusCode)
 		}

@@ -64,6 +64,7 @@ func TestMetricsAreNotPublic(t *testing.T) {
 		}
 		srv, err := server.New(server.Options{Config: cfg, Store: db})
 		must(t, err)
+		t.Cleanup(srv.Close)
 		ms := httptest.NewServer(srv.MetricsHandler())
 		defer ms.Close()
 		if code, body := scrape(t, ms.URL+"/metrics", ""); code != 200 || !strings.Contains(body, "dastan_page_cache_bytes") {

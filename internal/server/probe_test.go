@@ -63,8 +63,8 @@ func TestUnpublishedArticlesCannotBeProbed(t *testing.T) {
 				t.Errorf("%s: %d to %q, want 301 to %s", probe, resp.StatusCode, resp.Header.Get("Location"), to)
 			}
 		}
-		f.clock.set(testNow.Add(2 * time.Hour))
-		if _, err := db.PublishDue(ctx, f.clock.now()); err != nil {
+		f.clock.Set(testNow.Add(2 * time.Hour))
+		if _, err := db.PublishDue(ctx, f.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if resp, _ := f.get(t, "/?p=503"); resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/budget-leak/" {

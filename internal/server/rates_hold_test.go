@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"dastan/internal/config"
+	"dastan/internal/fixtures"
 	"dastan/internal/rates"
 	"dastan/internal/server"
 	"dastan/internal/store"
@@ -79,10 +80,8 @@ func bankServer(t *testing.T, db *store.DB, f *fixture, bank *nbkBank, logs *syn
 	if tune != nil {
 		tune(&cfg)
 	}
-	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: f.clock.now, Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	must(t, err)
-	f.srv = httptest.NewServer(srv.Handler())
-	t.Cleanup(f.srv.Close)
+	srv, hs := fixtures.Serve(t, server.Options{Config: cfg, Store: db, Now: f.clock.Now, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	f.srv = hs
 	return srv
 }
 

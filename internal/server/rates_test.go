@@ -13,6 +13,7 @@ import (
 
 	"dastan/internal/config"
 	"dastan/internal/demo"
+	"dastan/internal/fixtures"
 	"dastan/internal/rates"
 	"dastan/internal/server"
 	"dastan/internal/store"
@@ -47,10 +48,8 @@ func newRatesFixture(t *testing.T, db *store.DB, tune func(*config.Config)) (*fi
 	if tune != nil {
 		tune(&cfg)
 	}
-	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: f.clock.now})
-	must(t, err)
-	f.srv = httptest.NewServer(srv.Handler())
-	t.Cleanup(f.srv.Close)
+	srv, hs := fixtures.Serve(t, server.Options{Config: cfg, Store: db, Now: f.clock.Now})
+	f.srv = hs
 	return f, srv
 }
 
@@ -119,10 +118,8 @@ func TestGarbageKeepsLastGoodRate(t *testing.T) {
 		f := newFixture(t, db)
 		cfg := testConfig(t)
 		cfg.Rates = "KZT=nbk:" + bank.URL + "/rss/get_rates.cfm?fdate={DD}.{MM}.{YYYY}"
-		srv, err := server.New(server.Options{Config: cfg, Store: db, Now: f.clock.now})
-		must(t, err)
-		f.srv = httptest.NewServer(srv.Handler())
-		defer f.srv.Close()
+		srv, hs := fixtures.Serve(t, server.Options{Config: cfg, Store: db, Now: f.clock.Now})
+		f.srv = hs
 
 		res, err := srv.FetchRates(context.Background())
 		must(t, err)

@@ -8,44 +8,33 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"dastan/internal/config"
 	"dastan/internal/demo"
+	"dastan/internal/fixtures"
 	"dastan/internal/news"
 	"dastan/internal/server"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
 )
 
-// clock is a settable time for tests of scheduling.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+// The shared fixtures under the names these tests use.
+var must = fixtures.Must
 
 type fixture struct {
 	db    *store.DB
 	srv   *httptest.Server
-	clock *clock
+	clock *fixtures.Clock
 	kz    news.Section
 	a1    news.Author
 }
 
 var testNow = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
-func testConfig(t *testing.T) config.Config {
-	cfg, err := config.FromEnv(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
+// testConfig is the default settings, with files in a temporary folder.
+func testConfig(t *testing.T) config.Config { return fixtures.Config(t) }
 
 // newFixture starts the full router over a real store with a small
 // newsroom: News > Kazakhstan, an author, and 23 published articles.
@@ -58,7 +47,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 func newFixtureConfig(t *testing.T, db *store.DB, cfg config.Config) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{db: db, clock: &clock{t: testNow}}
+	f := &fixture{db: db, clock: fixtures.NewClock(testNow)}
 	nw := news.Section{Name: "News"}
 	must(t, db.SaveSection(ctx, &nw))
 	f.kz = news.Section{Name: "Kazakhstan", ParentID: nw.ID}
@@ -69,10 +58,7 @@ func newFixtureConfig(t *testing.T, db *store.DB, cfg config.Config) *fixture {
 		f.save(t, &news.Article{Title: fmt.Sprintf("Pipeline story %d", i), BodySource: "Energy **pipelines** matter.",
 			Status: news.StatusPublished, PublishedAt: testNow.Add(-time.Duration(i+1) * 24 * time.Hour), Tags: []news.Tag{{Name: "Energy"}}})
 	}
-	srv, err := server.New(server.Options{Config: cfg, Store: db, Now: f.clock.now})
-	must(t, err)
-	f.srv = httptest.NewServer(srv.Handler())
-	t.Cleanup(f.srv.Close)
+	_, f.srv = fixtures.Serve(t, server.Options{Config: cfg, Store: db, Now: f.clock.Now})
 	return f
 }
 
@@ -92,13 +78,6 @@ func (f *fixture) save(t *testing.T, a *news.Article) {
 	}
 	must(t, news.Prepare(a, 240, nil))
 	must(t, f.db.SaveArticle(context.Background(), a, 0, ""))
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // get fetches path without following redirects.
@@ -226,11 +205,11 @@ func TestDraftsHiddenAndSchedulingAppearsByItself(t *testing.T) {
 		if strings.Contains(body, "Embargoed budget") {
 			t.Error("front page shows an embargoed story")
 		}
-		f.clock.set(testNow.Add(61 * time.Minute))
+		f.clock.Set(testNow.Add(61 * time.Minute))
 		// The page cache still holds the front page; the server's
 		// scheduler purges it when the article comes due. Here we
 		// skip the wait by asking the store directly, as the job does.
-		if _, err := db.PublishDue(context.Background(), f.clock.now()); err != nil {
+		if _, err := db.PublishDue(context.Background(), f.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if resp, _ := f.get(t, "/embargoed-budget/"); resp.StatusCode != 200 {
@@ -303,10 +282,7 @@ func TestHealthAndMetrics(t *testing.T) {
 func TestHomePageWeight(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
 	must(t, demo.Fill(context.Background(), db, demo.Options{Articles: 1200, Seed: 1, End: testNow}))
-	srv, err := server.New(server.Options{Config: testConfig(t), Store: db, Now: func() time.Time { return testNow }})
-	must(t, err)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	_, ts := fixtures.Serve(t, server.Options{Config: testConfig(t), Store: db, Now: func() time.Time { return testNow }})
 	f := &fixture{srv: ts}
 	resp, home := f.get(t, "/")
 	if resp.StatusCode != 200 {

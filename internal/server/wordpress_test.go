@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 
+	"dastan/internal/fixtures"
 	"dastan/internal/server"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
@@ -24,11 +24,8 @@ func TestWordPressRedirects(t *testing.T) {
 		_, err := wordpress.Import(ctx, bytes.NewReader(src), wordpress.Options{Store: db})
 		must(t, err)
 		must(t, db.SaveRedirect(ctx, &store.Redirect{From: "/old-about/", To: "/about/"}))
-		f := &fixture{db: db, clock: &clock{t: testNow}}
-		srv, err := server.New(server.Options{Config: testConfig(t), Store: db, Now: f.clock.now})
-		must(t, err)
-		f.srv = httptest.NewServer(srv.Handler())
-		t.Cleanup(f.srv.Close)
+		f := &fixture{db: db, clock: fixtures.NewClock(testNow)}
+		_, f.srv = fixtures.Serve(t, server.Options{Config: testConfig(t), Store: db, Now: f.clock.Now})
 
 		for from, to := range map[string]string{
 			"/?p=1241":                          "/template-sticky/",

@@ -11,39 +11,36 @@ import (
 	"time"
 
 	"dastan/internal/auth"
+	"dastan/internal/fixtures"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
 	"dastan/internal/users"
 )
 
-var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+// The shared fixtures under the names these tests use.
+var (
+	cheap = fixtures.Cheap
+	must  = fixtures.Must
+)
 
 type fixture struct {
 	db    *store.DB
 	auth  *auth.Service
 	svc   *users.Service
-	clock *clock
+	clock *fixtures.Clock
 	admin auth.User
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)}
-	a := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.now})
-	f := &fixture{db: db, auth: a, svc: users.New(users.Options{Store: db, Auth: a, Now: clk.now}), clock: clk}
+	clk := fixtures.NewClock(time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC))
+	a := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.Now})
+	f := &fixture{db: db, auth: a, svc: users.New(users.Options{Store: db, Auth: a, Now: clk.Now}), clock: clk}
 	f.admin = f.add(t, "admin@example.com", auth.Admin)
 	return f
 }
 
-const pw = "a long enough password"
+const pw = fixtures.Password
 
 func (f *fixture) add(t *testing.T, email string, role auth.Role) auth.User {
 	t.Helper()
@@ -82,13 +79,6 @@ func (f *fixture) audited(t *testing.T) []string {
 		out = append(out, e.Action+" "+e.Subject)
 	}
 	return out
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func kind(err error) string {
@@ -317,7 +307,7 @@ func TestResetLink(t *testing.T) {
 		must(t, err)
 		token, expires, err := f.svc.IssueReset(ctx, f.admin, ed.ID)
 		must(t, err)
-		if !expires.Equal(f.clock.now().Add(24 * time.Hour)) {
+		if !expires.Equal(f.clock.Now().Add(24 * time.Hour)) {
 			t.Errorf("the link expires %s", expires)
 		}
 		if _, err := f.svc.ResetFor(ctx, first); !errors.Is(err, users.ErrNotFound) {
@@ -362,7 +352,7 @@ func TestResetLink(t *testing.T) {
 		// Links expire after a day; made-up ones never work.
 		late, _, err := f.svc.IssueReset(ctx, f.admin, ed.ID)
 		must(t, err)
-		f.clock.add(24*time.Hour + time.Second)
+		f.clock.Add(24*time.Hour + time.Second)
 		if _, err := f.svc.UseReset(ctx, late, "a fourth new password"); !errors.Is(err, users.ErrNotFound) {
 			t.Fatalf("an expired link: %v", err)
 		}

@@ -57,7 +57,10 @@ const (
 )
 
 // ErrForbidden is what a service answers when the user's role does not
-// allow the action; adapters turn it into a 403.
+// allow the action; adapters turn it into a 403. Its text is a sentence
+// shown to people.
+//
+//lint:ignore ST1005 a sentence shown to people as it is
 var ErrForbidden = errors.New("Your role does not allow that.")
 
 // User is the signed-in person as permissions see them.

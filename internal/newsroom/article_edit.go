@@ -27,15 +27,6 @@ var flashes = map[string]string{
 	"reverted":       "The old version is back, saved as a new revision.",
 }
 
-// slugOf cleans a slug the editor typed; empty stays empty, so that it is
-// made from the title or name.
-func slugOf(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return ""
-	}
-	return news.Slugify(s)
-}
-
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
 
 type editContent struct {

@@ -109,7 +109,7 @@ func TestDraftsMakeNoPublicTagsOrAuthors(t *testing.T) {
 		if _, body := f.get(t, "/api/v1/authors"); !strings.Contains(body, "ghost-writer") {
 			t.Error("published: the byline is not listed")
 		}
-		f.clock.set(testNow.Add(3 * time.Hour))
+		f.clock.Set(testNow.Add(3 * time.Hour))
 		if resp, _ := f.get(t, "/tag/embargo/"); resp.StatusCode != http.StatusOK {
 			t.Errorf("after the embargo: /tag/embargo/ answers %d", resp.StatusCode)
 		}

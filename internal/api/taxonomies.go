@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"sort"
 
 	"dastan/internal/links"
 	"dastan/internal/news"
@@ -89,28 +88,13 @@ func (a *API) listTags(w http.ResponseWriter, r *http.Request) {
 
 // tagsFor returns the tags the caller may see, most used first, with
 // how many articles readers may see carry each. Readers get only tags
-// such an article carries (one query over the link table's visibility
-// index): a tag only a draft carries is not theirs to see yet.
+// such an article carries: a tag only a draft carries is not theirs to
+// see yet. Either is one query over the link table's visibility index.
 func (a *API) tagsFor(r *http.Request) ([]news.Tag, []int, error) {
-	now := a.now().UTC()
-	if !callerOf(r).staff() {
-		return a.db.PublicTags(r.Context(), now)
+	if callerOf(r).staff() {
+		return a.db.TagsWithPublicCounts(r.Context(), a.now().UTC())
 	}
-	tags, _, err := a.db.Tags(r.Context(), 1_000_000)
-	if err != nil {
-		return nil, nil, err
-	}
-	_, visible, _, err := a.db.VisibleCounts(r.Context(), now)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Most used by what readers see, as the readers' list is.
-	sort.SliceStable(tags, func(i, j int) bool { return visible[tags[i].ID] > visible[tags[j].ID] })
-	counts := make([]int, len(tags))
-	for i, t := range tags {
-		counts[i] = visible[t.ID]
-	}
-	return tags, counts, nil
+	return a.db.PublicTags(r.Context(), a.now().UTC())
 }
 
 // window is one page of list, never nil.

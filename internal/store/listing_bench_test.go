@@ -115,6 +115,14 @@ func BenchmarkListings(b *testing.B) {
 			_, err = db.Related(ctx, a, 4, now)
 			return err
 		}},
+		{"site/tag-visible", func(r *rand.Rand) error {
+			_, err := db.TagVisible(ctx, tag(r), now)
+			return err
+		}},
+		{"site/search-form-authors", func(r *rand.Rand) error {
+			_, err := db.PublicAuthors(ctx, now)
+			return err
+		}},
 		{"staff/all", func(r *rand.Rand) error {
 			_, err := db.ListArticles(ctx, store.ListQuery{Limit: 10})
 			return err
@@ -129,6 +137,14 @@ func BenchmarkListings(b *testing.B) {
 		}},
 		{"api/tags-authors", func(r *rand.Rand) error {
 			_, err := db.APIArticles(ctx, store.APIQuery{TagIDs: []int64{tag(r), tag(r)}, AuthorIDs: []int64{author(r)}, VisibleAt: now, Limit: 10})
+			return err
+		}},
+		{"api/tags-readers", func(r *rand.Rand) error {
+			_, _, err := db.PublicTags(ctx, now)
+			return err
+		}},
+		{"api/tags-staff", func(r *rand.Rand) error {
+			_, _, err := db.TagsWithPublicCounts(ctx, now)
 			return err
 		}},
 		{"api/search", func(r *rand.Rand) error {

@@ -77,11 +77,24 @@ func (db *DB) TagVisible(ctx context.Context, id int64, now time.Time) (bool, er
 // PublicTags returns the tags that carry articles readers may see at now,
 // with how many, most used first. Tags only drafts carry are left out.
 func (db *DB) PublicTags(ctx context.Context, now time.Time) ([]news.Tag, []int, error) {
-	rows, err := db.read(ctx, `SELECT t.id, t.slug, t.name, c.n
-		FROM (SELECT tag_id, COUNT(*) AS n FROM article_tags WHERE visible_from <= ? GROUP BY tag_id) c
-		JOIN tags t ON t.id = c.tag_id ORDER BY c.n DESC, t.name`, unix(now))
+	return db.tagsByPublicCount(ctx, "JOIN", now)
+}
+
+// TagsWithPublicCounts returns every tag, with how many articles readers
+// may see at now carry it (0 for a tag only drafts carry), most first:
+// staff's view of what readers see.
+func (db *DB) TagsWithPublicCounts(ctx context.Context, now time.Time) ([]news.Tag, []int, error) {
+	return db.tagsByPublicCount(ctx, "LEFT JOIN", now)
+}
+
+// tagsByPublicCount counts the visible links once, through the link
+// table's (tag_id, visible_from) index, and joins the tags to them.
+func (db *DB) tagsByPublicCount(ctx context.Context, join string, now time.Time) ([]news.Tag, []int, error) {
+	rows, err := db.read(ctx, `SELECT t.id, t.slug, t.name, COALESCE(c.n, 0) AS n
+		FROM tags t `+join+` (SELECT tag_id, COUNT(*) AS n FROM article_tags WHERE visible_from <= ? GROUP BY tag_id) c
+		ON c.tag_id = t.id ORDER BY n DESC, t.name`, unix(now))
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: public tags: %w", err)
+		return nil, nil, fmt.Errorf("store: tags by public count: %w", err)
 	}
 	return scanTagCounts(rows)
 }

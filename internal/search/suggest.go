@@ -22,13 +22,29 @@ type WordFreq struct {
 // allowed distance) are looked up there and the candidates checked by true
 // Damerau-Levenshtein distance. This finds every word within distance 1,
 // and at distance 2 all but two substitutions or two dropped letters.
+//
+// Names get a second chance: a word with no near vocabulary word is
+// compared by its name key (NameKey) with the keys of the vocabulary, so
+// Tokayv finds Tokayev, or Токаев when the archive writes it only in
+// Cyrillic; the suggestion keeps the reader's script when it can.
 type Speller struct {
 	words []string
 	freq  []int
 	known map[string]int32
 	stems map[string]bool
-	seed  maphash.Seed
-	index []deletion // sorted by hash
+	index deletionIndex
+	// keys are the name keys of words, each with its words by frequency.
+	keys     []string
+	keyOf    map[string]int32
+	keyWords [][]int32
+	keyIndex deletionIndex
+}
+
+// deletionIndex finds, among a list of strings, those near a string by
+// symmetric deletion (see Speller).
+type deletionIndex struct {
+	seed    maphash.Seed
+	entries []deletion // sorted by hash
 }
 
 type deletion struct {
@@ -39,7 +55,7 @@ type deletion struct {
 // NewSpeller builds a speller from vocab. Words are lowercased; repeated
 // words add up their frequencies.
 func NewSpeller(vocab []WordFreq) *Speller {
-	s := &Speller{known: make(map[string]int32, len(vocab)), stems: map[string]bool{}, seed: maphash.MakeSeed()}
+	s := &Speller{known: make(map[string]int32, len(vocab)), stems: map[string]bool{}}
 	for _, wf := range vocab {
 		w := spellerKey(wf.Word)
 		if utf8.RuneCountInString(w) < 2 {
@@ -56,21 +72,32 @@ func NewSpeller(vocab []WordFreq) *Speller {
 			s.stems[t.Term] = true
 		}
 	}
+	s.index = newDeletionIndex(s.words)
+	s.keyOf = map[string]int32{}
+	byKey := s.keyOf
 	for i, w := range s.words {
-		s.index = append(s.index, deletion{maphash.String(s.seed, w), int32(i)})
-		forDeletes(w, func(d string) {
-			s.index = append(s.index, deletion{maphash.String(s.seed, d), int32(i)})
+		k := NameKey(w)
+		if utf8.RuneCountInString(k) < 4 {
+			continue
+		}
+		j, ok := byKey[k]
+		if !ok {
+			j = int32(len(s.keys))
+			byKey[k] = j
+			s.keys = append(s.keys, k)
+			s.keyWords = append(s.keyWords, nil)
+		}
+		s.keyWords[j] = append(s.keyWords[j], int32(i))
+	}
+	for _, ws := range s.keyWords {
+		slices.SortFunc(ws, func(a, b int32) int {
+			if better(s, int(a), int(b)) {
+				return -1
+			}
+			return 1
 		})
 	}
-	slices.SortFunc(s.index, func(a, b deletion) int {
-		switch {
-		case a.hash < b.hash:
-			return -1
-		case a.hash > b.hash:
-			return 1
-		}
-		return int(a.word - b.word)
-	})
+	s.keyIndex = newDeletionIndex(s.keys)
 	return s
 }
 
@@ -151,11 +178,74 @@ func (s *Speller) correct(word string) (string, bool) {
 	if len(toks) != 1 || s.stems[toks[0].Term] {
 		return "", false // a stop word, a number, or a known word inflected
 	}
+	if best, ok := s.index.nearest(w, maxD, s.words, func(a, b int) bool { return better(s, a, b) }); ok {
+		return s.words[best], true
+	}
+	return s.correctName(w)
+}
+
+// correctName returns the vocabulary word whose name key is nearest to
+// w's, in w's script when the archive has one, if w's key is not itself
+// known: a name spelt another way is found by the search already.
+func (s *Speller) correctName(w string) (string, bool) {
+	k := NameKey(w)
+	n := utf8.RuneCountInString(k)
+	if n < 4 {
+		return "", false
+	}
+	if _, ok := s.keyOf[k]; ok {
+		return "", false
+	}
+	// Keys are looser than words: one edit fewer is allowed.
+	best, ok := s.keyIndex.nearest(k, max(1, maxDistance(n)-1), s.keys, func(a, b int) bool {
+		return better(s, int(s.keyWords[a][0]), int(s.keyWords[b][0]))
+	})
+	if !ok {
+		return "", false
+	}
+	ws := s.keyWords[best]
+	for _, c := range ws {
+		if latin(s.words[c]) == latin(w) {
+			return s.words[c], true
+		}
+	}
+	return s.words[ws[0]], true
+}
+
+// latin reports whether w starts with a Latin letter.
+func latin(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return r < 0x250
+}
+
+func newDeletionIndex(words []string) deletionIndex {
+	x := deletionIndex{seed: maphash.MakeSeed()}
+	for i, w := range words {
+		x.entries = append(x.entries, deletion{maphash.String(x.seed, w), int32(i)})
+		forDeletes(w, func(d string) {
+			x.entries = append(x.entries, deletion{maphash.String(x.seed, d), int32(i)})
+		})
+	}
+	slices.SortFunc(x.entries, func(a, b deletion) int {
+		switch {
+		case a.hash < b.hash:
+			return -1
+		case a.hash > b.hash:
+			return 1
+		}
+		return int(a.word - b.word)
+	})
+	return x
+}
+
+// nearest returns the index of the word of words (those x was built
+// from) nearest to w, within maxD; at equal distance better decides.
+func (x deletionIndex) nearest(w string, maxD int, words []string, better func(a, b int) bool) (int, bool) {
 	best, bestD := -1, maxD+1
 	seen := map[int32]bool{}
 	try := func(d string) {
-		h := maphash.String(s.seed, d)
-		k, _ := slices.BinarySearchFunc(s.index, h, func(e deletion, h uint64) int {
+		h := maphash.String(x.seed, d)
+		k, _ := slices.BinarySearchFunc(x.entries, h, func(e deletion, h uint64) int {
 			switch {
 			case e.hash < h:
 				return -1
@@ -164,14 +254,14 @@ func (s *Speller) correct(word string) (string, bool) {
 			}
 			return 0
 		})
-		for ; k < len(s.index) && s.index[k].hash == h; k++ {
-			c := s.index[k].word
+		for ; k < len(x.entries) && x.entries[k].hash == h; k++ {
+			c := x.entries[k].word
 			if seen[c] {
 				continue
 			}
 			seen[c] = true
-			dist := damerauLevenshtein(w, s.words[c], maxD)
-			if dist < bestD || (dist == bestD && best >= 0 && better(s, int(c), best)) {
+			dist := damerauLevenshtein(w, words[c], maxD)
+			if dist < bestD || (dist == bestD && best >= 0 && better(int(c), best)) {
 				best, bestD = int(c), dist
 			}
 		}
@@ -184,9 +274,9 @@ func (s *Speller) correct(word string) (string, bool) {
 		}
 	})
 	if best < 0 || bestD > maxD {
-		return "", false
+		return 0, false
 	}
-	return s.words[best], true
+	return best, true
 }
 
 // better reports whether word a beats b at equal distance.

@@ -122,3 +122,27 @@ func BenchmarkSuggest100k(b *testing.B) {
 		s.Suggest("Kazakstan Tashkient pipelinez")
 	}
 }
+
+func TestSuggestNames(t *testing.T) {
+	ruOnly := NewSpeller([]WordFreq{{"токаев", 40}, {"мирзиёев", 30}, {"газопровод", 20}})
+	both := NewSpeller([]WordFreq{{"токаев", 40}, {"tokayev", 10}, {"pipeline", 20}})
+	cases := []struct {
+		s        *Speller
+		in, want string
+		ok       bool
+	}{
+		{ruOnly, "Tokayv", "Токаев", true},        // only the Cyrillic spelling is known: its key is near
+		{ruOnly, "Mirziyoev", "Mirziyoev", false}, // key mirziev: Мирзиёев as spelt in English
+		{ruOnly, "Mirzeyev", "Мирзиеев", true},    // key mirzev, one from mirziev
+		{ruOnly, "Tokaev", "Tokaev", false},       // the same key as Токаев: the search finds it as typed
+		{both, "Tokayv", "Tokayev", true},
+		{both, "Токайв", "Токаев", true}, // the reader's script is kept
+		{ruOnly, "Xylophone", "Xylophone", false},
+	}
+	for _, c := range cases {
+		got, ok := c.s.Suggest(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("Suggest(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}

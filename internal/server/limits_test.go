@@ -55,7 +55,7 @@ func TestSearchPagesHaveABudget(t *testing.T) {
 		// search cache when it is ready; wait for it (from an address of
 		// its own), so that the cache below holds what it was given.
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			if _, body := f.from(t, "192.0.2.99", "GET", "/search/?q=pipelnie", nil); strings.Contains(body, "Did you mean") {
+			if _, body := f.from(t, "192.0.2.99", "GET", "/search/?q=pipelnie", nil); strings.Contains(body, "Showing results for") {
 				break
 			}
 			if time.Now().After(deadline) {

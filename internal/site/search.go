@@ -45,7 +45,8 @@ type searchParams struct {
 	from, to time.Time
 	ByDate   bool
 	Page     int
-	PerPage  int // results a page; 0 is the site's page size
+	PerPage  int  // results a page; 0 is the site's page size
+	Literal  bool // search as typed, never for a correction
 }
 
 // readSearch reads r's search parameters; anything it cannot use it ignores.
@@ -94,6 +95,7 @@ func (s *Site) readSearch(ctx context.Context, r *http.Request) (searchParams, *
 		p.To, p.to = v.Get("to"), t.AddDate(0, 0, 1) // "to" includes that day
 	}
 	p.ByDate = v.Get("sort") == "date"
+	p.Literal = v.Get("literal") == "1"
 	page := v.Get("page")
 	if page == "" {
 		page = v.Get("paged") // WordPress's /?s=…&paged=N
@@ -153,6 +155,9 @@ func (p searchParams) url(edit func(*searchParams)) string {
 	if p.Page > 1 {
 		v.Set("page", strconv.Itoa(p.Page))
 	}
+	if p.Literal {
+		v.Set("literal", "1")
+	}
 	return links.Search(v)
 }
 
@@ -177,13 +182,47 @@ type searchOutcome struct {
 	First, Last int
 	PerPage     int
 	Pages       int
-	Suggestion  string
+	Suggestion  string // a correction offered as "Did you mean"
+	Corrected   string // the correction whose results these are, if the query as typed found too little
 }
 
-// runSearch asks the store for one page and prepares its ten results:
-// only they are highlighted and snippeted.
+// fewResults is "nothing or very little": below it, the search tries the
+// speller's correction of the query.
+const fewResults = 3
+
+// runSearch runs p's query and, when it finds fewer than fewResults and
+// the reader did not insist on it (literal), the speller's correction
+// too — one more query at most. The correction's results are shown when
+// it finds more; otherwise it is offered as "Did you mean".
 func (s *Site) runSearch(ctx context.Context, p searchParams, tree *sectionTree) (searchOutcome, error) {
-	out := searchOutcome{Params: p, Query: search.ParseQuery(p.Q)}
+	out, err := s.searchOnce(ctx, p, tree, p.Q)
+	if err != nil || out.Query.Empty() || out.Total >= fewResults || p.Literal {
+		return out, err
+	}
+	sp := s.speller.Load()
+	if sp == nil {
+		return out, nil
+	}
+	fix, ok := sp.Suggest(p.Q)
+	if !ok {
+		return out, nil
+	}
+	fixed, err := s.searchOnce(ctx, p, tree, fix)
+	if err != nil {
+		return out, err
+	}
+	if fixed.Total <= out.Total {
+		out.Suggestion = fix
+		return out, nil
+	}
+	fixed.Corrected = fix
+	return fixed, nil
+}
+
+// searchOnce asks the store for one page of q and prepares its results:
+// only they are highlighted and snippeted.
+func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree, q string) (searchOutcome, error) {
+	out := searchOutcome{Params: p, Query: search.ParseQuery(q)}
 	if out.Query.Empty() {
 		return out, nil
 	}
@@ -213,13 +252,6 @@ func (s *Site) runSearch(ctx context.Context, p searchParams, tree *sectionTree)
 		}
 		out.Results = append(out.Results, item)
 	}
-	if out.Total < 3 {
-		if sp := s.speller.Load(); sp != nil {
-			if fix, ok := sp.Suggest(p.Q); ok {
-				out.Suggestion = fix
-			}
-		}
-	}
 	return out, nil
 }
 
@@ -245,6 +277,7 @@ type searchContent struct {
 	SortRelevance string
 	SortDate      string
 	SuggestionURL string
+	LiteralURL    string // the query as typed, when results are for a correction
 	Pager         pager
 }
 
@@ -262,6 +295,9 @@ func (s *Site) searchPage(r *http.Request, _ params) (*response, error) {
 	}
 	c := searchContent{searchOutcome: out}
 	shown := out.Query.String()
+	if out.Corrected != "" {
+		c.LiteralURL = p.url(func(q *searchParams) { q.Literal, q.Page = true, 1 })
+	}
 	switch {
 	case out.Query.Empty():
 		c.Heading = "Search the archive"
@@ -361,6 +397,7 @@ type apiSearch struct {
 	PerPage    int         `json:"per_page"`
 	Pages      int         `json:"pages"`
 	Suggestion string      `json:"suggestion,omitempty"`
+	Corrected  string      `json:"corrected_query,omitempty"`
 	Results    []apiResult `json:"results"`
 }
 
@@ -379,8 +416,12 @@ func (s *Site) SearchAPI(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		body := apiSearch{Query: out.Query.String(), Total: out.Total, Page: p.Page, PerPage: out.PerPage, Pages: out.Pages,
-			Suggestion: out.Suggestion, Results: []apiResult{}}
+		query := out.Query.String()
+		if out.Corrected != "" {
+			query = search.ParseQuery(p.Q).String() // as typed; corrected_query says what was searched
+		}
+		body := apiSearch{Query: query, Total: out.Total, Page: p.Page, PerPage: out.PerPage, Pages: out.Pages,
+			Suggestion: out.Suggestion, Corrected: out.Corrected, Results: []apiResult{}}
 		for _, it := range out.Results {
 			ar := apiResult{Title: stripMarks(it.Title), TitleHTML: string(it.Title), URL: s.cfg.SiteURL + it.URL,
 				Date: it.Published.UTC().Format(time.RFC3339), Lang: it.Lang, Section: it.Section,

@@ -222,7 +222,10 @@ func TestImportMediaOverHTTP(t *testing.T) {
 	doc := wxrDoc("https", "1.2", true, wxrPost(30, "pictures", "Pictures", body.String()))
 	db := storetest.Open(t, "sqlite")
 	m := &wordpress.Media{
-		Source: wordpress.HTTPSource{Base: srv.URL + "/wp-content/uploads", Client: &http.Client{Timeout: 500 * time.Millisecond},
+		// The timeout is what gives up on the slow file, which never
+		// answers; it is long enough that the others, answered at once,
+		// are never cut off on a busy machine.
+		Source: wordpress.HTTPSource{Base: srv.URL + "/wp-content/uploads", Client: &http.Client{Timeout: 2 * time.Second},
 			Retries: 2, Backoff: 10 * time.Millisecond},
 		Store: library(db, t.TempDir()), Concurrency: 4,
 	}

@@ -44,10 +44,14 @@ func (q Query) FTS5() string {
 		return ""
 	}
 	var b strings.Builder
+	and := " AND "
+	if q.loose {
+		and = " OR "
+	}
 	b.WriteByte('(')
 	for i, g := range q.groups {
 		if i > 0 {
-			b.WriteString(" AND ")
+			b.WriteString(and)
 		}
 		writeFTS5Group(&b, g)
 	}
@@ -91,12 +95,20 @@ func (q Query) TSQuery() string {
 	if q.Empty() {
 		return ""
 	}
+	and := " & "
 	var b strings.Builder
+	if q.loose { // parenthesized: & binds tighter than |
+		and = " | "
+		b.WriteByte('(')
+	}
 	for i, g := range q.groups {
 		if i > 0 {
-			b.WriteString(" & ")
+			b.WriteString(and)
 		}
 		writeTSGroup(&b, g)
+	}
+	if q.loose {
+		b.WriteByte(')')
 	}
 	for _, c := range q.exclude {
 		b.WriteString(" & !")

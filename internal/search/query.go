@@ -17,6 +17,28 @@ const (
 type Query struct {
 	groups  [][]clause
 	exclude []clause
+	loose   bool // any clause may match instead of all; see Loose
+}
+
+// Loose returns q with its clauses joined by OR instead of AND (its
+// exclusions still exclude): the query that finds partial matches, which
+// the store ranks by how many of q's clauses each matches (Parts).
+func (q Query) Loose() Query {
+	q.loose = true
+	return q
+}
+
+// IsLoose reports whether q is a Loose query.
+func (q Query) IsLoose() bool { return q.loose }
+
+// Parts returns each clause of q (a word or phrase with its alternatives)
+// as a query of its own, without exclusions: what coordination counts.
+func (q Query) Parts() []Query {
+	out := make([]Query, len(q.groups))
+	for i, g := range q.groups {
+		out[i] = Query{groups: [][]clause{g}}
+	}
+	return out
 }
 
 // clause is one word or phrase of a query, already analyzed.
@@ -46,6 +68,9 @@ func ParseQuery(raw string) Query {
 			pendingOR = len(q.groups) > 0
 			continue
 		}
+		if !it.phrase && !it.exclude && isQuestionWord(it.text) {
+			continue
+		}
 		c, ok := makeClause(it.text, it.phrase)
 		if !ok {
 			continue
@@ -64,6 +89,21 @@ func ParseQuery(raw string) Query {
 		pendingOR = false
 	}
 	return q
+}
+
+// questionWords are the words of a question that no article's answer
+// needs to contain, beyond the stop words the analyzer drops: "how much
+// money do migrants send home" searches money, migrants, send, home.
+// They are dropped from queries only (the index keeps them), unless quoted.
+var questionWords = map[string]bool{
+	"much": true, "many": true, "whose": true, "could": true, "would": true, "should": true, "can": true, "does": true,
+	"почему": true, "зачем": true, "сколько": true, "как": true, "какой": true, "какая": true, "какое": true,
+	"какие": true, "каков": true, "что": true, "где": true, "когда": true, "кто": true, "куда": true,
+	"откуда": true, "ли": true, "чем": true, "чего": true, "кого": true,
+}
+
+func isQuestionWord(w string) bool {
+	return questionWords[strings.ToLower(strings.Trim(w, "?,.!;:"))]
 }
 
 // sanitize makes raw valid UTF-8 without control characters, cut to

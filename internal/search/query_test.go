@@ -230,3 +230,31 @@ func BenchmarkParseQuery(b *testing.B) {
 		ParseQuery(`Tokayev "oil pipelines" -gas Almaty OR Бишкек новости`)
 	}
 }
+
+func TestLooseQuery(t *testing.T) {
+	q := ParseQuery(`Aral "sea level" -oil`).Loose()
+	if got, want := q.FTS5(), `(("aral" OR "~aral") OR ("sea level")) NOT ("oil" OR "~oil")`; got != want {
+		t.Errorf("FTS5() = %s, want %s", got, want)
+	}
+	if got, want := q.TSQuery(), `(('aral' | '~aral') | (('sea' <-> 'level'))) & !('oil' | '~oil')`; got != want {
+		t.Errorf("TSQuery() = %s, want %s", got, want)
+	}
+	parts := q.Parts()
+	if len(parts) != 2 || parts[1].FTS5() != `(("sea level"))` || parts[0].IsLoose() {
+		t.Errorf("Parts() = %v", parts)
+	}
+}
+
+func TestQuestionWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"why is the Aral Sea shrinking?":          "Aral Sea shrinking?",
+		"how much money do migrants send home":    "money migrants send home",
+		"Почему мелеет Аральское море?":           "мелеет Аральское море?",
+		"сколько денег отправляют мигранты домой": "денег отправляют мигранты домой",
+		`"how much" money`: "much money", // quoted, it is kept
+	} {
+		if got := ParseQuery(in).String(); got != want {
+			t.Errorf("ParseQuery(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -231,7 +231,7 @@ func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree
 		size = p.PerPage
 	}
 	sq := store.SearchQuery{Query: out.Query, TagID: p.Tag.ID, AuthorID: p.Author.ID, Lang: p.Lang,
-		From: p.from, To: p.to, SortByDate: p.ByDate, VisibleAt: s.now(), Limit: size, Offset: (p.Page - 1) * size}
+		From: p.from, To: p.to, SortByDate: p.ByDate, VisibleAt: s.now(), Limit: size, Offset: (p.Page - 1) * size, Partial: true}
 	if p.Section.ID != 0 {
 		sq.SectionIDs = tree.subtree(p.Section.ID)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"dastan/internal/search"
 )
@@ -113,7 +114,31 @@ func (sqliteDialect) searchMatch(q search.Query) searchMatch {
 		cond:     `article_search MATCH ?`,
 		condArgs: []any{q.FTS5()},
 		rel:      `-bm25(article_search, 10.0, 4.0, 6.0, 1.0)`,
+	}.coordinated(q, `EXISTS (SELECT 1 FROM article_search c WHERE c.article_search MATCH ? AND c.rowid = article_search.rowid)`,
+		search.Query.FTS5)
+}
+
+// coordinationStep is what each matched clause of a loose query multiplies
+// relevance by: more than the most the engine's rank (squashed into
+// [1, 2)) times the recency preference can make up, so that an article
+// matching more of the query's words always comes first.
+const coordinationStep = 4.0
+
+// coordinated makes m's relevance, for a loose query, count the clauses
+// of q each article matches (each tested by matched, with its argument
+// written by arg) before the engine's rank. Other queries are unchanged.
+func (m searchMatch) coordinated(q search.Query, matched string, arg func(search.Query) string) searchMatch {
+	if !q.IsLoose() {
+		return m
 	}
+	rel := `(1.0 + (` + m.rel + `) / (1.0 + abs(` + m.rel + `)))`
+	args := append(append([]any{}, m.relArgs...), m.relArgs...)
+	for _, p := range q.Parts() {
+		rel += fmt.Sprintf(` * CASE WHEN %s THEN %g ELSE 1.0 END`, matched, coordinationStep)
+		args = append(args, arg(p))
+	}
+	m.rel, m.relArgs = rel, args
+	return m
 }
 
 // optimizeSearch merges FTS5's segments into one, which queries read fastest.
@@ -161,7 +186,7 @@ func (postgresDialect) searchMatch(q search.Query) searchMatch {
 		condArgs: []any{tsq},
 		rel:      `ts_rank('{0.1, 0.4, 0.6, 1.0}', m.tsv, CAST(CAST(? AS text) AS tsquery), 1)`,
 		relArgs:  []any{tsq},
-	}
+	}.coordinated(q, `m.tsv @@ CAST(CAST(? AS text) AS tsquery)`, search.Query.TSQuery)
 }
 
 // optimizeSearch refreshes the planner's statistics of the rebuilt index.

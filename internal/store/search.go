@@ -69,6 +69,7 @@ type SearchQuery struct {
 	VisibleAt  time.Time // only what readers may see at this time; zero shows all
 	Limit      int
 	Offset     int
+	Partial    bool // rank partial matches when full ones are fewer than Limit; see SearchArticles
 }
 
 // SearchResult is one matching article: its summary with bylines, and its
@@ -89,7 +90,24 @@ type SearchResults struct {
 // search.Score (text relevance with a gentle preference for recent
 // stories) or by date, and the exact number of matches. An empty query
 // matches nothing.
+//
+// With Partial, when every-word matching finds fewer than a page (Limit)
+// of a query of several words, ranked by relevance, the articles that
+// match any of them
+// are ranked instead, by how many of the words they match and then by
+// relevance: the best partial matches come after the full ones, and the
+// reader of a long question still finds the stories that answer it.
 func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults, error) {
+	out, err := db.searchArticles(ctx, sq)
+	if err != nil || !sq.Partial || out.Total >= sq.Limit || sq.SortByDate || len(sq.Query.Parts()) < 2 {
+		return out, err
+	}
+	loose := sq
+	loose.Query = sq.Query.Loose()
+	return db.searchArticles(ctx, loose)
+}
+
+func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults, error) {
 	var out SearchResults
 	if sq.Query.Empty() {
 		return out, nil

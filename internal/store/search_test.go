@@ -161,6 +161,34 @@ func TestSearchFilters(t *testing.T) {
 	})
 }
 
+// A Partial search of several words that finds fewer than a page ranks
+// the articles matching most of the words first, then by relevance.
+func TestSearchPartial(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := seedSearch(t, db)
+		partial := func(q *store.SearchQuery) { q.Partial = true }
+		// No article has all four words: the one with three leads, then
+		// those with one.
+		if strict, _ := searchIDs(t, db, "gas pipeline china harvest"); len(strict) != 0 {
+			t.Errorf("every word: %v", strict)
+		}
+		got, total := searchIDs(t, db, "gas pipeline china harvest", partial)
+		if total != 4 || got[0] != c.ids["pipeline"] {
+			t.Errorf("partial: %v (total %d)", got, total)
+		}
+		// The one full match leads, though the other has harvest in its title.
+		got, total = searchIDs(t, db, "harvest inflation rates", partial)
+		if total != 2 || got[0] != c.ids["central"] || got[1] != c.ids["wheat"] {
+			t.Errorf("full match first: %v (total %d)", got, total)
+		}
+		// Enough full matches: only they are shown.
+		got, total = searchIDs(t, db, "gas pipeline", func(q *store.SearchQuery) { q.Partial, q.Limit = true, 1 })
+		if total != 1 || got[0] != c.ids["pipeline"] {
+			t.Errorf("full matches fill the page: %v (total %d)", got, total)
+		}
+	})
+}
+
 func TestSearchRankingAndDate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := seedSearch(t, db)

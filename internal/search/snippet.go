@@ -25,6 +25,50 @@ func Snippet(text string, q Query, maxRunes int) template.HTML {
 	return render(text, start, end, toks)
 }
 
+// SnippetIn is Snippet of an article's body text in language lang (en or
+// ru): paragraphs written mostly in the other script — an English photo
+// caption in a Russian story, a Russian quote's original in an English
+// one — are left out, so the snippet reads in the article's language.
+// When every paragraph is in the other script, the text is used whole.
+func SnippetIn(text, lang string, q Query, maxRunes int) template.HTML {
+	return Snippet(ownLanguage(text, lang), q, maxRunes)
+}
+
+// ownLanguage returns the paragraphs of text (separated by blank lines,
+// as the store keeps bodies) not written mostly in the other script of
+// lang, or text itself when none is left or lang is neither en nor ru.
+func ownLanguage(text, lang string) string {
+	var other func(r rune) bool
+	switch lang {
+	case "ru":
+		other = func(r rune) bool { return r < 0x250 }
+	case "en":
+		other = func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }
+	default:
+		return text
+	}
+	paras := strings.Split(text, "\n\n")
+	kept := paras[:0:0]
+	for _, p := range paras {
+		letters, foreign := 0, 0
+		for _, r := range p {
+			if unicode.IsLetter(r) {
+				letters++
+				if other(r) {
+					foreign++
+				}
+			}
+		}
+		if letters == 0 || foreign*2 <= letters {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 || len(kept) == len(paras) {
+		return text
+	}
+	return strings.Join(kept, "\n\n")
+}
+
 // HighlightTitle returns title escaped, with the words matching q marked.
 func HighlightTitle(title string, q Query) template.HTML {
 	title = strings.ToValidUTF8(title, "\uFFFD")

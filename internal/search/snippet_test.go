@@ -93,3 +93,19 @@ func BenchmarkSnippet(b *testing.B) {
 		Snippet(text, q, 240)
 	}
 }
+
+func TestSnippetIn(t *testing.T) {
+	body := "Президент Токаев открыл газопровод в степи.\n\nPresident Tokayev opens the gas pipeline. Photo: Press service\n\nГазопровод пройдёт через степь до Китая, сказал Tokayev."
+	q := ParseQuery("Токаев газопровод")
+	got := string(SnippetIn(body, "ru", q, 500))
+	if strings.Contains(got, "President") || !strings.Contains(got, "<mark>Токаев</mark>") || !strings.Contains(got, "Китая") {
+		t.Errorf("Russian snippet: %s", got)
+	}
+	if got := string(SnippetIn(body, "en", q, 500)); !strings.Contains(got, "President") || strings.Contains(got, "Президент") {
+		t.Errorf("English snippet: %s", got)
+	}
+	// Nothing in the article's language: the text is used whole.
+	if got := string(SnippetIn("Only English here.", "ru", q, 500)); got != "Only English here." {
+		t.Errorf("whole text: %s", got)
+	}
+}

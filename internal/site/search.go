@@ -246,7 +246,7 @@ func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree
 	for _, r := range res.Results {
 		a := r.Article
 		item := searchResult{Title: search.HighlightTitle(a.Title, out.Query), URL: links.Article(a.Slug), Published: a.PublishedAt,
-			Lang: a.Lang, Authors: a.Authors, Snippet: search.Snippet(r.BodyText, out.Query, snippetRunes)}
+			Lang: a.Lang, Authors: a.Authors, Snippet: search.SnippetIn(r.BodyText, a.Lang, out.Query, snippetRunes)}
 		if sec, ok := tree.byID[a.SectionID]; ok {
 			item.Section, item.SectionURL = sec.Name, links.Section(sec.Path)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dastan/internal/auth"
+	"dastan/internal/fixtures"
 	"dastan/internal/news"
 	"dastan/internal/ratelimit"
 	"dastan/internal/store"
@@ -21,7 +22,11 @@ import (
 	"dastan/internal/users"
 )
 
-var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+// The shared fixtures under the names these tests use.
+var (
+	cheap = fixtures.Cheap
+	must  = fixtures.Must
+)
 
 func TestCan(t *testing.T) {
 	const me, other = 1, 2
@@ -98,14 +103,6 @@ func TestPasswordHash(t *testing.T) {
 	}
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // addUser adds a user through the users service, as the command line.
 func addUser(t *testing.T, svc *auth.Service, db *store.DB, email string, role auth.Role, pw string) error {
 	t.Helper()
@@ -148,8 +145,8 @@ func userOf(svc *auth.Service, c *http.Cookie) (auth.User, bool) {
 func TestSessions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		clk := &clock{t: time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)}
-		svc := auth.New(auth.Options{Store: db, SiteURL: "http://localhost:8080", Params: cheap, Now: clk.now})
+		clk := fixtures.NewClock(time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC))
+		svc := auth.New(auth.Options{Store: db, SiteURL: "http://localhost:8080", Params: cheap, Now: clk.Now})
 		if err := addUser(t, svc, db, "Editor@Example.com", auth.Editor, "a long password"); err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +187,7 @@ func TestSessions(t *testing.T) {
 			}
 		}
 		// https sites get Secure cookies.
-		sec := auth.New(auth.Options{Store: db, SiteURL: "https://timesca.example", Params: cheap, Now: clk.now})
+		sec := auth.New(auth.Options{Store: db, SiteURL: "https://timesca.example", Params: cheap, Now: clk.Now})
 		c5, _ := signIn(t, sec, "editor@example.com", "a long password", nil)
 		if !c5.Secure {
 			t.Fatal("cookie on an https site is not Secure")
@@ -205,8 +202,8 @@ func TestSessionLifetimes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		start := time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)
-		clk := &clock{t: start}
-		svc := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.now, SessionLifetime: 24 * time.Hour, SessionIdle: 2 * time.Hour})
+		clk := fixtures.NewClock(start)
+		svc := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.Now, SessionLifetime: 24 * time.Hour, SessionIdle: 2 * time.Hour})
 		must(t, addUser(t, svc, db, "a@example.com", auth.Author, "the right password"))
 		c, err := signIn(t, svc, "a@example.com", "the right password", nil)
 		must(t, err)
@@ -216,32 +213,32 @@ func TestSessionLifetimes(t *testing.T) {
 		sum := sha256.Sum256([]byte(c.Value))
 		hash := hex.EncodeToString(sum[:])
 		idleEnd := func() time.Time {
-			_, s, err := db.SessionUser(ctx, hash, clk.now())
+			_, s, err := db.SessionUser(ctx, hash, clk.Now())
 			must(t, err)
 			return s.IdleExpiresAt
 		}
-		clk.add(30 * time.Second)
+		clk.Add(30 * time.Second)
 		if _, ok := userOf(svc, c); !ok {
 			t.Fatal("a fresh session refused")
 		}
 		if got := idleEnd(); !got.Equal(start.Add(2 * time.Hour)) {
 			t.Fatalf("a request within the minute wrote the session: idle end %s", got)
 		}
-		clk.add(90 * time.Second)
+		clk.Add(90 * time.Second)
 		userOf(svc, c)
-		if got, want := idleEnd(), clk.now().Add(2*time.Hour); !got.Equal(want) {
+		if got, want := idleEnd(), clk.Now().Add(2*time.Hour); !got.Equal(want) {
 			t.Fatalf("use after two minutes: idle end %s, want %s", got, want)
 		}
 		// Used every 110 minutes, it outlives its idle time…
 		for i := 0; i < 6; i++ {
-			clk.add(110 * time.Minute)
+			clk.Add(110 * time.Minute)
 			if _, ok := userOf(svc, c); !ok {
-				t.Fatalf("a session in use ended after %s", clk.now().Sub(start))
+				t.Fatalf("a session in use ended after %s", clk.Now().Sub(start))
 			}
 		}
 		// …but not its lifetime, whatever the use.
-		for clk.now().Before(start.Add(24 * time.Hour)) {
-			clk.add(30 * time.Minute)
+		for clk.Now().Before(start.Add(24 * time.Hour)) {
+			clk.Add(30 * time.Minute)
 			userOf(svc, c)
 		}
 		if _, ok := userOf(svc, c); ok {
@@ -250,7 +247,7 @@ func TestSessionLifetimes(t *testing.T) {
 		// Unused for longer than the idle time, a session ends.
 		c2, err := signIn(t, svc, "a@example.com", "the right password", nil)
 		must(t, err)
-		clk.add(2*time.Hour + time.Second)
+		clk.Add(2*time.Hour + time.Second)
 		if _, ok := userOf(svc, c2); ok {
 			t.Fatal("an idle session still works")
 		}
@@ -264,8 +261,8 @@ func TestSessionLifetimes(t *testing.T) {
 
 func TestThrottle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		clk := &clock{t: time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)}
-		svc := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.now})
+		clk := fixtures.NewClock(time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC))
+		svc := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.Now})
 		must(t, addUser(t, svc, db, "a@example.com", auth.Author, "the right password"))
 		for i := 0; i < 5; i++ {
 			if _, err := signIn(t, svc, "a@example.com", "wrong", nil); err != auth.ErrBadCredentials {
@@ -274,21 +271,21 @@ func TestThrottle(t *testing.T) {
 		}
 		// Locked now, even with the right password; a second instance
 		// over the same store sees the same lock.
-		other := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.now})
+		other := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.Now})
 		_, err := signIn(t, other, "a@example.com", "the right password", nil)
 		var ref *auth.RefusedError
 		if !errors.Is(err, auth.ErrThrottled) || !errors.As(err, &ref) || ref.RetryAfter != 2*time.Second {
 			t.Fatalf("after 5 failures: %v, want throttled for 2s", err)
 		}
-		clk.add(3 * time.Second)
+		clk.Add(3 * time.Second)
 		if _, err := signIn(t, svc, "a@example.com", "wrong", nil); err != auth.ErrBadCredentials {
 			t.Fatalf("after the wait: %v", err)
 		}
-		clk.add(3 * time.Second) // backoff doubled to 4s
+		clk.Add(3 * time.Second) // backoff doubled to 4s
 		if _, err := signIn(t, svc, "a@example.com", "the right password", nil); !errors.Is(err, auth.ErrThrottled) {
 			t.Fatalf("backoff did not grow: %v", err)
 		}
-		clk.add(2 * time.Second)
+		clk.Add(2 * time.Second)
 		if _, err := signIn(t, svc, "a@example.com", "the right password", nil); err != nil {
 			t.Fatalf("right password after the backoff: %v", err)
 		}
@@ -316,11 +313,11 @@ func TestThrottle(t *testing.T) {
 // checked, and the right password, tried 60th, does not sign in.
 func TestParallelGuessing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		clk := &clock{t: time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)}
+		clk := fixtures.NewClock(time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC))
 		// A hash that takes a moment, as a real one does, and no limits
 		// from the address budget or the hashers: only the count decides.
 		slow := auth.Params{Memory: 4096, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
-		opts := auth.Options{Store: db, Params: slow, Now: clk.now, Hashers: 16, AddressBudget: ratelimit.Budget{Rate: 1000, Burst: 1000}}
+		opts := auth.Options{Store: db, Params: slow, Now: clk.Now, Hashers: 16, AddressBudget: ratelimit.Budget{Rate: 1000, Burst: 1000}}
 		a, b := auth.New(opts), auth.New(opts)
 		must(t, addUser(t, a, db, "victim@example.com", auth.Editor, "the right password"))
 		before := a.Stats().Hashes + b.Stats().Hashes // adding the user hashed once
@@ -374,8 +371,8 @@ func TestParallelGuessing(t *testing.T) {
 // to come back, and a success gives its attempt back.
 func TestAddressFlood(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
-	clk := &clock{t: time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)}
-	svc := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.now, AddressBudget: ratelimit.Budget{Rate: 0.5, Burst: 10}})
+	clk := fixtures.NewClock(time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC))
+	svc := auth.New(auth.Options{Store: db, Params: cheap, Now: clk.Now, AddressBudget: ratelimit.Budget{Rate: 0.5, Burst: 10}})
 	must(t, addUser(t, svc, db, "a@example.com", auth.Author, "the right password"))
 	if _, err := signIn(t, svc, "a@example.com", "the right password", nil); err != nil {
 		t.Fatal(err)
@@ -398,7 +395,7 @@ func TestAddressFlood(t *testing.T) {
 	if _, err := signInFrom(t, svc, "198.51.100.1", "a@example.com", "the right password", nil); err != nil {
 		t.Fatalf("another address: %v", err)
 	}
-	clk.add(2 * time.Second)
+	clk.Add(2 * time.Second)
 	if _, err := signIn(t, svc, "a@example.com", "the right password", nil); err != nil {
 		t.Fatalf("after the refill: %v", err)
 	}
@@ -413,12 +410,5 @@ func TestAddressFlood(t *testing.T) {
 		if i < 10 && err != auth.ErrBadCredentials || i == 10 && !errors.Is(err, auth.ErrThrottled) {
 			t.Fatalf("IPv6 attempt %d: %v", i, err)
 		}
-	}
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
 	}
 }

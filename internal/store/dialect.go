@@ -114,8 +114,8 @@ func (sqliteDialect) searchMatch(q search.Query) searchMatch {
 		cond:     `article_search MATCH ?`,
 		condArgs: []any{q.FTS5()},
 		rel:      `-bm25(article_search, 10.0, 4.0, 6.0, 1.0)`,
-	}.coordinated(q, `EXISTS (SELECT 1 FROM article_search c WHERE c.article_search MATCH ? AND c.rowid = article_search.rowid)`,
-		search.Query.FTS5)
+	}.coordinated(q, // uncorrelated, so SQLite reads each clause's matches once, not once per article
+		`article_search.rowid IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`, search.Query.FTS5)
 }
 
 // coordinationStep is what each matched clause of a loose query multiplies

@@ -25,6 +25,13 @@ const fullCols = summaryCols + `, a.body_source, a.body_format, a.body_html, a.m
 // migration 0007).
 const visible = `a.visible_from <= ?`
 
+// Kinds of article rows: stories appear in listings, pages only at their
+// own address.
+const (
+	KindArticle = "article"
+	KindPage    = "page"
+)
+
 type scanner interface{ Scan(...any) error }
 
 func scanSummary(s scanner, a *news.Article, extra ...any) error {
@@ -89,6 +96,26 @@ func (db *DB) article(ctx context.Context, where string, arg any) (news.Article,
 		return a, err
 	}
 	return list[0], nil
+}
+
+// ArticleVisible reports whether readers may see the article at now.
+func (db *DB) ArticleVisible(ctx context.Context, id int64, now time.Time) (bool, error) {
+	var n int
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM articles a WHERE a.id = ? AND a.kind = 'article' AND a.visible_from <= ?`, id, unix(now)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: article %d: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+// ArticleKind returns whether the article with id is a story or a page.
+func (db *DB) ArticleKind(ctx context.Context, id int64) (string, error) {
+	var k string
+	err := db.readRow(ctx, `SELECT kind FROM articles WHERE id = ?`, id).Scan(&k)
+	if err != nil {
+		return "", fmt.Errorf("store: article %d: %w", id, notFound(err))
+	}
+	return k, nil
 }
 
 // SaveArticle writes a prepared article (see news.Prepare), its authors and
@@ -336,174 +363,23 @@ func (db *DB) linkSections(ctx context.Context, tx *sql.Tx, where string, args .
 	return err
 }
 
-// ListQuery selects articles for a listing. Zero fields do not filter.
-type ListQuery struct {
-	Section    int64     // in this section or any below it (readers' listings)
-	SectionIDs []int64   // in exactly one of these sections
-	TagID      int64     // carrying this tag
-	AuthorID   int64     // by this author
-	From, To   time.Time // published in [From, To)
-	Lang       string
-	Statuses   []news.Status // for the newsroom; ignored when VisibleAt is set
-	VisibleAt  time.Time     // only what readers may see at this time
-	ExcludeID  int64
-	NoCount    bool // skip counting, for blocks that show no totals
-	NoBylines  bool // skip the authors, for blocks that show none
-	Limit      int
-	Offset     int
-}
-
-// Listing is one page of articles and how many there are in all.
-type Listing struct {
-	Articles []news.Article
-	Total    int
-}
-
-// ListArticles returns a page of summaries, newest first, with authors.
-func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
-	f := articleFilter{visibleAt: lq.VisibleAt, statuses: lq.Statuses, sectionTree: lq.Section, sectionIDs: lq.SectionIDs,
-		lang: lq.Lang, from: lq.From, before: lq.To, excludeID: lq.ExcludeID}
-	if lq.TagID != 0 {
-		f.tagIDs = []int64{lq.TagID}
-	}
-	if lq.AuthorID != 0 {
-		f.authorIDs = []int64{lq.AuthorID}
-	}
-	order := listOrder{key: byDate}
-	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "articles", limit: lq.Limit, offset: lq.Offset,
-		noCount: lq.NoCount, bylines: !lq.NoBylines, order: order})
-	return p.Listing, err
-}
-
-// attachAuthors fills each article's byline in one query.
-func (db *DB) attachAuthors(ctx context.Context, list []news.Article) error {
-	if len(list) == 0 {
-		return nil
-	}
-	ids, index := idsOf(list)
-	rows, err := db.read(ctx, (`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
-		FROM article_authors aa JOIN authors au ON au.id = aa.author_id
-		WHERE aa.article_id IN (` + placeholders(len(ids)) + `) ORDER BY aa.article_id, aa.position`), ids...)
+// ArticleOwner returns the id of the user who started the article.
+func (db *DB) ArticleOwner(ctx context.Context, id int64) (int64, error) {
+	var uid int64
+	err := db.readRow(ctx, `SELECT created_by FROM articles WHERE id = ?`, id).Scan(&uid)
 	if err != nil {
-		return fmt.Errorf("store: bylines: %w", err)
+		return 0, fmt.Errorf("store: owner of article %d: %w", id, notFound(err))
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var aid int64
-		var au news.Author
-		if err := rows.Scan(&aid, &au.ID, &au.Slug, &au.Name, &au.Bio, &au.UserID); err != nil {
-			return fmt.Errorf("store: bylines: %w", err)
-		}
-		for _, i := range index[aid] {
-			list[i].Authors = append(list[i].Authors, au)
-		}
-	}
-	return rows.Err()
+	return uid, nil
 }
 
-// attachTags fills each article's tags in one query.
-func (db *DB) attachTags(ctx context.Context, list []news.Article) error {
-	if len(list) == 0 {
-		return nil
-	}
-	ids, index := idsOf(list)
-	rows, err := db.read(ctx, (`SELECT at.article_id, t.id, t.slug, t.name
-		FROM article_tags at JOIN tags t ON t.id = at.tag_id
-		WHERE at.article_id IN (` + placeholders(len(ids)) + `) ORDER BY at.article_id, t.name`), ids...)
+// SetArticleOwner records who started the article.
+func (db *DB) SetArticleOwner(ctx context.Context, id, userID int64) error {
+	_, err := db.write(ctx, `UPDATE articles SET created_by = ? WHERE id = ?`, userID, id)
 	if err != nil {
-		return fmt.Errorf("store: tags of articles: %w", err)
+		return fmt.Errorf("store: owner of article %d: %w", id, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var aid int64
-		var t news.Tag
-		if err := rows.Scan(&aid, &t.ID, &t.Slug, &t.Name); err != nil {
-			return fmt.Errorf("store: tags of articles: %w", err)
-		}
-		for _, i := range index[aid] {
-			list[i].Tags = append(list[i].Tags, t)
-		}
-	}
-	return rows.Err()
-}
-
-func idsOf(list []news.Article) ([]any, map[int64][]int) {
-	ids := make([]any, 0, len(list))
-	index := make(map[int64][]int, len(list))
-	for i, a := range list {
-		if _, ok := index[a.ID]; !ok {
-			ids = append(ids, a.ID)
-		}
-		index[a.ID] = append(index[a.ID], i)
-	}
-	return ids, index
-}
-
-// Related returns up to n visible articles sharing a's tags or section,
-// ranked by tags in common, then section, then recency. It reads only
-// the newest few articles of each tag, so its cost does not grow with
-// the archive.
-func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time) ([]news.Article, error) {
-	const perTag = 12
-	score := map[int64]int{}
-	latest := map[int64]int64{}
-	for _, t := range a.Tags {
-		rows, err := db.read(ctx, (`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
-			WHERE lt.tag_id = ? AND lt.article_id <> ? AND lt.visible_from <= ? ORDER BY lt.visible_from DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
-		if err != nil {
-			return nil, fmt.Errorf("store: related: %w", err)
-		}
-		for rows.Next() {
-			var id, pub, sec int64
-			if err := rows.Scan(&id, &pub, &sec); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: related: %w", err)
-			}
-			score[id] += 2
-			if _, ok := latest[id]; !ok && sec == a.SectionID {
-				score[id]++
-			}
-			latest[id] = pub
-		}
-		rows.Close()
-	}
-	if len(score) < n && a.SectionID != 0 {
-		sl, err := db.ListArticles(ctx, ListQuery{Section: a.SectionID, VisibleAt: now, ExcludeID: a.ID, Limit: n, NoCount: true})
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range sl.Articles {
-			if _, ok := score[s.ID]; !ok {
-				score[s.ID] = 1
-				latest[s.ID] = unix(s.PublishedAt)
-			}
-		}
-	}
-	ids := make([]int64, 0, len(score))
-	for id := range score {
-		ids = append(ids, id)
-	}
-	sortByScore(ids, score, latest)
-	if len(ids) > n {
-		ids = ids[:n]
-	}
-	list, err := db.articlesByID(ctx, ids, summaryCols, scanSummaryRow)
-	if err != nil {
-		return nil, fmt.Errorf("store: related: %w", err)
-	}
-	return list, db.attachAuthors(ctx, list)
-}
-
-func sortByScore(ids []int64, score map[int64]int, latest map[int64]int64) {
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0; j-- {
-			a, b := ids[j-1], ids[j]
-			if score[a] > score[b] || (score[a] == score[b] && latest[a] >= latest[b]) {
-				break
-			}
-			ids[j-1], ids[j] = b, a
-		}
-	}
+	return nil
 }
 
 // NextScheduled returns when the next scheduled article goes live after now.
@@ -542,4 +418,151 @@ func (db *DB) CountArticles(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("store: count: %w", err)
 	}
 	return n, nil
+}
+
+// CountByKind returns how many article rows of each kind and status there are.
+func (db *DB) CountByKind(ctx context.Context) (map[string]int, error) {
+	rows, err := db.read(ctx, `SELECT kind, status, COUNT(*) FROM articles GROUP BY kind, status`)
+	if err != nil {
+		return nil, fmt.Errorf("store: count: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k, s string
+		var n int
+		if err := rows.Scan(&k, &s, &n); err != nil {
+			return nil, err
+		}
+		out[k+"/"+s] = n
+		out[k] += n
+	}
+	return out, rows.Err()
+}
+
+// Translation is one language version of an article.
+type Translation struct {
+	Slug string
+	Lang string
+}
+
+// Translations returns the visible language versions of a's story — the
+// original and every article that translates it, a included — or nothing
+// when a has no translation.
+func (db *DB) Translations(ctx context.Context, a news.Article, now time.Time) ([]Translation, error) {
+	root := a.ID
+	if a.TranslationOf != 0 {
+		root = a.TranslationOf
+	}
+	// Two index lookups; an OR of the two conditions scans the table.
+	rows, err := db.read(ctx, `SELECT slug, lang FROM (
+		SELECT a.id, a.slug, a.lang FROM articles a WHERE a.id = ? AND `+visible+`
+		UNION ALL
+		SELECT a.id, a.slug, a.lang FROM articles a WHERE a.translation_of = ? AND `+visible+`) t ORDER BY id`,
+		root, unix(now), root, unix(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: translations of %d: %w", a.ID, err)
+	}
+	defer rows.Close()
+	var out []Translation
+	for rows.Next() {
+		var t Translation
+		if err := rows.Scan(&t.Slug, &t.Lang); err != nil {
+			return nil, fmt.Errorf("store: translations of %d: %w", a.ID, err)
+		}
+		out = append(out, t)
+	}
+	if len(out) < 2 {
+		return nil, rows.Err()
+	}
+	return out, rows.Err()
+}
+
+// SitemapEntry is one URL of a sitemap: a slug (or section path) and when
+// what it shows last changed.
+type SitemapEntry struct {
+	Slug    string
+	LastMod time.Time
+}
+
+// sitemapVisible is visible written so that SQLite cannot filter with an
+// index (the expressions hide the columns): it then scans the covering
+// index articles_sitemap, which leads with id, instead of reading whole
+// articles whose status and dates are stored after their bodies — and
+// instead of letting listings' indexes, which would need a sort. PostgreSQL
+// plans it from its statistics as usual.
+const sitemapVisible = `a.status || '' IN ('published', 'scheduled') AND a.published_at + 0 <= ?`
+
+// SitemapPage describes one page of the articles' sitemap.
+type SitemapPage struct {
+	Count   int
+	LastMod time.Time
+}
+
+// SitemapPages splits the articles readers may see at now, oldest id
+// first, into pages of size, and returns each page's size and newest
+// update. Ordering by id keeps old pages stable as articles are added.
+func (db *DB) SitemapPages(ctx context.Context, now time.Time, size int) ([]SitemapPage, error) {
+	rows, err := db.read(ctx, `SELECT (n - 1) / ? AS page, COUNT(*), MAX(updated_at) FROM (
+		SELECT a.updated_at, ROW_NUMBER() OVER (ORDER BY a.id) AS n FROM articles a WHERE `+sitemapVisible+`) v
+		GROUP BY 1 ORDER BY 1`, size, unix(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: sitemap pages: %w", err)
+	}
+	defer rows.Close()
+	var out []SitemapPage
+	for rows.Next() {
+		var page, n, upd int64
+		if err := rows.Scan(&page, &n, &upd); err != nil {
+			return nil, fmt.Errorf("store: sitemap pages: %w", err)
+		}
+		out = append(out, SitemapPage{Count: int(n), LastMod: fromUnix(upd)})
+	}
+	return out, rows.Err()
+}
+
+// SitemapArticles returns page (from 1) of the visible articles' slugs and
+// update times, in the order SitemapPages counts them. It reads only the
+// two columns a sitemap needs.
+func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int) ([]SitemapEntry, error) {
+	rows, err := db.read(ctx, `SELECT a.slug, a.updated_at FROM articles a WHERE `+sitemapVisible+`
+		ORDER BY a.id LIMIT ? OFFSET ?`, unix(now), size, (page-1)*size)
+	if err != nil {
+		return nil, fmt.Errorf("store: sitemap articles: %w", err)
+	}
+	return scanEntries(rows, size)
+}
+
+func (db *DB) linkEntries(ctx context.Context, table, link, col string, now time.Time) ([]SitemapEntry, error) {
+	// CROSS JOIN keeps SQLite walking the articles' covering index first.
+	rows, err := db.read(ctx, `SELECT t.slug, MAX(a.updated_at)
+		FROM articles a CROSS JOIN `+link+` lt CROSS JOIN `+table+` t
+		WHERE lt.article_id = a.id AND t.id = lt.`+col+` AND `+sitemapVisible+`
+		GROUP BY t.id, t.slug ORDER BY t.id`, unix(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: sitemap %s: %w", table, err)
+	}
+	return scanEntries(rows, 0)
+}
+
+type rowsScanner interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+	Close() error
+}
+
+func scanEntries(rows rowsScanner, capacity int) ([]SitemapEntry, error) {
+	defer rows.Close()
+	out := make([]SitemapEntry, 0, capacity)
+	for rows.Next() {
+		var e SitemapEntry
+		var upd int64
+		if err := rows.Scan(&e.Slug, &upd); err != nil {
+			return nil, fmt.Errorf("store: sitemap: %w", err)
+		}
+		e.LastMod = fromUnix(upd)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -101,3 +101,35 @@ func (db *DB) linkVisible(ctx context.Context, query string, id int64, now time.
 	}
 	return true, nil
 }
+
+// attachAuthors fills each article's byline in one query.
+func (db *DB) attachAuthors(ctx context.Context, list []news.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids, index := idsOf(list)
+	rows, err := db.read(ctx, (`SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.user_id
+		FROM article_authors aa JOIN authors au ON au.id = aa.author_id
+		WHERE aa.article_id IN (` + placeholders(len(ids)) + `) ORDER BY aa.article_id, aa.position`), ids...)
+	if err != nil {
+		return fmt.Errorf("store: bylines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid int64
+		var au news.Author
+		if err := rows.Scan(&aid, &au.ID, &au.Slug, &au.Name, &au.Bio, &au.UserID); err != nil {
+			return fmt.Errorf("store: bylines: %w", err)
+		}
+		for _, i := range index[aid] {
+			list[i].Authors = append(list[i].Authors, au)
+		}
+	}
+	return rows.Err()
+}
+
+// SitemapAuthors returns the authors with visible articles, by id, with
+// when their newest article changed.
+func (db *DB) SitemapAuthors(ctx context.Context, now time.Time) ([]SitemapEntry, error) {
+	return db.linkEntries(ctx, "authors", "article_authors", "author_id", now)
+}

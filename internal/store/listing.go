@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,323 +10,255 @@ import (
 	"dastan/internal/search"
 )
 
-// articleFilter says which articles a listing shows. The site, the API,
-// the newsroom and search all describe their listings with one; the
-// methods below write it as SQL in one place, and list runs it.
-// Zero fields do not filter; lists match any of their values.
-type articleFilter struct {
-	// Who is looking: readers see what is visible at visibleAt; staff
-	// (visibleAt zero) see the statuses asked for, or what trash says.
-	visibleAt time.Time
-	statuses  []news.Status
-	trash     trashRule
-	// withPages lists pages too; otherwise they answer only at their own
-	// address. Readers' visibility already leaves them out (migration 0007).
-	withPages bool
-
-	sectionTree int64   // in this section or any below it
-	sectionIDs  []int64 // directly in one of these sections
-	tagIDs      []int64
-	authorIDs   []int64
-	lang        string
-	from        time.Time    // published at or after
-	after       time.Time    // published after
-	before      time.Time    // published before
-	slugs       []string     // with one of these slugs
-	match       search.Query // matched by the full-text index
-	ownerID     int64        // started by this user
-	// viewer, when set, keeps what that user started and, of others'
-	// articles, those in the statuses othersIn (none when it is empty).
-	viewer     int64
-	othersIn   []news.Status
-	titleWords []string // each of these in the title, in any case
-	excludeID  int64    // all but this article
-
-	// probeLinks checks sections, tags and authors row by row through the
-	// link tables' primary keys, so that a list walks the index of its
-	// order (the newsroom's) rather than start from the links and sort.
-	probeLinks bool
+// ListQuery selects articles for a listing. Zero fields do not filter.
+type ListQuery struct {
+	Section    int64     // in this section or any below it (readers' listings)
+	SectionIDs []int64   // in exactly one of these sections
+	TagID      int64     // carrying this tag
+	AuthorID   int64     // by this author
+	From, To   time.Time // published in [From, To)
+	Lang       string
+	Statuses   []news.Status // for the newsroom; ignored when VisibleAt is set
+	VisibleAt  time.Time     // only what readers may see at this time
+	ExcludeID  int64
+	NoCount    bool // skip counting, for blocks that show no totals
+	NoBylines  bool // skip the authors, for blocks that show none
+	Limit      int
+	Offset     int
 }
 
-// trashRule says whether staff listings show the trash, when they ask
-// for no status.
-type trashRule int
-
-const (
-	trashShown  trashRule = iota // with everything else
-	trashHidden                  // all but the trash
-	trashOnly                    // the trash alone
-)
-
-// sortKey is what a listing is ordered by; ties go by id.
-type sortKey int
-
-const (
-	byDate    sortKey = iota // publication: for readers, when they could first see it
-	byID                     // order of writing
-	byTitle                  // title, as stored
-	bySlug                   // address
-	byUpdated                // last change
-)
-
-// listOrder is a listing's order.
-type listOrder struct {
-	key sortKey
-	asc bool
+// Listing is one page of articles and how many there are in all.
+type Listing struct {
+	Articles []news.Article
+	Total    int
 }
 
-// Tables that link an article to what it is listed under. Each holds a
-// copy of the article's visible_from, indexed after the linked id, and
-// article_sections links a section and every one above it (migration 0007).
-const (
-	tagLinks     = `article_tags`
-	authorLinks  = `article_authors`
-	sectionLinks = `article_sections`
-)
-
-// listingSQL is a filter written as SQL over the table a listing reads first.
-type listingSQL struct {
-	from      string // the lead table, joined to the articles a where a page needs them
-	countFrom string // what a count reads: as little as the conditions allow
-	id        string // the article id as the lead holds it
-	date      string // the lead's publication time, for date filters and order
-	cond      []string
-	args      []any
-	// What the conditions read besides the range of the lead (its own
-	// key, time and visibility): anything (narrowed), or the articles'
-	// own rows (onRow).
-	narrowed, onRow bool
-	// count, when set, counts the same matches faster, with countArgs
-	// (see searchMatch.countVisible).
-	count     string
-	countArgs []any
-}
-
-// where is the WHERE clause, or nothing.
-func (l *listingSQL) where() string {
-	if len(l.cond) == 0 {
-		return ""
+// ListArticles returns a page of summaries, newest first, with authors.
+func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
+	f := articleFilter{visibleAt: lq.VisibleAt, statuses: lq.Statuses, sectionTree: lq.Section, sectionIDs: lq.SectionIDs,
+		lang: lq.Lang, from: lq.From, before: lq.To, excludeID: lq.ExcludeID}
+	if lq.TagID != 0 {
+		f.tagIDs = []int64{lq.TagID}
 	}
-	return ` WHERE ` + strings.Join(l.cond, ` AND `)
-}
-
-// within adds a condition on the range of the lead: its own key (a
-// link's id, a search's match), or its date column.
-func (l *listingSQL) within(cond string, args ...any) {
-	l.cond = append(l.cond, cond)
-	l.args = append(l.args, args...)
-}
-
-// add adds a condition on the lead table.
-func (l *listingSQL) add(cond string, args ...any) {
-	l.within(cond, args...)
-	l.narrowed = true
-}
-
-// onArticles adds a condition on the articles' own row.
-func (l *listingSQL) onArticles(cond string, args ...any) {
-	l.add(cond, args...)
-	l.onRow = true
-}
-
-// in is "col = ?" for one value and "col IN (?, ?, …)" for more, with
-// the values as arguments.
-func in[T any](col string, vals []T) (string, []any) {
-	args := make([]any, len(vals))
-	for i, v := range vals {
-		args[i] = v
+	if lq.AuthorID != 0 {
+		f.authorIDs = []int64{lq.AuthorID}
 	}
-	if len(vals) == 1 {
-		return col + ` = ?`, args
-	}
-	return col + ` IN (` + placeholders(len(vals)) + `)`, args
+	order := listOrder{key: byDate}
+	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "articles", limit: lq.Limit, offset: lq.Offset,
+		noCount: lq.NoCount, bylines: !lq.NoBylines, order: order})
+	return p.Listing, err
 }
 
-// articlesSQL writes f as SQL over the articles, for a listing in order o.
-// A readers' listing by date with one tag, one author or a section tree
-// reads that link table first, in its index's order: neither the page nor
-// its count then sorts or joins more rows than it shows.
-func (f articleFilter) articlesSQL(d dialect, o listOrder) listingSQL {
-	readers := !f.visibleAt.IsZero()
-	l := listingSQL{from: `articles a`, id: `a.id`, date: `a.published_at`}
-	if readers {
-		l.date = `a.visible_from` // published_at, for what readers may see
+// APIQuery selects articles for the JSON API and its WordPress-compatible
+// endpoints, which filter on more at once than the site's listings. Zero
+// fields do not filter; lists match any of their values.
+type APIQuery struct {
+	SectionTree int64   // in this section or any below it
+	SectionIDs  []int64 // directly in one of these sections
+	TagIDs      []int64
+	AuthorIDs   []int64
+	After       time.Time // published after (exclusive, as WordPress's after)
+	Before      time.Time // published before (exclusive)
+	Lang        string
+	Slugs       []string
+	Search      string        // a reader's search query, matched by the full-text index
+	Statuses    []news.Status // for staff; ignored when VisibleAt is set
+	OwnerID     int64         // only articles this user started
+	VisibleAt   time.Time     // only what readers may see at this time
+	OrderBy     string        // "date" (default), "id", "title", "slug" or "modified"
+	Asc         bool
+	Limit       int
+	Offset      int
+}
+
+var apiOrder = map[string]sortKey{"date": byDate, "id": byID, "title": byTitle, "slug": bySlug, "modified": byUpdated}
+
+// APIArticles returns a page of summaries with authors and tags, and how
+// many match in all. Pages never appear; trashed articles only when asked
+// for by status.
+func (db *DB) APIArticles(ctx context.Context, q APIQuery) (Listing, error) {
+	f := articleFilter{visibleAt: q.VisibleAt, statuses: q.Statuses, trash: trashHidden, sectionTree: q.SectionTree,
+		sectionIDs: q.SectionIDs, tagIDs: q.TagIDs, authorIDs: q.AuthorIDs, lang: q.Lang, after: q.After, before: q.Before,
+		slugs: q.Slugs, match: search.ParseQuery(q.Search), ownerID: q.OwnerID}
+	order := listOrder{key: apiOrder[q.OrderBy], asc: q.Asc} // unknown orders are by date
+	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "API articles", limit: q.Limit, offset: q.Offset,
+		bylines: true, tags: true, order: order})
+	return p.Listing, err
+}
+
+// NewsroomQuery selects articles for the newsroom's list. Zero fields do
+// not filter; trashed articles appear only when Trash is set.
+type NewsroomQuery struct {
+	Status    news.Status
+	SectionID int64
+	AuthorID  int64
+	Lang      string
+	Search    string // words in the title
+	Trash     bool
+	// Viewer, when set, limits the list to what that user may see: the
+	// articles they started, and others' only in the statuses OthersIn.
+	Viewer   int64
+	OthersIn []news.Status
+	// CountLimit stops counting there (0: count all); Listing.Total is
+	// then CountLimit+1 when more match, and pages say "more than".
+	CountLimit int
+	Limit      int
+	Offset     int
+}
+
+// NewsroomArticles returns a page of summaries, most recently changed
+// first, with authors, and how many match in all.
+func (db *DB) NewsroomArticles(ctx context.Context, nq NewsroomQuery) (Listing, error) {
+	f := articleFilter{trash: trashHidden, withPages: true, viewer: nq.Viewer, othersIn: nq.OthersIn, lang: nq.Lang,
+		titleWords: strings.Fields(nq.Search), probeLinks: true}
+	switch {
+	case nq.Trash:
+		f.trash = trashOnly
+	case nq.Status != "":
+		f.statuses = []news.Status{nq.Status}
 	}
-	lead := ""
-	if readers && o.key == byDate {
-		switch {
-		case len(f.tagIDs) == 1:
-			lead = tagLinks
-			l.within(`lt.tag_id = ?`, f.tagIDs[0])
-		case len(f.authorIDs) == 1:
-			lead = authorLinks
-			l.within(`lt.author_id = ?`, f.authorIDs[0])
-		case f.sectionTree != 0:
-			lead = sectionLinks
-			l.within(`lt.section_id = ?`, f.sectionTree)
+	if nq.SectionID != 0 {
+		f.sectionIDs = []int64{nq.SectionID}
+	}
+	if nq.AuthorID != 0 {
+		f.authorIDs = []int64{nq.AuthorID}
+	}
+	if nq.Limit <= 0 {
+		nq.Limit = 25
+	}
+	order := listOrder{key: byUpdated}
+	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "newsroom articles", limit: nq.Limit, offset: nq.Offset,
+		countCap: nq.CountLimit, bylines: true, order: order})
+	return p.Listing, err
+}
+
+// FeedArticles returns the whole articles (body, image, authors, tags) a
+// listing query selects, newest first, for feeds that carry full text.
+func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, error) {
+	lq.NoCount, lq.NoBylines = true, true // the whole articles get them below
+	l, err := db.ListArticles(ctx, lq)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(l.Articles))
+	for i, a := range l.Articles {
+		ids[i] = a.ID
+	}
+	out, err := db.articlesByID(ctx, ids, fullCols, scanFull)
+	if err != nil {
+		return nil, fmt.Errorf("store: feed articles: %w", err)
+	}
+	if err := db.attachAuthors(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, db.attachTags(ctx, out)
+}
+
+// NewsArticles returns the summaries of up to limit articles visible at
+// now and published since, newest first, for the News sitemap.
+func (db *DB) NewsArticles(ctx context.Context, now, since time.Time, limit int) ([]news.Article, error) {
+	l, err := db.ListArticles(ctx, ListQuery{VisibleAt: now, From: since, Limit: limit, NoCount: true})
+	return l.Articles, err
+}
+
+// Related returns up to n visible articles sharing a's tags or section,
+// ranked by tags in common, then section, then recency. It reads only
+// the newest few articles of each tag, so its cost does not grow with
+// the archive.
+func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time) ([]news.Article, error) {
+	const perTag = 12
+	score := map[int64]int{}
+	latest := map[int64]int64{}
+	for _, t := range a.Tags {
+		rows, err := db.read(ctx, (`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
+			WHERE lt.tag_id = ? AND lt.article_id <> ? AND lt.visible_from <= ? ORDER BY lt.visible_from DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
+		if err != nil {
+			return nil, fmt.Errorf("store: related: %w", err)
+		}
+		for rows.Next() {
+			var id, pub, sec int64
+			if err := rows.Scan(&id, &pub, &sec); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: related: %w", err)
+			}
+			score[id] += 2
+			if _, ok := latest[id]; !ok && sec == a.SectionID {
+				score[id]++
+			}
+			latest[id] = pub
+		}
+		rows.Close()
+	}
+	if len(score) < n && a.SectionID != 0 {
+		sl, err := db.ListArticles(ctx, ListQuery{Section: a.SectionID, VisibleAt: now, ExcludeID: a.ID, Limit: n, NoCount: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sl.Articles {
+			if _, ok := score[s.ID]; !ok {
+				score[s.ID] = 1
+				latest[s.ID] = unix(s.PublishedAt)
+			}
 		}
 	}
-	if lead != "" {
-		l.from = lead + ` lt JOIN articles a ON a.id = lt.article_id`
-		l.id, l.date = `lt.article_id`, `lt.visible_from`
+	ids := make([]int64, 0, len(score))
+	for id := range score {
+		ids = append(ids, id)
 	}
-	// Under a leading link table, walked in its order, other links are
-	// probed row by row; so they are in the newsroom, walked by its own
-	// indexes. Elsewhere the planner may start from them.
-	probe := lead != "" || f.probeLinks
-	if f.sectionTree != 0 && lead != sectionLinks {
-		linkedTo(&l, probe, sectionLinks, `section_id`, []int64{f.sectionTree})
+	sortByScore(ids, score, latest)
+	if len(ids) > n {
+		ids = ids[:n]
 	}
-	if len(f.sectionIDs) > 0 {
-		cond, args := in(`a.section_id`, f.sectionIDs)
-		l.onArticles(cond, args...)
+	list, err := db.articlesByID(ctx, ids, summaryCols, scanSummaryRow)
+	if err != nil {
+		return nil, fmt.Errorf("store: related: %w", err)
 	}
-	if lead != tagLinks {
-		linkedTo(&l, probe, tagLinks, `tag_id`, f.tagIDs)
-	}
-	if lead != authorLinks {
-		linkedTo(&l, probe, authorLinks, `author_id`, f.authorIDs)
-	}
-	f.dates(&l)
-	if f.lang != "" {
-		l.onArticles(`a.lang = ?`, f.lang)
-	}
-	if len(f.slugs) > 0 {
-		cond, args := in(`a.slug`, f.slugs)
-		l.onArticles(cond, args...)
-	}
-	if !f.match.Empty() {
-		// The same full-text index, analyzer and query syntax as the
-		// site's search: stems, both scripts, phrases, exclusions.
-		m := d.searchMatch(f.match)
-		l.add(l.id+` IN (SELECT `+m.id+` FROM `+m.from+` WHERE `+m.cond+`)`, m.condArgs...)
-	}
-	if f.ownerID != 0 {
-		l.onArticles(`a.created_by = ?`, f.ownerID)
-	}
-	if f.viewer != 0 {
-		mine, args := `a.created_by = ?`, []any{f.viewer}
-		if len(f.othersIn) > 0 {
-			others, more := in(`a.status`, f.othersIn)
-			mine, args = `(`+mine+` OR `+others+`)`, append(args, more...)
+	return list, db.attachAuthors(ctx, list)
+}
+
+func sortByScore(ids []int64, score map[int64]int, latest map[int64]int64) {
+	for i := 1; i < len(ids); i++ {
+		for j := i; j > 0; j-- {
+			a, b := ids[j-1], ids[j]
+			if score[a] > score[b] || (score[a] == score[b] && latest[a] >= latest[b]) {
+				break
+			}
+			ids[j-1], ids[j] = b, a
 		}
-		l.onArticles(mine, args...)
-	}
-	for _, w := range f.titleWords {
-		w = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(w))
-		l.onArticles(`LOWER(a.title) LIKE ? ESCAPE '\'`, "%"+w+"%")
-	}
-	if f.excludeID != 0 {
-		l.add(l.id+` <> ?`, f.excludeID)
-	}
-	switch {
-	case readers:
-		l.within(l.date+` <= ?`, unix(f.visibleAt)) // the visible_from of the lead
-	case len(f.statuses) > 0:
-		cond, args := in(`a.status`, f.statuses)
-		l.onArticles(cond, args...)
-	case f.trash == trashHidden:
-		l.onArticles(`a.status <> 'trash'`)
-	case f.trash == trashOnly:
-		l.onArticles(`a.status = 'trash'`) // known to the planner: rare
-	}
-	if !readers && !f.withPages {
-		l.onArticles(`a.kind = 'article'`)
-	}
-	// The count reads as little as the conditions allow: the leading link
-	// table alone while none needs the articles' rows; for readers'
-	// listings of every article (in a time range or not), the visibility
-	// index alone.
-	switch {
-	case lead != "" && !l.onRow:
-		l.countFrom = lead + ` lt`
-	case lead == "" && readers && !l.narrowed:
-		l.countFrom = d.visibleArticles()
-	default:
-		l.countFrom = l.from
-	}
-	return l
-}
-
-// searchSQL writes f as SQL over the full-text index m, which leads:
-// ranking needs every match, and the index's side table holds what
-// searches filter on (section, language, date, visibility). The index
-// holds pages too, and knows no status but listed or not.
-func (f articleFilter) searchSQL(m searchMatch) (listingSQL, error) {
-	if !f.withPages || len(f.statuses) > 0 || f.trash != trashShown || f.sectionTree != 0 || len(f.slugs) > 0 ||
-		f.ownerID != 0 || f.viewer != 0 || len(f.titleWords) > 0 || f.excludeID != 0 || f.probeLinks {
-		return listingSQL{}, errors.New("store: search filters on sections, tags, authors, language, dates and visibility only")
-	}
-	l := listingSQL{from: m.from, countFrom: m.from, id: `m.article_id`, date: `m.published_at`}
-	l.within(m.cond, m.condArgs...)
-	if len(f.sectionIDs) > 0 {
-		cond, args := in(`m.section_id`, f.sectionIDs)
-		l.add(cond, args...)
-	}
-	linkedTo(&l, false, tagLinks, `tag_id`, f.tagIDs)
-	linkedTo(&l, false, authorLinks, `author_id`, f.authorIDs)
-	if f.lang != "" {
-		l.add(`m.lang = ?`, f.lang)
-	}
-	f.dates(&l)
-	if f.visibleAt.IsZero() {
-		return l, nil
-	}
-	l.within(`m.listed = 1 AND m.published_at <= ?`, unix(f.visibleAt)) // as visible
-	if m.countVisible != "" && !l.narrowed && f.from.IsZero() && f.after.IsZero() && f.before.IsZero() {
-		q := m.condArgs[0]
-		l.count, l.countArgs = m.countVisible, []any{q, q, unix(f.visibleAt), q}
-	}
-	return l, nil
-}
-
-// linkedTo keeps the articles linked to one of ids through the link
-// table: with probe, by a primary-key lookup for each row the listing
-// walks; otherwise by a subquery the planner may start from.
-func linkedTo(l *listingSQL, probe bool, table, col string, ids []int64) {
-	if len(ids) == 0 {
-		return
-	}
-	if probe {
-		cond, args := in(`k.`+col, ids)
-		l.add(`EXISTS (SELECT 1 FROM `+table+` k WHERE k.article_id = `+l.id+` AND `+cond+`)`, args...)
-		return
-	}
-	cond, args := in(col, ids)
-	l.add(l.id+` IN (SELECT article_id FROM `+table+` WHERE `+cond+`)`, args...)
-}
-
-// dates adds the publication-time filters, on the lead's date column.
-func (f articleFilter) dates(l *listingSQL) {
-	if !f.from.IsZero() {
-		l.within(l.date+` >= ?`, unix(f.from))
-	}
-	if !f.after.IsZero() {
-		l.within(l.date+` > ?`, unix(f.after))
-	}
-	if !f.before.IsZero() {
-		l.within(l.date+` < ?`, unix(f.before))
 	}
 }
 
-// orderBy is the ORDER BY clause of o over l.
-func (l *listingSQL) orderBy(o listOrder) string {
-	dir := ` DESC`
-	if o.asc {
-		dir = ` ASC`
+// VisibleCounts returns how many articles readers may see at now in each
+// section (directly), with each tag and by each author.
+func (db *DB) VisibleCounts(ctx context.Context, now time.Time) (sections, tags, authors map[int64]int, err error) {
+	sections, tags, authors = map[int64]int{}, map[int64]int{}, map[int64]int{}
+	for _, c := range []struct {
+		sql string
+		m   map[int64]int
+	}{
+		{`SELECT a.section_id, COUNT(*) FROM articles a WHERE a.kind = 'article' AND a.visible_from <= ? AND a.section_id IS NOT NULL GROUP BY a.section_id`, sections},
+		{`SELECT tag_id, COUNT(*) FROM article_tags WHERE visible_from <= ? GROUP BY tag_id`, tags},
+		{`SELECT author_id, COUNT(*) FROM article_authors WHERE visible_from <= ? GROUP BY author_id`, authors},
+	} {
+		rows, err := db.read(ctx, c.sql, unix(now))
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("store: counts: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, nil, nil, fmt.Errorf("store: counts: %w", err)
+			}
+			c.m[id] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, nil, fmt.Errorf("store: counts: %w", err)
+		}
 	}
-	col := l.date
-	switch o.key {
-	case byID:
-		return `a.id` + dir
-	case byTitle:
-		col = `a.title`
-	case bySlug:
-		col = `a.slug`
-	case byUpdated:
-		col = `a.updated_at`
-	}
-	return col + dir + `, a.id` + dir
+	return sections, tags, authors, nil
 }
 
 // pageSpec is which page of a listing to read, and what comes with it.
@@ -533,4 +464,16 @@ func (db *DB) articlesByID(ctx context.Context, ids []int64, cols string, scan f
 		}
 	}
 	return out, nil
+}
+
+func idsOf(list []news.Article) ([]any, map[int64][]int) {
+	ids := make([]any, 0, len(list))
+	index := make(map[int64][]int, len(list))
+	for i, a := range list {
+		if _, ok := index[a.ID]; !ok {
+			ids = append(ids, a.ID)
+		}
+		index[a.ID] = append(index[a.ID], i)
+	}
+	return ids, index
 }

@@ -30,6 +30,17 @@ func (db *DB) Sections(ctx context.Context) ([]news.Section, error) {
 	return out, rows.Err()
 }
 
+// SectionByPath returns the section at path ("news/kazakhstan").
+func (db *DB) SectionByPath(ctx context.Context, path string) (news.Section, error) {
+	var s news.Section
+	err := db.readRow(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections WHERE path = ?`, path).
+		Scan(&s.ID, &s.ParentID, &s.Slug, &s.Name, &s.Path, &s.Position)
+	if err != nil {
+		return s, fmt.Errorf("store: section %q: %w", path, notFound(err))
+	}
+	return s, nil
+}
+
 // SaveSection creates a section under parentID (0 for the top level), or
 // renames or moves the one with s.ID. Its path follows its parent's, its
 // children's paths follow its own, and the old addresses redirect. A path
@@ -136,4 +147,26 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// SectionsLastMod returns, for each section with visible articles, when
+// its newest article last changed (not rolled up to parents).
+func (db *DB) SectionsLastMod(ctx context.Context, now time.Time) (map[int64]time.Time, error) {
+	rows, err := db.read(ctx, `SELECT COALESCE(a.section_id, 0), MAX(a.updated_at) FROM articles a
+		WHERE `+sitemapVisible+` GROUP BY 1`, unix(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: sections' last changes: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var id, upd int64
+		if err := rows.Scan(&id, &upd); err != nil {
+			return nil, fmt.Errorf("store: sections' last changes: %w", err)
+		}
+		if id != 0 {
+			out[id] = fromUnix(upd)
+		}
+	}
+	return out, rows.Err()
 }

@@ -11,12 +11,36 @@ import (
 	"dastan/internal/news"
 )
 
-// Kinds of article rows: stories appear in listings, pages only at their
-// own address.
-const (
-	KindArticle = "article"
-	KindPage    = "page"
-)
+// ImportArticles writes many prepared articles in one transaction, as
+// SaveArticle would one by one; importers and the demo use it for speed.
+// Revisions record the import as each article's first version.
+func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for _, a := range list {
+			if a.CreatedAt.IsZero() {
+				a.CreatedAt = a.UpdatedAt
+			}
+			if err := db.writeArticle(ctx, tx, a, 0, "imported", a.UpdatedAt); err != nil {
+				return fmt.Errorf("article %q: %w", a.Title, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: import articles: %w", err)
+	}
+	db.bump(ctx)
+	return nil
+}
+
+// Optimize refreshes the query planner's statistics, which a bulk import
+// leaves far behind the tables' real sizes.
+func (db *DB) Optimize(ctx context.Context) error {
+	if err := db.script(ctx, db.dialect.optimize()); err != nil {
+		return fmt.Errorf("store: optimize: %w", err)
+	}
+	return nil
+}
 
 // WPMapEntry says which local row a WordPress object became, and the
 // checksum of the source it was made from.
@@ -72,6 +96,20 @@ func (db *DB) WPImportMap(ctx context.Context, kind string) (map[int64]WPMapEntr
 	return out, rows.Err()
 }
 
+// WPLocalID returns the local id of the WordPress object of kind ("post",
+// "category", "tag", "author", "attachment") with that WordPress id.
+func (db *DB) WPLocalID(ctx context.Context, kind string, wpID int64) (int64, error) {
+	var id int64
+	err := db.readRow(ctx, `SELECT local_id FROM wp_import_map WHERE kind = ? AND wp_id = ?`, kind, wpID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("store: WordPress %s %d: %w", kind, wpID, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: WordPress %s %d: %w", kind, wpID, err)
+	}
+	return id, nil
+}
+
 // PutWPMap records that a WordPress object became local row localID.
 func (db *DB) PutWPMap(ctx context.Context, kind string, wpID, localID int64, checksum string) error {
 	_, err := db.write(ctx, mapUpsert, kind, wpID, localID, checksum)
@@ -110,9 +148,6 @@ func (db *DB) PutWPMaps(ctx context.Context, rows []WPMapRow) error {
 
 const mapUpsert = `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) VALUES (?, ?, ?, ?)
 	ON CONFLICT (kind, wp_id) DO UPDATE SET local_id = excluded.local_id, checksum = excluded.checksum`
-
-const redirectUpsert = `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, 301, 'wordpress', ?)
-	ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path WHERE redirects.created_by = 'wordpress'`
 
 // WriteWPItems writes a batch of imported posts and pages in one
 // transaction: each article with its tags, byline, comments, redirects
@@ -218,16 +253,6 @@ func (db *DB) WPAttachments(ctx context.Context) ([]WPAttachment, error) {
 	return out, rows.Err()
 }
 
-// ArticleKind returns whether the article with id is a story or a page.
-func (db *DB) ArticleKind(ctx context.Context, id int64) (string, error) {
-	var k string
-	err := db.readRow(ctx, `SELECT kind FROM articles WHERE id = ?`, id).Scan(&k)
-	if err != nil {
-		return "", fmt.Errorf("store: article %d: %w", id, notFound(err))
-	}
-	return k, nil
-}
-
 // UpdateRendered replaces what an import made at write time (body, excerpt,
 // reading time, featured image) once attachments that came later in the
 // export are known. The article's version and revisions stay as they are.
@@ -252,48 +277,6 @@ func (db *DB) UpdateRendered(ctx context.Context, list []news.Article) error {
 	}
 	db.bump(ctx)
 	return nil
-}
-
-// ImportTag returns the tag with slug, creating it with name if it is new.
-func (db *DB) ImportTag(ctx context.Context, slug, name string) (news.Tag, error) {
-	t := news.Tag{Slug: slug, Name: name}
-	err := db.writeRow(ctx, `INSERT INTO tags (slug, name) VALUES (?, ?)
-		ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id`, slug, name).Scan(&t.ID)
-	if err != nil {
-		return t, fmt.Errorf("store: tag %q: %w", name, err)
-	}
-	return t, nil
-}
-
-// SectionByPath returns the section at path ("news/kazakhstan").
-func (db *DB) SectionByPath(ctx context.Context, path string) (news.Section, error) {
-	var s news.Section
-	err := db.readRow(ctx, `SELECT id, COALESCE(parent_id, 0), slug, name, path, position FROM sections WHERE path = ?`, path).
-		Scan(&s.ID, &s.ParentID, &s.Slug, &s.Name, &s.Path, &s.Position)
-	if err != nil {
-		return s, fmt.Errorf("store: section %q: %w", path, notFound(err))
-	}
-	return s, nil
-}
-
-// CountByKind returns how many article rows of each kind and status there are.
-func (db *DB) CountByKind(ctx context.Context) (map[string]int, error) {
-	rows, err := db.read(ctx, `SELECT kind, status, COUNT(*) FROM articles GROUP BY kind, status`)
-	if err != nil {
-		return nil, fmt.Errorf("store: count: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var k, s string
-		var n int
-		if err := rows.Scan(&k, &s, &n); err != nil {
-			return nil, err
-		}
-		out[k+"/"+s] = n
-		out[k] += n
-	}
-	return out, rows.Err()
 }
 
 // WPMediaWords gives library items brought in by an import the alt text

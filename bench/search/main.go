@@ -72,6 +72,8 @@ func main() {
 		}},
 		{"Russian, tag", "газопровод", func(q *store.SearchQuery, db *store.DB) { q.TagID = tag(db, "energy") }},
 		{"common word, by date, page 3", "pipeline", func(q *store.SearchQuery, db *store.DB) { q.SortByDate, q.Offset = true, 20 }},
+		{"question, partial matches", "why is the Aral Sea shrinking", nil},
+		{"many words, partial matches", "gas pipeline china harvest wheat", nil},
 	}
 	fmt.Printf("engine %s, %d articles, %d rounds\n\n", db.Engine(), n, *rounds)
 	fmt.Println("| query | matches | p50 ms | p95 ms | p99 ms |")
@@ -82,7 +84,7 @@ func main() {
 		total := 0
 		for r := 0; r < *rounds+2; r++ {
 			start := time.Now()
-			sq := store.SearchQuery{Query: search.ParseQuery(bq.q), VisibleAt: now, Limit: 10}
+			sq := store.SearchQuery{Query: search.ParseQuery(bq.q), VisibleAt: now, Limit: 10, Partial: true}
 			if bq.filter != nil {
 				bq.filter(&sq, db)
 			}
@@ -92,7 +94,7 @@ func main() {
 			}
 			for _, r := range res.Results {
 				_ = search.HighlightTitle(r.Article.Title, sq.Query)
-				_ = search.Snippet(r.BodyText, sq.Query, 240)
+				_ = search.SnippetIn(r.BodyText, r.Article.Lang, sq.Query, 240)
 			}
 			total = res.Total
 			if r >= 2 { // the first two warm the caches

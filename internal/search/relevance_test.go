@@ -34,7 +34,7 @@ type judgedQuery struct {
 // groupFloors are just under the mean nDCG@10 of each group of queries on
 // both engines: readers' misspellings, questions and names in either
 // script must keep finding what they look for.
-var groupFloors = map[string]float64{"words": 0.90, "misspelling": 0.80, "question": 0.70, "name": 0.90}
+var groupFloors = map[string]float64{"words": 0.90, "misspelling": 0.90, "question": 0.70, "name": 0.90}
 
 func readTSV(t *testing.T, path string, fn func(fields []string)) {
 	t.Helper()
@@ -86,9 +86,9 @@ func searchAsReaders(t *testing.T, db *store.DB, sp *search.Speller, q string) s
 		return res
 	}
 	res := run(q)
-	if res.Total < 3 {
+	if res.Full < 3 {
 		if fix, ok := sp.Suggest(q); ok {
-			if fixed := run(fix); fixed.Total > res.Total {
+			if fixed := run(fix); fixed.Full > res.Full || fixed.Total > res.Total {
 				return fixed
 			}
 		}

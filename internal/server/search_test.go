@@ -61,6 +61,9 @@ func TestSearchPage(t *testing.T) {
 		if strings.Contains(body, "Showing results for") || strings.Contains(body, "Did you mean") {
 			t.Error("literal=1 still corrects")
 		}
+		// Partial matches (story) are no reason not to correct pipelnie.
+		_, body = f.get(t, "/search/?q=pipelnie+story")
+		expect(t, body, "Showing results for <strong>pipeline story</strong>")
 		// WordPress's address is corrected alike, and so is a misspelt name,
 		// by its key, across scripts.
 		// The speller learns Токаев spellerDelay after it was saved.

@@ -184,6 +184,7 @@ type searchOutcome struct {
 	Pages       int
 	Suggestion  string // a correction offered as "Did you mean"
 	Corrected   string // the correction whose results these are, if the query as typed found too little
+	full        int    // results that match every word: partial matches are no reason not to correct
 }
 
 // fewResults is "nothing or very little": below it, the search tries the
@@ -196,7 +197,7 @@ const fewResults = 3
 // it finds more; otherwise it is offered as "Did you mean".
 func (s *Site) runSearch(ctx context.Context, p searchParams, tree *sectionTree) (searchOutcome, error) {
 	out, err := s.searchOnce(ctx, p, tree, p.Q)
-	if err != nil || out.Query.Empty() || out.Total >= fewResults || p.Literal {
+	if err != nil || out.Query.Empty() || out.full >= fewResults || p.Literal {
 		return out, err
 	}
 	sp := s.speller.Load()
@@ -211,7 +212,7 @@ func (s *Site) runSearch(ctx context.Context, p searchParams, tree *sectionTree)
 	if err != nil {
 		return out, err
 	}
-	if fixed.Total <= out.Total {
+	if fixed.full <= out.full && fixed.Total <= out.Total {
 		out.Suggestion = fix
 		return out, nil
 	}
@@ -239,7 +240,7 @@ func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree
 	if err != nil {
 		return out, err
 	}
-	out.Total, out.PerPage, out.Pages = res.Total, size, (res.Total+size-1)/size
+	out.Total, out.full, out.PerPage, out.Pages = res.Total, res.Full, size, (res.Total+size-1)/size
 	if len(res.Results) > 0 {
 		out.First, out.Last = sq.Offset+1, sq.Offset+len(res.Results)
 	}

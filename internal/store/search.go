@@ -84,6 +84,7 @@ type SearchResult struct {
 type SearchResults struct {
 	Results []SearchResult
 	Total   int
+	Full    int // of Total, how many match every word (fewer when partial matches are ranked too)
 }
 
 // SearchArticles returns one page of the articles matching sq, ranked by
@@ -99,12 +100,15 @@ type SearchResults struct {
 // reader of a long question still finds the stories that answer it.
 func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults, error) {
 	out, err := db.searchArticles(ctx, sq)
+	out.Full = out.Total
 	if err != nil || !sq.Partial || out.Total >= sq.Limit || sq.SortByDate || len(sq.Query.Parts()) < 2 {
 		return out, err
 	}
 	loose := sq
 	loose.Query = sq.Query.Loose()
-	return db.searchArticles(ctx, loose)
+	partial, err := db.searchArticles(ctx, loose)
+	partial.Full = out.Total
+	return partial, err
 }
 
 func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults, error) {

@@ -32,8 +32,10 @@ import (
 
 // Public paths that take no argument.
 const (
-	Home            = "/"
-	SearchPage      = "/search/"
+	Home       = "/"
+	SearchPage = "/search/"
+	// SearchSuggest answers the masthead's search box as the reader types.
+	SearchSuggest   = "/search/suggest"
 	Rates           = "/rates/"
 	SiteFeed        = "/feed/"
 	SitemapIndex    = "/sitemap.xml"
@@ -238,6 +240,7 @@ func FuncMap() template.FuncMap {
 		"tag":           Tag,
 		"author":        Author,
 		"searchPage":    func() string { return SearchPage },
+		"searchSuggest": func() string { return SearchSuggest },
 		"rates":         func() string { return Rates },
 		"ratesCurrency": RatesCurrency,
 		"siteFeed":      func() string { return SiteFeed },

@@ -7,16 +7,17 @@ import (
 	"dastan/internal/store/storetest"
 )
 
-// Pages carry a Content-Security-Policy that lets no script run on the
-// site and none but the newsroom's own file there, with nosniff, a
+// Pages carry a Content-Security-Policy that lets no script but the
+// site's own files run (the search box's suggestions on the public site,
+// the newsroom's file there) and none inline, with nosniff, a
 // referrer policy, and no framing of the newsroom.
 func TestSecurityHeaders(t *testing.T) {
 	f := newFixture(t, storetest.Open(t, "sqlite"))
 	for path, want := range map[string][]string{
-		"/":                   {"default-src 'self'", "script-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'self'", "frame-src https://www.youtube.com"},
-		"/pipeline-story-1/":  {"script-src 'none'"},
-		"/?s=pipeline":        {"script-src 'none'"},
-		"/no-such-page/":      {"script-src 'none'"},
+		"/":                   {"default-src 'self'", "script-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'self'", "frame-src https://www.youtube.com"},
+		"/pipeline-story-1/":  {"script-src 'self'"},
+		"/?s=pipeline":        {"script-src 'self'"},
+		"/no-such-page/":      {"script-src 'self'"},
 		"/newsroom/signin":    {"script-src 'self'", "frame-ancestors 'none'", "connect-src 'self'", "base-uri 'none'"},
 		"/newsroom/articles/": {"frame-ancestors 'none'"}, // the redirect to sign in
 	} {

@@ -75,6 +75,9 @@ func TestSearchPagesHaveABudget(t *testing.T) {
 		if resp, _ := f.from(t, reader, "GET", "/search/?q=energy&page=2", nil); resp.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("the other search address is not limited: %d", resp.StatusCode)
 		}
+		if resp, _ := f.from(t, reader, "GET", "/search/suggest?q=pipe", nil); resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("suggestions are not limited: %d", resp.StatusCode)
+		}
 		if resp, body := f.from(t, reader, "GET", "/?s=pipeline", nil); resp.StatusCode != 200 || !strings.Contains(body, "Viewing results") {
 			t.Fatalf("a cached search page counted against the budget: %d", resp.StatusCode)
 		}

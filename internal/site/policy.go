@@ -7,9 +7,10 @@ import (
 )
 
 // contentSecurityPolicy is the public pages' policy. The site needs no
-// script to read (its one <script> is JSON-LD, which browsers do not
-// run), so none runs: an injected one is refused even if it got past the
-// body sanitizer. Styles come from the stylesheet; images from here, from
+// script to read; its one script, the search box's suggestions, is a
+// file of this site (its other <script> is JSON-LD, which browsers do not
+// run), so only files from here run and an inline one is refused even if
+// it got past the body sanitizer. Styles come from the stylesheet; images from here, from
 // data: URLs and from any https address, as imported bodies may still
 // point at the old site's files; audio and video likewise; frames only
 // from the players bodies may embed. Forms post here only, <base> cannot
@@ -18,7 +19,7 @@ import (
 func contentSecurityPolicy(siteURL string) string {
 	p := []string{
 		"default-src 'self'",
-		"script-src 'none'",
+		"script-src 'self'",
 		"style-src 'self'",
 		"img-src 'self' data: https:",
 		"media-src 'self' https:",

@@ -23,6 +23,7 @@ type params struct {
 // "/{slug}/ unless it is /category/…" without conflicts.
 func (s *Site) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
+	mux.HandleFunc("GET "+links.SearchSuggest, s.serveSuggest)
 	mux.HandleFunc("GET /", s.route)
 	mux.HandleFunc("POST /{slug}/{$}", s.articleUnlock)
 }
@@ -128,6 +129,10 @@ func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
 		s.serveCSS(w, r)
 		return
 	}
+	if name == "suggest.js" {
+		s.serveScript(w, r)
+		return
+	}
 	b, err := staticFS.ReadFile("static/" + name)
 	if err != nil || !strings.HasSuffix(name, ".svg") {
 		s.serve(w, r, s.notFound, params{})
@@ -140,18 +145,29 @@ func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Site) serveCSS(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("ETag", s.cssETag)
+	serveAsset(w, r, "text/css; charset=utf-8", s.css, s.cssETag)
+}
+
+// serveScript serves the search box's suggestions script.
+func (s *Site) serveScript(w http.ResponseWriter, r *http.Request) {
+	serveAsset(w, r, "text/javascript; charset=utf-8", s.js, s.jsETag)
+}
+
+// serveAsset serves one of the site's own files, cached for a year when
+// the address carries its version (?v=) and for an hour otherwise.
+func serveAsset(w http.ResponseWriter, r *http.Request, ctype string, body []byte, etag string) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("ETag", etag)
 	if r.URL.Query().Get("v") != "" {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 	}
-	if etagMatch(r.Header.Get("If-None-Match"), s.cssETag) {
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	w.Write(s.css)
+	w.Write(body)
 }
 
 // serveSearch answers /?s= and /search/ through the search pages' own

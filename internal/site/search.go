@@ -319,7 +319,7 @@ func (s *Site) searchPage(r *http.Request, _ params) (*response, error) {
 	}
 	tags, authors := s.facets.get(ctx, s.db, s.now())
 	c.Tags = append(c.Tags, option{Label: "Any tag"})
-	for _, t := range tags {
+	for _, t := range tags[:min(len(tags), 60)] {
 		c.Tags = append(c.Tags, option{Value: t.Slug, Label: t.Name, Selected: t.ID == p.Tag.ID})
 	}
 	c.Authors = append(c.Authors, option{Label: "Any author"})
@@ -469,8 +469,9 @@ func (c *facetCache) dirty() {
 	c.mu.Unlock()
 }
 
-// get returns the search form's choices: the 60 tags most used by
-// articles readers may see at now, and the authors of such articles. A
+// get returns the search form's choices: the tags of articles readers
+// may see at now, most used first (the form offers the first 60, the
+// search box's suggestions all), and the authors of such articles. A
 // tag or byline only drafts have is not offered.
 func (c *facetCache) get(ctx context.Context, db *store.DB, now time.Time) ([]news.Tag, []news.Author) {
 	c.mu.Lock()
@@ -479,7 +480,6 @@ func (c *facetCache) get(ctx context.Context, db *store.DB, now time.Time) ([]ne
 		return c.tags, c.authors
 	}
 	tags, _, err1 := db.PublicTags(ctx, now)
-	tags = tags[:min(len(tags), 60)]
 	authors, err2 := db.PublicAuthors(ctx, now)
 	if err1 == nil && err2 == nil {
 		c.tags, c.authors, c.loaded, c.stale = tags, authors, true, false

@@ -66,6 +66,9 @@ type Site struct {
 	cssURL   string
 	css      []byte
 	cssETag  string
+	jsURL    string // the search box's suggestions script, versioned like the stylesheet
+	js       []byte
+	jsETag   string
 	cache    *PageCache
 	sections *sectionCache
 
@@ -93,13 +96,13 @@ func New(o Options) (*Site, error) {
 		return nil, errors.New("site: no job runner for the background work")
 	}
 	s := &Site{cfg: o.Config, db: o.Store, metrics: o.Metrics, log: o.Logger, now: o.Now, ticker: o.Ticker, board: o.Rates}
-	css, err := fs.ReadFile(staticFS, "static/site.css")
-	if err != nil {
+	var err error
+	if s.css, s.cssETag, s.cssURL, err = asset("site.css"); err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(css)
-	s.css, s.cssETag = css, `"`+hex.EncodeToString(sum[:8])+`"`
-	s.cssURL = links.Static("site.css") + "?v=" + hex.EncodeToString(sum[:4])
+	if s.js, s.jsETag, s.jsURL, err = asset("suggest.js"); err != nil {
+		return nil, err
+	}
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -161,6 +164,17 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
+// asset reads one of the site's own files with its ETag and its
+// versioned address, which may be cached for good.
+func asset(name string) (body []byte, etag, url string, err error) {
+	body, err = fs.ReadFile(staticFS, "static/"+name)
+	if err != nil {
+		return nil, "", "", err
+	}
+	sum := sha256.Sum256(body)
+	return body, `"` + hex.EncodeToString(sum[:8]) + `"`, links.Static(name) + "?v=" + hex.EncodeToString(sum[:4]), nil
+}
+
 // Page is what every template gets: the layout's needs and the page's own
 // Content.
 type Page struct {
@@ -170,6 +184,7 @@ type Page struct {
 	Description string
 	Canonical   string
 	CSS         string
+	Script      string // the search box's suggestions script
 	Today       string
 	TodayISO    string
 	Year        int
@@ -207,6 +222,7 @@ func (s *Site) newPage(ctx context.Context, title, path string, current string) 
 		Title:     title,
 		Canonical: s.cfg.SiteURL + path,
 		CSS:       s.cssURL,
+		Script:    s.jsURL,
 		Today:     formatDate(now, "en"),
 		TodayISO:  now.Format("2006-01-02"),
 		Year:      now.Year(),

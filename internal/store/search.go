@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"dastan/internal/news"
 	"dastan/internal/search"
@@ -322,4 +324,32 @@ func analyzeAll(d dialect, batch []reindexItem, workers int) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// TitlesStarting returns up to limit articles readers may see at now
+// whose titles start with prefix, newest first: the search box's
+// suggestions as the reader types. Titles start with a capital, so the
+// prefix is tried as typed and with its first letter in capitals; LIKE's
+// own case rules differ between the engines, and this way both find the
+// same titles.
+func (db *DB) TitlesStarting(ctx context.Context, prefix string, now time.Time, limit int) ([]news.Article, error) {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
+	r, size := utf8.DecodeRuneInString(esc)
+	upper := string(unicode.ToUpper(r)) + esc[size:]
+	rows, err := db.read(ctx, `SELECT a.id, a.slug, a.title FROM articles a WHERE `+visible+`
+		AND (a.title LIKE ? ESCAPE '\' OR a.title LIKE ? ESCAPE '\') ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
+		unix(now), esc+"%", upper+"%", limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: titles starting: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Article
+	for rows.Next() {
+		var a news.Article
+		if err := rows.Scan(&a.ID, &a.Slug, &a.Title); err != nil {
+			return nil, fmt.Errorf("store: titles starting: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,136 @@
+// Suggestions for the masthead's search box, as the reader types. The
+// form works without this script; with it, the box becomes an ARIA
+// combobox: ArrowDown/ArrowUp move through the list, Enter on a chosen
+// suggestion follows its link, Enter with none chosen submits the form as
+// before, Escape closes the list.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-suggest]");
+  var input = form && form.querySelector("input[name=s]");
+  if (!input || !window.fetch) {
+    return;
+  }
+  var endpoint = form.getAttribute("data-suggest");
+  var kinds = { article: "Article", section: "Section", tag: "Tag", author: "Author" };
+  var list = document.createElement("ul");
+  list.id = input.id + "-list";
+  list.className = "suggestions";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "Suggestions");
+  list.hidden = true;
+  form.appendChild(list);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("autocomplete", "off");
+
+  var items = [];    // the list's options, as shown
+  var active = -1;   // the chosen one, or -1
+  var timer = 0;
+  var asked = 0;     // the number of the latest request; older answers are dropped
+
+  function close() {
+    list.hidden = true;
+    list.textContent = "";
+    items = [];
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function choose(i) {
+    if (active >= 0) {
+      items[active].setAttribute("aria-selected", "false");
+    }
+    active = i;
+    if (i < 0) {
+      input.removeAttribute("aria-activedescendant");
+      return;
+    }
+    items[i].setAttribute("aria-selected", "true");
+    input.setAttribute("aria-activedescendant", items[i].id);
+    items[i].scrollIntoView({ block: "nearest" });
+  }
+
+  function show(found) {
+    close();
+    if (!found.length) {
+      return;
+    }
+    found.forEach(function (s, i) {
+      var li = document.createElement("li");
+      li.id = list.id + "-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      var a = document.createElement("a");
+      a.href = s.url;
+      a.tabIndex = -1;
+      a.textContent = s.label;
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = kinds[s.kind] || "";
+      a.appendChild(kind);
+      li.appendChild(a);
+      li.addEventListener("mousedown", function (e) {
+        e.preventDefault(); // keep the focus in the box until the link is followed
+      });
+      list.appendChild(li);
+      items.push(li);
+    });
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function ask() {
+    var q = input.value.trim();
+    var n = ++asked;
+    if (q.length < 2) {
+      close();
+      return;
+    }
+    fetch(endpoint + "?q=" + encodeURIComponent(q.slice(0, 100)), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (found) {
+        if (n === asked && document.activeElement === input) {
+          show(Array.isArray(found) ? found : []);
+        }
+      })
+      .catch(function () {});
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 150);
+  });
+
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!items.length) {
+        return;
+      }
+      e.preventDefault();
+      var step = e.key === "ArrowDown" ? 1 : -1;
+      var next = active + step;
+      if (next < -1) {
+        next = items.length - 1;
+      } else if (next >= items.length) {
+        next = -1;
+      }
+      choose(next);
+    } else if (e.key === "Enter" && active >= 0) {
+      e.preventDefault();
+      window.location.assign(items[active].querySelector("a").href);
+    } else if (e.key === "Escape" && !list.hidden) {
+      e.preventDefault();
+      asked++;
+      close();
+    }
+  });
+
+  input.addEventListener("blur", function () {
+    asked++;
+    clearTimeout(timer);
+    close();
+  });
+})();

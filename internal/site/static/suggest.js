@@ -120,11 +120,25 @@
       choose(next);
     } else if (e.key === "Enter" && active >= 0) {
       e.preventDefault();
-      window.location.assign(items[active].querySelector("a").href);
+      follow();
     } else if (e.key === "Escape" && !list.hidden) {
       e.preventDefault();
       asked++;
       close();
+    }
+  });
+
+  // follow goes to the chosen suggestion's page.
+  function follow() {
+    window.location.assign(items[active].querySelector("a").href);
+  }
+
+  // A submission while a suggestion is chosen (an Enter that reached the
+  // form all the same) goes to that suggestion, not to the search page.
+  form.addEventListener("submit", function (e) {
+    if (active >= 0) {
+      e.preventDefault();
+      follow();
     }
   });
 

@@ -174,11 +174,15 @@ func serveAsset(w http.ResponseWriter, r *http.Request, ctype string, body []byt
 // cache. A page from the cache is free; a search that reaches the store
 // spends the reader's budget, so one client cannot keep the cores busy.
 func (s *Site) serveSearch(w http.ResponseWriter, r *http.Request) {
-	s.serveGated(s.searchCache, w, r, s.searchPage, params{}, func(w http.ResponseWriter, r *http.Request) bool {
-		ok, wait := s.searches.Allow(ratelimit.Address(auth.ClientIP(r)), ratelimit.PerMinute(s.cfg.SearchPerMinute))
-		if !ok {
-			ratelimit.TooMany(w, wait, "Too many searches from your address. Please wait a little and try again.")
-		}
-		return ok
-	})
+	s.serveGated(s.searchCache, w, r, s.searchPage, params{}, s.admitSearch)
+}
+
+// admitSearch spends one of the reader's searches, or answers 429 when
+// the budget is spent.
+func (s *Site) admitSearch(w http.ResponseWriter, r *http.Request) bool {
+	ok, wait := s.searches.Allow(ratelimit.Address(auth.ClientIP(r)), ratelimit.PerMinute(s.cfg.SearchPerMinute))
+	if !ok {
+		ratelimit.TooMany(w, wait, "Too many searches from your address. Please wait a little and try again.")
+	}
+	return ok
 }

@@ -5,9 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"dastan/internal/auth"
 	"dastan/internal/links"
-	"dastan/internal/ratelimit"
 )
 
 // /search/suggest answers the masthead's search box as the reader types:
@@ -32,13 +30,7 @@ type suggestion struct {
 // serveSuggest answers through the search pages' cache and spends the
 // reader's search budget when it reaches the store, as /?s= does.
 func (s *Site) serveSuggest(w http.ResponseWriter, r *http.Request) {
-	s.serveGated(s.searchCache, w, r, s.suggest, params{}, func(w http.ResponseWriter, r *http.Request) bool {
-		ok, wait := s.searches.Allow(ratelimit.Address(auth.ClientIP(r)), ratelimit.PerMinute(s.cfg.SearchPerMinute))
-		if !ok {
-			ratelimit.TooMany(w, wait, "Too many searches from your address. Please wait a little and try again.")
-		}
-		return ok
-	})
+	s.serveGated(s.searchCache, w, r, s.suggest, params{}, s.admitSearch)
 }
 
 // suggest lists up to maxSuggestions items for q: too short a q gets an

@@ -326,6 +326,9 @@ func analyzeAll(d dialect, batch []reindexItem, workers int) {
 	wg.Wait()
 }
 
+// suggestWindow is how many of the newest articles suggestions read.
+const suggestWindow = 5000
+
 // TitlesStarting returns up to limit articles readers may see at now
 // whose titles start with prefix, newest first: the search box's
 // suggestions as the reader types. Titles start with a capital, so the
@@ -336,9 +339,15 @@ func (db *DB) TitlesStarting(ctx context.Context, prefix string, now time.Time, 
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
 	r, size := utf8.DecodeRuneInString(esc)
 	upper := string(unicode.ToUpper(r)) + esc[size:]
-	rows, err := db.read(ctx, `SELECT a.id, a.slug, a.title FROM articles a WHERE `+visible+`
-		AND (a.title LIKE ? ESCAPE '\' OR a.title LIKE ? ESCAPE '\') ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
-		unix(now), esc+"%", upper+"%", limit)
+	// Only the newest suggestWindow articles are looked at: a title
+	// prefix cannot use an index, and each keystroke must cost the same
+	// on a million articles as on a thousand (readers are offered
+	// recent stories; search finds the rest).
+	rows, err := db.read(ctx, `SELECT r.id, r.slug, r.title FROM (
+		SELECT a.id, a.slug, a.title, a.visible_from FROM articles a WHERE `+visible+`
+		ORDER BY a.visible_from DESC LIMIT ?) r
+		WHERE r.title LIKE ? ESCAPE '\' OR r.title LIKE ? ESCAPE '\' ORDER BY r.visible_from DESC, r.id DESC LIMIT ?`,
+		unix(now), suggestWindow, esc+"%", upper+"%", limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: titles starting: %w", err)
 	}

@@ -43,7 +43,7 @@ func TestSearchPage(t *testing.T) {
 
 		// Names across scripts, marked in the snippet as written.
 		_, body = f.get(t, "/search/?q=Tokayev")
-		expect(t, body, "of 1 for “Tokayev”", "<mark>Токаев</mark> открыл")
+		expect(t, body, "of 1 for “Tokayev”", "<mark>Токаев</mark> открыл", `<span class="result-lang" lang="en">Russian</span>`)
 
 		// A misspelling that matches nothing is searched as the speller
 		// corrects it, once the speller (built beside serving at start) is

@@ -262,6 +262,7 @@ func (s *Site) funcs() template.FuncMap {
 		"shortdate": func(t time.Time) string { return t.In(s.cfg.Location).Format("2 Jan 2006") },
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html":      func(s string) template.HTML { return template.HTML(s) },
+		"langName":  langName,
 	})
 	return fm
 }

@@ -120,8 +120,8 @@ func (a *API) Routes(mux *http.ServeMux) {
 	r.HandleFunc("GET /wp-json/wp/v2/media", a.wpMediaList)
 	r.HandleFunc("GET /wp-json/wp/v2/media/{id}", a.wpMediaItem)
 	mux.Handle("GET /wp-json/{$}", a.guard(http.HandlerFunc(a.wpIndex)))
-	mux.Handle("GET /wp-json/wp/v2/{$}", a.guard(http.HandlerFunc(a.wpNamespace)))
-	mux.Handle("GET /wp-json/wp/v2", a.guard(http.HandlerFunc(a.wpNamespace)))
+	mux.Handle("GET /wp-json/wp/v2/{$}", a.guard(a.wpNamespace("wp/v2")))
+	mux.Handle("GET /wp-json/wp/v2", a.guard(a.wpNamespace("wp/v2")))
 	// Anything else under the API's prefixes is answered in the API's own
 	// error shape rather than by the site's HTML 404 page.
 	mux.Handle("GET /api/", a.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

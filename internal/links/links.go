@@ -48,6 +48,11 @@ const (
 	StaticPrefix = "/static/"
 	// OpenAPI is the JSON API's own description, which the newsroom links to.
 	OpenAPI = "/api/v1/openapi.json"
+	// WPJSON is the root of the WordPress-compatible REST API, which
+	// every public page announces (rel="https://api.w.org/").
+	WPJSON = "/wp-json/"
+	// OEmbed is the oEmbed provider's endpoint (WordPress's address).
+	OEmbed = "/wp-json/oembed/1.0/embed"
 )
 
 // Abs makes a site-relative path absolute under siteURL (which has no
@@ -147,6 +152,24 @@ func Feed(base, format string) string {
 	return base + "feed/" + format + "/"
 }
 
+// Legacy feed formats WordPress still answers: RSS 0.92 (/feed/rss/) and
+// RSS 1.0 (/feed/rdf/). Dastan answers both with a 301 to the RSS 2.0
+// feed of the same listing, which replaces them.
+const (
+	FeedLegacyRSS = "rss"
+	FeedLegacyRDF = "rdf"
+)
+
+// SearchFeed is the feed of a search's results, in WordPress's shape:
+// /search/Tokayev/feed/ (and …/feed/rss2/, …/feed/atom/).
+func SearchFeed(q, format string) string {
+	return Feed(SearchPage+url.PathEscape(q)+"/", format)
+}
+
+// ArticleEmbed is the page an article's oEmbed iframe shows: WordPress's
+// /{slug}/embed/.
+func ArticleEmbed(slug string) string { return Article(slug) + "embed/" }
+
 // LangFeed is a language's feed of the whole site, /ru/feed/ (Polylang's
 // shape); every other feed also takes ?lang=ru.
 func LangFeed(lang, format string) string { return Feed("/"+lang+"/", format) }
@@ -192,8 +215,11 @@ const (
 	NewsroomMedia     = "/newsroom/media/"
 	NewsroomTokens    = "/newsroom/tokens/"
 	NewsroomAccount   = "/newsroom/account/"
-	newsroomReset     = "/newsroom/reset/"
-	newsroomStatic    = "/newsroom/static/"
+	// NewsroomAppPasswords is where a user makes and revokes their
+	// Application Passwords (WordPress clients' HTTP Basic sign-in).
+	NewsroomAppPasswords = "/newsroom/application-passwords/"
+	newsroomReset        = "/newsroom/reset/"
+	newsroomStatic       = "/newsroom/static/"
 )
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
@@ -273,4 +299,5 @@ var newsroomScreens = map[string]string{
 	"trash": NewsroomTrash, "sections": NewsroomSections, "tags": NewsroomTags,
 	"redirects": NewsroomRedirects, "users": NewsroomUsers, "audit": NewsroomAudit,
 	"media": NewsroomMedia, "tokens": NewsroomTokens, "account": NewsroomAccount,
+	"appPasswords": NewsroomAppPasswords,
 }

@@ -29,44 +29,96 @@ var feedFormats = map[string]struct {
 // the page router would otherwise take for articles or missing files.
 //
 // Feeds live at WordPress's URLs: /feed/, /category/news/uzbekistan/feed/,
-// /tag/{slug}/feed/, /author/{slug}/feed/, each also as …/feed/atom/ and
-// …/feed/json/ (and …/feed/rss2/, WordPress's other name for RSS). A
-// language's feed is /ru/feed/ (Polylang's shape), and any feed takes
-// ?lang=ru to keep only that language's articles.
+// /tag/{slug}/feed/, /author/{slug}/feed/, a month's /2026/11/feed/ (and a
+// year's or a day's), each also as …/feed/atom/ and …/feed/json/ (and
+// …/feed/rss2/, WordPress's other name for RSS). A language's feed is
+// /ru/feed/ (Polylang's shape), and any feed takes ?lang=ru to keep only
+// that language's articles. WordPress's legacy …/feed/rss/ and
+// …/feed/rdf/ answer with a 301 to the listing's RSS 2.0 feed. Search
+// feeds are routed by searchFeedRoute, behind the search budget.
 func (s *Site) machineRoute(path string) (handlerFunc, bool) {
 	if h, ok := s.sitemapRoute(path); ok {
 		return h, true
 	}
-	if !strings.HasSuffix(path, "/") {
+	segs, format, legacy, ok := feedPath(path)
+	if !ok {
 		return nil, false
-	}
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	n := len(segs)
-	format := ""
-	switch {
-	case n >= 2 && segs[n-2] == "feed":
-		format = segs[n-1]
-		if _, ok := feedFormats[format]; !ok || format == "" {
-			return nil, false
-		}
-		segs = segs[:n-2]
-	case n >= 1 && segs[n-1] == "feed":
-		segs = segs[:n-1]
-	default:
-		return nil, false
-	}
-	if len(segs) == 1 && segs[0] == "" {
-		segs = nil
 	}
 	switch {
 	case len(segs) == 0,
 		len(segs) >= 2 && segs[0] == "category",
 		len(segs) == 2 && (segs[0] == "tag" || segs[0] == "author"),
+		len(segs) <= 3 && isNumber(segs[0], 4),
 		len(segs) == 1 && isLang(segs[0]):
 	default:
 		return nil, false
 	}
+	if legacy {
+		to := links.Feed(links.Dir(segs), links.FeedRSS)
+		return func(*http.Request, params) (*response, error) { return redirect(http.StatusMovedPermanently, to), nil }, true
+	}
 	return func(r *http.Request, _ params) (*response, error) { return s.feed(r, segs, format) }, true
+}
+
+// feedPath splits a feed's path into its listing's segments and its
+// format; legacy is set for WordPress's …/feed/rss/ and …/feed/rdf/.
+func feedPath(path string) (segs []string, format string, legacy, ok bool) {
+	if !strings.HasSuffix(path, "/") {
+		return nil, "", false, false
+	}
+	segs = strings.Split(strings.Trim(path, "/"), "/")
+	n := len(segs)
+	switch {
+	case n >= 2 && segs[n-2] == "feed":
+		format = segs[n-1]
+		legacy = format == links.FeedLegacyRSS || format == links.FeedLegacyRDF
+		if _, known := feedFormats[format]; !legacy && (!known || format == "") {
+			return nil, "", false, false
+		}
+		segs = segs[:n-2]
+	case n >= 1 && segs[n-1] == "feed":
+		segs = segs[:n-1]
+	default:
+		return nil, "", false, false
+	}
+	if len(segs) == 1 && segs[0] == "" {
+		segs = nil
+	}
+	return segs, format, legacy, true
+}
+
+// queryFeedFormat reads WordPress's ?feed= value as the format of a feed
+// path: feed, rss2, rss and rdf are all RSS here; ok is false for a value
+// WordPress does not know either.
+func queryFeedFormat(v string) (string, bool) {
+	switch v {
+	case "", "feed", links.FeedRSS2, links.FeedLegacyRSS, links.FeedLegacyRDF:
+		return links.FeedRSS, true
+	case links.FeedAtom, links.FeedJSON:
+		return v, true
+	}
+	return "", false
+}
+
+// queryFeedRedirect answers WordPress's ?feed= on a listing (/?feed=rss2,
+// /category/news/?feed=atom) as WordPress does with pretty permalinks: a
+// 301 to the listing's feed address, keeping the other parameters. It
+// gives "" where the address has no such feed.
+func (s *Site) queryFeedRedirect(r *http.Request) string {
+	q := r.URL.Query()
+	format, ok := queryFeedFormat(q.Get("feed"))
+	if !ok || !q.Has("feed") || q.Has("s") {
+		return ""
+	}
+	to := links.Feed(r.URL.Path, format)
+	if _, ok := s.machineRoute(to); !ok {
+		return ""
+	}
+	q.Del("feed")
+	if len(q) > 0 {
+		to += "?" + q.Encode()
+	}
+	return to
 }
 
 // isLang reports whether s looks like a two- or three-letter language code.
@@ -94,14 +146,18 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 	if lang != "" && !isLang(lang) {
 		return s.notFound(r, params{})
 	}
-	c := feeds.Channel{SiteName: s.cfg.SiteName, SiteURL: s.cfg.SiteURL, Title: s.cfg.SiteName, Link: links.Abs(s.cfg.SiteURL, links.Home),
-		Description: s.siteDescription(), Sections: make(map[int64]news.Section, len(tree.byID))}
-	for id, sec := range tree.byID {
-		c.Sections[id] = sec
-	}
+	c := s.channel(tree)
 	q := store.ListQuery{VisibleAt: s.now(), Limit: feedSize}
 	switch {
 	case len(segs) == 0:
+	case isNumber(segs[0], 4):
+		span, ok := archiveSpan(segs, s.cfg.Location)
+		if !ok {
+			return s.notFound(r, params{})
+		}
+		q.From, q.To = span.from, span.to
+		c.Title, c.Link = span.heading+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, span.path)
+		c.Description = "Articles of " + span.heading + " at " + s.cfg.SiteName + "."
 	case len(segs) == 1:
 		lang = segs[0]
 	case segs[0] == "category":
@@ -145,12 +201,28 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 	if lang != "" && len(articles) == 0 {
 		return s.notFound(r, params{}) // a language the site does not publish in
 	}
+	return renderFeed(c, articles, format)
+}
+
+// renderFeed writes a channel's articles in a format.
+func renderFeed(c feeds.Channel, articles []news.Article, format string) (*response, error) {
 	f := feedFormats[format]
 	body, err := f.build(c, articles)
 	if err != nil {
 		return nil, err
 	}
 	return &response{status: http.StatusOK, ctype: f.ctype, body: body, lastMod: feeds.Updated(articles), cacheable: true}, nil
+}
+
+// channel is the feed channel of the whole site, with the sections its
+// items name.
+func (s *Site) channel(tree *sectionTree) feeds.Channel {
+	c := feeds.Channel{SiteName: s.cfg.SiteName, SiteURL: s.cfg.SiteURL, Title: s.cfg.SiteName, Link: links.Abs(s.cfg.SiteURL, links.Home),
+		Description: s.siteDescription(), Sections: make(map[int64]news.Section, len(tree.byID))}
+	for id, sec := range tree.byID {
+		c.Sections[id] = sec
+	}
+	return c
 }
 
 // siteDescription is the line that describes the whole site.

@@ -153,39 +153,54 @@ func (s *Site) authorPage(r *http.Request, p params) (*response, error) {
 
 // archivePage is /2025/, /2025/03/ or /2025/03/26/, in the site's zone.
 func (s *Site) archivePage(r *http.Request, p params) (*response, error) {
-	y, _ := strconv.Atoi(p.segs[0])
-	m, d := 0, 0
-	if len(p.segs) > 1 {
-		if !isNumber(p.segs[1], 2) {
-			return s.notFound(r, p)
-		}
-		m, _ = strconv.Atoi(p.segs[1])
-	}
-	if len(p.segs) > 2 {
-		if !isNumber(p.segs[2], 2) {
-			return s.notFound(r, p)
-		}
-		d, _ = strconv.Atoi(p.segs[2])
-	}
-	if y < 1900 || y > 9999 || m > 12 || (len(p.segs) > 1 && m < 1) || d > 31 || (len(p.segs) > 2 && d < 1) {
+	span, ok := archiveSpan(p.segs, s.cfg.Location)
+	if !ok {
 		return s.notFound(r, p)
 	}
-	loc := s.cfg.Location
-	var from, to time.Time
-	var heading string
+	return s.listing(r, p, span.path, "Archive: "+span.heading, "", "", store.ListQuery{From: span.from, To: span.to})
+}
+
+// dateSpan is the time a dated archive covers, [from, to).
+type dateSpan struct {
+	from, to time.Time
+	heading  string // "26 March 2025", "March 2025", "2025"
+	path     string // the archive's address
+}
+
+// archiveSpan reads a dated archive's segments (year, month, day) in loc;
+// ok is false for a date that does not exist.
+func archiveSpan(segs []string, loc *time.Location) (dateSpan, bool) {
+	y, _ := strconv.Atoi(segs[0])
+	m, d := 0, 0
+	if len(segs) > 1 {
+		if !isNumber(segs[1], 2) {
+			return dateSpan{}, false
+		}
+		m, _ = strconv.Atoi(segs[1])
+	}
+	if len(segs) > 2 {
+		if !isNumber(segs[2], 2) {
+			return dateSpan{}, false
+		}
+		d, _ = strconv.Atoi(segs[2])
+	}
+	if y < 1900 || y > 9999 || m > 12 || (len(segs) > 1 && m < 1) || d > 31 || (len(segs) > 2 && d < 1) {
+		return dateSpan{}, false
+	}
+	span := dateSpan{path: links.Archive(y, m, d)}
 	switch {
 	case d > 0:
-		from = time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
-		if from.Day() != d {
-			return s.notFound(r, p)
+		span.from = time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
+		if span.from.Day() != d {
+			return dateSpan{}, false
 		}
-		to, heading = from.AddDate(0, 0, 1), formatDate(from, "en")
+		span.to, span.heading = span.from.AddDate(0, 0, 1), formatDate(span.from, "en")
 	case m > 0:
-		from = time.Date(y, time.Month(m), 1, 0, 0, 0, 0, loc)
-		to, heading = from.AddDate(0, 1, 0), from.Format("January 2006")
+		span.from = time.Date(y, time.Month(m), 1, 0, 0, 0, 0, loc)
+		span.to, span.heading = span.from.AddDate(0, 1, 0), span.from.Format("January 2006")
 	default:
-		from = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
-		to, heading = from.AddDate(1, 0, 0), strconv.Itoa(y)
+		span.from = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
+		span.to, span.heading = span.from.AddDate(1, 0, 0), strconv.Itoa(y)
 	}
-	return s.listing(r, p, links.Archive(y, m, d), "Archive: "+heading, "", "", store.ListQuery{From: from, To: to})
+	return span, true
 }

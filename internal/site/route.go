@@ -30,8 +30,16 @@ func (s *Site) Routes(mux *http.ServeMux) {
 
 func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
+	if h, ok := s.searchFeedRoute(r); ok {
+		s.serveGated(s.searchCache, w, r, h, params{}, s.admitSearch)
+		return
+	}
 	if h, ok := s.machineRoute(path); ok {
 		s.serve(w, r, h, params{})
+		return
+	}
+	if to := s.queryFeedRedirect(r); to != "" {
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
 		return
 	}
 	if r.URL.Query().Has("s") || path == links.SearchPage {

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"dastan/internal/links"
 )
 
 // handlerFunc renders a page or returns an error, which becomes a plain
@@ -71,6 +74,11 @@ func (s *Site) write(w http.ResponseWriter, r *http.Request, resp *response) {
 	}
 	h.Set("Content-Type", resp.ctype)
 	h.Set("X-Content-Type-Options", "nosniff")
+	if strings.HasPrefix(resp.ctype, "text/html") {
+		// WordPress announces its REST API on every page so that clients
+		// (WPAPI.discover, apps) find it from the site's address alone.
+		h.Add("Link", "<"+links.Abs(s.cfg.SiteURL, links.WPJSON)+`>; rel="https://api.w.org/"`)
+	}
 	// The newsroom's preview comes through here with its own, stricter
 	// headers already set; they stay.
 	if h.Get("Content-Security-Policy") == "" {

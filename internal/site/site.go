@@ -263,6 +263,8 @@ func (s *Site) funcs() template.FuncMap {
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html":      func(s string) template.HTML { return template.HTML(s) },
 		"langName":  langName,
+		// apiRoot is where WordPress clients find the REST API.
+		"apiRoot": func() string { return links.Abs(s.cfg.SiteURL, links.WPJSON) },
 	})
 	return fm
 }

@@ -144,6 +144,13 @@ func (db *DB) FeedArticles(ctx context.Context, lq ListQuery) ([]news.Article, e
 	for i, a := range l.Articles {
 		ids[i] = a.ID
 	}
+	return db.FeedArticlesByID(ctx, ids)
+}
+
+// FeedArticlesByID returns whole articles, with bylines and tags, in
+// the order of ids (a search's results, for its feed); ids that are
+// gone are left out.
+func (db *DB) FeedArticlesByID(ctx context.Context, ids []int64) ([]news.Article, error) {
 	out, err := db.articlesByID(ctx, ids, fullCols, scanFull)
 	if err != nil {
 		return nil, fmt.Errorf("store: feed articles: %w", err)

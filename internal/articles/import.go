@@ -3,6 +3,8 @@ package articles
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"dastan/internal/news"
 	"dastan/internal/store"
@@ -43,13 +45,24 @@ func (s *Service) Rerender(ctx context.Context, list []news.Article, r news.Medi
 	return s.db.UpdateRendered(ctx, list)
 }
 
-// Import prepares articles and writes them in one transaction, as Save
-// would one by one, each with an import revision; the demo fills its
-// newsroom with it.
+// Import prepares articles, on every core, and writes them in one
+// transaction, as Save would one by one, each with an import revision;
+// the demo fills its newsroom with it.
 func (s *Service) Import(ctx context.Context, list []*news.Article) error {
-	for _, a := range list {
-		if err := s.PrepareImport(a, nil); err != nil {
-			return fmt.Errorf("articles: article %q: %w", a.Title, err)
+	errs := make([]error, len(list))
+	workers := min(runtime.GOMAXPROCS(0), len(list))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(list); i += workers {
+				errs[i] = s.PrepareImport(list[i], nil)
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs { // the first article in error, as one by one
+		if err != nil {
+			return fmt.Errorf("articles: article %q: %w", list[i].Title, err)
 		}
 	}
 	return s.db.ImportArticles(ctx, list)

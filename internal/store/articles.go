@@ -243,7 +243,15 @@ func (db *DB) uniqueSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error
 	}
 }
 
-func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, kind string) error {
+// articleColumns are the columns of an article row that a save writes,
+// in the order of articleValues; an insert adds created_at, version and kind.
+const articleColumns = `slug, title, standfirst, body_source, body_format, body_html, excerpt, manual_excerpt,
+	lang, status, published_at, updated_at, reading_minutes, section_id,
+	image_url, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, seo_title, seo_description,
+	sticky, password, translation_of`
+
+// articleValues are a's values of articleColumns.
+func articleValues(a *news.Article) []any {
 	var f news.Figure
 	if a.Image != nil {
 		f = *a.Image
@@ -256,19 +264,20 @@ func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, 
 	if a.Sticky {
 		sticky = 1
 	}
-	vals := []any{a.Slug, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, a.BodyHTML, a.Excerpt, a.ManualExcerpt,
+	return []any{a.Slug, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, a.BodyHTML, a.Excerpt, a.ManualExcerpt,
 		a.Lang, a.Status, unix(a.PublishedAt), unix(a.UpdatedAt), a.ReadingMinutes, section,
 		f.URL, f.Alt, f.Caption, f.Credit, f.Width, f.Height, f.SrcSet, a.SEOTitle, a.SEODescription,
 		sticky, a.Password, a.TranslationOf}
+}
+
+func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, kind string) error {
+	vals := articleValues(a)
 	if a.ID == 0 {
 		a.Version = 1
 		if kind == "" {
 			kind = KindArticle
 		}
-		return db.txRow(ctx, tx, (`INSERT INTO articles (slug, title, standfirst, body_source, body_format, body_html, excerpt, manual_excerpt,
-			lang, status, published_at, updated_at, reading_minutes, section_id,
-			image_url, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, seo_title, seo_description,
-			sticky, password, translation_of, created_at, version, kind)
+		return db.txRow(ctx, tx, (`INSERT INTO articles (` + articleColumns + `, created_at, version, kind)
 			VALUES (` + placeholders(len(vals)+3) + `) RETURNING id`), append(vals, unix(a.CreatedAt), 1, kind)...).Scan(&a.ID)
 	}
 	if kind != "" {

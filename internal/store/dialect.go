@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"dastan/internal/search"
 )
@@ -19,6 +20,8 @@ type dialect interface {
 	analyze(d searchDoc) indexedDoc
 	// putSearchDoc replaces article id's search document inside tx.
 	putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error
+	// putSearchDocs is putSearchDoc for many articles: ids[i]'s is docs[i].
+	putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error
 	// searchMatch joins articles a to the index where q matches.
 	searchMatch(q search.Query) searchMatch
 	// optimizeSearch tidies the index after a rebuild.
@@ -97,6 +100,16 @@ func (sqliteDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id in
 	return err
 }
 
+// putSearchDocs on SQLite writes one by one: a statement costs no round trip.
+func (d sqliteDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error {
+	for i, id := range ids {
+		if err := d.putSearchDoc(ctx, db, tx, id, docs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // searchMatch on SQLite ranks by bm25 with the column weights of
 // search's field order: title 10, standfirst 4, tags 6, body 1.
 func (sqliteDialect) searchMatch(q search.Query) searchMatch {
@@ -170,6 +183,24 @@ func (postgresDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id 
 		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, listed = excluded.listed,
 		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id`,
 		id, d.tsv, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+	return err
+}
+
+// putSearchDocs on PostgreSQL writes every document in one statement.
+func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error {
+	var b rowsBuilder
+	for i, id := range ids {
+		d := docs[i]
+		b.add(id, d.tsv, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+	}
+	if b.rows == 0 {
+		return nil
+	}
+	row := `(?, CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)`
+	_, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search (article_id, tsv, listed, published_at, lang, section_id)
+		VALUES `+strings.TrimSuffix(strings.Repeat(row+`, `, b.rows), `, `)+`
+		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, listed = excluded.listed,
+		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id`, b.args...)
 	return err
 }
 

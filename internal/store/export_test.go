@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"path"
+	"strings"
 
 	"dastan/internal/news"
 )
@@ -25,4 +28,64 @@ func (db *DB) RerunMigrationForTest(ctx context.Context, name string) error {
 		return err
 	}
 	return db.script(ctx, string(body))
+}
+
+// ImportOneByOneForTest writes articles as ImportArticles did before it
+// wrote in bulk, one writeArticle each, so a test can compare the two.
+func (db *DB) ImportOneByOneForTest(ctx context.Context, list []*news.Article) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for _, a := range list {
+			if a.CreatedAt.IsZero() {
+				a.CreatedAt = a.UpdatedAt
+			}
+			if err := db.writeArticle(ctx, tx, a, 0, "imported", a.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RowsForTest returns every row query reads, each as its columns' text
+// joined by " | ", for a test to compare what two writes stored.
+func (db *DB) RowsForTest(ctx context.Context, query string) ([]string, error) {
+	rows, err := db.read(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			parts[i] = fmt.Sprint(v)
+		}
+		out = append(out, strings.Join(parts, " | "))
+	}
+	return out, rows.Err()
+}
+
+// SearchRowsQueryForTest is the query of every search document, as
+// RowsForTest reads it, on this store's engine.
+func (db *DB) SearchRowsQueryForTest() string {
+	if db.dialect.name() == "sqlite" {
+		return `SELECT s.rowid, s.title, s.standfirst, s.tags, s.body, m.listed, m.published_at, m.lang, m.section_id
+			FROM article_search s JOIN article_search_meta m ON m.article_id = s.rowid ORDER BY s.rowid`
+	}
+	return `SELECT article_id, CAST(tsv AS text), listed, published_at, lang, section_id FROM article_search ORDER BY article_id`
 }

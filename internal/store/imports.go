@@ -15,7 +15,14 @@ import (
 // SaveArticle would one by one; importers and the demo use it for speed.
 // Revisions record the import as each article's first version.
 func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
+	fresh := true
+	for _, a := range list {
+		fresh = fresh && a.ID == 0
+	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if fresh {
+			return db.importFresh(ctx, tx, list)
+		}
 		for _, a := range list {
 			if a.CreatedAt.IsZero() {
 				a.CreatedAt = a.UpdatedAt

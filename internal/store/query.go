@@ -15,6 +15,7 @@ import (
 //	read, readRow        a read on the reader pool, through a prepared statement
 //	write, writeRow      a statement on the writer, outside a transaction
 //	tx                   a write transaction, with txExec, txRow and txRead inside it
+//	txExecOnce, txReadOnce  in a transaction, unprepared: multi-row writes
 //	execOn               a statement on the writer or in a transaction (an execer)
 //	script, txScript,    SQL run exactly as written, without arguments:
 //	connScript           migrations and maintenance statements
@@ -95,6 +96,18 @@ func (db *DB) txRead(ctx context.Context, tx *sql.Tx, query string, args ...any)
 		return st.QueryContext(ctx, args...)
 	}
 	return tx.QueryContext(ctx, db.rebind(query), args...)
+}
+
+// txExecOnce runs a statement inside tx without preparing or caching it:
+// for multi-row writes, whose text changes with their number of rows and
+// would only fill the caches.
+func (db *DB) txExecOnce(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, db.rebindOnce(query), args...)
+}
+
+// txReadOnce is txExecOnce for a statement that returns rows.
+func (db *DB) txReadOnce(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	return tx.QueryContext(ctx, db.rebindOnce(query), args...)
 }
 
 // execer is the writer pool or a transaction, for a statement that runs
@@ -201,6 +214,14 @@ func (db *DB) rebind(query string) string {
 	out := rebindDollar(query)
 	db.rebindMap.Store(query, out)
 	return out
+}
+
+// rebindOnce is rebind without remembering the query.
+func (db *DB) rebindOnce(query string) string {
+	if db.dialect.name() == "sqlite" {
+		return query
+	}
+	return rebindDollar(query)
 }
 
 // rebindDollar numbers ? placeholders as $1, $2 … outside quoted strings.

@@ -1,0 +1,321 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"dastan/internal/news"
+)
+
+// Bulk writing of new articles. Written one by one, an article costs a
+// dozen statements (its slug, row, links, revision and search document),
+// each a round trip to PostgreSQL; the demo's 100,000 articles took
+// minutes in waiting alone. Here a batch of new articles is written with
+// one multi-row statement per table, which both engines accept and which
+// writes the same rows as writeArticle would.
+
+// bulkRows is how many articles one multi-row statement writes: 30
+// parameters each stays far below SQLite's 32,766 and PostgreSQL's 65,535.
+const bulkRows = 250
+
+// importFresh writes new articles (no id yet) inside tx as writeArticle
+// would one by one, with an import revision stamped with each article's
+// UpdatedAt.
+func (db *DB) importFresh(ctx context.Context, tx *sql.Tx, list []*news.Article) error {
+	for start := 0; start < len(list); start += bulkRows {
+		if err := db.importChunk(ctx, tx, list[start:min(start+bulkRows, len(list))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article) error {
+	if err := db.uniqueSlugs(ctx, tx, list); err != nil {
+		return err
+	}
+	bodies := make([]string, len(list))
+	eachParallel(len(list), func(i int) {
+		if list[i].Password == "" { // a protected body is neither searched nor shown in snippets
+			bodies[i] = news.SearchText(list[i].BodyHTML)
+		}
+	})
+	vis, err := db.insertArticleRows(ctx, tx, list, bodies)
+	if err != nil {
+		return err
+	}
+	if err := db.insertLinks(ctx, tx, list, vis); err != nil {
+		return err
+	}
+	var revs rowsBuilder
+	for _, a := range list {
+		revs.add(a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, 0, "imported", unix(a.UpdatedAt))
+	}
+	if err := revs.exec(ctx, db, tx, `INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at) VALUES `); err != nil {
+		return fmt.Errorf("revisions: %w", err)
+	}
+	return db.insertSearchDocs(ctx, tx, list, bodies)
+}
+
+// uniqueSlugs gives each article the first slug among slug, slug-2,
+// slug-3 … that neither the store nor an earlier article of list holds,
+// as uniqueSlug would one by one.
+func (db *DB) uniqueSlugs(ctx context.Context, tx *sql.Tx, list []*news.Article) error {
+	args := make([]any, len(list))
+	for i, a := range list {
+		if a.Slug == "" {
+			a.Slug = news.Slugify(a.Title)
+		}
+		args[i] = a.Slug
+	}
+	rows, err := db.txReadOnce(ctx, tx, `SELECT slug FROM articles WHERE slug IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("slugs: %w", err)
+	}
+	taken := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return fmt.Errorf("slugs: %w", err)
+		}
+		taken[s] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("slugs: %w", err)
+	}
+	for _, a := range list {
+		base := a.Slug
+		for n := 2; taken[a.Slug]; n++ {
+			a.Slug = fmt.Sprintf("%s-%d", base, n)
+			if taken[a.Slug] {
+				continue
+			}
+			var one int
+			err := db.txRow(ctx, tx, `SELECT 1 FROM articles WHERE slug = ?`, a.Slug).Scan(&one)
+			if err == nil {
+				taken[a.Slug] = true
+			} else if err != sql.ErrNoRows {
+				return fmt.Errorf("slugs: %w", err)
+			}
+		}
+		taken[a.Slug] = true
+	}
+	return nil
+}
+
+// insertArticleRows inserts the rows of list, sets each article's id and
+// version, and returns each one's visible_from, in list's order.
+func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Article, bodies []string) ([]sql.NullInt64, error) {
+	var b rowsBuilder
+	index := make(map[string]int, len(list))
+	for i, a := range list {
+		a.Version = 1
+		if a.CreatedAt.IsZero() {
+			a.CreatedAt = a.UpdatedAt
+		}
+		b.add(append(articleValues(a), unix(a.CreatedAt), 1, KindArticle, bodies[i])...)
+		index[a.Slug] = i
+	}
+	rows, err := db.txReadOnce(ctx, tx, `INSERT INTO articles (`+articleColumns+`, created_at, version, kind, body_text) VALUES `+
+		b.values()+` RETURNING id, slug, visible_from`, b.args...)
+	if err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	defer rows.Close()
+	vis := make([]sql.NullInt64, len(list))
+	for rows.Next() { // the order of RETURNING is not promised: slugs are unique
+		var id int64
+		var slug string
+		var v sql.NullInt64
+		if err := rows.Scan(&id, &slug, &v); err != nil {
+			return nil, fmt.Errorf("articles: %w", err)
+		}
+		i := index[slug]
+		list[i].ID, vis[i] = id, v
+	}
+	return vis, rows.Err()
+}
+
+// insertLinks writes the sections, tags and authors of freshly inserted
+// articles, creating tags given by name only.
+func (db *DB) insertLinks(ctx context.Context, tx *sql.Tx, list []*news.Article, vis []sql.NullInt64) error {
+	var inSection []any
+	for _, a := range list {
+		if a.SectionID != 0 {
+			inSection = append(inSection, a.ID)
+		}
+	}
+	if len(inSection) > 0 {
+		if err := db.linkSections(ctx, tx, `a.id IN (`+placeholders(len(inSection))+`)`, inSection...); err != nil {
+			return fmt.Errorf("sections: %w", err)
+		}
+	}
+	if err := db.resolveTags(ctx, tx, list); err != nil {
+		return err
+	}
+	var tags, authors rowsBuilder
+	for i, a := range list {
+		seen := map[int64]bool{}
+		for _, t := range a.Tags {
+			if !seen[t.ID] {
+				seen[t.ID] = true
+				tags.add(a.ID, t.ID, vis[i])
+			}
+		}
+		seen = map[int64]bool{}
+		for k, au := range a.Authors {
+			if !seen[au.ID] {
+				seen[au.ID] = true
+				authors.add(a.ID, au.ID, k, vis[i])
+			}
+		}
+	}
+	if err := tags.exec(ctx, db, tx, `INSERT INTO article_tags (article_id, tag_id, visible_from) VALUES `); err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	if err := authors.exec(ctx, db, tx, `INSERT INTO article_authors (article_id, author_id, position, visible_from) VALUES `); err != nil {
+		return fmt.Errorf("authors: %w", err)
+	}
+	return nil
+}
+
+// resolveTags gives every tag of list given by name only its id, creating
+// the tags that do not exist yet; a tag takes the name it is stored
+// under, the first given for it.
+func (db *DB) resolveTags(ctx context.Context, tx *sql.Tx, list []*news.Article) error {
+	var b rowsBuilder
+	found := map[string]news.Tag{}
+	for _, a := range list {
+		for i := range a.Tags {
+			t := &a.Tags[i]
+			if t.ID != 0 {
+				continue
+			}
+			if t.Slug == "" {
+				t.Slug = news.Slugify(t.Name)
+			}
+			if _, ok := found[t.Slug]; !ok {
+				found[t.Slug] = news.Tag{}
+				b.add(t.Slug, t.Name)
+			}
+		}
+	}
+	if len(b.args) == 0 {
+		return nil
+	}
+	// PostgreSQL lets one statement change a row once: each slug is given once.
+	rows, err := db.txReadOnce(ctx, tx, `INSERT INTO tags (slug, name) VALUES `+b.values()+`
+		ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, slug, name`, b.args...)
+	if err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t news.Tag
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+			return fmt.Errorf("tags: %w", err)
+		}
+		found[t.Slug] = t
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	for _, a := range list {
+		for i := range a.Tags {
+			if t := &a.Tags[i]; t.ID == 0 {
+				t.ID, t.Name = found[t.Slug].ID, found[t.Slug].Name
+			}
+		}
+	}
+	return nil
+}
+
+// insertSearchDocs writes the search documents of freshly inserted
+// articles, analyzed on every core, with their tags' names as stored.
+func (db *DB) insertSearchDocs(ctx context.Context, tx *sql.Tx, list []*news.Article, bodies []string) error {
+	ids, args := make([]int64, len(list)), make([]any, len(list))
+	index := make(map[int64]int, len(list))
+	for i, a := range list {
+		ids[i], args[i] = a.ID, a.ID
+		index[a.ID] = i
+	}
+	tags := make([][]string, len(list))
+	rows, err := db.txReadOnce(ctx, tx, `SELECT lt.article_id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+		WHERE lt.article_id IN (`+placeholders(len(args))+`) ORDER BY lt.article_id, t.name`, args...)
+	if err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("search document: %w", err)
+		}
+		tags[index[id]] = append(tags[index[id]], name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	docs := make([]indexedDoc, len(list))
+	eachParallel(len(list), func(i int) {
+		a := list[i]
+		docs[i] = db.dialect.analyze(searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags[i], "\n"),
+			body: bodies[i], meta: searchMeta{listed: a.Status.Live(), publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}})
+	})
+	if err := db.dialect.putSearchDocs(ctx, db, tx, ids, docs); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	return nil
+}
+
+// rowsBuilder gathers the rows of a multi-row INSERT … VALUES.
+type rowsBuilder struct {
+	width, rows int
+	args        []any
+}
+
+// add appends one row; every row has as many values as the first.
+func (b *rowsBuilder) add(vals ...any) {
+	b.width = len(vals)
+	b.rows++
+	b.args = append(b.args, vals...)
+}
+
+// values is the VALUES list: one parenthesized group per row.
+func (b *rowsBuilder) values() string {
+	row := `(` + placeholders(b.width) + `)`
+	return strings.TrimSuffix(strings.Repeat(row+`, `, b.rows), `, `)
+}
+
+// exec runs insert (ending in VALUES) with the gathered rows, if any.
+func (b *rowsBuilder) exec(ctx context.Context, db *DB, tx *sql.Tx, insert string) error {
+	if b.rows == 0 {
+		return nil
+	}
+	_, err := db.txExecOnce(ctx, tx, insert+b.values(), b.args...)
+	return err
+}
+
+// eachParallel calls fn(i) for every i below n, on as many goroutines as
+// the program may run at once: preparing search text is the import's
+// work in Go, and the database waits for it otherwise.
+func eachParallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -1,0 +1,115 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"dastan/internal/news"
+	"dastan/internal/store"
+	"dastan/internal/store/storetest"
+)
+
+// importBatch is a batch that meets every rule a one-by-one write
+// follows: slugs taken in the store, in the batch and by an earlier
+// article's numbered slug; a tag named twice in one article and in two
+// cases; a tag the store has under another name; an author named twice;
+// a protected body; a draft; an article without section or tags.
+func importBatch(kz, opinion news.Section, a1, a2 news.Author) []*news.Article {
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	mk := func(title, slug string, section int64, authors []news.Author, tags ...string) *news.Article {
+		a := article(title, section, at, authors, tags...)
+		a.Slug, a.UpdatedAt = slug, at.Add(time.Hour)
+		at = at.Add(time.Minute)
+		return a
+	}
+	list := []*news.Article{
+		mk("Budget vote", "", kz.ID, []news.Author{a1}, "Oil", "oil", "Gas"),
+		mk("Budget vote", "", opinion.ID, []news.Author{a1, a2, a1}, "Cotton"),
+		mk("Budget vote again", "budget-vote-2", kz.ID, []news.Author{a2}, "Cotton", "Wheat"),
+		mk("Protected pipeline", "", kz.ID, []news.Author{a1}, "Pipelines"),
+		mk("Draft on water", "", kz.ID, []news.Author{a2}, "Water"),
+		mk("Loose note", "", 0, nil),
+	}
+	list[3].Password = "secret"
+	list[4].Status = news.StatusDraft
+	return list
+}
+
+// TestImportWritesWhatSavesWrite imports the same batch in bulk into one
+// store and one article at a time into another: every row of every
+// table an article write touches comes out the same.
+func TestImportWritesWhatSavesWrite(t *testing.T) {
+	ctx := context.Background()
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			var dumps [2]map[string][]string
+			for k, bulk := range []bool{true, false} {
+				db := storetest.Open(t, engine)
+				_, kz, opinion, a1, a2 := seed(t, db)
+				// Already in the store: the slug budget-vote and the tag gas, named GAS.
+				first := article("Budget vote", kz.ID, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), []news.Author{a1}, "GAS")
+				first.UpdatedAt = first.PublishedAt
+				must(t, db.ImportOneByOneForTest(ctx, []*news.Article{first}))
+				list := importBatch(kz, opinion, a1, a2)
+				if bulk {
+					must(t, db.ImportArticles(ctx, list))
+				} else {
+					must(t, db.ImportOneByOneForTest(ctx, list))
+				}
+				dumps[k] = dumpArticles(t, db)
+				var slugs []string
+				for _, a := range list {
+					slugs = append(slugs, a.Slug)
+					if a.ID == 0 || a.Version != 1 {
+						t.Errorf("%q: id %d, version %d after the import", a.Title, a.ID, a.Version)
+					}
+				}
+				want := []string{"budget-vote-2", "budget-vote-3", "budget-vote-2-2", "protected-pipeline", "draft-on-water", "loose-note"}
+				if !slices.Equal(slugs, want) {
+					t.Errorf("bulk %v: slugs %q, want %q", bulk, slugs, want)
+				}
+				if got := list[0].Tags[2]; got.Name != "GAS" || got.ID == 0 {
+					t.Errorf("bulk %v: existing tag came back as %+v, want its stored name GAS", bulk, got)
+				}
+			}
+			for table, bulkRows := range dumps[0] {
+				if one := dumps[1][table]; !slices.Equal(bulkRows, one) {
+					t.Errorf("%s differs:\nbulk:       %s\none by one: %s", table, strings.Join(bulkRows, "\n            "), strings.Join(one, "\n            "))
+				}
+			}
+			if n := len(dumps[0]["article_authors"]); n != 7 { // 1 + 1 + 2 + 1 + 1 + 1 + 0
+				t.Errorf("%d author links, want 7", n)
+			}
+		})
+	}
+}
+
+// dumpArticles reads every table an article write touches, in a stable order.
+func dumpArticles(t *testing.T, db *store.DB) map[string][]string {
+	t.Helper()
+	queries := map[string]string{
+		"articles": `SELECT id, slug, title, standfirst, body_source, body_html, body_text, lang, status, published_at, updated_at,
+			created_at, COALESCE(section_id, 0), password, version, kind, COALESCE(visible_from, -1) FROM articles ORDER BY id`,
+		// By slug: PostgreSQL spends a tag id on each conflicting insert, so ids may differ.
+		"tags": `SELECT slug, name FROM tags ORDER BY slug`,
+		"article_tags": `SELECT lt.article_id, t.slug, COALESCE(lt.visible_from, -1) FROM article_tags lt
+			JOIN tags t ON t.id = lt.tag_id ORDER BY lt.article_id, t.slug`,
+		"article_authors":  `SELECT article_id, author_id, position, COALESCE(visible_from, -1) FROM article_authors ORDER BY article_id, author_id`,
+		"article_sections": `SELECT article_id, section_id, COALESCE(visible_from, -1) FROM article_sections ORDER BY article_id, section_id`,
+		"revisions":        `SELECT article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at FROM revisions ORDER BY article_id, version`,
+		"search":           db.SearchRowsQueryForTest(),
+	}
+	out := map[string][]string{}
+	for name, q := range queries {
+		rows, err := db.RowsForTest(context.Background(), q)
+		must(t, err)
+		if len(rows) == 0 && name != "search" {
+			t.Fatalf("%s: no rows", name)
+		}
+		out[name] = rows
+	}
+	return out
+}

@@ -230,6 +230,15 @@ func NewsroomArticle(articleID int64) string { return NewsroomArticles + id(arti
 // NewsroomPreview is an article's preview.
 func NewsroomPreview(articleID int64) string { return NewsroomArticle(articleID) + "preview" }
 
+// NewsroomLock is where the article's edit lock is taken over.
+func NewsroomLock(articleID int64) string { return NewsroomArticle(articleID) + "lock" }
+
+// NewsroomHeartbeat is where the editor page keeps its edit lock.
+func NewsroomHeartbeat(articleID int64) string { return NewsroomArticle(articleID) + "heartbeat" }
+
+// NewsroomRelease is where the editor page gives up its edit lock.
+func NewsroomRelease(articleID int64) string { return NewsroomArticle(articleID) + "release" }
+
 // NewsroomRevisions lists an article's revisions.
 func NewsroomRevisions(articleID int64) string { return NewsroomArticle(articleID) + "revisions/" }
 
@@ -276,6 +285,9 @@ func FuncMap() template.FuncMap {
 		"nrArticle":     NewsroomArticle,
 		"nrPreview":     NewsroomPreview,
 		"nrRevisions":   NewsroomRevisions,
+		"nrLock":        NewsroomLock,
+		"nrHeartbeat":   NewsroomHeartbeat,
+		"nrRelease":     NewsroomRelease,
 		"nrRevision":    NewsroomRevision,
 		"nrTrash":       NewsroomTrashArticle,
 		"nrRestore":     NewsroomRestore,

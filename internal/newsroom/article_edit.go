@@ -42,6 +42,7 @@ type editContent struct {
 	CanDelete  bool
 	CanSubmit  bool
 	Autosave   bool // drafts and pending articles autosave; live ones do not
+	Locks      bool // the page holds the article's edit lock and beats its heartbeat
 }
 
 func (n *Newsroom) editContent(r *http.Request, u auth.User, a news.Article, ref auth.ArticleRef, isNew bool) (editContent, error) {
@@ -68,6 +69,7 @@ func (n *Newsroom) editContent(r *http.Request, u auth.User, a news.Article, ref
 	c.CanDelete = !isNew && auth.Can(u, auth.Delete, &ref)
 	c.CanSubmit = auth.Can(u, auth.Submit, &ref) && !c.CanPublish
 	c.Autosave = !isNew && (a.Status == news.StatusDraft || a.Status == auth.StatusPending)
+	c.Locks = !isNew && auth.Can(u, auth.Edit, &ref)
 	return c, nil
 }
 
@@ -98,6 +100,9 @@ func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.Us
 	}
 	if a.Status == news.StatusTrash {
 		http.Redirect(w, r, links.NewsroomTrash, http.StatusSeeOther)
+		return
+	}
+	if !n.holdLock(w, r, u, a, ref) {
 		return
 	}
 	// ?image=ID, from the media library, puts that image in the featured

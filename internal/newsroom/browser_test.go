@@ -135,8 +135,11 @@ func TestBrowserWritePublish(t *testing.T) {
 	}
 }
 
-// TestBrowserEditConflict has two people, in two browser sessions, edit
-// one article: the second save is refused and shows both versions.
+// TestBrowserEditConflict has two people, in two browser sessions, open
+// one article: the second is told who is editing it and takes over; the
+// first person's page says so. A save from the first person's old page
+// still lands (locks only warn), so the second person's save is refused
+// and shows both versions.
 func TestBrowserEditConflict(t *testing.T) {
 	ctx1 := browsertest.New(t)
 	ctx2, cancel := chromedp.NewContext(ctx1, chromedp.WithNewBrowserContext())
@@ -145,11 +148,27 @@ func TestBrowserEditConflict(t *testing.T) {
 	base := f.srv.URL
 	a := f.article(t, f.users[auth.Editor], news.StatusDraft, "Water talks resume")
 	edit := fmt.Sprintf("%s/newsroom/articles/%d/", base, a.ID)
-	for _, c := range []struct {
-		ctx context.Context
-		r   auth.Role
-	}{{ctx1, auth.Editor}, {ctx2, auth.Admin}} {
-		must(t, chromedp.Do(c.ctx, signInTab(base, c.r), chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS("#body"))))
+	must(t, chromedp.Do(ctx1, signInTab(base, auth.Editor), chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS("#body"))))
+	must(t, chromedp.Do(ctx2, signInTab(base, auth.Admin), chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS(".locked"))))
+	locked, err := chromedp.Run(ctx2, chromedp.Text(chromedp.CSS("main")))
+	must(t, err)
+	if !strings.Contains(locked, "editor@example.com") || !strings.Contains(locked, "has been editing") {
+		t.Fatalf("locked page: %q", locked)
+	}
+	// Taking over by keyboard alone: Tab to the button, Enter.
+	must(t, chromedp.Do(ctx2,
+		chromedp.Focus(chromedp.CSS(`.actions button[type=submit]`)),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS("#body")),
+	))
+	// The editor's page learns at its next heartbeat (sent at once when
+	// the window gets focus back).
+	browsertest.Eval[bool](t, ctx1, `window.dispatchEvent(new Event("focus"))`)
+	must(t, chromedp.Do(ctx1, chromedp.WaitVisible(chromedp.CSS("#lock-status"))))
+	lost, err := chromedp.Run(ctx1, chromedp.Text(chromedp.CSS("#lock-status")))
+	must(t, err)
+	if !strings.Contains(lost, "admin@example.com") || !strings.Contains(lost, "took over") {
+		t.Fatalf("lock status on the first page: %q", lost)
 	}
 	must(t, chromedp.Do(ctx1,
 		chromedp.SetValue(chromedp.CSS("#body"), "The editor's paragraph."),

@@ -23,6 +23,7 @@ import (
 	"dastan/internal/auth"
 	"dastan/internal/config"
 	"dastan/internal/links"
+	"dastan/internal/locks"
 	"dastan/internal/media"
 	"dastan/internal/news"
 	"dastan/internal/redirects"
@@ -68,6 +69,7 @@ type Newsroom struct {
 	sections  *sections.Service
 	tags      *tags.Service
 	redirects *redirects.Service
+	locks     *locks.Service
 	log       *slog.Logger
 	now       func() time.Time
 	pages     map[string]*template.Template
@@ -88,7 +90,8 @@ func New(o Options) (*Newsroom, error) {
 	n := &Newsroom{cfg: o.Config, db: o.Store, articles: o.Articles, auth: o.Auth, users: o.Users, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux(),
 		sections:  sections.New(sections.Options{Store: o.Store, Now: o.Now}),
 		tags:      tags.New(tags.Options{Store: o.Store, Now: o.Now}),
-		redirects: redirects.New(redirects.Options{Store: o.Store, Now: o.Now})}
+		redirects: redirects.New(redirects.Options{Store: o.Store, Now: o.Now}),
+		locks:     locks.New(locks.Options{Store: o.Store, Now: o.Now})}
 	var err error
 	if n.pages, err = n.parse(); err != nil {
 		return nil, err
@@ -113,6 +116,9 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("GET /newsroom/articles/{id}/", n.staff(n.articleEdit))
 	m.HandleFunc("POST /newsroom/articles/{id}/", n.staff(n.articleSave))
 	m.HandleFunc("GET /newsroom/articles/{id}/preview", n.staff(n.preview))
+	m.HandleFunc("POST /newsroom/articles/{id}/lock", n.staff(n.takeOver))
+	m.HandleFunc("POST /newsroom/articles/{id}/heartbeat", n.staff(n.heartbeat))
+	m.HandleFunc("POST /newsroom/articles/{id}/release", n.staff(n.release))
 	m.HandleFunc("POST /newsroom/render", n.staff(n.renderBody))
 	m.HandleFunc("GET /newsroom/articles/{id}/revisions/", n.staff(n.revisionList))
 	m.HandleFunc("GET /newsroom/articles/{id}/revisions/{rev}", n.staff(n.revisionShow))
@@ -224,7 +230,7 @@ func (n *Newsroom) parse() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "articles", "edit", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "error"} {
+	for _, name := range []string{"signin", "articles", "edit", "locked", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)

@@ -69,10 +69,38 @@
 
   var submitting = false;
   form.addEventListener("submit", function () { submitting = true; });
+
+  // The edit lock: a small request every 20 seconds keeps it; when
+  // someone else takes over, the page says who and stops autosaving
+  // (Save then shows both versions). Leaving the page gives it up.
+  var lockLost = false;
+  if (form.dataset.heartbeat) {
+    var lockStatus = document.getElementById("lock-status");
+    var beat = function () {
+      if (lockLost) return;
+      fetch(form.dataset.heartbeat, { method: "POST", credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (j) { return { status: r.status, j: j }; }); })
+        .then(function (res) {
+          if (res.status !== 409) return;
+          lockLost = true;
+          lockStatus.textContent = res.j.error;
+          lockStatus.hidden = false;
+        })
+        .catch(function () {}); // a missed beat is retried; the lock outlives a few
+    };
+    setInterval(beat, 20000);
+    // Coming back to the tab asks at once, so nobody types on for long
+    // into a page whose lock someone else has taken.
+    window.addEventListener("focus", beat);
+    window.addEventListener("pagehide", function () {
+      if (!submitting && !lockLost && navigator.sendBeacon) navigator.sendBeacon(form.dataset.release);
+    });
+  }
+
   if (!form.dataset.autosave) return;
   var stopped = false;
   function autosave() {
-    if (!dirty || stopped || submitting) return;
+    if (!dirty || stopped || submitting || lockLost) return;
     dirty = false;
     var fd = new FormData(form);
     fd.set("action", "save");

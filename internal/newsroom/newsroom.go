@@ -7,6 +7,7 @@ package newsroom
 import (
 	"bytes"
 	"context"
+	"dastan/internal/i18n"
 	"embed"
 	"errors"
 	"fmt"
@@ -72,7 +73,8 @@ type Newsroom struct {
 	locks     *locks.Service
 	log       *slog.Logger
 	now       func() time.Time
-	pages     map[string]*template.Template
+	words     *i18n.Catalogue
+	pages     map[string]i18n.Localized
 	mux       *http.ServeMux
 }
 
@@ -93,6 +95,9 @@ func New(o Options) (*Newsroom, error) {
 		redirects: redirects.New(redirects.Options{Store: o.Store, Now: o.Now}),
 		locks:     locks.New(locks.Options{Store: o.Store, Now: o.Now})}
 	var err error
+	if n.words, err = i18n.Load(); err != nil {
+		return nil, err
+	}
 	if n.pages, err = n.parse(); err != nil {
 		return nil, err
 	}
@@ -202,6 +207,7 @@ func (n *Newsroom) staff(h func(w http.ResponseWriter, r *http.Request, u auth.U
 
 // Page is what every newsroom template gets.
 type Page struct {
+	Lang    string // the newsroom's language for this user; "" is English
 	Title   string
 	User    auth.User
 	Nav     string
@@ -221,21 +227,24 @@ func (n *Newsroom) funcs() template.FuncMap {
 		},
 		"can": func(u auth.User, act string) bool { return auth.Can(u, auth.Action(act), nil) },
 	})
+	maps.Copy(fm, n.words.FuncMap(i18n.Default))
 	return fm
 }
 
-func (n *Newsroom) parse() (map[string]*template.Template, error) {
+func (n *Newsroom) parse() (map[string]i18n.Localized, error) {
 	base, err := template.New("").Funcs(n.funcs()).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
-	pages := map[string]*template.Template{}
+	pages := map[string]i18n.Localized{}
 	for _, name := range []string{"signin", "articles", "edit", "locked", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)
 		}
-		pages[name] = t
+		if pages[name], err = n.words.Localize(t); err != nil {
+			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)
+		}
 	}
 	return pages, nil
 }
@@ -243,7 +252,7 @@ func (n *Newsroom) parse() (map[string]*template.Template, error) {
 // render writes a page; a template failure becomes a plain 500.
 func (n *Newsroom) render(w http.ResponseWriter, status int, name string, p Page) {
 	var buf bytes.Buffer
-	if err := n.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := n.pages[name].In(p.Lang).ExecuteTemplate(&buf, "layout", p); err != nil {
 		n.log.Error("newsroom: render", "page", name, "err", err)
 		http.Error(w, "Something went wrong. Please try again in a moment.", http.StatusInternalServerError)
 		return

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"dastan/internal/i18n"
 	"embed"
 	"encoding/hex"
 	"errors"
@@ -62,7 +63,8 @@ type Site struct {
 	ticker  func() template.HTML
 	board   *rates.Board
 
-	pages    map[string]*template.Template
+	words    *i18n.Catalogue
+	pages    map[string]i18n.Localized
 	cssURL   string
 	css      []byte
 	cssETag  string
@@ -103,7 +105,10 @@ func New(o Options) (*Site, error) {
 	if s.js, s.jsETag, s.jsURL, err = asset("suggest.js"); err != nil {
 		return nil, err
 	}
-	if s.pages, err = parsePages(s.funcs()); err != nil {
+	if s.words, err = i18n.Load(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.funcs(), s.words); err != nil {
 		return nil, err
 	}
 	s.cache = NewPageCache(o.Config.PageCache, 64<<20, o.Config.CacheTTL, o.Metrics)
@@ -148,18 +153,23 @@ func (s *Site) Watch(ctx context.Context, every time.Duration) {
 	}
 }
 
-func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+// parsePages parses each page with the layout, once per language of the
+// catalogue.
+func parsePages(funcs template.FuncMap, words *i18n.Catalogue) (map[string]i18n.Localized, error) {
+	maps.Copy(funcs, words.FuncMap(i18n.Default))
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("site: layout: %w", err)
 	}
-	pages := map[string]*template.Template{}
+	pages := map[string]i18n.Localized{}
 	for _, name := range []string{"home", "article", "listing", "notfound", "rates", "search"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", name, err)
 		}
-		pages[name] = t
+		if pages[name], err = words.Localize(t); err != nil {
+			return nil, fmt.Errorf("site: template %s: %w", name, err)
+		}
 	}
 	return pages, nil
 }
@@ -248,7 +258,7 @@ func (s *Site) render(name string, status int, p Page) (*response, error) {
 	}
 	var buf bytes.Buffer
 	buf.Grow(32 << 10)
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := t.In(p.Lang).ExecuteTemplate(&buf, "layout", p); err != nil {
 		return nil, fmt.Errorf("site: render %s: %w", name, err)
 	}
 	return &response{status: status, ctype: "text/html; charset=utf-8", body: buf.Bytes(), cacheable: status == http.StatusOK}, nil

@@ -32,6 +32,9 @@ type dialect interface {
 	// see (a.visible_from <= ?, and date ranges on it) that reads the
 	// index articles_visible (migration 0007) and no article's row.
 	visibleArticles() string
+	// keepsCounts says whether listing_counts (migration 0014) keeps the
+	// readers' listings' counts in step with every write.
+	keepsCounts() bool
 }
 
 // indexedDoc is an analyzed search document: FTS5's four columns, or
@@ -164,6 +167,9 @@ func (sqliteDialect) optimizeSearch(ctx context.Context, db *DB) error {
 // article (1.4 GB, seconds, at 100,000 articles) than look each one up.
 func (sqliteDialect) visibleArticles() string { return `articles a INDEXED BY articles_visible` }
 
+// keepsCounts: SQLite's one writer updates the counts without waiting.
+func (sqliteDialect) keepsCounts() bool { return true }
+
 // 0x10002 analyzes every table that needs it, however large, as SQLite
 // advises after a bulk load (plain optimize limits its work per table).
 func (sqliteDialect) optimize() string { return "PRAGMA optimize=0x10002" }
@@ -228,3 +234,7 @@ func (postgresDialect) optimize() string { return "ANALYZE" }
 
 // visibleArticles: PostgreSQL plans an index-only scan from its statistics.
 func (postgresDialect) visibleArticles() string { return `articles a` }
+
+// keepsCounts: on PostgreSQL, concurrent writers would queue (and could
+// deadlock) on the shared counter rows; it counts with index-only scans.
+func (postgresDialect) keepsCounts() bool { return false }

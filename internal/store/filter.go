@@ -99,6 +99,20 @@ type listingSQL struct {
 	// (see searchMatch.countVisible).
 	count     string
 	countArgs []any
+	// kept, when set, is the listing's count as listing_counts keeps it
+	// (migration 0014), where the engine keeps one.
+	kept *keptCount
+}
+
+// keptCount is a readers' listing's count as listing_counts keeps it:
+// the row (kind, ref), which counts every article the listing shows now
+// or will show, less those still to come, which future counts with
+// futureArgs (few: the articles scheduled for later).
+type keptCount struct {
+	kind       string
+	ref        int64
+	future     string
+	futureArgs []any
 }
 
 // where is the WHERE clause, or nothing.
@@ -151,19 +165,19 @@ func (f articleFilter) articlesSQL(d dialect, o listOrder) listingSQL {
 	if readers {
 		l.date = `a.visible_from` // published_at, for what readers may see
 	}
-	lead := ""
+	lead, leadKind, leadCol, leadID := "", "", "", int64(0)
 	if readers && o.key == byDate {
 		switch {
 		case len(f.tagIDs) == 1:
-			lead = tagLinks
-			l.within(`lt.tag_id = ?`, f.tagIDs[0])
+			lead, leadKind, leadCol, leadID = tagLinks, "tag", "tag_id", f.tagIDs[0]
 		case len(f.authorIDs) == 1:
-			lead = authorLinks
-			l.within(`lt.author_id = ?`, f.authorIDs[0])
+			lead, leadKind, leadCol, leadID = authorLinks, "author", "author_id", f.authorIDs[0]
 		case f.sectionTree != 0:
-			lead = sectionLinks
-			l.within(`lt.section_id = ?`, f.sectionTree)
+			lead, leadKind, leadCol, leadID = sectionLinks, "section", "section_id", f.sectionTree
 		}
+	}
+	if lead != "" {
+		l.within(`lt.`+leadCol+` = ?`, leadID)
 	}
 	if lead != "" {
 		l.from = lead + ` lt JOIN articles a ON a.id = lt.article_id`
@@ -187,9 +201,6 @@ func (f articleFilter) articlesSQL(d dialect, o listOrder) listingSQL {
 		linkedTo(&l, probe, authorLinks, `author_id`, f.authorIDs)
 	}
 	f.dates(&l)
-	if f.lang != "" {
-		l.onArticles(`a.lang = ?`, f.lang)
-	}
 	if len(f.slugs) > 0 {
 		cond, args := in(`a.slug`, f.slugs)
 		l.onArticles(cond, args...)
@@ -217,6 +228,23 @@ func (f articleFilter) articlesSQL(d dialect, o listOrder) listingSQL {
 	}
 	if f.excludeID != 0 {
 		l.add(l.id+` <> ?`, f.excludeID)
+	}
+	// What a count may be kept for: one link's range, the whole site, or
+	// one language, with no other condition but visibility.
+	plain := readers && !l.narrowed && f.from.IsZero() && f.after.IsZero() && f.before.IsZero()
+	switch {
+	case plain && lead != "" && f.lang == "":
+		l.kept = &keptCount{kind: leadKind, ref: leadID, future: `SELECT COUNT(*) FROM ` + lead + ` lt WHERE lt.` + leadCol + ` = ? AND lt.visible_from > ?`,
+			futureArgs: []any{leadID, unix(f.visibleAt)}}
+	case plain && lead == "" && f.lang == "":
+		l.kept = &keptCount{kind: "site", future: `SELECT COUNT(*) FROM ` + d.visibleArticles() + ` WHERE a.visible_from > ?`,
+			futureArgs: []any{unix(f.visibleAt)}}
+	case plain && lead == "":
+		l.kept = &keptCount{kind: "lang:" + f.lang, future: `SELECT COUNT(*) FROM articles a WHERE a.lang = ? AND a.visible_from > ?`,
+			futureArgs: []any{f.lang, unix(f.visibleAt)}}
+	}
+	if f.lang != "" {
+		l.onArticles(`a.lang = ?`, f.lang)
 	}
 	switch {
 	case readers:
@@ -317,7 +345,7 @@ func (l *listingSQL) orderBy(o listOrder) string {
 	col := l.date
 	switch o.key {
 	case byID:
-		return `a.id` + dir
+		return l.id + dir
 	case byTitle:
 		col = `a.title`
 	case bySlug:
@@ -325,5 +353,7 @@ func (l *listingSQL) orderBy(o listOrder) string {
 	case byUpdated:
 		col = `a.updated_at`
 	}
-	return col + dir + `, a.id` + dir
+	// Ties go by the id as the lead holds it, which its index (migration
+	// 0014) orders too: a page then reads the index's order, unsorted.
+	return col + dir + `, ` + l.id + dir
 }

@@ -240,14 +240,10 @@ func sortByScore(ids []int64, score map[int64]int, latest map[int64]int64) {
 func (db *DB) VisibleCounts(ctx context.Context, now time.Time) (sections, tags, authors map[int64]int, err error) {
 	sections, tags, authors = map[int64]int{}, map[int64]int{}, map[int64]int{}
 	for _, c := range []struct {
-		sql string
-		m   map[int64]int
-	}{
-		{`SELECT a.section_id, COUNT(*) FROM articles a WHERE a.kind = 'article' AND a.visible_from <= ? AND a.section_id IS NOT NULL GROUP BY a.section_id`, sections},
-		{`SELECT tag_id, COUNT(*) FROM article_tags WHERE visible_from <= ? GROUP BY tag_id`, tags},
-		{`SELECT author_id, COUNT(*) FROM article_authors WHERE visible_from <= ? GROUP BY author_id`, authors},
-	} {
-		rows, err := db.read(ctx, c.sql, unix(now))
+		kind string
+		m    map[int64]int
+	}{{"direct", sections}, {"tag", tags}, {"author", authors}} {
+		rows, err := db.read(ctx, `SELECT id, n FROM (`+db.visibleCountsSQL(c.kind)+`) c WHERE n > 0`, unix(now))
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("store: counts: %w", err)
 		}
@@ -266,6 +262,30 @@ func (db *DB) VisibleCounts(ctx context.Context, now time.Time) (sections, tags,
 		}
 	}
 	return sections, tags, authors, nil
+}
+
+// countedLinks is, for each kind of listing VisibleCounts answers, where
+// its articles' visibility is read: the table (aliased lt), its listing's
+// id column, and the table as the few articles still to come are found
+// in it (by the visibility index, on SQLite, which alone keeps counts).
+var countedLinks = map[string]struct{ table, col, future string }{
+	"direct": {`articles lt`, `lt.section_id`, `articles lt INDEXED BY articles_visible`},
+	"tag":    {`article_tags lt`, `lt.tag_id`, `article_tags lt`},
+	"author": {`article_authors lt`, `lt.author_id`, `article_authors lt`},
+}
+
+// visibleCountsSQL is a query of (id, n): how many articles readers may
+// see at a time (its one argument) in each listing of kind ("direct",
+// "tag" or "author"). Where the engine keeps counts (migration 0014) it
+// reads them, less each listing's few articles still to come; otherwise
+// it counts the visible links, which grow with the archive.
+func (db *DB) visibleCountsSQL(kind string) string {
+	t := countedLinks[kind]
+	if !db.dialect.keepsCounts() {
+		return `SELECT ` + t.col + ` AS id, COUNT(*) AS n FROM ` + t.table + ` WHERE lt.visible_from <= ? AND ` + t.col + ` IS NOT NULL GROUP BY ` + t.col
+	}
+	return `SELECT c.ref AS id, c.n - (SELECT COUNT(*) FROM ` + t.future + ` WHERE ` + t.col + ` = c.ref AND lt.visible_from > ?) AS n
+		FROM listing_counts c WHERE c.kind = '` + kind + `'`
 }
 
 // pageSpec is which page of a listing to read, and what comes with it.
@@ -325,7 +345,7 @@ func (db *DB) list(ctx context.Context, l listingSQL, p pageSpec) (page, error) 
 	if p.rank != nil {
 		err = db.rankedPage(ctx, l, p, out.Total, &out)
 	} else {
-		out.Articles, err = db.orderedPage(ctx, l, p)
+		out.Articles, err = db.orderedPage(ctx, l, p, out.Total)
 	}
 	if err != nil {
 		return out, fmt.Errorf("store: %s: %w", p.what, err)
@@ -347,6 +367,9 @@ func (db *DB) countListing(ctx context.Context, l listingSQL, countCap int) (int
 	switch {
 	case l.count != "":
 		query, args = l.count, l.countArgs
+	case l.kept != nil && db.dialect.keepsCounts():
+		query = `SELECT COALESCE((SELECT n FROM listing_counts WHERE kind = ? AND ref = ?), 0) - (` + l.kept.future + `)`
+		args = append([]any{l.kept.kind, l.kept.ref}, l.kept.futureArgs...)
 	case countCap > 0:
 		query = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + l.from + l.where() + ` LIMIT ?) c`
 		args = append(append([]any{}, l.args...), countCap+1)
@@ -356,10 +379,19 @@ func (db *DB) countListing(ctx context.Context, l listingSQL, countCap int) (int
 	return n, err
 }
 
-// orderedPage reads a page of summaries in the index's order.
-func (db *DB) orderedPage(ctx context.Context, l listingSQL, p pageSpec) ([]news.Article, error) {
-	rows, err := db.read(ctx, `SELECT `+summaryCols+` FROM `+l.from+l.where()+` ORDER BY `+l.orderBy(p.order)+` LIMIT ? OFFSET ?`,
-		append(append([]any{}, l.args...), p.limit, p.offset)...)
+// orderedPage reads a page of summaries in the index's order. The first
+// page reads them in one query; a later one finds its ids first (see
+// pageIDs), so the rows it skips are index entries, never articles.
+func (db *DB) orderedPage(ctx context.Context, l listingSQL, p pageSpec, total int) ([]news.Article, error) {
+	if p.offset > 0 {
+		ids, err := db.pageIDs(ctx, l, p, total)
+		if err != nil {
+			return nil, err
+		}
+		return db.articlesByID(ctx, ids, summaryCols, scanSummaryRow)
+	}
+	rows, err := db.read(ctx, `SELECT `+summaryCols+` FROM `+l.from+l.where()+` ORDER BY `+l.orderBy(p.order)+` LIMIT ?`,
+		append(append([]any{}, l.args...), p.limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +405,49 @@ func (db *DB) orderedPage(ctx context.Context, l listingSQL, p pageSpec) ([]news
 		list = append(list, a)
 	}
 	return list, rows.Err()
+}
+
+// pageIDs returns the ids of a later page, in order. By date, it reads
+// only what the count reads (the lead's index, when the conditions need
+// no article row). A page past the middle of a listing whose total is
+// known is read from the other end, backwards, so the last page costs
+// what the first does however long the listing grows.
+func (db *DB) pageIDs(ctx context.Context, l listingSQL, p pageSpec, total int) ([]int64, error) {
+	from := l.from
+	if p.order.key == byDate {
+		from = l.countFrom
+	}
+	order, limit, offset, reversed := p.order, p.limit, p.offset, false
+	if total > 0 && !(p.countCap > 0 && total > p.countCap) && offset > total/2 {
+		order.asc, reversed = !order.asc, true
+		offset = total - p.offset - p.limit
+		if offset < 0 {
+			limit, offset = limit+offset, 0
+		}
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.read(ctx, `SELECT `+l.id+` FROM `+from+l.where()+` ORDER BY `+l.orderBy(order)+` LIMIT ? OFFSET ?`,
+		append(append([]any{}, l.args...), limit, offset)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if reversed {
+		for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
+			ids[i], ids[j] = ids[j], ids[i]
+		}
+	}
+	return ids, rows.Err()
 }
 
 // rankedPage ranks l's matches, keeps the page, and reads its articles.

@@ -109,12 +109,12 @@ func (db *DB) TagsWithPublicCounts(ctx context.Context, now time.Time) ([]news.T
 	return db.tagsByPublicCount(ctx, "LEFT JOIN", now)
 }
 
-// tagsByPublicCount counts the visible links once, through the link
-// table's (tag_id, visible_from) index, and joins the tags to them.
+// tagsByPublicCount joins the tags to their visible counts (see
+// visibleCountsSQL).
 func (db *DB) tagsByPublicCount(ctx context.Context, join string, now time.Time) ([]news.Tag, []int, error) {
 	rows, err := db.read(ctx, `SELECT t.id, t.slug, t.name, COALESCE(c.n, 0) AS n
-		FROM tags t `+join+` (SELECT tag_id, COUNT(*) AS n FROM article_tags WHERE visible_from <= ? GROUP BY tag_id) c
-		ON c.tag_id = t.id ORDER BY n DESC, t.name`, unix(now))
+		FROM tags t `+join+` (`+db.visibleCountsSQL("tag")+`) c
+		ON c.id = t.id AND c.n > 0 ORDER BY n DESC, t.name`, unix(now))
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: tags by public count: %w", err)
 	}

@@ -32,7 +32,7 @@ type dialect interface {
 	// see (a.visible_from <= ?, and date ranges on it) that reads the
 	// index articles_visible (migration 0007) and no article's row.
 	visibleArticles() string
-	// keepsCounts says whether listing_counts (migration 0014) keeps the
+	// keepsCounts says whether listing_counts (migration 0015) keeps the
 	// readers' listings' counts in step with every write.
 	keepsCounts() bool
 }

@@ -100,7 +100,7 @@ type listingSQL struct {
 	count     string
 	countArgs []any
 	// kept, when set, is the listing's count as listing_counts keeps it
-	// (migration 0014), where the engine keeps one.
+	// (migration 0015), where the engine keeps one.
 	kept *keptCount
 }
 
@@ -354,6 +354,6 @@ func (l *listingSQL) orderBy(o listOrder) string {
 		col = `a.updated_at`
 	}
 	// Ties go by the id as the lead holds it, which its index (migration
-	// 0014) orders too: a page then reads the index's order, unsorted.
+	// 0015) orders too: a page then reads the index's order, unsorted.
 	return col + dir + `, ` + l.id + dir
 }

@@ -276,7 +276,7 @@ var countedLinks = map[string]struct{ table, col, future string }{
 
 // visibleCountsSQL is a query of (id, n): how many articles readers may
 // see at a time (its one argument) in each listing of kind ("direct",
-// "tag" or "author"). Where the engine keeps counts (migration 0014) it
+// "tag" or "author"). Where the engine keeps counts (migration 0015) it
 // reads them, less each listing's few articles still to come; otherwise
 // it counts the visible links, which grow with the archive.
 func (db *DB) visibleCountsSQL(kind string) string {

@@ -89,3 +89,10 @@ func (db *DB) SearchRowsQueryForTest() string {
 	}
 	return `SELECT article_id, CAST(tsv AS text), listed, published_at, lang, section_id FROM article_search ORDER BY article_id`
 }
+
+// RowsReadAsForTest is RowsForTest for a read of a search ("search") or
+// of a readers' listing ("listing"), on the pool such reads use.
+func (db *DB) RowsReadAsForTest(ctx context.Context, kind, query string) ([]string, error) {
+	k := map[string]readKind{"search": searchRead, "listing": readersListing}[kind]
+	return db.RowsForTest(readingAs(ctx, k), query)
+}

@@ -44,6 +44,9 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 		f.authorIDs = []int64{lq.AuthorID}
 	}
 	order := listOrder{key: byDate}
+	if !lq.VisibleAt.IsZero() {
+		ctx = readingAs(ctx, readersListing)
+	}
 	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "articles", limit: lq.Limit, offset: lq.Offset,
 		noCount: lq.NoCount, bylines: !lq.NoBylines, order: order})
 	return p.Listing, err

@@ -27,6 +27,9 @@ const maxStmts = 512
 // read runs a query on the reader pool through a prepared statement, so
 // hot pages do not pay for parsing their SQL on every request.
 func (db *DB) read(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if p := db.readPool(ctx); p != nil {
+		return p.QueryContext(ctx, db.rebind(query), args...) // pgx prepares and keeps it per connection
+	}
 	if st := db.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -35,10 +38,57 @@ func (db *DB) read(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // readRow is read for a single row.
 func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if p := db.readPool(ctx); p != nil {
+		return p.QueryRowContext(ctx, db.rebind(query), args...)
+	}
 	if st := db.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return db.r.QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// readKind names reads that PostgreSQL plans better in sessions of their
+// own; a context carries it (readingAs) to every read of the listing.
+type readKind int
+
+const (
+	// readersListing is a page of what readers see, by date: a handful of
+	// index range scans whose planning, redone for every request with
+	// PostgreSQL's default custom plans, costs several times their running.
+	// One generic plan per statement serves every section, tag and page.
+	readersListing readKind = iota + 1
+	// searchRead is a search's count and ranking. PostgreSQL's planner
+	// takes a common word's matches for most of the table and would read
+	// every row, unpacking each one's large search document, rather than
+	// the full-text index; sessions without sequential scans read the
+	// index, and unpack a document only to rank it.
+	searchRead
+)
+
+// postgresReadSettings are the session settings of each kind's pool.
+var postgresReadSettings = map[readKind]map[string]string{
+	readersListing: {"plan_cache_mode": "force_generic_plan"},
+	searchRead:     {"enable_seqscan": "off"},
+}
+
+type readKindKey struct{}
+
+// readingAs marks ctx's reads as kind, unless they are marked already
+// (a search's listing stays a search).
+func readingAs(ctx context.Context, kind readKind) context.Context {
+	if _, ok := ctx.Value(readKindKey{}).(readKind); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, readKindKey{}, kind)
+}
+
+// readPool is the pool of ctx's kind of read, or nil for the reader pool.
+func (db *DB) readPool(ctx context.Context) *sql.DB {
+	if db.tuned == nil {
+		return nil
+	}
+	kind, _ := ctx.Value(readKindKey{}).(readKind)
+	return db.tuned[kind]
 }
 
 // write runs a statement on the writer, outside any transaction.

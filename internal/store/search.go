@@ -118,6 +118,7 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	if sq.Query.Empty() {
 		return out, nil
 	}
+	ctx = readingAs(ctx, searchRead)
 	f := articleFilter{visibleAt: sq.VisibleAt, withPages: true, match: sq.Query, sectionIDs: sq.SectionIDs,
 		lang: sq.Lang, from: sq.From, before: sq.To}
 	if sq.TagID != 0 {

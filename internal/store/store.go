@@ -15,8 +15,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver
-	_ "modernc.org/sqlite"             // SQLite driver with FTS5
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
+	_ "modernc.org/sqlite"           // SQLite driver with FTS5
 )
 
 // ErrNotFound is returned when the thing asked for does not exist.
@@ -27,10 +28,14 @@ var ErrConflict = errors.New("changed by someone else")
 
 // DB is the store. On SQLite it holds one writer connection (writes are
 // serialised there, with BEGIN IMMEDIATE) and a pool of readers; on
-// PostgreSQL both point at one pool.
+// PostgreSQL both point at one pool, and readers' listings and searches
+// have small pools of their own (see readPool).
 type DB struct {
 	w, r    *sql.DB
 	dialect dialect
+	// tuned holds, on PostgreSQL, a pool for each kind of read whose
+	// sessions plan it better than the defaults do; nil on SQLite.
+	tuned map[readKind]*sql.DB
 
 	mu        sync.Mutex
 	onChange  []func()
@@ -122,20 +127,38 @@ func openSQLite(dataDir string) (*DB, error) {
 }
 
 func openPostgres(url string) (*DB, error) {
-	p, err := sql.Open("pgx", url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
-	p.SetMaxOpenConns(16)
-	p.SetMaxIdleConns(16)
-	p.SetConnMaxIdleTime(5 * time.Minute)
+	p := postgresPool(cfg, 8, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := p.PingContext(ctx); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("store: connect to postgres: %w", err)
 	}
-	return &DB{w: p, r: p, dialect: postgresDialect{}}, nil
+	tuned := map[readKind]*sql.DB{}
+	for kind, settings := range postgresReadSettings {
+		tuned[kind] = postgresPool(cfg, 4, settings)
+	}
+	return &DB{w: p, r: p, dialect: postgresDialect{}, tuned: tuned}, nil
+}
+
+// postgresPool opens a pool of at most size connections whose sessions
+// start with settings. The machine's cores, not the connections, bound
+// how many queries run at once: more connections than a few per core only
+// make PostgreSQL's processes wait for each other.
+func postgresPool(cfg *pgx.ConnConfig, size int, settings map[string]string) *sql.DB {
+	cfg = cfg.Copy()
+	for k, v := range settings {
+		cfg.RuntimeParams[k] = v
+	}
+	p := stdlib.OpenDB(*cfg)
+	p.SetMaxOpenConns(size)
+	p.SetMaxIdleConns(size)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	return p
 }
 
 // Close releases the connections.
@@ -144,6 +167,9 @@ func (db *DB) Close() error {
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
+	}
+	for _, p := range db.tuned {
+		err = errors.Join(err, p.Close())
 	}
 	return err
 }

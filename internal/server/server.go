@@ -40,6 +40,7 @@ type Server struct {
 	news    *newsroom.Newsroom
 	mux     *http.ServeMux
 	now     func() time.Time
+	poll    time.Duration // of the store's generation
 	board   *rates.Board
 	fetcher *rates.Fetcher
 	jobs    *jobs.Runner // every goroutine that outlives a request
@@ -63,6 +64,10 @@ type Options struct {
 	// SigninBudget is the sign-in attempts per client address; zero means
 	// auth.DefaultAddressBudget. Tests that sign in often raise it.
 	SigninBudget ratelimit.Budget
+	// ChangePoll is how often the store's generation is polled, the
+	// fallback of change notifications; zero means 2 s. Tests make it
+	// long to see the notifications alone at work.
+	ChangePoll time.Duration
 }
 
 // New wires the handlers over the store.
@@ -75,7 +80,10 @@ func New(o Options) (*Server, error) {
 		o.Now = time.Now
 	}
 	m := metrics.New()
-	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux(), now: o.Now, jobs: jobs.New(log)}
+	if o.ChangePoll == 0 {
+		o.ChangePoll = 2 * time.Second
+	}
+	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux(), now: o.Now, poll: o.ChangePoll, jobs: jobs.New(log)}
 	rcfg, err := rates.ParseConfig(cfg.Rates)
 	if err != nil {
 		return nil, err
@@ -89,7 +97,7 @@ func New(o Options) (*Server, error) {
 	s.board = rates.NewBoard(rates.BoardOptions{Load: db.LatestRates, Orientation: orient, Location: cfg.Location, Now: o.Now, Logger: log,
 		OnChange: func() {
 			if s.site != nil {
-				s.site.Invalidate()
+				s.site.Invalidate(store.ChangeAll)
 			}
 		}})
 	if err := s.board.Refresh(context.Background()); err != nil {
@@ -281,7 +289,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(addr str
 	}
 	// However Run ends, no job outlives it: the caller closes the store next.
 	defer s.Close()
-	s.jobs.Start("cache watch", func(ctx context.Context) { s.site.Watch(ctx, 2*time.Second) })
+	// Pages are served only once other instances' writes reach this
+	// one's caches.
+	watching := make(chan struct{})
+	s.jobs.Start("cache watch", func(ctx context.Context) { s.site.Watch(ctx, s.poll, func() { close(watching) }) })
+	select {
+	case <-watching:
+	case <-time.After(10 * time.Second):
+	}
 	s.jobs.Start("scheduled publishing", s.publishScheduled)
 	s.jobs.Start("trash purge", func(ctx context.Context) { s.news.PurgeTrash(ctx, time.Hour) })
 	s.jobs.Start("rates board", func(ctx context.Context) { s.board.Run(ctx, time.Minute) })

@@ -89,6 +89,7 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	}
 	resp.lastMod = a.UpdatedAt
 	resp.cacheable = !tried
+	resp.about = aboutArticle(a.Slug)
 	return resp, nil
 }
 

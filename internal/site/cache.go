@@ -7,11 +7,10 @@ import (
 	"dastan/internal/metrics"
 )
 
-// PageCache keeps rendered public pages in memory. Every write to the
-// store purges it whole: newsroom writes are rare next to reads, and a
-// whole purge can never leave a stale page behind. Entries also expire
-// after ttl, which bounds staleness if a purge from another instance is
-// missed.
+// PageCache keeps rendered public pages in memory. A write to the store
+// purges the pages it touched (Site.Invalidate), on every instance.
+// Entries also expire after ttl, which bounds staleness if a purge from
+// another instance is missed.
 type PageCache struct {
 	enabled  bool
 	maxBytes int
@@ -90,6 +89,29 @@ func (c *PageCache) Put(key string, r *response, gen uint64, now time.Time) {
 			delete(c.items, k)
 		}
 	}
+}
+
+// PurgeWhere drops the pages whose about touched says yes. Pages being
+// rendered meanwhile are not stored, as after Purge.
+func (c *PageCache) PurgeWhere(touched func(about string) bool) {
+	c.mu.Lock()
+	c.gen++
+	kept := c.order[:0]
+	for _, k := range c.order {
+		e, ok := c.items[k]
+		if !ok {
+			continue
+		}
+		if touched(e.resp.about) {
+			c.bytes -= len(e.resp.body)
+			delete(c.items, k)
+			continue
+		}
+		kept = append(kept, k)
+	}
+	c.order = kept
+	c.mu.Unlock()
+	c.metrics.Add("dastan_page_cache_purges_total", 1)
 }
 
 // Purge empties the cache.

@@ -87,8 +87,8 @@ func (s *Site) sectionPage(r *http.Request, p params) (*response, error) {
 		return s.notFound(r, p)
 	}
 	chain := tree.chain(sec.ID)
-	return s.listing(r, p, links.Section(sec.Path), sec.Name, "", chain[0].Path,
-		store.ListQuery{Section: sec.ID})
+	return about(aboutSection(sec.Path))(s.listing(r, p, links.Section(sec.Path), sec.Name, "", chain[0].Path,
+		store.ListQuery{Section: sec.ID}))
 }
 
 // tagPage is /tag/{slug}/.
@@ -100,7 +100,7 @@ func (s *Site) tagPage(r *http.Request, p params) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.listing(r, p, links.Tag(t.Slug), "Tag: "+t.Name, "", "", store.ListQuery{TagID: t.ID})
+	return about(aboutTag(t.Slug))(s.listing(r, p, links.Tag(t.Slug), "Tag: "+t.Name, "", "", store.ListQuery{TagID: t.ID}))
 }
 
 // publicTag is the tag with slug if readers may see it, which they may
@@ -148,7 +148,7 @@ func (s *Site) authorPage(r *http.Request, p params) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.listing(r, p, links.Author(a.Slug), a.Name, a.Bio, "", store.ListQuery{AuthorID: a.ID})
+	return about(aboutAuthor(a.Slug))(s.listing(r, p, links.Author(a.Slug), a.Name, a.Bio, "", store.ListQuery{AuthorID: a.ID}))
 }
 
 // archivePage is /2025/, /2025/03/ or /2025/03/26/, in the site's zone.
@@ -203,4 +203,14 @@ func archiveSpan(segs []string, loc *time.Location) (dateSpan, bool) {
 		span.to, span.heading = span.from.AddDate(1, 0, 0), strconv.Itoa(y)
 	}
 	return span, true
+}
+
+// about marks a rendered listing as about one section, tag or author.
+func about(what string) func(*response, error) (*response, error) {
+	return func(resp *response, err error) (*response, error) {
+		if resp != nil {
+			resp.about = what
+		}
+		return resp, err
+	}
 }

@@ -123,34 +123,59 @@ func New(o Options) (*Site, error) {
 	return s, nil
 }
 
-// Invalidate drops every cached page and the section tree; the store calls
-// it after any write, and Watch after another instance's.
-func (s *Site) Invalidate() {
-	s.cache.Purge()
+// Invalidate drops the cached pages a change touched; the store calls it
+// after this instance's writes and as it hears of other instances'. A
+// change to articles drops their own pages, the listings of their
+// sections, tags and authors, and every page that is about no one
+// thing (the front page, archives, feeds, sitemaps, search); other
+// articles' pages stay, their lists of related stories catching up
+// within the cache lifetime.
+func (s *Site) Invalidate(ch store.Change) {
+	if ch.Empty() {
+		return
+	}
+	if ch.All {
+		s.cache.Purge()
+		s.sections.dirty()
+	} else {
+		s.cache.PurgeWhere(touchedBy(ch))
+	}
 	s.searchCache.Purge()
-	s.sections.dirty()
 	s.facets.dirty()
 	s.refreshSpellerLater()
 }
 
-// Watch polls the store's generation so that writes made by other
-// instances empty this one's caches too. It returns when ctx ends.
-func (s *Site) Watch(ctx context.Context, every time.Duration) {
-	last, _ := s.db.Generation(ctx)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			g, err := s.db.Generation(ctx)
-			if err == nil && g != last {
-				last = g
-				s.Invalidate()
-			}
-		}
+// touchedBy says whether a cached page, by what it is about, shows
+// something ch changed.
+func touchedBy(ch store.Change) func(about string) bool {
+	set := map[string]bool{}
+	for _, v := range ch.Articles {
+		set[aboutArticle(v)] = true
 	}
+	for _, v := range ch.Sections {
+		set[aboutSection(v)] = true
+	}
+	for _, v := range ch.Tags {
+		set[aboutTag(v)] = true
+	}
+	for _, v := range ch.Authors {
+		set[aboutAuthor(v)] = true
+	}
+	return func(about string) bool { return about == "" || set[about] }
+}
+
+// What a cached page is about (response.about), for Invalidate. A page
+// about none of these is about everything.
+func aboutArticle(slug string) string { return "article:" + slug }
+func aboutSection(path string) string { return "section:" + path }
+func aboutTag(slug string) string     { return "tag:" + slug }
+func aboutAuthor(slug string) string  { return "author:" + slug }
+
+// Watch makes writes made by other instances reach this one's caches
+// (through Invalidate), calling started once it hears them. It returns
+// when ctx ends.
+func (s *Site) Watch(ctx context.Context, every time.Duration, started func()) {
+	s.db.WatchChanges(ctx, every, started)
 }
 
 // parsePages parses each page with the layout, once per language of the
@@ -221,6 +246,9 @@ type response struct {
 	// cacheable pages are the same for every reader.
 	cacheable bool
 	location  string // for redirects
+	// about names the one thing a page shows (aboutArticle …), so that a
+	// write elsewhere keeps it cached; empty for pages about many.
+	about string
 }
 
 // newPage fills the layout's part of a Page.

@@ -157,10 +157,19 @@ func (db *DB) WriteArticle(ctx context.Context, w ArticleWrite) error {
 		a.PublishedAt = now
 	}
 	id, version, slug := a.ID, a.Version, a.Slug
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		before, wasLive, err := db.articleReach(ctx, tx, a.ID)
+		if err != nil {
+			return err
+		}
 		if err := db.writeArticle(ctx, tx, a, w.UserID, w.Note, now); err != nil {
 			return err
 		}
+		after, isLive, err := db.articleReach(ctx, tx, a.ID)
+		if err != nil {
+			return err
+		}
+		*ch = articleChange(before, wasLive, after, isLive)
 		if w.Owner != 0 {
 			if _, err := db.txExec(ctx, tx, `UPDATE articles SET created_by = ? WHERE id = ?`, w.Owner, a.ID); err != nil {
 				return fmt.Errorf("owner: %w", err)
@@ -185,7 +194,6 @@ func (db *DB) WriteArticle(ctx context.Context, w ArticleWrite) error {
 		}
 		return fmt.Errorf("store: save article %q: %w", a.Title, err)
 	}
-	db.bump(ctx)
 	return nil
 }
 
@@ -408,13 +416,19 @@ func (db *DB) NextScheduled(ctx context.Context, now time.Time) (time.Time, bool
 // Readers already see them (see visible); this keeps the newsroom's
 // status column honest and empties the page caches.
 func (db *DB) PublishDue(ctx context.Context, now time.Time) (int64, error) {
-	res, err := db.write(ctx, `UPDATE articles SET status = 'published', version = version + 1 WHERE status = 'scheduled' AND published_at <= ?`, unix(now))
+	var n int64
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		res, err := db.txExec(ctx, tx, `UPDATE articles SET status = 'published', version = version + 1 WHERE status = 'scheduled' AND published_at <= ?`, unix(now))
+		if err != nil {
+			return err
+		}
+		if n, _ = res.RowsAffected(); n > 0 {
+			*ch = ChangeAll // pages cached before the time came hold them back
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("store: publish due: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	if n > 0 {
-		db.bump(ctx)
 	}
 	return n, nil
 }

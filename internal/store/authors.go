@@ -33,18 +33,19 @@ func (db *DB) SaveAuthor(ctx context.Context, a *news.Author) error {
 	if a.Slug == "" {
 		a.Slug = news.Slugify(a.Name)
 	}
-	var err error
-	if a.ID == 0 {
-		err = db.writeRow(ctx, `INSERT INTO authors (slug, name, bio, user_id) VALUES (?, ?, ?, ?) RETURNING id`,
-			a.Slug, a.Name, a.Bio, a.UserID).Scan(&a.ID)
-	} else {
-		_, err = db.write(ctx, `UPDATE authors SET slug = ?, name = ?, bio = ?, user_id = ? WHERE id = ?`,
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		if a.ID == 0 {
+			return db.txRow(ctx, tx, `INSERT INTO authors (slug, name, bio, user_id) VALUES (?, ?, ?, ?) RETURNING id`,
+				a.Slug, a.Name, a.Bio, a.UserID).Scan(&a.ID) // no article names them yet
+		}
+		*ch = ChangeAll // bylines name the author on many pages
+		_, err := db.txExec(ctx, tx, `UPDATE authors SET slug = ?, name = ?, bio = ?, user_id = ? WHERE id = ?`,
 			a.Slug, a.Name, a.Bio, a.UserID, a.ID)
-	}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: save author %q: %w", a.Name, err)
 	}
-	db.bump(ctx)
 	return nil
 }
 

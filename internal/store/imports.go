@@ -19,7 +19,8 @@ func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
 	for _, a := range list {
 		fresh = fresh && a.ID == 0
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		*ch = ChangeAll // many articles: not worth working out their pages
 		if fresh {
 			return db.importFresh(ctx, tx, list)
 		}
@@ -36,7 +37,6 @@ func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
 	if err != nil {
 		return fmt.Errorf("store: import articles: %w", err)
 	}
-	db.bump(ctx)
 	return nil
 }
 
@@ -162,7 +162,8 @@ const mapUpsert = `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) V
 // now stamps the revisions and redirects.
 func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) error {
 	now = now.UTC()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		*ch = ChangeAll // many articles: not worth working out their pages
 		for _, it := range items {
 			a := it.Article
 			if !it.Unchanged {
@@ -188,7 +189,6 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) 
 	if err != nil {
 		return fmt.Errorf("store: import: %w", err)
 	}
-	db.bump(ctx)
 	return nil
 }
 
@@ -264,7 +264,8 @@ func (db *DB) WPAttachments(ctx context.Context) ([]WPAttachment, error) {
 // reading time, featured image) once attachments that came later in the
 // export are known. The article's version and revisions stay as they are.
 func (db *DB) UpdateRendered(ctx context.Context, list []news.Article) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		*ch = ChangeAll // many articles: not worth working out their pages
 		for _, a := range list {
 			var f news.Figure
 			if a.Image != nil {
@@ -282,7 +283,6 @@ func (db *DB) UpdateRendered(ctx context.Context, list []news.Article) error {
 	if err != nil {
 		return fmt.Errorf("store: update rendered: %w", err)
 	}
-	db.bump(ctx)
 	return nil
 }
 

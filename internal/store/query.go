@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // This file is the only place the store talks to database/sql. Queries
@@ -19,6 +21,7 @@ import (
 //	execOn               a statement on the writer or in a transaction (an execer)
 //	script, txScript,    SQL run exactly as written, without arguments:
 //	connScript           migrations and maintenance statements
+//	listenScript         PostgreSQL's LISTEN, on a connection of its own
 
 // maxStmts bounds each prepared-statement cache; queries past it run
 // unprepared rather than grow it without end.
@@ -195,6 +198,14 @@ func (db *DB) txScript(ctx context.Context, tx *sql.Tx, sqlText string) error {
 func connScript(ctx context.Context, conn *sql.Conn, sqlText string) error {
 	_, err := conn.ExecContext(ctx, sqlText)
 	return err
+}
+
+// listenScript subscribes conn, a PostgreSQL connection of its own
+// outside database/sql (whose pools cannot wait for notifications), to
+// channel. (It goes through the wire protocol's own call, which takes
+// no arguments to rebind.)
+func listenScript(ctx context.Context, conn *pgx.Conn, channel string) error {
+	return conn.PgConn().ExecParams(ctx, "LISTEN "+channel, nil, nil, nil, nil).Read().Err
 }
 
 func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {

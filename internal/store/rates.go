@@ -20,8 +20,7 @@ func (db *DB) SaveObservations(ctx context.Context, obs []rates.Observation) err
 	if len(obs) == 0 {
 		return nil
 	}
-	changed := int64(0)
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
 		q := `INSERT INTO rates (currency, base, bank_date, units_per_usd, source, fetched_at, demo)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (currency, base, bank_date, source) DO UPDATE
@@ -35,18 +34,13 @@ func (db *DB) SaveObservations(ctx context.Context, obs []rates.Observation) err
 			if err != nil {
 				return fmt.Errorf("store: save rate %s %s: %w", o.Currency, o.BankDate.Format(time.DateOnly), err)
 			}
-			n, _ := res.RowsAffected()
-			changed += n
+			if n, _ := res.RowsAffected(); n > 0 {
+				*ch = ChangeAll // the ticker is on every page
+			}
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if changed > 0 {
-		db.bump(ctx)
-	}
-	return nil
+	return err
 }
 
 // CountRates counts stored observations, real and demo.

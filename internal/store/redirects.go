@@ -18,7 +18,9 @@ type Redirect struct {
 	CreatedBy string
 }
 
-// RedirectFor returns the redirect from path, if there is one.
+// RedirectFor returns the redirect from path, if there is one. Redirects
+// are consulted only where a page is not found, and neither a redirect
+// nor a not-found page is ever cached, so writing one purges nothing.
 func (db *DB) RedirectFor(ctx context.Context, path string) (Redirect, error) {
 	var r Redirect
 	if !validKey(path) {
@@ -59,7 +61,6 @@ func (db *DB) SaveRedirect(ctx context.Context, r *Redirect, audit ...AuditEntry
 	if err != nil {
 		return fmt.Errorf("store: save redirect %q: %w", r.From, err)
 	}
-	db.bump(ctx)
 	return nil
 }
 
@@ -69,7 +70,6 @@ func (db *DB) DeleteRedirect(ctx context.Context, id int64, audit ...AuditEntry)
 	if err := db.deleteAudited(ctx, "redirects", id, audit); err != nil {
 		return err
 	}
-	db.bump(ctx)
 	return nil
 }
 
@@ -103,7 +103,6 @@ func (db *DB) ImportRedirects(ctx context.Context, list []Redirect) error {
 	if err != nil {
 		return err
 	}
-	db.bump(ctx)
 	return nil
 }
 

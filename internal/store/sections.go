@@ -54,7 +54,8 @@ func (db *DB) SaveSection(ctx context.Context, s *news.Section, audit ...AuditEn
 	if s.Slug == "" {
 		s.Slug = news.Slugify(s.Name)
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		*ch = ChangeAll // the sections bar is on every page
 		s.Path = s.Slug
 		var parent any
 		if s.ParentID != 0 {
@@ -100,7 +101,6 @@ func (db *DB) SaveSection(ctx context.Context, s *news.Section, audit ...AuditEn
 	if err != nil {
 		return fmt.Errorf("store: save section %q: %w", s.Name, err)
 	}
-	db.bump(ctx)
 	return nil
 }
 

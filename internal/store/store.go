@@ -38,8 +38,10 @@ type DB struct {
 	tuned map[readKind]*sql.DB
 
 	mu        sync.Mutex
-	onChange  []func()
-	rebindMap sync.Map // query text -> engine text
+	onChange  []func(Change)
+	changes   *changeLog // generations heard, for the poll (watch.go)
+	pgURL     string     // for the LISTEN connection; empty on SQLite
+	rebindMap sync.Map   // query text -> engine text
 
 	stmtMu  sync.RWMutex
 	stmts   map[string]*sql.Stmt // prepared read queries, by text
@@ -64,6 +66,13 @@ func WithClock(now func() time.Time) Option {
 	return func(db *DB) { db.now = now }
 }
 
+// WithoutListen makes the store hear other instances' writes by polling
+// alone, never by PostgreSQL's LISTEN: for a connection pooler in
+// transaction mode, which cannot hold a LISTEN, and for comparisons.
+func WithoutListen() Option {
+	return func(db *DB) { db.pgURL = "" }
+}
+
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the
 // SQLite file dastan.db in dataDir, and applies pending migrations.
 func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB, error) {
@@ -78,6 +87,7 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 		return nil, err
 	}
 	db.now = time.Now
+	db.changes = newChangeLog()
 	for _, o := range opts {
 		o(db)
 	}
@@ -142,7 +152,7 @@ func openPostgres(url string) (*DB, error) {
 	for kind, settings := range postgresReadSettings {
 		tuned[kind] = postgresPool(cfg, 4, settings)
 	}
-	return &DB{w: p, r: p, dialect: postgresDialect{}, tuned: tuned}, nil
+	return &DB{w: p, r: p, dialect: postgresDialect{}, tuned: tuned, pgURL: url}, nil
 }
 
 // postgresPool opens a pool of at most size connections whose sessions
@@ -178,19 +188,20 @@ func (db *DB) Close() error {
 func (db *DB) Engine() string { return db.dialect.name() }
 
 // OnChange registers fn to run after any write that changes what public
-// pages show; the page cache uses it to drop stale pages.
-func (db *DB) OnChange(fn func()) {
+// pages show, this instance's at once and others' as WatchChanges hears
+// of them; the page cache uses it to drop the pages a change touched.
+func (db *DB) OnChange(fn func(Change)) {
 	db.mu.Lock()
 	db.onChange = append(db.onChange, fn)
 	db.mu.Unlock()
 }
 
-func (db *DB) changed() {
+func (db *DB) changed(ch Change) {
 	db.mu.Lock()
-	fns := append([]func(){}, db.onChange...)
+	fns := append([]func(Change){}, db.onChange...)
 	db.mu.Unlock()
 	for _, fn := range fns {
-		fn()
+		fn(ch)
 	}
 }
 

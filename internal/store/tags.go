@@ -157,7 +157,8 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string, audit 
 	if slug == "" {
 		slug = news.Slugify(name)
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		*ch = ChangeAll // tag links are on every page that shows the tag
 		var other int64
 		err := db.txRow(ctx, tx, `SELECT id FROM tags WHERE slug = ? AND id <> ?`, slug, id).Scan(&other)
 		if err == nil {
@@ -181,7 +182,6 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string, audit 
 	if err != nil {
 		return fmt.Errorf("store: rename tag %d: %w", id, err)
 	}
-	db.bump(ctx)
 	return nil
 }
 
@@ -191,7 +191,8 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64, audit ...AuditEnt
 	if from == into {
 		return nil
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		*ch = ChangeAll // tag links are on every page that shows the tag
 		if _, err := db.txExec(ctx, tx, `INSERT INTO article_tags (article_id, tag_id, published_at, visible_from)
 			SELECT article_id, ?, published_at, visible_from FROM article_tags WHERE tag_id = ?
 			ON CONFLICT (article_id, tag_id) DO NOTHING`, into, from); err != nil {
@@ -218,7 +219,6 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64, audit ...AuditEnt
 	if err != nil {
 		return fmt.Errorf("store: merge tag %d into %d: %w", from, into, err)
 	}
-	db.bump(ctx)
 	return nil
 }
 

@@ -13,7 +13,12 @@ import (
 // and records audit (when set) in the same transaction. Like a save it
 // must be based on the current version.
 func (db *DB) TrashArticle(ctx context.Context, id, version int64, now time.Time, audit *AuditEntry) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		before, wasLive, err := db.articleReach(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		*ch = articleChange(before, wasLive, Change{}, false)
 		res, err := db.txExec(ctx, tx, `UPDATE articles SET trashed_from = status, status = 'trash', deleted_at = ?, version = version + 1
 			WHERE id = ? AND version = ? AND status <> 'trash'`, unix(now), id, version)
 		if err != nil {
@@ -27,7 +32,6 @@ func (db *DB) TrashArticle(ctx context.Context, id, version int64, now time.Time
 	if err != nil {
 		return fmt.Errorf("store: trash article %d: %w", id, err)
 	}
-	db.bump(ctx)
 	return nil
 }
 
@@ -44,7 +48,7 @@ func (db *DB) RestoreArticle(ctx context.Context, id int64, keep []news.Status, 
 			args = append(args, s)
 		}
 	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	err = db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
 		if err := db.txRow(ctx, tx, `SELECT trashed_from FROM articles WHERE id = ? AND status = 'trash'`, id).Scan(&had); err != nil {
 			return notFound(err)
 		}
@@ -53,12 +57,16 @@ func (db *DB) RestoreArticle(ctx context.Context, id int64, keep []news.Status, 
 		if err != nil {
 			return notFound(err)
 		}
+		after, isLive, err := db.articleReach(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		*ch = articleChange(Change{}, false, after, isLive)
 		return db.auditArticle(ctx, tx, id, now, audit)
 	})
 	if err != nil {
 		return "", "", fmt.Errorf("store: restore article %d: %w", id, err)
 	}
-	db.bump(ctx)
 	return had, status, nil
 }
 

@@ -1,0 +1,233 @@
+package server_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"dastan/internal/fixtures"
+	"dastan/internal/news"
+	"dastan/internal/server"
+	"dastan/internal/store"
+	"dastan/internal/store/storetest"
+)
+
+// instance is one Dastan serving on a port of its own, as in a cluster.
+type instance struct {
+	db   *store.DB
+	srv  *server.Server
+	url  string
+	stop func() // ends Serve as SIGTERM does, and waits for it
+}
+
+// startInstance opens its own store on the PostgreSQL database at dbURL
+// and serves it until t ends (or stop). Its generation poll is an hour,
+// so what it hears of other instances' writes comes by notification.
+func startInstance(t testing.TB, dbURL string, edit func(*server.Options), opts ...store.Option) *instance {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := store.Open(ctx, "", dbURL, opts...)
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	cfg := fixtures.Config(t)
+	cfg.RatesOffline = true
+	o := server.Options{Config: cfg, Store: db, ChangePoll: time.Hour}
+	if edit != nil {
+		edit(&o)
+	}
+	srv, err := server.New(o)
+	must(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, func(string) { close(ready) }) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("instance did not start: %v", err)
+	}
+	in := &instance{db: db, srv: srv, url: "http://" + ln.Addr().String()}
+	stopped := false
+	in.stop = func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			<-done
+		}
+	}
+	t.Cleanup(in.stop)
+	return in
+}
+
+// get fetches path from the instance, failing t on a transport error.
+func (in *instance) get(t testing.TB, path string) (int, string) {
+	t.Helper()
+	return getURL(t, in.url+path)
+}
+
+// getURL fetches url, failing t on a transport error.
+func getURL(t testing.TB, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	must(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	must(t, err)
+	return resp.StatusCode, string(b)
+}
+
+// sneak changes an article's title in the database behind Dastan's back,
+// with no notification: a page that still shows the old title came from
+// a cache that kept it.
+func sneak(t *testing.T, dbURL, slug, title string) {
+	t.Helper()
+	raw, err := sql.Open("pgx", dbURL)
+	must(t, err)
+	defer raw.Close()
+	_, err = raw.Exec(`UPDATE articles SET title = $1 WHERE slug = $2`, title, slug)
+	must(t, err)
+}
+
+// hears returns a channel of the changes db hears of.
+func hears(db *store.DB) <-chan store.Change {
+	heard := make(chan store.Change, 100)
+	db.OnChange(func(ch store.Change) { heard <- ch })
+	return heard
+}
+
+// next is the next change heard, failing t after a generous while.
+func next(t *testing.T, heard <-chan store.Change) store.Change {
+	t.Helper()
+	select {
+	case ch := <-heard:
+		return ch
+	case <-time.After(20 * time.Second):
+		t.Fatal("no change heard")
+	}
+	return store.Change{}
+}
+
+func TestInstancesHearEachOthersWrites(t *testing.T) {
+	dbURL := storetest.NewPostgresDatabase(t)
+	a := startInstance(t, dbURL, nil)
+	b := startInstance(t, dbURL, nil)
+	heard := hears(b.db)
+	ctx := context.Background()
+
+	sec := news.Section{Name: "News"}
+	must(t, a.db.SaveSection(ctx, &sec))
+	other := news.Section{Name: "Opinion"}
+	must(t, a.db.SaveSection(ctx, &other))
+	au := news.Author{Name: "Aigerim Sadykova"}
+	must(t, a.db.SaveAuthor(ctx, &au))
+	old := &news.Article{Title: "Old story", BodySource: "Told before.", Status: news.StatusPublished,
+		PublishedAt: time.Now().Add(-time.Hour), SectionID: other.ID, Authors: []news.Author{au}}
+	fixtures.Save(t, a.db, old, 0)
+	for _, want := range []string{"all", "all", "old-story"} { // two sections (an author's first save purges nothing), the story
+		if ch := next(t, heard); (want == "all") != ch.All || (!ch.All && ch.Articles[0] != want) {
+			t.Fatalf("b heard %+v, want %s", ch, want)
+		}
+	}
+	b.get(t, "/old-story/") // cached on b, as are these
+	b.get(t, "/category/opinion/")
+
+	// Published through a: b's front page, section and author pages show
+	// it, while b's pages the write did not touch stay cached.
+	sneak(t, dbURL, "old-story", "Sneaked title")
+	fresh := &news.Article{Title: "Fresh story", BodySource: "Just in.", Status: news.StatusPublished,
+		PublishedAt: time.Now().Add(-time.Minute), SectionID: sec.ID, Authors: []news.Author{au}}
+	fixtures.Save(t, a.db, fresh, 0)
+	if ch := next(t, heard); ch.All || len(ch.Articles) != 1 || ch.Articles[0] != "fresh-story" {
+		t.Fatalf("b heard %+v, want the fresh story alone", ch)
+	}
+	for path, want := range map[string]string{"/": "Fresh story", "/fresh-story/": "Just in.", "/category/news/": "Fresh story", "/author/aigerim-sadykova/": "Fresh story"} {
+		if code, body := b.get(t, path); code != 200 || !strings.Contains(body, want) {
+			t.Errorf("b %s: %d, without %q", path, code, want)
+		}
+	}
+	if _, body := b.get(t, "/old-story/"); !strings.Contains(body, "Old story") {
+		t.Errorf("b rendered an article page the write did not touch again")
+	}
+	if _, body := b.get(t, "/category/opinion/"); strings.Contains(body, "Sneaked title") {
+		t.Errorf("b dropped the listing of a section the write did not touch")
+	}
+
+	// A draft saved through a empties nothing on b: b hears of the
+	// publish after it, and nothing before.
+	sneak(t, dbURL, "fresh-story", "Sneaked again")
+	draft := &news.Article{Title: "Draft story", BodySource: "Not yet.", Status: news.StatusDraft, SectionID: sec.ID, Authors: []news.Author{au}}
+	fixtures.Save(t, a.db, draft, 0)
+	later := &news.Article{Title: "Later story", BodySource: "Next.", Status: news.StatusPublished,
+		PublishedAt: time.Now().Add(-time.Second), SectionID: other.ID, Authors: []news.Author{au}}
+	fixtures.Save(t, a.db, later, 0)
+	if ch := next(t, heard); ch.All || len(ch.Articles) != 1 || ch.Articles[0] != "later-story" {
+		t.Errorf("b heard %+v first, want the later story alone", ch)
+	}
+	if _, body := b.get(t, "/fresh-story/"); strings.Contains(body, "Sneaked again") {
+		t.Error("b rendered a page again that neither the draft nor the later story touched")
+	}
+
+	// Taking a story down empties every page, related lists included.
+	fresh.Status = news.StatusDraft
+	fixtures.Save(t, a.db, fresh, 0)
+	if ch := next(t, heard); !ch.All {
+		t.Errorf("unpublishing sent %+v, want everything", ch)
+	}
+	if _, body := b.get(t, "/"); strings.Contains(body, "Sneaked again") || strings.Contains(body, "Fresh story") {
+		t.Error("b's front page still shows the unpublished story")
+	}
+}
+
+// BenchmarkCommitToFreshPage measures, on two instances of one
+// PostgreSQL database, the time from a publish's commit on one to its
+// story on the other's cached front page: by notification, and by the
+// 2 s generation poll alone (what instances had before), in the same
+// run. Run it with -benchtime 200x; the figures are p50, p99 and max.
+func BenchmarkCommitToFreshPage(b *testing.B) {
+	for _, mode := range []string{"notify", "poll"} {
+		b.Run(mode, func(b *testing.B) {
+			dbURL := storetest.NewPostgresDatabase(b)
+			a := startInstance(b, dbURL, nil)
+			opts := []store.Option{}
+			poll := time.Hour
+			if mode == "poll" {
+				opts, poll = append(opts, store.WithoutListen()), 2*time.Second
+			}
+			other := startInstance(b, dbURL, func(o *server.Options) { o.ChangePoll = poll }, opts...)
+			ctx := context.Background()
+			sec := news.Section{Name: "News"}
+			must(b, a.db.SaveSection(ctx, &sec))
+			var lat []time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				other.get(b, "/") // cached before the publish
+				title := fmt.Sprintf("Story number %d", i)
+				ar := &news.Article{Title: title, BodySource: "News.", Status: news.StatusPublished,
+					PublishedAt: time.Now().Add(-time.Second), SectionID: sec.ID}
+				fixtures.Save(b, a.db, ar, 0)
+				committed := time.Now()
+				for {
+					if _, body := other.get(b, "/"); strings.Contains(body, title) {
+						break
+					}
+					time.Sleep(time.Millisecond)
+				}
+				lat = append(lat, time.Since(committed))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			at := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(at(0.5), "p50-ms")
+			b.ReportMetric(at(0.99), "p99-ms")
+			b.ReportMetric(at(1), "max-ms")
+		})
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,7 +72,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var media *wordpress.Media
 	// The same library and storage serve uses, so imported images get
 	// their renditions and appear in the newsroom's media screen.
-	store := wordpress.Library{Service: &mediapkg.Service{Store: db, Storage: mediapkg.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))}}
+	storage, err := mediapkg.Configured(cfg)
+	if err != nil {
+		return err
+	}
+	store := wordpress.Library{Service: &mediapkg.Service{Store: db, Storage: storage}}
 	switch {
 	case *mediaDir != "" && *mediaURL != "":
 		return errors.New("give --media-dir or --media-base-url, not both")

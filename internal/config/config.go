@@ -57,6 +57,22 @@ type Config struct {
 	// however busy; SessionIdle ends it sooner when it goes unused.
 	SessionLifetime time.Duration
 	SessionIdle     time.Duration
+	// Media says where the media library's files live: a bucket when
+	// Media.Bucket is set, otherwise the data directory's media folder.
+	Media MediaStorage
+}
+
+// MediaStorage is where uploads, renditions and imported files are kept.
+type MediaStorage struct {
+	Bucket    string // S3 bucket; empty keeps files in DataDir/media
+	Prefix    string // put before every key in the bucket, such as "media/"
+	Endpoint  string // the S3 store's address; empty means AWS
+	Region    string
+	AccessKey string // with SecretKey; empty uses AWS_* variables or the IAM role
+	SecretKey string
+	// PublicURL is where readers fetch the files (a CDN); empty means
+	// Dastan serves them under /media/.
+	PublicURL string
 }
 
 // Setting documents one variable; README's table of settings is this list.
@@ -89,6 +105,13 @@ func Settings() []Setting {
 		{"DASTAN_METRICS_TOKEN", "metrics-token", "", "bearer token /metrics asks for (Authorization: Bearer …), at least 16 characters; set alone, /metrics is served on the main address behind it"},
 		{"DASTAN_SESSION_LIFETIME", "session-lifetime", "7d", "longest a newsroom sign-in lasts, however busy (e.g. 7d, 24h)"},
 		{"DASTAN_SESSION_IDLE", "session-idle", "12h", "a newsroom session unused this long ends; at most the lifetime"},
+		{"DASTAN_MEDIA_S3_BUCKET", "media-s3-bucket", "", "keep the media library in this S3 bucket instead of the data directory (needed for several instances)"},
+		{"DASTAN_MEDIA_S3_PREFIX", "media-s3-prefix", "", "folder in the bucket for media keys, such as media/"},
+		{"DASTAN_MEDIA_S3_ENDPOINT", "media-s3-endpoint", "", "address of an S3-compatible store, such as https://fra1.digitaloceanspaces.com; empty means AWS S3"},
+		{"DASTAN_MEDIA_S3_REGION", "media-s3-region", "", "the bucket's region, such as eu-central-1"},
+		{"DASTAN_MEDIA_S3_ACCESS_KEY", "media-s3-access-key", "", "access key for the bucket; empty uses AWS_ACCESS_KEY_ID or the machine's IAM role"},
+		{"DASTAN_MEDIA_S3_SECRET_KEY", "media-s3-secret-key", "", "secret key that goes with the access key (prefer the variable to the flag)"},
+		{"DASTAN_MEDIA_PUBLIC_URL", "media-public-url", "", "where readers fetch media files, such as https://cdn.example.org (the bucket's root, or the data directory's media folder); empty serves them under /media/"},
 	}
 }
 
@@ -188,6 +211,15 @@ func parse(get func(string) string) (Config, error) {
 		RatesView:    get("rates-view"),
 		MetricsAddr:  get("metrics-addr"),
 		MetricsToken: get("metrics-token"),
+		Media: MediaStorage{
+			Bucket:    strings.TrimSpace(get("media-s3-bucket")),
+			Prefix:    strings.Trim(get("media-s3-prefix"), "/"),
+			Endpoint:  strings.TrimRight(get("media-s3-endpoint"), "/"),
+			Region:    get("media-s3-region"),
+			AccessKey: get("media-s3-access-key"),
+			SecretKey: get("media-s3-secret-key"),
+			PublicURL: strings.TrimRight(get("media-public-url"), "/"),
+		},
 	}
 	var errs []error
 	// Each error names the variable and the value it had, e.g.
@@ -301,7 +333,42 @@ func parse(get func(string) string) (Config, error) {
 	default:
 		bad("rates-view", "want local/usd or usd/local")
 	}
+	c.Media.check(bad)
 	return c, errors.Join(errs...)
+}
+
+// check reports settings of the media storage that cannot work.
+func (m MediaStorage) check(bad func(name, why string)) {
+	if m.Bucket == "" {
+		for _, f := range []struct{ name, value string }{{"media-s3-prefix", m.Prefix}, {"media-s3-endpoint", m.Endpoint},
+			{"media-s3-region", m.Region}, {"media-s3-access-key", m.AccessKey}, {"media-s3-secret-key", m.SecretKey}} {
+			// Named by the bucket, so an error never prints a secret key.
+			if s, _ := Lookup(f.name); f.value != "" {
+				bad("media-s3-bucket", s.Env+" is set, which needs a bucket; set the bucket or unset it")
+			}
+		}
+	} else if len(m.Bucket) < 3 || len(m.Bucket) > 63 || strings.Trim(strings.ToLower(m.Bucket), "abcdefghijklmnopqrstuvwxyz0123456789.-") != "" {
+		bad("media-s3-bucket", "want a bucket name of 3 to 63 lower-case letters, digits, dots and hyphens")
+	}
+	for _, c := range m.Prefix {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '/' || c == '_') {
+			bad("media-s3-prefix", "want lower-case letters, digits, '-', '_', '.' and '/' only")
+			break
+		}
+	}
+	if m.Endpoint != "" {
+		if u, err := url.Parse(m.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			bad("media-s3-endpoint", "want an http(s) address without a path, such as https://s3.example.com")
+		}
+	}
+	if (m.AccessKey == "") != (m.SecretKey == "") {
+		bad("media-s3-access-key", "set both the access key and DASTAN_MEDIA_S3_SECRET_KEY, or neither")
+	}
+	if m.PublicURL != "" {
+		if u, err := url.Parse(m.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			bad("media-public-url", "want an absolute http(s) URL such as https://cdn.example.org")
+		}
+	}
 }
 
 // parseDuration reads Go's durations (90s, 12h) and whole days (7d).

@@ -138,3 +138,36 @@ func TestBadAddressIsNamed(t *testing.T) {
 		}
 	}
 }
+
+func TestMediaStorage(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"DASTAN_MEDIA_S3_BUCKET": "toca-media", "DASTAN_MEDIA_S3_PREFIX": "/media/",
+		"DASTAN_MEDIA_S3_ENDPOINT": "https://fra1.digitaloceanspaces.com/", "DASTAN_MEDIA_S3_REGION": "fra1",
+		"DASTAN_MEDIA_S3_ACCESS_KEY": "AK", "DASTAN_MEDIA_S3_SECRET_KEY": "SK", "DASTAN_MEDIA_PUBLIC_URL": "https://cdn.example.org/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := MediaStorage{Bucket: "toca-media", Prefix: "media", Endpoint: "https://fra1.digitaloceanspaces.com", Region: "fra1",
+		AccessKey: "AK", SecretKey: "SK", PublicURL: "https://cdn.example.org"}
+	if c.Media != want {
+		t.Fatalf("media storage: %+v", c.Media)
+	}
+	for _, bad := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"DASTAN_MEDIA_S3_BUCKET": "No_Such"}, "DASTAN_MEDIA_S3_BUCKET"},
+		{map[string]string{"DASTAN_MEDIA_S3_BUCKET": "b12", "DASTAN_MEDIA_S3_ENDPOINT": "s3.example.com"}, "DASTAN_MEDIA_S3_ENDPOINT"},
+		{map[string]string{"DASTAN_MEDIA_S3_BUCKET": "b12", "DASTAN_MEDIA_S3_ACCESS_KEY": "AK"}, "DASTAN_MEDIA_S3_ACCESS_KEY"},
+		{map[string]string{"DASTAN_MEDIA_S3_BUCKET": "b12", "DASTAN_MEDIA_S3_PREFIX": "Media Files"}, "DASTAN_MEDIA_S3_PREFIX"},
+		{map[string]string{"DASTAN_MEDIA_PUBLIC_URL": "cdn.example.org"}, "DASTAN_MEDIA_PUBLIC_URL"},
+		{map[string]string{"DASTAN_MEDIA_S3_SECRET_KEY": "very-secret"}, "DASTAN_MEDIA_S3_SECRET_KEY is set"},
+	} {
+		_, err := FromEnv(env(bad.env))
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: %v, want an error naming %s", bad.env, err, bad.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "very-secret") {
+			t.Errorf("the error shows the secret key: %v", err)
+		}
+	}
+}

@@ -20,12 +20,9 @@ import (
 // "ab/cd/abcdef…-640.jpg". Keys are made from the upload's SHA-256, so a
 // key's content never changes and may be cached for ever.
 //
-// LocalStorage is the one implementation for now. An S3-compatible one
-// (for several instances behind a CDN) fits the same four methods: Put is
-// PutObject with the content type and an immutable Cache-Control, Open is
-// GetObject, Delete is DeleteObject, and URL returns the bucket's or CDN's
-// public address for the key, so FileServer is not needed there. No S3
-// client is a dependency until a newsroom needs it.
+// LocalStorage keeps them in the data directory, for one machine;
+// S3Storage in a bucket, which several instances share. Both are
+// Inventories, so a library can move from one to the other (Move).
 type Storage interface {
 	// Put stores r's bytes under key, replacing whatever was there; readers
 	// never see a half-written file.
@@ -38,6 +35,29 @@ type Storage interface {
 	// URL is the address readers fetch key from.
 	URL(key string) string
 }
+
+// Inventory is a Storage whose files can be listed and described, which
+// moving a library between storages needs.
+type Inventory interface {
+	Storage
+	// Walk calls fn with every key in the storage, in no set order,
+	// stopping at fn's first error.
+	Walk(ctx context.Context, fn func(key string) error) error
+	// Stat describes the file under key; an error matching
+	// fs.ErrNotExist when there is none.
+	Stat(ctx context.Context, key string) (FileInfo, error)
+}
+
+// FileInfo describes a stored file.
+type FileInfo struct {
+	Size    int64
+	SHA256  string // lower-case hex, where the storage keeps it; "" otherwise
+	ModTime time.Time
+}
+
+// immutable is the Cache-Control of every stored file: a key's content
+// never changes.
+const immutable = "public, max-age=31536000, immutable"
 
 // ErrBadKey is returned for a key that could name a file outside the
 // storage, or that no upload would produce.
@@ -173,14 +193,86 @@ func (l *LocalStorage) URL(key string) string {
 	return strings.TrimSuffix(base, "/") + "/" + key
 }
 
-// contentTypes are the only files FileServer hands out.
-var contentTypes = map[string]string{".jpg": "image/jpeg", ".png": "image/png"}
+// Stat describes the file under key; its SHA-256 is not kept.
+func (l *LocalStorage) Stat(ctx context.Context, key string) (FileInfo, error) {
+	p, err := l.path(key)
+	if err != nil {
+		return FileInfo{}, fmt.Errorf("%w (%w)", err, fs.ErrNotExist)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return FileInfo{}, fmt.Errorf("media: stat %s: %w", key, err)
+	}
+	return FileInfo{Size: fi.Size(), ModTime: fi.ModTime()}, nil
+}
+
+// Walk calls fn with the key of every file under Root that this package
+// could have written; temporary files of unfinished writes (".upload-…")
+// and anything else are passed over.
+func (l *LocalStorage) Walk(ctx context.Context, fn func(key string) error) error {
+	err := filepath.WalkDir(l.Root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(l.Root, p)
+		if err != nil {
+			return err
+		}
+		if key := filepath.ToSlash(rel); validKey(key) {
+			return fn(key)
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		// No folder yet: nothing was ever stored.
+		if _, serr := os.Stat(l.Root); errors.Is(serr, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	return err
+}
+
+// ContentType is what a stored file is served as, by its key's
+// extension; "" for a kind the library never stores, which is not served.
+func ContentType(key string) string {
+	return contentTypes[path.Ext(key)]
+}
+
+// contentTypes are the files FileServer hands out: renditions, and the
+// documents, audio and video an import keeps (FileTypes).
+var contentTypes = func() map[string]string {
+	m := map[string]string{".jpg": "image/jpeg", ".png": "image/png"}
+	for ext, ct := range FileTypes {
+		m[ext] = ct
+	}
+	return m
+}()
+
+// FileTypes are the files other than images the library keeps (from
+// imports), by extension, with the content type they are served with.
+var FileTypes = map[string]string{
+	".pdf": "application/pdf",
+	".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".wav": "audio/wav",
+	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
+	".doc": "application/msword", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xls": "application/vnd.ms-excel", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".ppt": "application/vnd.ms-powerpoint", ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".odt": "application/vnd.oasis.opendocument.text", ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
 
 // FileServer serves the files of s for the route "GET /media/{key...}"
 // (or, mounted elsewhere, whatever follows the last "/media/" in the
-// path). Files never change under a key, so they are cached for a year as
-// immutable; nosniff and a closed Content-Security-Policy make sure a
-// browser only ever treats them as images.
+// path), from local disk or streamed from a bucket. Files never change
+// under a key, so they are cached for a year as immutable. Each kind is
+// served as its extension says and never sniffed; images get a closed
+// Content-Security-Policy, so a browser only ever treats them as images,
+// and office documents are downloaded rather than opened in the site.
 func FileServer(s Storage) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -194,8 +286,8 @@ func FileServer(s Storage) http.Handler {
 				key = r.URL.Path[i+len("/media/"):]
 			}
 		}
-		ctype, ok := contentTypes[path.Ext(key)]
-		if !ok || !validKey(key) {
+		ctype := ContentType(key)
+		if ctype == "" || !validKey(key) {
 			http.NotFound(w, r)
 			return
 		}
@@ -211,13 +303,26 @@ func FileServer(s Storage) http.Handler {
 		defer f.Close()
 		h := w.Header()
 		h.Set("Content-Type", ctype)
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("Cache-Control", immutable)
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		switch {
+		case strings.HasPrefix(ctype, "image/"):
+			h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		case strings.HasPrefix(ctype, "application/") && ctype != "application/pdf":
+			h.Set("Content-Disposition", "attachment")
+		}
 		h.Set("ETag", `"`+path.Base(key)+`"`)
+		var mod time.Time
+		if st, ok := f.(interface{ Stat() (fs.FileInfo, error) }); ok {
+			if fi, err := st.Stat(); err == nil {
+				mod = fi.ModTime()
+			}
+		}
 		if rs, ok := f.(io.ReadSeeker); ok {
-			// Ranges, If-None-Match and HEAD, for files that can seek.
-			http.ServeContent(w, r, "", time.Time{}, rs)
+			// Ranges, If-None-Match, If-Modified-Since and HEAD, for
+			// files that can seek (a bucket's objects read a range as
+			// asked).
+			http.ServeContent(w, r, "", mod, rs)
 			return
 		}
 		if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, h.Get("ETag")) {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -45,7 +44,8 @@ type Server struct {
 	fetcher *rates.Fetcher
 	jobs    *jobs.Runner // every goroutine that outlives a request
 	// Media is the upload service over the configured storage (local disk
-	// under the data directory), shared by the newsroom and importers.
+	// under the data directory, or a bucket), shared by the newsroom and
+	// importers.
 	Media *media.Service
 }
 
@@ -114,7 +114,11 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.site = st
-	storage := media.NewLocalStorage(filepath.Join(cfg.DataDir, "media"))
+	storage, err := media.Configured(cfg)
+	if err != nil {
+		return nil, err
+	}
+	checkStorage(log, storage)
 	s.Media = &media.Service{Store: db, Storage: storage, Now: o.Now}
 	// One article workflow for every way in, on the server's clock.
 	arts := articles.New(articles.Options{Store: db, Now: o.Now, ExcerptLength: cfg.ExcerptLength})
@@ -137,6 +141,21 @@ func New(o Options) (*Server, error) {
 	s.mux.Handle("POST "+newsroom.Prefix+"{p}", nh)
 	s.mux.Handle("POST "+newsroom.Prefix+"{p}/{rest...}", nh)
 	return s, nil
+}
+
+// checkStorage asks a bucket, once at start, whether it answers, so a
+// wrong setting shows in the log at once. Serving goes on either way:
+// pages do not need the bucket, and it may be back by the first upload.
+func checkStorage(log *slog.Logger, st media.Storage) {
+	c, ok := st.(interface{ Check(context.Context) error })
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := c.Check(ctx); err != nil {
+		log.Error("the media bucket does not answer; uploads and media will fail until it does", "err", err)
+	}
 }
 
 // Close stops the background jobs (the speller from New on, the rest

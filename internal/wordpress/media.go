@@ -117,15 +117,7 @@ type Library struct {
 
 // FileTypes are the files other than images an import keeps, by
 // extension, with the content type they are served with.
-var FileTypes = map[string]string{
-	".pdf": "application/pdf",
-	".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".wav": "audio/wav",
-	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
-	".doc": "application/msword", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xls": "application/vnd.ms-excel", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".ppt": "application/vnd.ms-powerpoint", ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	".odt": "application/vnd.oasis.opendocument.text", ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
+var FileTypes = media.FileTypes
 
 // imageTypes are the content types media.Service takes, as
 // http.DetectContentType names them.

@@ -73,8 +73,8 @@ func (s *Site) sitemapIndex(r *http.Request, _ params) (*response, error) {
 	}
 	var maps []feeds.URL
 	var newest time.Time
-	for i, p := range pages {
-		maps = append(maps, feeds.URL{Loc: links.Abs(base, links.SitemapPage("articles", i+1)), LastMod: p.LastMod})
+	for _, p := range pages {
+		maps = append(maps, feeds.URL{Loc: links.Abs(base, links.SitemapPage("articles", p.Number)), LastMod: p.LastMod})
 		newest = later(newest, p.LastMod)
 	}
 	maps = append(maps, feeds.URL{Loc: links.Abs(base, links.SitemapSections), LastMod: newest})

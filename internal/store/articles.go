@@ -518,16 +518,20 @@ const sitemapVisible = `a.status || '' IN ('published', 'scheduled') AND a.publi
 
 // SitemapPage describes one page of the articles' sitemap.
 type SitemapPage struct {
+	Number  int // from 1: the page's range of ids (see SitemapPages)
 	Count   int
 	LastMod time.Time
 }
 
-// SitemapPages splits the articles readers may see at now, oldest id
-// first, into pages of size, and returns each page's size and newest
-// update. Ordering by id keeps old pages stable as articles are added.
+// SitemapPages splits the articles readers may see at now into pages by
+// id, size ids a page (page n holds ids (n-1)*size+1 to n*size), and
+// returns the pages that hold any, with their sizes and newest update.
+// Ranges of ids keep old pages stable as articles are added, and let a
+// page be read from the index at its place rather than after skipping
+// every page before it; a page holds fewer than size where ids went to
+// drafts and pages.
 func (db *DB) SitemapPages(ctx context.Context, now time.Time, size int) ([]SitemapPage, error) {
-	rows, err := db.read(ctx, `SELECT (n - 1) / ? AS page, COUNT(*), MAX(updated_at) FROM (
-		SELECT a.updated_at, ROW_NUMBER() OVER (ORDER BY a.id) AS n FROM articles a WHERE `+sitemapVisible+`) v
+	rows, err := db.read(ctx, `SELECT (a.id - 1) / ? AS page, COUNT(*), MAX(a.updated_at) FROM articles a WHERE `+sitemapVisible+`
 		GROUP BY 1 ORDER BY 1`, size, unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap pages: %w", err)
@@ -539,29 +543,32 @@ func (db *DB) SitemapPages(ctx context.Context, now time.Time, size int) ([]Site
 		if err := rows.Scan(&page, &n, &upd); err != nil {
 			return nil, fmt.Errorf("store: sitemap pages: %w", err)
 		}
-		out = append(out, SitemapPage{Count: int(n), LastMod: fromUnix(upd)})
+		out = append(out, SitemapPage{Number: int(page) + 1, Count: int(n), LastMod: fromUnix(upd)})
 	}
 	return out, rows.Err()
 }
 
 // SitemapArticles returns page (from 1) of the visible articles' slugs and
 // update times, in the order SitemapPages counts them. It reads only the
-// two columns a sitemap needs.
+// two columns a sitemap needs, of that page's range of ids.
 func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int) ([]SitemapEntry, error) {
-	rows, err := db.read(ctx, `SELECT a.slug, a.updated_at FROM articles a WHERE `+sitemapVisible+`
-		ORDER BY a.id LIMIT ? OFFSET ?`, unix(now), size, (page-1)*size)
+	rows, err := db.read(ctx, `SELECT a.slug, a.updated_at FROM articles a WHERE a.id > ? AND a.id <= ? AND `+sitemapVisible+`
+		ORDER BY a.id`, int64(page-1)*int64(size), int64(page)*int64(size), unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap articles: %w", err)
 	}
 	return scanEntries(rows, size)
 }
 
+// linkEntries lists the tags or authors (table, linked through link by
+// col) that readers see articles under, by id, each with when its newest
+// visible article changed. Each is one step into the link's index, so
+// the list costs what the number of tags or authors does, not the archive.
 func (db *DB) linkEntries(ctx context.Context, table, link, col string, now time.Time) ([]SitemapEntry, error) {
-	// CROSS JOIN keeps SQLite walking the articles' covering index first.
-	rows, err := db.read(ctx, `SELECT t.slug, MAX(a.updated_at)
-		FROM articles a CROSS JOIN `+link+` lt CROSS JOIN `+table+` t
-		WHERE lt.article_id = a.id AND t.id = lt.`+col+` AND `+sitemapVisible+`
-		GROUP BY t.id, t.slug ORDER BY t.id`, unix(now))
+	rows, err := db.read(ctx, `SELECT slug, upd FROM (SELECT t.id, t.slug, (SELECT a.updated_at FROM `+link+` lt
+			JOIN articles a ON a.id = lt.article_id WHERE lt.`+col+` = t.id AND lt.visible_from <= ?
+			ORDER BY lt.visible_from DESC, lt.article_id DESC LIMIT 1) AS upd FROM `+table+` t) e
+		WHERE upd IS NOT NULL ORDER BY id`, unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap %s: %w", table, err)
 	}

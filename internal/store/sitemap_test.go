@@ -84,6 +84,54 @@ func TestSitemapQueries(t *testing.T) {
 	})
 }
 
+// Sitemap pages are ranges of ids: a range whose articles readers cannot
+// see is left out of the index, and the next keeps its number, so the
+// addresses of old pages never shift.
+func TestSitemapPagesAreRangesOfIDs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Date(2026, 3, 26, 12, 0, 0, 0, time.UTC)
+		var first int64
+		for i := 0; i < 23; i++ {
+			a := article(fmt.Sprintf("Range %d", i), kz.ID, now.Add(-time.Duration(30-i)*time.Hour), []news.Author{a1}, "Energy")
+			if i >= 10 && i < 20 {
+				a.Status = news.StatusDraft
+			}
+			must(t, db.SaveArticle(ctx, a, 0, ""))
+			if i == 0 {
+				first = a.ID
+			}
+		}
+		if first != 1 {
+			t.Skipf("ids start at %d", first) // ranges are counted from id 1
+		}
+		pages, err := db.SitemapPages(ctx, now, 10)
+		must(t, err)
+		if len(pages) != 2 || pages[0].Number != 1 || pages[0].Count != 10 || pages[1].Number != 3 || pages[1].Count != 3 {
+			t.Fatalf("pages = %+v, want page 1 of 10 and page 3 of 3", pages)
+		}
+		for p, want := range map[int][]string{1: {"range-0", "range-9"}, 2: nil, 3: {"range-20", "range-22"}, 4: nil} {
+			entries, err := db.SitemapArticles(ctx, now, p, 10)
+			must(t, err)
+			var got []string
+			if len(entries) > 0 {
+				got = []string{entries[0].Slug, entries[len(entries)-1].Slug}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("page %d runs %v, want %v", p, got, want)
+			}
+		}
+		tags, err := db.SitemapTags(ctx, now)
+		must(t, err)
+		last, err := db.ArticleBySlug(ctx, "range-22")
+		must(t, err)
+		if len(tags) != 1 || !tags[0].LastMod.Equal(last.UpdatedAt) {
+			t.Errorf("tags: %+v, want energy changed when its newest article did (%v)", tags, last.UpdatedAt)
+		}
+	})
+}
+
 func TestTranslations(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

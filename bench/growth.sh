@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# How the cost of pages grows with the archive: one column of the growth
+# table (issue 17) for one binary and one SQLite store, page cache off.
+#   bench/growth.sh BIN DATA_DIR [connections] [seconds]
+# Prints, as table rows: time to ready, req/s (p99) of the front page, an
+# article, /category/news/kazakhstan/page/2/, that listing's last page and
+# two searches, the single-request time of /sitemap.xml and of the first
+# article sitemap, /api/v1/sections, and resident memory after the runs.
+# Run it for the base and the new binary on copies of the same store
+# (bench/growth-table.sh does), so both face the same machine and hour.
+set -euo pipefail
+BIN=$1; DATA=$2; C=${3:-32}; D=${4:-8}
+PORT=${PORT:-18280}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+DB="$DATA/dastan.db"
+NOW=$(date +%s)
+ARTICLE=$(sqlite3 "$DB" "SELECT slug FROM articles WHERE status='published' ORDER BY published_at DESC LIMIT 1 OFFSET 500")
+KZ=$(sqlite3 "$DB" "SELECT COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id
+  WHERE s.path = 'news/kazakhstan' AND a.status IN ('published','scheduled') AND a.published_at <= $NOW")
+LAST=$(( (KZ + 9) / 10 ))
+URL=http://127.0.0.1:$PORT
+start=$(date +%s.%N)
+DASTAN_DATA_DIR="$DATA" DASTAN_ADDR=127.0.0.1:$PORT DASTAN_PAGE_CACHE=false DASTAN_RATES_OFFLINE=true \
+  DASTAN_LOG_LEVEL=warn DASTAN_SEARCH_PER_MINUTE=0 "$BIN" serve >/tmp/dastan-growth.log 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+until curl -sf -o /dev/null $URL/healthz; do sleep 0.01; done
+ready=$(echo "$(date +%s.%N) - $start" | bc)
+# Single requests first, before anything warms SQLite's caches for them.
+one() { curl -s -o /dev/null -w '%{time_total}' "$1"; }
+first_search=$(one "$URL/?s=pipeline")
+sleep 3 # start-up work (speller, rates board) settles
+wrk -t2 -c"$C" -d2s "$URL/$ARTICLE/" >/dev/null
+run() { # name url
+  local out; out=$(wrk -t2 -c"$C" -d"${D}s" --latency "$2")
+  printf "| %-40s | %10s | %9s |\n" "$1" "$(echo "$out" | awk '/Requests\/sec/{print $2}')" "$(echo "$out" | awk '$1=="99%"{print $2}')"
+}
+echo "| page ($(basename "$BIN"), $(basename "$DATA")) | req/s | p99 |"
+echo "|---|---:|---:|"
+run "front page" "$URL/"
+run "article" "$URL/$ARTICLE/"
+run "/category/news/kazakhstan/page/2/" "$URL/category/news/kazakhstan/page/2/"
+run "that listing's last page ($LAST)" "$URL/category/news/kazakhstan/page/$LAST/"
+run "/?s=pipeline" "$URL/?s=pipeline"
+run "/?s=kazakhstan+oil+exports" "$URL/?s=kazakhstan+oil+exports"
+echo "| first /?s=pipeline after start (single request) | ${first_search}s | |"
+echo "| /sitemap.xml (single request) | $(one "$URL/sitemap.xml")s | |"
+SM=$(curl -s "$URL/sitemap.xml" | grep -o '<loc>[^<]*</loc>' | sed -e 's/<[^>]*>//g' -e 's|^https\?://[^/]*||' | grep -m1 articles || true)
+[ -n "$SM" ] && echo "| $SM (single request) | $(one "$URL$SM")s | |"
+echo "| /api/v1/sections (single request) | $(one "$URL/api/v1/sections")s | |"
+echo "| time to ready | ${ready}s | |"
+echo "| resident memory after the runs | $(awk '/VmRSS/{print int($2/1024) " MB"}' /proc/$pid/status) | |"
+echo "| store size | $(du -sh "$DATA" | cut -f1) | |"

@@ -126,9 +126,20 @@ func (a *API) bylines(r *http.Request) map[int64]int64 {
 	if err != nil {
 		return out
 	}
+	ids, err := a.wpIDs(r.Context())
+	if err != nil {
+		return out
+	}
+	var local []int64
+	for _, au := range all {
+		local = append(local, au.ID)
+	}
+	if ids.learn(r.Context(), wpAuthor, local) != nil {
+		return out
+	}
 	for _, au := range all {
 		if au.UserID != 0 {
-			out[au.UserID] = au.ID
+			out[au.UserID] = ids.wp(wpAuthor, au.ID) // as /users shows it
 		}
 	}
 	return out

@@ -68,17 +68,19 @@ type wpPostContext struct {
 	embed func(string) bool
 	cats  map[int64]int // counts, for embedded terms
 	tags  map[int64]int
+	ids   *wpIDs // WordPress's ids of imported rows
 }
 
 func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) wpPostJSON {
-	id := strconv.FormatInt(ar.ID, 10)
+	pid := pc.ids.wp(wpArticle, ar.ID)
+	id := strconv.FormatInt(pid, 10)
 	date, dateGMT := a.wpDates(ar.PublishedAt)
 	mod, modGMT := a.wpDates(ar.UpdatedAt)
 	status := wpStatus[ar.Status]
 	if status == "" {
 		status = "pending"
 	}
-	p := wpPostJSON{ID: ar.ID, Date: date, DateGMT: dateGMT, GUID: wpRendered{a.cfg.SiteURL + "/?p=" + id},
+	p := wpPostJSON{ID: pid, Date: date, DateGMT: dateGMT, GUID: wpRendered{a.cfg.SiteURL + "/?p=" + id},
 		Modified: mod, ModifiedGMT: modGMT, Slug: ar.Slug, Status: status, Type: "post",
 		Link: links.Abs(a.cfg.SiteURL, links.Article(ar.Slug)), Title: wpRendered{html.EscapeString(ar.Title)},
 		CommentStatus: "closed", PingStatus: "closed", Sticky: ar.Sticky, Format: "standard",
@@ -91,17 +93,17 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 		p.Excerpt = wpProtected{"<p>" + html.EscapeString(ar.Excerpt) + "</p>\n", false}
 	}
 	if len(ar.Authors) > 0 {
-		p.Author = ar.Authors[0].ID
+		p.Author = pc.ids.wp(wpAuthor, ar.Authors[0].ID)
 	}
 	med, hasMedia := a.featuredMedia(ctx, ar)
 	if hasMedia {
 		p.FeaturedMedia = med.ID
 	}
 	if sec, ok := pc.secs[ar.SectionID]; ok {
-		p.Categories = append(p.Categories, sec.ID)
+		p.Categories = append(p.Categories, pc.ids.wp(wpCategory, sec.ID))
 	}
 	for _, t := range ar.Tags {
-		p.Tags = append(p.Tags, t.ID)
+		p.Tags = append(p.Tags, pc.ids.wp(wpTag, t.ID))
 	}
 	versions := ar.Version
 	p.Links = wpLinks{
@@ -122,7 +124,7 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 	if pc.embed != nil {
 		e := map[string]any{}
 		if pc.embed("author") && len(ar.Authors) > 0 {
-			e["author"] = []any{onlyKeys(a.toWPUser(ar.Authors[0]), wpUserEmbedKeys...)}
+			e["author"] = []any{onlyKeys(a.toWPUser(ar.Authors[0], pc.ids), wpUserEmbedKeys...)}
 		}
 		if pc.embed("wp:featuredmedia") && hasMedia {
 			e["wp:featuredmedia"] = []any{onlyKeys(a.toWPMedia(med, nil), wpMediaEmbedKeys...)}
@@ -130,10 +132,10 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 		if pc.embed("wp:term") {
 			cats, tags := []any{}, []any{}
 			if sec, ok := pc.secs[ar.SectionID]; ok {
-				cats = append(cats, onlyKeys(a.toWPCategory(sec, pc.cats[sec.ID]), wpTermEmbedKeys...))
+				cats = append(cats, onlyKeys(a.toWPCategory(sec, pc.cats[sec.ID], pc.ids), wpTermEmbedKeys...))
 			}
 			for _, t := range ar.Tags {
-				tags = append(tags, onlyKeys(a.toWPTag(t, pc.tags[t.ID]), wpTermEmbedKeys...))
+				tags = append(tags, onlyKeys(a.toWPTag(t, pc.tags[t.ID], pc.ids), wpTermEmbedKeys...))
 			}
 			e["wp:term"] = []any{cats, tags}
 		}
@@ -154,6 +156,9 @@ func toMap(v any) map[string]any {
 func (a *API) wpPostContext(r *http.Request) (wpPostContext, error) {
 	pc := wpPostContext{embed: wpEmbed(r)}
 	var err error
+	if pc.ids, err = a.wpIDs(r.Context()); err != nil {
+		return pc, err
+	}
 	if pc.secs, err = a.sectionMap(r.Context()); err != nil {
 		return pc, err
 	}
@@ -170,15 +175,25 @@ func (a *API) wpPosts(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	pc, err := a.wpPostContext(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	aq := store.APIQuery{Limit: per, Offset: (page - 1) * per, VisibleAt: a.now().UTC(), Search: q.Get("search"), Slugs: wpStrings(r, "slug")}
-	if aq.SectionIDs, ok = wpIDList(w, r, "categories"); !ok {
-		return
-	}
-	if aq.TagIDs, ok = wpIDList(w, r, "tags"); !ok {
-		return
-	}
-	if aq.AuthorIDs, ok = wpIDList(w, r, "author"); !ok {
-		return
+	for _, f := range []struct {
+		param string
+		kind  wpKind
+		dst   *[]int64
+	}{{"categories", wpCategory, &aq.SectionIDs}, {"tags", wpTag, &aq.TagIDs}, {"author", wpAuthor, &aq.AuthorIDs}} {
+		list, ok := wpIDList(w, r, f.param)
+		if !ok {
+			return
+		}
+		if *f.dst, err = pc.ids.locals(r.Context(), f.kind, list); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 	}
 	for _, p := range []struct {
 		name string
@@ -212,8 +227,7 @@ func (a *API) wpPosts(w http.ResponseWriter, r *http.Request) {
 		wpError(w, http.StatusBadRequest, "rest_post_invalid_page_number", "The page number requested is larger than the number of pages available.", nil)
 		return
 	}
-	pc, err := a.wpPostContext(r)
-	if err != nil {
+	if err := pc.ids.load(r.Context(), a.db, list.Articles); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -225,22 +239,16 @@ func (a *API) wpPosts(w http.ResponseWriter, r *http.Request) {
 	a.reply(w, r, http.StatusOK, out)
 }
 
-// wpPost is GET /wp-json/wp/v2/posts/{id}. An imported post's WordPress
-// id is looked up first, so old links into the API keep answering.
+// wpPost is GET /wp-json/wp/v2/posts/{id}: an imported post answers at
+// its WordPress id (see wp_ids.go).
 func (a *API) wpPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		wpError(w, http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.", nil)
-		return
-	}
-	if local, err := a.db.WPLocalID(ctx, "post", id); err == nil {
-		id = local
-	} else if !errors.Is(err, store.ErrNotFound) {
+	pc, err := a.wpPostContext(r)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	ar, err := a.db.ArticleByID(ctx, id)
+	ar, err := a.wpArticle(r, pc.ids, store.KindArticle)
 	visible := false
 	if err == nil {
 		visible, err = a.mayRead(ctx, caller{}, ar)
@@ -253,10 +261,33 @@ func (a *API) wpPost(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	pc, err := a.wpPostContext(r)
-	if err != nil {
+	if err := pc.ids.load(ctx, a.db, []news.Article{ar}); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	a.reply(w, r, http.StatusOK, a.toWPPost(ctx, ar, pc))
+}
+
+// wpArticle reads the {id} of a post or page address: the article of
+// that kind, or store.ErrNotFound.
+func (a *API) wpArticle(r *http.Request, ids *wpIDs, kind string) (news.Article, error) {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return news.Article{}, store.ErrNotFound
+	}
+	if id, err = ids.local(ctx, wpArticle, id); err != nil {
+		return news.Article{}, err
+	}
+	if id == 0 {
+		return news.Article{}, store.ErrNotFound
+	}
+	k, err := a.db.ArticleKind(ctx, id)
+	if err != nil {
+		return news.Article{}, err
+	}
+	if k != kind {
+		return news.Article{}, store.ErrNotFound
+	}
+	return a.db.ArticleByID(ctx, id)
 }

@@ -27,10 +27,11 @@ type wpTermJSON struct {
 
 var wpTermEmbedKeys = []string{"id", "link", "name", "slug", "taxonomy", "_links"}
 
-func (a *API) toWPCategory(s news.Section, count int) wpTermJSON {
-	id := strconv.FormatInt(s.ID, 10)
-	parent := s.ParentID
-	t := wpTermJSON{ID: s.ID, Count: count, Link: links.Abs(a.cfg.SiteURL, links.Section(s.Path)), Name: s.Name, Slug: s.Slug,
+func (a *API) toWPCategory(s news.Section, count int, ids *wpIDs) wpTermJSON {
+	tid := ids.wp(wpCategory, s.ID)
+	id := strconv.FormatInt(tid, 10)
+	parent := ids.wp(wpCategory, s.ParentID)
+	t := wpTermJSON{ID: tid, Count: count, Link: links.Abs(a.cfg.SiteURL, links.Section(s.Path)), Name: s.Name, Slug: s.Slug,
 		Taxonomy: "category", Parent: &parent, Meta: []any{}, Links: wpLinks{
 			"self":         a.wpSelf("/categories/" + id),
 			"collection":   {{Href: a.wpBase() + "/categories"}},
@@ -44,9 +45,10 @@ func (a *API) toWPCategory(s news.Section, count int) wpTermJSON {
 	return t
 }
 
-func (a *API) toWPTag(tg news.Tag, count int) wpTermJSON {
-	id := strconv.FormatInt(tg.ID, 10)
-	return wpTermJSON{ID: tg.ID, Count: count, Link: links.Abs(a.cfg.SiteURL, links.Tag(tg.Slug)), Name: tg.Name, Slug: tg.Slug,
+func (a *API) toWPTag(tg news.Tag, count int, ids *wpIDs) wpTermJSON {
+	tid := ids.wp(wpTag, tg.ID)
+	id := strconv.FormatInt(tid, 10)
+	return wpTermJSON{ID: tid, Count: count, Link: links.Abs(a.cfg.SiteURL, links.Tag(tg.Slug)), Name: tg.Name, Slug: tg.Slug,
 		Taxonomy: "post_tag", Meta: []any{}, Links: wpLinks{
 			"self":         a.wpSelf("/tags/" + id),
 			"collection":   {{Href: a.wpBase() + "/tags"}},
@@ -142,10 +144,18 @@ func indexOf(list []int64, id int64) int {
 	return -1
 }
 
-// postTerms returns the terms of a post readers may see, by pick.
-func (a *API) postTerms(r *http.Request, pick func(news.Article) []int64) func(int64) (map[int64]bool, error) {
+// postTerms returns the terms (their ids as the API shows them) of a post
+// readers may see, by pick; id is the post's, as the API shows it.
+func (a *API) postTerms(r *http.Request, pick func(news.Article, *wpIDs) []int64) func(int64) (map[int64]bool, error) {
 	return func(id int64) (map[int64]bool, error) {
 		out := map[int64]bool{}
+		ids, err := a.wpIDs(r.Context())
+		if err != nil {
+			return out, err
+		}
+		if id, err = ids.local(r.Context(), wpArticle, id); err != nil || id == 0 {
+			return out, err
+		}
 		ar, err := a.db.ArticleByID(r.Context(), id)
 		if err != nil {
 			return out, nil
@@ -153,7 +163,10 @@ func (a *API) postTerms(r *http.Request, pick func(news.Article) []int64) func(i
 		if ok, err := a.mayRead(r.Context(), caller{}, ar); err != nil || !ok {
 			return out, err
 		}
-		for _, t := range pick(ar) {
+		if err := ids.load(r.Context(), a.db, []news.Article{ar}); err != nil {
+			return out, err
+		}
+		for _, t := range pick(ar, ids) {
 			out[t] = true
 		}
 		return out, nil
@@ -169,9 +182,20 @@ func (a *API) wpCategoryList(r *http.Request) ([]wpTermJSON, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids, err := a.wpIDs(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	local := make([]int64, len(secs))
+	for i, s := range secs {
+		local[i] = s.ID
+	}
+	if err := ids.learn(r.Context(), wpCategory, local); err != nil {
+		return nil, err
+	}
 	out := make([]wpTermJSON, len(secs))
 	for i, s := range secs {
-		out[i] = a.toWPCategory(s, counts[s.ID])
+		out[i] = a.toWPCategory(s, counts[s.ID], ids)
 	}
 	return out, nil
 }
@@ -182,9 +206,20 @@ func (a *API) wpTagList(r *http.Request) ([]wpTermJSON, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids, err := a.wpIDs(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	local := make([]int64, len(tags))
+	for i, t := range tags {
+		local[i] = t.ID
+	}
+	if err := ids.learn(r.Context(), wpTag, local); err != nil {
+		return nil, err
+	}
 	out := make([]wpTermJSON, len(tags))
 	for i, t := range tags {
-		out[i] = a.toWPTag(t, counts[i])
+		out[i] = a.toWPTag(t, counts[i], ids)
 	}
 	return out, nil
 }
@@ -196,7 +231,7 @@ func (a *API) wpCategories(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.wpTermList(w, r, a.wpBase()+"/categories", all, a.postTerms(r, func(ar news.Article) []int64 { return []int64{ar.SectionID} }))
+	a.wpTermList(w, r, a.wpBase()+"/categories", all, a.postTerms(r, func(ar news.Article, ids *wpIDs) []int64 { return []int64{ids.wp(wpCategory, ar.SectionID)} }))
 }
 
 // wpTags is GET /wp-json/wp/v2/tags.
@@ -210,12 +245,12 @@ func (a *API) wpTags(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.wpTermList(w, r, a.wpBase()+"/tags", all, a.postTerms(r, func(ar news.Article) []int64 {
-		ids := make([]int64, len(ar.Tags))
+	a.wpTermList(w, r, a.wpBase()+"/tags", all, a.postTerms(r, func(ar news.Article, ids *wpIDs) []int64 {
+		out := make([]int64, len(ar.Tags))
 		for i, t := range ar.Tags {
-			ids[i] = t.ID
+			out[i] = ids.wp(wpTag, t.ID)
 		}
-		return ids
+		return out
 	}))
 }
 

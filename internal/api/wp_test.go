@@ -323,11 +323,11 @@ func TestWordPressPosts(t *testing.T) {
 				t.Errorf("post %s: %q", id, e.Code)
 			}
 		}
-		// An imported post answers at its WordPress id.
+		// An imported post answers at its WordPress id, and with it.
 		must(t, db.PutWPMap(context.Background(), "post", 29120, pub[1].ID, ""))
 		f.getJSON(t, "/wp-json/wp/v2/posts/29120", "", 200, &p)
-		if p.ID != pub[1].ID {
-			t.Errorf("post by WordPress id: %d", p.ID)
+		if p.ID != 29120 || p.Slug != pub[1].Slug {
+			t.Errorf("post by WordPress id: %d %s", p.ID, p.Slug)
 		}
 		var e struct{ Code string }
 		f.getJSON(t, "/wp-json/wp/v2/comments", "", 404, &e)

@@ -22,6 +22,7 @@ type articleFilter struct {
 	// withPages lists pages too; otherwise they answer only at their own
 	// address. Readers' visibility already leaves them out (migration 0007).
 	withPages bool
+	pagesOnly bool // pages alone, for the WordPress API's /pages (staff's rules: give statuses)
 
 	sectionTree int64   // in this section or any below it
 	sectionIDs  []int64 // directly in one of these sections
@@ -257,7 +258,10 @@ func (f articleFilter) articlesSQL(d dialect, o listOrder) listingSQL {
 	case f.trash == trashOnly:
 		l.onArticles(`a.status = 'trash'`) // known to the planner: rare
 	}
-	if !readers && !f.withPages {
+	switch {
+	case !readers && f.pagesOnly:
+		l.onArticles(`a.kind = 'page'`)
+	case !readers && !f.withPages:
 		l.onArticles(`a.kind = 'article'`)
 	}
 	// The count reads as little as the conditions allow: the leading link

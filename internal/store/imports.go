@@ -323,3 +323,48 @@ func (db *DB) WPMediaWords(ctx context.Context) (int, error) {
 	}
 	return len(todo), nil
 }
+
+// WPMaxID returns the largest WordPress id imported among kinds (0 when
+// none): Dastan's own rows are numbered above it in the WordPress API.
+func (db *DB) WPMaxID(ctx context.Context, kinds ...string) (int64, error) {
+	var max sql.NullInt64
+	cond, args := in(`kind`, kinds)
+	if err := db.readRow(ctx, `SELECT MAX(wp_id) FROM wp_import_map WHERE `+cond, args...).Scan(&max); err != nil {
+		return 0, fmt.Errorf("store: largest WordPress id: %w", err)
+	}
+	return max.Int64, nil
+}
+
+// WPLocalIDs returns the local ids of WordPress objects of kinds, by
+// WordPress id; ids that were never imported are left out.
+func (db *DB) WPLocalIDs(ctx context.Context, kinds []string, wpIDs []int64) (map[int64]int64, error) {
+	return db.wpMapLookup(ctx, `wp_id`, `local_id`, kinds, wpIDs)
+}
+
+// WPIDsOf returns the WordPress ids of imported local rows of kinds, by
+// local id; rows made in Dastan are left out.
+func (db *DB) WPIDsOf(ctx context.Context, kinds []string, localIDs []int64) (map[int64]int64, error) {
+	return db.wpMapLookup(ctx, `local_id`, `wp_id`, kinds, localIDs)
+}
+
+func (db *DB) wpMapLookup(ctx context.Context, from, to string, kinds []string, ids []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	kcond, args := in(`kind`, kinds)
+	icond, iargs := in(from, ids)
+	rows, err := db.read(ctx, `SELECT `+from+`, `+to+` FROM wp_import_map WHERE `+kcond+` AND `+icond+` AND wp_id > 0`, append(args, iargs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: WordPress ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("store: WordPress ids: %w", err)
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}

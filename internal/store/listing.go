@@ -89,6 +89,23 @@ func (db *DB) APIArticles(ctx context.Context, q APIQuery) (Listing, error) {
 	return p.Listing, err
 }
 
+// APIPages returns a page of the pages readers may see at now (published,
+// not in the future), with bylines, and how many match in all. Of q it
+// reads Slugs, Search, AuthorIDs, After, Before, OrderBy, Asc, Limit and
+// Offset.
+func (db *DB) APIPages(ctx context.Context, q APIQuery, now time.Time) (Listing, error) {
+	before := now.Add(time.Second) // published at or before now; times are stored in seconds
+	if !q.Before.IsZero() && q.Before.Before(before) {
+		before = q.Before
+	}
+	f := articleFilter{statuses: []news.Status{news.StatusPublished}, pagesOnly: true, authorIDs: q.AuthorIDs,
+		after: q.After, before: before, slugs: q.Slugs, match: search.ParseQuery(q.Search)}
+	order := listOrder{key: apiOrder[q.OrderBy], asc: q.Asc}
+	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "API pages", limit: q.Limit, offset: q.Offset,
+		bylines: true, order: order})
+	return p.Listing, err
+}
+
 // NewsroomQuery selects articles for the newsroom's list. Zero fields do
 // not filter; trashed articles appear only when Trash is set.
 type NewsroomQuery struct {

@@ -148,6 +148,11 @@ $sticky = must(wp_insert_post([
 	'post_category' => [$news['term_id']], 'tags_input' => ['Banking'],
 ], true));
 stick_post($sticky);
+must(wp_insert_post([
+	'post_title' => 'About us', 'post_name' => 'about', 'post_status' => 'publish', 'post_type' => 'page',
+	'post_author' => $desk, 'post_date' => '2026-03-20 10:00:00',
+	'post_content' => '<p>The Times of Central Asia is an independent newsroom.</p>',
+], true));
 echo $featured, "\n";
 PHP
 
@@ -173,4 +178,8 @@ get tags.json /wp-json/wp/v2/tags
 get users.json /wp-json/wp/v2/users
 get media.json /wp-json/wp/v2/media
 get error-per-page.json '/wp-json/wp/v2/posts?per_page=1000'
+get pages.json /wp-json/wp/v2/pages
+get types.json /wp-json/wp/v2/types
+get taxonomies.json /wp-json/wp/v2/taxonomies
+get statuses.json /wp-json/wp/v2/statuses
 php -r 'require "/usr/share/wordpress/wp-includes/version.php"; echo "WordPress $wp_version\n";'

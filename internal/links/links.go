@@ -230,6 +230,15 @@ func NewsroomArticle(articleID int64) string { return NewsroomArticles + id(arti
 // NewsroomPreview is an article's preview.
 func NewsroomPreview(articleID int64) string { return NewsroomArticle(articleID) + "preview" }
 
+// NewsroomShare lists an article's preview links, makes and revokes them.
+func NewsroomShare(articleID int64) string { return NewsroomArticle(articleID) + "share" }
+
+// PreviewLinkPattern is the route of preview links.
+const PreviewLinkPattern = "GET /preview/{token}"
+
+// PreviewLink is the address a preview link opens, outside the newsroom.
+func PreviewLink(token string) string { return "/preview/" + url.PathEscape(token) }
+
 // NewsroomLock is where the article's edit lock is taken over.
 func NewsroomLock(articleID int64) string { return NewsroomArticle(articleID) + "lock" }
 
@@ -286,6 +295,7 @@ func FuncMap() template.FuncMap {
 		"nrPreview":     NewsroomPreview,
 		"nrRevisions":   NewsroomRevisions,
 		"nrLock":        NewsroomLock,
+		"nrShare":       NewsroomShare,
 		"nrHeartbeat":   NewsroomHeartbeat,
 		"nrRelease":     NewsroomRelease,
 		"nrRevision":    NewsroomRevision,

@@ -37,6 +37,8 @@ func TestScheme(t *testing.T) {
 		{NewsroomRevision(7, 9), "/newsroom/articles/7/revisions/9"},
 		{NewsroomRestore(7), "/newsroom/articles/7/restore"},
 		{NewsroomLock(7), "/newsroom/articles/7/lock"},
+		{NewsroomShare(7), "/newsroom/articles/7/share"},
+		{PreviewLink("b.x-Y_z"), "/preview/b.x-Y_z"},
 		{NewsroomHeartbeat(7), "/newsroom/articles/7/heartbeat"},
 		{NewsroomRelease(7), "/newsroom/articles/7/release"},
 		{NewsroomMediaItem(4), "/newsroom/media/4"},

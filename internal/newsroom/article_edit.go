@@ -25,6 +25,8 @@ var flashes = map[string]string{
 	"restored":       "Restored.",
 	"restored-draft": "Restored as a draft: your role cannot give it back the status it had.",
 	"reverted":       "The old version is back, saved as a new revision.",
+	"link-made":      "Link made. Copy it from the list below.",
+	"link-revoked":   "Link revoked: it no longer opens the article.",
 }
 
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

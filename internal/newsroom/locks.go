@@ -3,6 +3,7 @@ package newsroom
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
@@ -51,7 +52,7 @@ func (n *Newsroom) takeOver(w http.ResponseWriter, r *http.Request, u auth.User)
 		return
 	}
 	if prev, ok := before[a.ID]; ok && prev.UserID != u.ID {
-		n.audit(r.Context(), u, "lock.take-over", links.NewsroomArticle(a.ID), "took over editing from "+prev.UserEmail)
+		n.audit(r.Context(), u, "lock.take-over", "article "+strconv.FormatInt(a.ID, 10), "took over editing from "+prev.UserEmail)
 	}
 	http.Redirect(w, r, links.NewsroomArticle(a.ID), http.StatusSeeOther)
 }

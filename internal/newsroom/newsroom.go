@@ -27,6 +27,7 @@ import (
 	"dastan/internal/locks"
 	"dastan/internal/media"
 	"dastan/internal/news"
+	"dastan/internal/previews"
 	"dastan/internal/redirects"
 	"dastan/internal/sections"
 	"dastan/internal/site"
@@ -71,6 +72,7 @@ type Newsroom struct {
 	tags      *tags.Service
 	redirects *redirects.Service
 	locks     *locks.Service
+	previews  *previews.Service
 	log       *slog.Logger
 	now       func() time.Time
 	words     *i18n.Catalogue
@@ -93,7 +95,8 @@ func New(o Options) (*Newsroom, error) {
 		sections:  sections.New(sections.Options{Store: o.Store, Now: o.Now}),
 		tags:      tags.New(tags.Options{Store: o.Store, Now: o.Now}),
 		redirects: redirects.New(redirects.Options{Store: o.Store, Now: o.Now}),
-		locks:     locks.New(locks.Options{Store: o.Store, Now: o.Now})}
+		locks:     locks.New(locks.Options{Store: o.Store, Now: o.Now}),
+		previews:  previews.New(previews.Options{Store: o.Store, Now: o.Now})}
 	var err error
 	if n.words, err = i18n.Load(); err != nil {
 		return nil, err
@@ -121,6 +124,8 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("GET /newsroom/articles/{id}/", n.staff(n.articleEdit))
 	m.HandleFunc("POST /newsroom/articles/{id}/", n.staff(n.articleSave))
 	m.HandleFunc("GET /newsroom/articles/{id}/preview", n.staff(n.preview))
+	m.HandleFunc("GET /newsroom/articles/{id}/share", n.staff(n.shareList))
+	m.HandleFunc("POST /newsroom/articles/{id}/share", n.staff(n.shareSave))
 	m.HandleFunc("POST /newsroom/articles/{id}/lock", n.staff(n.takeOver))
 	m.HandleFunc("POST /newsroom/articles/{id}/heartbeat", n.staff(n.heartbeat))
 	m.HandleFunc("POST /newsroom/articles/{id}/release", n.staff(n.release))
@@ -237,7 +242,7 @@ func (n *Newsroom) parse() (map[string]i18n.Localized, error) {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
 	pages := map[string]i18n.Localized{}
-	for _, name := range []string{"signin", "articles", "edit", "locked", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "error"} {
+	for _, name := range []string{"signin", "articles", "edit", "locked", "share", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)

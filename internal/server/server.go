@@ -135,6 +135,7 @@ func New(o Options) (*Server, error) {
 		s.Close() // the site's speller has started
 		return nil, err
 	}
+	s.mux.HandleFunc(links.PreviewLinkPattern, s.news.OpenPreviewLink)
 	nh := s.news.Handler()
 	s.mux.Handle("GET "+newsroom.Prefix, nh)
 	// Two POST patterns, so they stay apart from the site's POST /{slug}/.

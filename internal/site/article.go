@@ -43,13 +43,13 @@ func (s *Site) article(r *http.Request, slug, password string, tried bool) (*res
 	if err != nil {
 		return nil, false, err
 	}
-	resp, err := s.articleResponse(r, a, password, tried)
+	resp, err := s.articleResponse(r, a, password, tried, false)
 	return resp, tried && a.Password != "" && !rightPassword(a, password), err
 }
 
 // articleResponse renders a as readers see it; the newsroom's preview
-// uses it too, so a preview is the page itself.
-func (s *Site) articleResponse(r *http.Request, a news.Article, password string, tried bool) (*response, error) {
+// uses it too (preview: marked noindex), so a preview is the page itself.
+func (s *Site) articleResponse(r *http.Request, a news.Article, password string, tried, preview bool) (*response, error) {
 	ctx := r.Context()
 	tree, err := s.sections.get(ctx)
 	if err != nil {
@@ -82,6 +82,9 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		pg.Description = a.Excerpt
 	}
 	pg.Head = s.articleHead(ctx, a, pg.Title, pg.Description, c.Section, c.Crumbs)
+	if preview {
+		pg.Head = `<meta name="robots" content="noindex, nofollow">` + "\n" + pg.Head
+	}
 	pg.Content = c
 	resp, err := s.render("article", http.StatusOK, pg)
 	if err != nil {

@@ -7,13 +7,14 @@ import (
 )
 
 // RenderArticlePreview writes a as readers will see it once it is
-// published, whatever its status. It is never cached and never indexed;
-// the caller decides who may see it.
+// published, whatever its status. It is never cached and never indexed
+// (X-Robots-Tag and a robots meta tag); the caller decides who may see
+// it.
 func (s *Site) RenderArticlePreview(w http.ResponseWriter, r *http.Request, a news.Article) {
 	if a.PublishedAt.IsZero() {
 		a.PublishedAt = s.now()
 	}
-	resp, err := s.articleResponse(r, a, "", false)
+	resp, err := s.articleResponse(r, a, "", false, true)
 	if err != nil {
 		s.log.Error("preview failed", "article", a.ID, "err", err)
 		resp = s.errorPage(r)

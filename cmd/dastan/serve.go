@@ -47,7 +47,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer db.Close()
 	var signIns bytes.Buffer // printed once the site answers
 	if *withDemo {
-		if err := fillDemo(ctx, db, cfg, log, &signIns); err != nil {
+		// Instances started together on one PostgreSQL take turns: the
+		// first fills the store, the others find it filled.
+		err := db.Exclusive(ctx, "demo", func() error { return fillDemo(ctx, db, cfg, log, &signIns) })
+		if err != nil {
 			return err
 		}
 	}

@@ -32,6 +32,8 @@ type Board struct {
 	o   BoardOptions
 	mu  sync.Mutex // serialises refreshes
 	cur atomic.Pointer[boardState]
+	// stale asks Run to refresh now rather than at its next tick.
+	stale chan struct{}
 }
 
 type boardState struct {
@@ -55,7 +57,7 @@ func NewBoard(o BoardOptions) *Board {
 	if o.Orientation == "" {
 		o.Orientation = LocalUSD
 	}
-	b := &Board{o: o}
+	b := &Board{o: o, stale: make(chan struct{}, 1)}
 	b.cur.Store(&boardState{})
 	return b
 }
@@ -82,9 +84,18 @@ func (b *Board) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// Run refreshes the board every interval until ctx ends: it picks up rates
-// saved by other instances or commands, and a rate turning stale at
-// midnight.
+// Stale tells Run that rates may have changed (another instance saved
+// some), so that it refreshes now; it never waits.
+func (b *Board) Stale() {
+	select {
+	case b.stale <- struct{}{}:
+	default:
+	}
+}
+
+// Run refreshes the board every interval, and when told it is Stale,
+// until ctx ends: it picks up rates saved by other instances or commands,
+// and a rate turning stale at midnight.
 func (b *Board) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -93,9 +104,10 @@ func (b *Board) Run(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := b.Refresh(ctx); err != nil && ctx.Err() == nil {
-				b.o.Logger.Warn("rates: refreshing the ticker", "err", err)
-			}
+		case <-b.stale:
+		}
+		if err := b.Refresh(ctx); err != nil && ctx.Err() == nil {
+			b.o.Logger.Warn("rates: refreshing the ticker", "err", err)
 		}
 	}
 }

@@ -231,3 +231,78 @@ func BenchmarkCommitToFreshPage(b *testing.B) {
 		})
 	}
 }
+
+// leaders counts the instances that run the background jobs.
+func leaders(ins ...*instance) int {
+	n := 0
+	for _, in := range ins {
+		if in.srv.Leading() {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor retries check until it holds, failing t after a generous
+// while: what it waits for takes a few retries of 50 ms.
+func waitFor(t *testing.T, what string, check func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !check(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never happened: %s", what)
+		}
+	}
+}
+
+func TestOneInstanceRunsTheJobsAndAnotherTakesOver(t *testing.T) {
+	dbURL := storetest.NewPostgresDatabase(t)
+	fast := func(o *server.Options) { o.LeaderRetry = 50 * time.Millisecond }
+	a := startInstance(t, dbURL, fast)
+	b := startInstance(t, dbURL, fast)
+	c := startInstance(t, dbURL, fast)
+	waitFor(t, "an instance leads", func() bool { return leaders(a, b, c) == 1 })
+	// Many retries later, still one.
+	for i := 0; i < 20; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if n := leaders(a, b, c); n != 1 {
+			t.Fatalf("%d instances run the jobs", n)
+		}
+	}
+	var leader *instance
+	var rest []*instance
+	for _, in := range []*instance{a, b, c} {
+		if in.srv.Leading() {
+			leader = in
+		} else {
+			rest = append(rest, in)
+		}
+	}
+	// A story scheduled for a moment from now, after the leader last
+	// looked at the schedule: the new leader is the one to mark it
+	// published.
+	ctx := context.Background()
+	sec := news.Section{Name: "News"}
+	must(t, rest[0].db.SaveSection(ctx, &sec))
+	due := &news.Article{Title: "Due story", BodySource: "Now.", Status: news.StatusScheduled,
+		PublishedAt: time.Now().Add(2 * time.Second), SectionID: sec.ID}
+	fixtures.Save(t, rest[0].db, due, 0)
+	leader.stop()
+	waitFor(t, "another instance takes over", func() bool { return leaders(rest...) == 1 })
+	waitFor(t, "the scheduled story is marked published", func() bool {
+		a, err := rest[1].db.ArticleBySlug(ctx, "due-story")
+		return err == nil && a.Status == news.StatusPublished
+	})
+}
+
+func TestSQLiteInstanceAlwaysLeads(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	led := make(chan struct{})
+	go db.Lead(ctx, time.Hour, func(ctx context.Context) { close(led); <-ctx.Done() })
+	select {
+	case <-led:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the only instance on SQLite does not lead")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"dastan/internal/api"
@@ -40,9 +41,13 @@ type Server struct {
 	mux     *http.ServeMux
 	now     func() time.Time
 	poll    time.Duration // of the store's generation
-	board   *rates.Board
-	fetcher *rates.Fetcher
-	jobs    *jobs.Runner // every goroutine that outlives a request
+	// leaderRetry is LeaderRetry; leading is whether this instance runs
+	// the jobs only one instance runs (leader.go).
+	leaderRetry time.Duration
+	leading     atomic.Bool
+	board       *rates.Board
+	fetcher     *rates.Fetcher
+	jobs        *jobs.Runner // every goroutine that outlives a request
 	// Media is the upload service over the configured storage (local disk
 	// under the data directory, or a bucket), shared by the newsroom and
 	// importers.
@@ -68,6 +73,10 @@ type Options struct {
 	// fallback of change notifications; zero means 2 s. Tests make it
 	// long to see the notifications alone at work.
 	ChangePoll time.Duration
+	// LeaderRetry is how often an instance that does not run the
+	// background jobs tries to take them over, and the leader checks it
+	// still holds them; zero means 5 s.
+	LeaderRetry time.Duration
 }
 
 // New wires the handlers over the store.
@@ -83,7 +92,11 @@ func New(o Options) (*Server, error) {
 	if o.ChangePoll == 0 {
 		o.ChangePoll = 2 * time.Second
 	}
-	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux(), now: o.Now, poll: o.ChangePoll, jobs: jobs.New(log)}
+	if o.LeaderRetry == 0 {
+		o.LeaderRetry = 5 * time.Second
+	}
+	s := &Server{cfg: cfg, db: db, log: log, metrics: m, mux: http.NewServeMux(), now: o.Now, poll: o.ChangePoll,
+		leaderRetry: o.LeaderRetry, jobs: jobs.New(log)}
 	rcfg, err := rates.ParseConfig(cfg.Rates)
 	if err != nil {
 		return nil, err
@@ -100,6 +113,18 @@ func New(o Options) (*Server, error) {
 				s.site.Invalidate(store.ChangeAll)
 			}
 		}})
+	m.Gauge("dastan_leader", func() float64 {
+		if s.leading.Load() {
+			return 1
+		}
+		return 0
+	})
+	// Rates another instance saved come with a change to everything.
+	db.OnChange(func(ch store.Change) {
+		if ch.All {
+			s.board.Stale()
+		}
+	})
 	if err := s.board.Refresh(context.Background()); err != nil {
 		log.Error("reading the latest rates", "err", err)
 	}
@@ -317,12 +342,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(addr str
 	case <-watching:
 	case <-time.After(10 * time.Second):
 	}
-	s.jobs.Start("scheduled publishing", s.publishScheduled)
-	s.jobs.Start("trash purge", func(ctx context.Context) { s.news.PurgeTrash(ctx, time.Hour) })
+	s.jobs.Start("jobs leader", func(ctx context.Context) { s.db.Lead(ctx, s.leaderRetry, s.lead) })
 	s.jobs.Start("rates board", func(ctx context.Context) { s.board.Run(ctx, time.Minute) })
-	if !s.cfg.RatesOffline {
-		s.jobs.Start("rates fetch", func(ctx context.Context) { s.fetcher.Run(ctx, s.cfg.RatesEvery) })
-	}
 	errc := make(chan error, 2)
 	stopMetrics, err := s.startMetrics(errc)
 	if err != nil {

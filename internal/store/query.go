@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -206,6 +207,16 @@ func connScript(ctx context.Context, conn *sql.Conn, sqlText string) error {
 // no arguments to rebind.)
 func listenScript(ctx context.Context, conn *pgx.Conn, channel string) error {
 	return conn.PgConn().ExecParams(ctx, "LISTEN "+channel, nil, nil, nil, nil).Read().Err
+}
+
+// tryLockOn takes PostgreSQL's session-level advisory lock key on conn,
+// a connection of its own, and says whether it was free.
+func tryLockOn(ctx context.Context, conn *pgx.Conn, key int64) (bool, error) {
+	res := conn.PgConn().ExecParams(ctx, "SELECT pg_try_advisory_lock("+strconv.FormatInt(key, 10)+")", nil, nil, nil, nil).Read()
+	if res.Err != nil {
+		return false, res.Err
+	}
+	return len(res.Rows) == 1 && string(res.Rows[0][0]) == "t", nil
 }
 
 func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {

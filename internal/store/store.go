@@ -40,7 +40,8 @@ type DB struct {
 	mu        sync.Mutex
 	onChange  []func(Change)
 	changes   *changeLog // generations heard, for the poll (watch.go)
-	pgURL     string     // for the LISTEN connection; empty on SQLite
+	pgURL     string     // for connections of their own (LISTEN, the jobs' leader); empty on SQLite
+	noListen  bool       // hear other instances by polling alone (WithoutListen)
 	rebindMap sync.Map   // query text -> engine text
 
 	stmtMu  sync.RWMutex
@@ -70,7 +71,7 @@ func WithClock(now func() time.Time) Option {
 // alone, never by PostgreSQL's LISTEN: for a connection pooler in
 // transaction mode, which cannot hold a LISTEN, and for comparisons.
 func WithoutListen() Option {
-	return func(db *DB) { db.pgURL = "" }
+	return func(db *DB) { db.noListen = true }
 }
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the

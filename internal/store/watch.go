@@ -109,7 +109,7 @@ func (db *DB) WatchChanges(ctx context.Context, poll time.Duration, started func
 	}
 	var wg sync.WaitGroup
 	defer wg.Wait() // the listener ends with ctx, before the store may close
-	if db.pgURL != "" {
+	if db.pgURL != "" && !db.noListen {
 		conn, _ := db.subscribe(ctx)
 		wg.Add(1)
 		go func() {

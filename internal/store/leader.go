@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// leaderKey is the advisory lock the instance that runs the background
+// jobs holds (migrations hold 7212026).
+var leaderKey = lockKey("jobs leader")
+
+// lockKey turns a name into an advisory lock's number.
+func lockKey(name string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("dastan: " + name))
+	return int64(h.Sum64() >> 1)
+}
+
+// Lead runs lead while this instance is the one that runs the background
+// jobs, until ctx ends. On SQLite, where one process serves the store,
+// it always is. On PostgreSQL the leader holds an advisory lock on a
+// connection of its own: when it dies, or its connection does, the lock
+// goes with it and another instance, trying every retry, takes over.
+// lead's context ends when this instance stops leading (its connection
+// failed), and Lead waits for lead to return before trying again.
+func (db *DB) Lead(ctx context.Context, retry time.Duration, lead func(ctx context.Context)) {
+	if db.pgURL == "" {
+		lead(ctx)
+		return
+	}
+	for {
+		if conn, err := db.takeLead(ctx); err == nil && conn != nil {
+			db.holdLead(ctx, conn, retry, lead)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retry):
+		}
+	}
+}
+
+// takeLead returns a connection holding the leader's lock, or nil when
+// another instance holds it.
+func (db *DB) takeLead(ctx context.Context) (*pgx.Conn, error) {
+	conn, err := pgx.Connect(ctx, db.pgURL)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := tryLockOn(ctx, conn, leaderKey)
+	if err != nil || !ok {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return conn, nil
+}
+
+// holdLead runs lead while conn, holding the lock, answers; closing the
+// connection gives the lock up.
+func (db *DB) holdLead(ctx context.Context, conn *pgx.Conn, check time.Duration, lead func(ctx context.Context)) {
+	defer conn.Close(context.WithoutCancel(ctx))
+	leading, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lead(leading)
+	}()
+	t := time.NewTicker(check)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			stop()
+			return
+		case <-t.C:
+			pctx, cancel := context.WithTimeout(ctx, check)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				stop() // the lock may be another's by now
+				<-done
+				return
+			}
+		}
+	}
+}
+
+// Exclusive runs fn while no other instance runs an Exclusive of the same
+// name, waiting its turn: so that instances starting together fill an
+// empty store once. On SQLite it just runs fn.
+func (db *DB) Exclusive(ctx context.Context, name string, fn func() error) error {
+	if db.dialect.name() != "postgres" {
+		return fn()
+	}
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: lock %s: %w", name, err)
+	}
+	defer conn.Close()
+	key := lockKey(name)
+	if err := connScript(ctx, conn, fmt.Sprintf(`SELECT pg_advisory_lock(%d)`, key)); err != nil {
+		return fmt.Errorf("store: lock %s: %w", name, err)
+	}
+	defer connScript(context.WithoutCancel(ctx), conn, fmt.Sprintf(`SELECT pg_advisory_unlock(%d)`, key))
+	return fn()
+}

@@ -26,6 +26,11 @@ const bulkRows = 250
 // would one by one, with an import revision stamped with each article's
 // UpdatedAt.
 func (db *DB) importFresh(ctx context.Context, tx *sql.Tx, list []*news.Article) error {
+	if q := db.dialect.bulkImport(); q != "" {
+		if err := db.txScript(ctx, tx, q); err != nil {
+			return err
+		}
+	}
 	for start := 0; start < len(list); start += bulkRows {
 		if err := db.importChunk(ctx, tx, list[start:min(start+bulkRows, len(list))]); err != nil {
 			return err

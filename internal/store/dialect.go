@@ -26,8 +26,12 @@ type dialect interface {
 	searchMatch(q search.Query) searchMatch
 	// optimizeSearch tidies the index after a rebuild.
 	optimizeSearch(ctx context.Context, db *DB) error
-	// optimize is the statement that refreshes the planner's statistics.
+	// optimize is the statement that refreshes the planner's statistics
+	// (and tidies what a bulk import left, see bulkImport).
 	optimize() string
+	// bulkImport is the statement, if any, that readies a transaction
+	// for writing thousands of new articles.
+	bulkImport() string
 	// visibleArticles is the FROM of a count of the articles readers may
 	// see (a.visible_from <= ?, and date ranges on it) that reads the
 	// index articles_visible (migration 0007) and no article's row.
@@ -174,6 +178,8 @@ func (sqliteDialect) keepsCounts() bool { return true }
 // advises after a bulk load (plain optimize limits its work per table).
 func (sqliteDialect) optimize() string { return "PRAGMA optimize=0x10002" }
 
+func (sqliteDialect) bulkImport() string { return "" }
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string          { return "postgres" }
@@ -230,7 +236,18 @@ func (postgresDialect) searchMatch(q search.Query) searchMatch {
 func (postgresDialect) optimizeSearch(ctx context.Context, db *DB) error {
 	return db.script(ctx, `ANALYZE article_search`)
 }
-func (postgresDialect) optimize() string { return "ANALYZE" }
+
+// optimize also moves the full-text index's pending entries into the
+// index proper, which searches read faster (see bulkImport).
+func (postgresDialect) optimize() string {
+	return "SELECT gin_clean_pending_list('article_search_tsv'); ANALYZE"
+}
+
+// bulkImport lets new documents gather in the full-text index's pending
+// list up to 64 MB, not 4 MB, before they are merged into the index: a
+// merge of more entries at once costs less for each (a quarter less of
+// the demo's time), and Optimize merges what is left after the import.
+func (postgresDialect) bulkImport() string { return "SET LOCAL gin_pending_list_limit = '64MB'" }
 
 // visibleArticles: PostgreSQL plans an index-only scan from its statistics.
 func (postgresDialect) visibleArticles() string { return `articles a` }

@@ -482,7 +482,7 @@ func (db *DB) rankedPage(ctx context.Context, l listingSQL, p pageSpec, total in
 		// results anyway and a date filter reaches older ones; the count
 		// stays exact.
 		var cutoff int64
-		err := db.readRow(ctx, `SELECT `+r.windowID+` FROM `+l.from+cond+` ORDER BY `+r.windowID+` DESC LIMIT 1 OFFSET ?`,
+		err := db.readRow(db.windowRead(ctx, total), `SELECT `+r.windowID+` FROM `+l.from+cond+` ORDER BY `+r.windowID+` DESC LIMIT 1 OFFSET ?`,
 			append(append([]any{}, args...), r.window-1)...).Scan(&cutoff)
 		if err != nil {
 			return fmt.Errorf("window: %w", err)

@@ -62,17 +62,42 @@ const (
 	// One generic plan per statement serves every section, tag and page.
 	readersListing readKind = iota + 1
 	// searchRead is a search's count and ranking. PostgreSQL's planner
-	// takes a common word's matches for most of the table and would read
-	// every row, unpacking each one's large search document, rather than
-	// the full-text index; sessions without sequential scans read the
-	// index, and unpack a document only to rank it.
+	// does not know what unpacking a search document costs: for a common
+	// word it would read every row, and for a rarer one walk the newest
+	// articles by id, unpacking each to test the match, until it has the
+	// ranking window (tens of thousands for a word in one article of
+	// thirty). Sessions with neither sequential nor plain index scans read
+	// the full-text index for the matches, and unpack a document only to
+	// rank it.
 	searchRead
+
+	// denseWindow finds the ranking window of a search that matches much
+	// of the archive: walking the newest articles by id, it meets the
+	// window's matches after a few more rows than the window holds, sooner
+	// than the full-text index lists every match.
+	denseWindow
 )
 
 // postgresReadSettings are the session settings of each kind's pool.
 var postgresReadSettings = map[readKind]map[string]string{
 	readersListing: {"plan_cache_mode": "force_generic_plan"},
-	searchRead:     {"enable_seqscan": "off"},
+	searchRead:     {"enable_seqscan": "off", "enable_indexscan": "off"},
+	denseWindow:    {"enable_seqscan": "off"},
+}
+
+// windowRead is the context of the read of a search's ranking window,
+// when matches of the archive's articles match: on PostgreSQL, a walk
+// by id (denseWindow) when they are at least half of the index's rows.
+func (db *DB) windowRead(ctx context.Context, matches int) context.Context {
+	if db.tuned == nil {
+		return ctx
+	}
+	var rows float64 // the planner's estimate, kept by ANALYZE and autovacuum
+	err := db.readRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = CAST('article_search' AS regclass)`).Scan(&rows)
+	if err != nil || float64(matches)*2 < rows {
+		return ctx
+	}
+	return context.WithValue(ctx, readKindKey{}, denseWindow)
 }
 
 type readKindKey struct{}

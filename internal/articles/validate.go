@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"dastan/internal/news"
+	"dastan/internal/store"
 	"dastan/internal/tags"
 )
 
@@ -171,9 +172,48 @@ func (s *Service) prepare(ctx context.Context, a *news.Article, r news.MediaReso
 	return nil
 }
 
-// checkRefs checks that a's section and authors exist, and fills the
-// authors' names.
+// checkTranslation checks the article a translates: it exists, is not
+// a, and is in another language. A translation of a translation is
+// linked to the first one's original, so that a story's language
+// versions all point at one article (store.Translations reads them so).
+func (s *Service) checkTranslation(ctx context.Context, a *news.Article) error {
+	if a.TranslationOf == 0 {
+		return nil
+	}
+	if a.TranslationOf == a.ID {
+		return invalid("translation_of", "An article cannot be a translation of itself.")
+	}
+	orig, err := s.db.ArticleByID(ctx, a.TranslationOf)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && orig.Status == news.StatusTrash) {
+		return invalid("translation_of", "There is no article %d to be a translation of.", a.TranslationOf)
+	}
+	if err != nil {
+		return err
+	}
+	if orig.TranslationOf == a.ID && a.ID != 0 {
+		// a is the original the chosen article translates: the link is
+		// already there, the other way round.
+		a.TranslationOf = 0
+		return nil
+	}
+	if orig.TranslationOf != 0 {
+		a.TranslationOf = orig.TranslationOf
+		if orig, err = s.db.ArticleByID(ctx, a.TranslationOf); err != nil {
+			return err
+		}
+	}
+	if orig.Lang == a.Lang {
+		return invalid("translation_of", "A translation must be in another language than its original (both are %q).", a.Lang)
+	}
+	return nil
+}
+
+// checkRefs checks that a's section, authors and original (when it is a
+// translation) exist, and fills the authors' names.
 func (s *Service) checkRefs(ctx context.Context, a *news.Article) error {
+	if err := s.checkTranslation(ctx, a); err != nil {
+		return err
+	}
 	if a.SectionID != 0 {
 		secs, err := s.db.Sections(ctx)
 		if err != nil {

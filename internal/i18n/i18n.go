@@ -204,15 +204,20 @@ func escapeArgs(args []any) []any {
 type Localized map[string]*template.Template
 
 // Localize clones a parsed page once per language, each clone's t and tn
-// speaking that language. t must not have been executed yet.
-func (c *Catalogue) Localize(t *template.Template) (Localized, error) {
+// speaking that language, with more's functions for that language too
+// (the site's links into its edition). t must not have been executed yet.
+func (c *Catalogue) Localize(t *template.Template, more ...func(lang string) template.FuncMap) (Localized, error) {
 	l := Localized{}
 	for _, lang := range c.langs {
 		clone, err := t.Clone()
 		if err != nil {
 			return nil, err
 		}
-		l[lang] = clone.Funcs(c.FuncMap(lang))
+		clone.Funcs(c.FuncMap(lang))
+		for _, m := range more {
+			clone.Funcs(m(lang))
+		}
+		l[lang] = clone
 	}
 	return l, nil
 }

@@ -174,6 +174,40 @@ func ArticleEmbed(slug string) string { return Article(slug) + "embed/" }
 // shape); every other feed also takes ?lang=ru.
 func LangFeed(lang, format string) string { return Feed("/"+lang+"/", format) }
 
+// DefaultLang is the language of the edition at the site's root. Every
+// other language's edition lives under its code: /ru/, /ru/tag/energy/,
+// /ru/search/, /ru/feed/. Articles keep one permalink, /{slug}/, in
+// whichever language they are written.
+const DefaultLang = "en"
+
+// Edition is the front page of lang's edition: / or /ru/.
+func Edition(lang string) string { return In(lang, Home) }
+
+// In moves a listing's path (Home, Section, Tag, Author, Archive, Page,
+// Feed, Search) into lang's edition: In("ru", "/tag/energy/") is
+// "/ru/tag/energy/"; the default language's paths stay as they are.
+func In(lang, path string) string {
+	if lang == "" || lang == DefaultLang || !strings.HasPrefix(path, "/") {
+		return path
+	}
+	return "/" + lang + path
+}
+
+// FromEdition reads an edition's prefix off a path: with editions
+// ["ru"], "/ru/tag/x/" gives "ru" and "/tag/x/"; a path in the default
+// edition gives DefaultLang and the path unchanged.
+func FromEdition(path string, editions []string) (lang, rest string) {
+	for _, l := range editions {
+		if l == DefaultLang {
+			continue
+		}
+		if r, ok := strings.CutPrefix(path, "/"+l+"/"); ok {
+			return l, "/" + r
+		}
+	}
+	return DefaultLang, path
+}
+
 // Search is the search page with its query; none is the bare /search/.
 // WordPress's /?s= is read too, but never written.
 func Search(q url.Values) string {
@@ -303,6 +337,21 @@ func FuncMap() template.FuncMap {
 		"nrRestore":     NewsroomRestore,
 		"nrMediaItem":   NewsroomMediaItem,
 		"nrStatic":      NewsroomStatic,
+	}
+}
+
+// EditionFuncMap is FuncMap with the reader's listings moved into lang's
+// edition: in a page of the Russian edition {{tag .Slug}} is
+// /ru/tag/{slug}/ and {{home}} is /ru/. Articles, rates and the newsroom
+// are the same in every edition.
+func EditionFuncMap(lang string) template.FuncMap {
+	return template.FuncMap{
+		"home":       func() string { return Edition(lang) },
+		"section":    func(path string) string { return In(lang, Section(path)) },
+		"tag":        func(slug string) string { return In(lang, Tag(slug)) },
+		"author":     func(slug string) string { return In(lang, Author(slug)) },
+		"searchPage": func() string { return In(lang, SearchPage) },
+		"siteFeed":   func() string { return In(lang, SiteFeed) },
 	}
 }
 

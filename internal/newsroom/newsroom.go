@@ -7,7 +7,6 @@ package newsroom
 import (
 	"bytes"
 	"context"
-	"dastan/internal/i18n"
 	"embed"
 	"errors"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/config"
+	"dastan/internal/i18n"
 	"dastan/internal/links"
 	"dastan/internal/locks"
 	"dastan/internal/media"

@@ -41,8 +41,11 @@ func TestSearchPage(t *testing.T) {
 		_, body = f.get(t, "/search/?q=pipeline&from=2026-11-20&to=2026-11-24")
 		expect(t, body, "Viewing results 1 - 5 of 5")
 
-		// Names across scripts, marked in the snippet as written.
+		// Names across scripts, marked in the snippet as written, in all
+		// languages (the English edition searches English by default).
 		_, body = f.get(t, "/search/?q=Tokayev")
+		expect(t, body, "No results for “Tokayev”", "Only in Russian", "All languages")
+		_, body = f.get(t, "/search/?q=Tokayev&lang=all")
 		expect(t, body, "of 1 for “Tokayev”", "<mark>Токаев</mark> открыл", `<span class="result-lang" lang="en">Russian</span>`)
 
 		// A misspelling that matches nothing is searched as the speller
@@ -68,7 +71,7 @@ func TestSearchPage(t *testing.T) {
 		// by its key, across scripts.
 		// The speller learns Токаев spellerDelay after it was saved.
 		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-			_, body = f.get(t, "/?s=Tokayv")
+			_, body = f.get(t, "/?s=Tokayv&lang=all")
 			if strings.Contains(body, "Showing results for") || time.Now().After(deadline) {
 				break
 			}

@@ -19,6 +19,7 @@ type articleContent struct {
 	Section       *news.Section
 	Crumbs        []NavItem
 	Related       []news.Article
+	Translations  []EditionLink // "Читать на русском": the article in the other languages
 	Updated       bool
 	Locked        bool
 	WrongPassword bool
@@ -60,11 +61,16 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		unlocked := tried && rightPassword(a, password)
 		c.Locked, c.WrongPassword = !unlocked, tried && !unlocked
 	}
+	lang := a.Lang
+	if !s.editions[lang] {
+		lang = links.DefaultLang // an article in a language the site's interface does not speak
+	}
 	current := ""
 	if sec, ok := tree.byID[a.SectionID]; ok {
+		sec.Name = s.sectionName(lang, sec)
 		c.Section = &sec
 		for _, anc := range tree.chain(sec.ID) {
-			c.Crumbs = append(c.Crumbs, NavItem{Name: anc.Name, URL: links.Section(anc.Path)})
+			c.Crumbs = append(c.Crumbs, NavItem{Name: s.sectionName(lang, anc), URL: links.In(lang, links.Section(anc.Path))})
 			if current == "" {
 				current = anc.Path
 			}
@@ -73,7 +79,17 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	if c.Related, err = s.db.Related(ctx, a, 4, s.now()); err != nil {
 		return nil, err
 	}
-	pg := s.newPage(ctx, a.Title, links.Article(a.Slug), current)
+	tr, err := s.db.Translations(ctx, a, s.now())
+	if err != nil {
+		s.log.Warn("translations unavailable", "article", a.ID, "err", err)
+	}
+	pg := s.newPage(ctx, lang, a.Title, links.Article(a.Slug), current)
+	for _, t := range tr {
+		if t.Lang != a.Lang {
+			c.Translations = append(c.Translations, EditionLink{Lang: t.Lang, Name: s.t(t.Lang, "site.article.read_in"), URL: links.Article(t.Slug)})
+		}
+	}
+	s.switchToTranslations(&pg, c.Translations)
 	if a.SEOTitle != "" {
 		pg.Title = a.SEOTitle
 	}
@@ -81,7 +97,7 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	if pg.Description == "" {
 		pg.Description = a.Excerpt
 	}
-	pg.Head = s.articleHead(ctx, a, pg.Title, pg.Description, c.Section, c.Crumbs)
+	pg.Head = s.articleHead(a, tr, pg.Title, pg.Description, c.Section, c.Crumbs)
 	if preview {
 		pg.Head = `<meta name="robots" content="noindex, nofollow">` + "\n" + pg.Head
 	}
@@ -94,6 +110,19 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	resp.cacheable = !tried
 	resp.about = aboutArticle(a.Slug)
 	return resp, nil
+}
+
+// switchToTranslations points the masthead's switch at the article's
+// translation where it has one in that edition's language, else at that
+// edition's front page.
+func (s *Site) switchToTranslations(pg *Page, tr []EditionLink) {
+	for i, e := range pg.Switch {
+		for _, t := range tr {
+			if t.Lang == e.Lang {
+				pg.Switch[i].URL = t.URL
+			}
+		}
+	}
 }
 
 // Budgets of wrong post passwords. WordPress post passwords are short

@@ -36,9 +36,16 @@ var feedFormats = map[string]struct {
 // that language's articles. WordPress's legacy …/feed/rss/ and
 // …/feed/rdf/ answer with a 301 to the listing's RSS 2.0 feed. Search
 // feeds are routed by searchFeedRoute, behind the search budget.
-func (s *Site) machineRoute(path string) (handlerFunc, bool) {
-	if h, ok := s.sitemapRoute(path); ok {
-		return h, true
+//
+// In an edition other than the default one (/ru/category/news/feed/) the
+// same shapes carry that edition's articles; unprefixed feeds carry the
+// default edition's, unless ?lang= says otherwise (?lang=all: every
+// language).
+func (s *Site) machineRoute(edition, path string) (handlerFunc, bool) {
+	if edition == links.DefaultLang {
+		if h, ok := s.sitemapRoute(path); ok {
+			return h, true
+		}
 	}
 	segs, format, legacy, ok := feedPath(path)
 	if !ok {
@@ -54,10 +61,10 @@ func (s *Site) machineRoute(path string) (handlerFunc, bool) {
 		return nil, false
 	}
 	if legacy {
-		to := links.Feed(links.Dir(segs), links.FeedRSS)
+		to := links.In(edition, links.Feed(links.Dir(segs), links.FeedRSS))
 		return func(*http.Request, params) (*response, error) { return redirect(http.StatusMovedPermanently, to), nil }, true
 	}
-	return func(r *http.Request, _ params) (*response, error) { return s.feed(r, segs, format) }, true
+	return func(r *http.Request, _ params) (*response, error) { return s.feed(r, edition, segs, format) }, true
 }
 
 // feedPath splits a feed's path into its listing's segments and its
@@ -111,7 +118,7 @@ func (s *Site) queryFeedRedirect(r *http.Request) string {
 		return ""
 	}
 	to := links.Feed(r.URL.Path, format)
-	if _, ok := s.machineRoute(to); !ok {
+	if _, ok := s.machineRoute(links.DefaultLang, to); !ok {
 		return ""
 	}
 	q.Del("feed")
@@ -135,18 +142,25 @@ func isLang(s string) bool {
 }
 
 // feed renders one feed: of the whole site, or a section, tag, author or
-// language, in one format.
-func (s *Site) feed(r *http.Request, segs []string, format string) (*response, error) {
+// language, in one format, of the edition's language unless the address
+// asks for another.
+func (s *Site) feed(r *http.Request, edition string, segs []string, format string) (*response, error) {
 	ctx := r.Context()
 	tree, err := s.sections.get(ctx)
 	if err != nil {
 		return nil, err
 	}
 	lang := r.URL.Query().Get("lang")
-	if lang != "" && !isLang(lang) {
+	asked := lang != "" // a language the address names must have articles
+	switch {
+	case lang == "all":
+		lang, asked = "", false
+	case lang == "":
+		lang = edition
+	case !isLang(lang):
 		return s.notFound(r, params{})
 	}
-	c := s.channel(tree)
+	c := s.channel(tree, edition)
 	q := store.ListQuery{VisibleAt: s.now(), Limit: feedSize}
 	switch {
 	case len(segs) == 0:
@@ -156,18 +170,19 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 			return s.notFound(r, params{})
 		}
 		q.From, q.To = span.from, span.to
-		c.Title, c.Link = span.heading+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, span.path)
-		c.Description = "Articles of " + span.heading + " at " + s.cfg.SiteName + "."
+		c.Title, c.Link = span.heading+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.In(edition, span.path))
+		c.Description = s.t(edition, "feed.archive", "Span", span.heading, "Site", s.cfg.SiteName)
 	case len(segs) == 1:
-		lang = segs[0]
+		lang, asked = segs[0], true
 	case segs[0] == "category":
 		sec, ok := tree.byPath[strings.Join(segs[1:], "/")]
 		if !ok {
 			return s.notFound(r, params{})
 		}
 		q.Section = sec.ID
-		c.Title, c.Link = sec.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.Section(sec.Path))
-		c.Description = "The latest from " + sec.Name + " at " + s.cfg.SiteName + "."
+		name := s.sectionName(edition, sec)
+		c.Title, c.Link = name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.In(edition, links.Section(sec.Path)))
+		c.Description = s.t(edition, "feed.section", "Name", name, "Site", s.cfg.SiteName)
 	case segs[0] == "tag":
 		t, err := s.publicTag(ctx, segs[1])
 		if errors.Is(err, store.ErrNotFound) {
@@ -176,8 +191,8 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 			return nil, err
 		}
 		q.TagID = t.ID
-		c.Title, c.Link = t.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.Tag(t.Slug))
-		c.Description = "Articles tagged " + t.Name + " at " + s.cfg.SiteName + "."
+		c.Title, c.Link = t.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.In(edition, links.Tag(t.Slug)))
+		c.Description = s.t(edition, "feed.tag", "Name", t.Name, "Site", s.cfg.SiteName)
 	case segs[0] == "author":
 		a, err := s.publicAuthor(ctx, segs[1])
 		if errors.Is(err, store.ErrNotFound) {
@@ -186,19 +201,19 @@ func (s *Site) feed(r *http.Request, segs []string, format string) (*response, e
 			return nil, err
 		}
 		q.AuthorID = a.ID
-		c.Title, c.Link = a.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.Author(a.Slug))
-		c.Description = "Articles by " + a.Name + " at " + s.cfg.SiteName + "."
+		c.Title, c.Link = a.Name+" – "+s.cfg.SiteName, links.Abs(s.cfg.SiteURL, links.In(edition, links.Author(a.Slug)))
+		c.Description = s.t(edition, "feed.author", "Name", a.Name, "Site", s.cfg.SiteName)
 	}
 	q.Lang, c.Lang = lang, lang
 	c.Self = s.cfg.SiteURL + r.URL.Path
-	if lang != "" && len(segs) != 1 {
+	if asked && len(segs) != 1 {
 		c.Self += "?lang=" + lang
 	}
 	articles, err := s.db.FeedArticles(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if lang != "" && len(articles) == 0 {
+	if asked && len(articles) == 0 {
 		return s.notFound(r, params{}) // a language the site does not publish in
 	}
 	return renderFeed(c, articles, format)
@@ -216,16 +231,17 @@ func renderFeed(c feeds.Channel, articles []news.Article, format string) (*respo
 
 // channel is the feed channel of the whole site, with the sections its
 // items name.
-func (s *Site) channel(tree *sectionTree) feeds.Channel {
-	c := feeds.Channel{SiteName: s.cfg.SiteName, SiteURL: s.cfg.SiteURL, Title: s.cfg.SiteName, Link: links.Abs(s.cfg.SiteURL, links.Home),
-		Description: s.siteDescription(), Sections: make(map[int64]news.Section, len(tree.byID))}
+func (s *Site) channel(tree *sectionTree, edition string) feeds.Channel {
+	c := feeds.Channel{SiteName: s.cfg.SiteName, SiteURL: s.cfg.SiteURL, Title: s.cfg.SiteName, Link: links.Abs(s.cfg.SiteURL, links.Edition(edition)),
+		Description: s.siteDescription(edition), Sections: make(map[int64]news.Section, len(tree.byID))}
 	for id, sec := range tree.byID {
+		sec.Name = s.sectionName(edition, sec)
 		c.Sections[id] = sec
 	}
 	return c
 }
 
 // siteDescription is the line that describes the whole site.
-func (s *Site) siteDescription() string {
-	return s.cfg.SiteName + ": news from Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan."
+func (s *Site) siteDescription(lang string) string {
+	return s.t(lang, "site.about", "Site", s.cfg.SiteName)
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"net/http"
 
+	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -20,7 +21,9 @@ type homeContent struct {
 
 // home is the front page: the lead story (the newest sticky article, or
 // the newest) and the latest of each section and each country.
-func (s *Site) home(r *http.Request, _ params) (*response, error) {
+//
+// Each edition's front page carries its own language's articles only.
+func (s *Site) home(r *http.Request, p params) (*response, error) {
 	ctx := r.Context()
 	now := s.now()
 	tree, err := s.sections.get(ctx)
@@ -28,7 +31,7 @@ func (s *Site) home(r *http.Request, _ params) (*response, error) {
 		return nil, err
 	}
 	var c homeContent
-	latest, err := s.db.ListArticles(ctx, store.ListQuery{VisibleAt: now, Limit: 12, NoCount: true, NoBylines: true})
+	latest, err := s.db.ListArticles(ctx, store.ListQuery{Lang: p.lang, VisibleAt: now, Limit: 12, NoCount: true, NoBylines: true})
 	if err != nil {
 		return nil, err
 	}
@@ -53,17 +56,18 @@ func (s *Site) home(r *http.Request, _ params) (*response, error) {
 		blocks = append(blocks, tree.kids(top.ID)...) // the country pages under News
 	}
 	for _, sec := range blocks {
-		l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec.ID, VisibleAt: now, Limit: 5, NoCount: true, NoBylines: true})
+		l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec.ID, Lang: p.lang, VisibleAt: now, Limit: 5, NoCount: true, NoBylines: true})
 		if err != nil {
 			return nil, err
 		}
 		if len(l.Articles) > 0 {
+			sec.Name = s.sectionName(p.lang, sec)
 			c.Blocks = append(c.Blocks, homeBlock{Section: sec, Articles: l.Articles})
 		}
 	}
-	p := s.newPage(ctx, "", "/", "")
-	p.Description = s.cfg.SiteName + ": news from Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan."
-	s.listingHead(ctx, &p, "/", "")
-	p.Content = c
-	return s.render("home", http.StatusOK, p)
+	pg := s.newPage(ctx, p.lang, "", links.Edition(p.lang), "")
+	pg.Description = s.siteDescription(p.lang)
+	s.listingHead(ctx, &pg, "/", "")
+	pg.Content = c
+	return s.render("home", http.StatusOK, pg)
 }

@@ -28,11 +28,13 @@ type pager struct {
 	Prev, Next  string
 }
 
-// listing renders one page of a listing whose first page lives at base.
+// listing renders one page of a listing whose first page lives at base
+// (in the default edition), with the articles of p's edition only.
 func (s *Site) listing(r *http.Request, p params, base, heading, intro, current string, q store.ListQuery) (*response, error) {
 	ctx := r.Context()
 	size := s.cfg.PageSize
-	q.VisibleAt, q.Limit, q.Offset = s.now(), size, (p.page-1)*size
+	q.VisibleAt, q.Limit, q.Offset, q.Lang = s.now(), size, (p.page-1)*size, p.lang
+	ebase := links.In(p.lang, base)
 	l, err := s.db.ListArticles(ctx, q)
 	if err != nil {
 		return nil, err
@@ -46,16 +48,17 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	}
 	c.Pager = pager{Page: p.page, Pages: (l.Total + size - 1) / size}
 	if p.page > 1 {
-		c.Pager.Prev = links.Page(base, p.page-1)
+		c.Pager.Prev = links.Page(ebase, p.page-1)
 	}
 	if p.page < c.Pager.Pages {
-		c.Pager.Next = links.Page(base, p.page+1)
+		c.Pager.Next = links.Page(ebase, p.page+1)
 	}
 	title := heading
 	if p.page > 1 {
-		title = fmt.Sprintf("%s, page %d", heading, p.page)
+		title = s.t(p.lang, "site.page_title", "Heading", heading, "Page", p.page)
 	}
-	pg := s.newPage(ctx, title, links.Page(base, p.page), current)
+	pg := s.newPage(ctx, p.lang, title, links.Page(ebase, p.page), current)
+	s.switchTo(&pg, base)
 	pg.Description = intro
 	s.listingHead(ctx, &pg, base, heading)
 	pg.Content = c
@@ -73,7 +76,7 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 
 // latest is /page/N/: everything, newest first.
 func (s *Site) latest(r *http.Request, p params) (*response, error) {
-	return s.listing(r, p, links.Home, "Latest news", "", "", store.ListQuery{})
+	return s.listing(r, p, links.Home, s.t(p.lang, "site.latest"), "", "", store.ListQuery{})
 }
 
 // sectionPage is /category/news/kazakhstan/: a section and its children.
@@ -87,7 +90,7 @@ func (s *Site) sectionPage(r *http.Request, p params) (*response, error) {
 		return s.notFound(r, p)
 	}
 	chain := tree.chain(sec.ID)
-	return about(aboutSection(sec.Path))(s.listing(r, p, links.Section(sec.Path), sec.Name, "", chain[0].Path,
+	return about(aboutSection(sec.Path))(s.listing(r, p, links.Section(sec.Path), s.sectionName(p.lang, sec), "", chain[0].Path,
 		store.ListQuery{Section: sec.ID}))
 }
 
@@ -100,7 +103,7 @@ func (s *Site) tagPage(r *http.Request, p params) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return about(aboutTag(t.Slug))(s.listing(r, p, links.Tag(t.Slug), "Tag: "+t.Name, "", "", store.ListQuery{TagID: t.ID}))
+	return about(aboutTag(t.Slug))(s.listing(r, p, links.Tag(t.Slug), s.t(p.lang, "site.tag_heading", "Name", t.Name), "", "", store.ListQuery{TagID: t.ID}))
 }
 
 // publicTag is the tag with slug if readers may see it, which they may
@@ -153,11 +156,11 @@ func (s *Site) authorPage(r *http.Request, p params) (*response, error) {
 
 // archivePage is /2025/, /2025/03/ or /2025/03/26/, in the site's zone.
 func (s *Site) archivePage(r *http.Request, p params) (*response, error) {
-	span, ok := archiveSpan(p.segs, s.cfg.Location)
+	span, ok := archiveSpanIn(p.segs, s.cfg.Location, p.lang)
 	if !ok {
 		return s.notFound(r, p)
 	}
-	return s.listing(r, p, span.path, "Archive: "+span.heading, "", "", store.ListQuery{From: span.from, To: span.to})
+	return s.listing(r, p, span.path, s.t(p.lang, "site.archive_heading", "Span", span.heading), "", "", store.ListQuery{From: span.from, To: span.to})
 }
 
 // dateSpan is the time a dated archive covers, [from, to).
@@ -170,6 +173,11 @@ type dateSpan struct {
 // archiveSpan reads a dated archive's segments (year, month, day) in loc;
 // ok is false for a date that does not exist.
 func archiveSpan(segs []string, loc *time.Location) (dateSpan, bool) {
+	return archiveSpanIn(segs, loc, links.DefaultLang)
+}
+
+// archiveSpanIn is archiveSpan with its heading in lang.
+func archiveSpanIn(segs []string, loc *time.Location, lang string) (dateSpan, bool) {
 	y, _ := strconv.Atoi(segs[0])
 	m, d := 0, 0
 	if len(segs) > 1 {
@@ -194,10 +202,10 @@ func archiveSpan(segs []string, loc *time.Location) (dateSpan, bool) {
 		if span.from.Day() != d {
 			return dateSpan{}, false
 		}
-		span.to, span.heading = span.from.AddDate(0, 0, 1), formatDate(span.from, "en")
+		span.to, span.heading = span.from.AddDate(0, 0, 1), formatDate(span.from, lang)
 	case m > 0:
 		span.from = time.Date(y, time.Month(m), 1, 0, 0, 0, 0, loc)
-		span.to, span.heading = span.from.AddDate(0, 1, 0), span.from.Format("January 2006")
+		span.to, span.heading = span.from.AddDate(0, 1, 0), formatMonth(span.from, lang)
 	default:
 		span.from = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
 		span.to, span.heading = span.from.AddDate(1, 0, 0), strconv.Itoa(y)

@@ -9,6 +9,7 @@ import (
 
 	"dastan/internal/links"
 	"dastan/internal/news"
+	"dastan/internal/store"
 )
 
 // The head of every page carries what search engines and social sites
@@ -67,8 +68,8 @@ func (s *Site) ldPublisher() ldThing {
 }
 
 // ldBreadcrumbs is a schema.org BreadcrumbList from Home through crumbs.
-func (s *Site) ldBreadcrumbs(crumbs []NavItem) ldThing {
-	items := []ldThing{{"@type": "ListItem", "position": 1, "name": "Home", "item": links.Abs(s.cfg.SiteURL, links.Home)}}
+func (s *Site) ldBreadcrumbs(lang string, crumbs []NavItem) ldThing {
+	items := []ldThing{{"@type": "ListItem", "position": 1, "name": s.t(lang, "site.crumbs.home"), "item": links.Abs(s.cfg.SiteURL, links.Edition(lang))}}
 	for i, c := range crumbs {
 		items = append(items, ldThing{"@type": "ListItem", "position": i + 2, "name": c.Name, "item": links.Abs(s.cfg.SiteURL, c.URL)})
 	}
@@ -87,7 +88,10 @@ func ogLocale(lang string) string {
 
 // articleHead builds an article page's head tags. crumbs are its
 // section's chain; desc is the page's meta description.
-func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc string, sec *news.Section, crumbs []NavItem) template.HTML {
+//
+// tr are the article's language versions (store.Translations), named as
+// hreflang alternates, the original as x-default.
+func (s *Site) articleHead(a news.Article, tr []store.Translation, title, desc string, sec *news.Section, crumbs []NavItem) template.HTML {
 	base := s.cfg.SiteURL
 	canonical := links.Abs(base, links.Article(a.Slug))
 	var b headBuilder
@@ -123,15 +127,13 @@ func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc stri
 	b.meta("name", "twitter:description", desc)
 	b.meta("name", "twitter:image", image)
 
-	if tr, err := s.db.Translations(ctx, a, s.now()); err != nil {
-		s.log.Warn("translations unavailable", "article", a.ID, "err", err)
-	} else if len(tr) > 1 {
+	if len(tr) > 1 {
 		for _, t := range tr {
 			b.link("alternate", "", "", links.Abs(base, links.Article(t.Slug)), t.Lang)
 		}
 		b.link("alternate", "", "", links.Abs(base, links.Article(tr[0].Slug)), "x-default")
 	}
-	b.feedLinks(base, links.Home, s.cfg.SiteName)
+	b.feedLinks(base, links.Edition(a.Lang), s.cfg.SiteName)
 
 	ld := ldThing{
 		"@context":         "https://schema.org",
@@ -172,7 +174,7 @@ func (s *Site) articleHead(ctx context.Context, a news.Article, title, desc stri
 		ld["isAccessibleForFree"] = false
 	}
 	b.jsonLD(ld)
-	b.jsonLD(s.ldBreadcrumbs(append(crumbs, NavItem{Name: a.Title, URL: links.Article(a.Slug)})))
+	b.jsonLD(s.ldBreadcrumbs(a.Lang, append(crumbs, NavItem{Name: a.Title, URL: links.Article(a.Slug)})))
 	return template.HTML(b.String())
 }
 
@@ -185,15 +187,32 @@ func headline(t string) string {
 	return strings.TrimSpace(string(r[:109])) + "…"
 }
 
+// editionLinks names the same listing in every edition as hreflang
+// alternates, for the pages every edition has: the front page and the
+// sections.
+func (s *Site) editionLinks(b *headBuilder, lang, base string) {
+	if base != links.Home && !strings.HasPrefix(base, links.Section("")) {
+		return
+	}
+	for _, l := range s.words.Languages() {
+		if s.editions[l] {
+			b.link("alternate", "", "", links.Abs(s.cfg.SiteURL, links.In(l, base)), l)
+		}
+	}
+	b.link("alternate", "", "", links.Abs(s.cfg.SiteURL, base), "x-default")
+}
+
 // listingHead builds the head tags of the front page or a listing whose
-// first page is base, and supplies a description where the page has none.
+// first page is base (in the default edition; the page's own edition is
+// pg.Lang), and supplies a description where the page has none.
 func (s *Site) listingHead(ctx context.Context, pg *Page, base, heading string) {
 	var b headBuilder
+	lang := pg.Lang
 	if pg.Description == "" {
 		if heading == "" {
-			pg.Description = s.siteDescription()
+			pg.Description = s.siteDescription(lang)
 		} else {
-			pg.Description = heading + ": the latest articles from " + s.cfg.SiteName + "."
+			pg.Description = s.t(lang, "site.listing_description", "Heading", heading, "Site", s.cfg.SiteName)
 		}
 	}
 	title := pg.Title
@@ -216,24 +235,25 @@ func (s *Site) listingHead(ctx context.Context, pg *Page, base, heading string) 
 		if tree, err := s.sections.get(ctx); err == nil {
 			if sec, ok := tree.byPath[strings.Trim(strings.TrimPrefix(base, "/category/"), "/")]; ok {
 				for _, c := range tree.chain(sec.ID) {
-					crumbs = append(crumbs, NavItem{Name: c.Name, URL: links.Section(c.Path)})
+					crumbs = append(crumbs, NavItem{Name: s.sectionName(lang, c), URL: links.In(lang, links.Section(c.Path))})
 				}
 			}
 		}
 	case strings.HasPrefix(base, "/tag/"), strings.HasPrefix(base, "/author/"):
 		hasFeed = true
-		crumbs = []NavItem{{Name: heading, URL: base}}
+		crumbs = []NavItem{{Name: heading, URL: links.In(lang, base)}}
 	case base != "/":
-		crumbs = []NavItem{{Name: heading, URL: base}}
+		crumbs = []NavItem{{Name: heading, URL: links.In(lang, base)}}
 	}
 	if hasFeed {
-		b.feedLinks(s.cfg.SiteURL, base, title)
+		b.feedLinks(s.cfg.SiteURL, links.In(lang, base), title)
 	}
+	s.editionLinks(&b, lang, base)
 	if base == "/" && heading == "" {
-		b.jsonLD(ldThing{"@context": "https://schema.org", "@type": "WebSite", "name": s.cfg.SiteName, "url": links.Abs(s.cfg.SiteURL, links.Home),
-			"publisher": s.ldPublisher()})
+		b.jsonLD(ldThing{"@context": "https://schema.org", "@type": "WebSite", "name": s.cfg.SiteName, "url": links.Abs(s.cfg.SiteURL, links.Edition(lang)),
+			"inLanguage": lang, "publisher": s.ldPublisher()})
 	} else {
-		b.jsonLD(s.ldBreadcrumbs(crumbs))
+		b.jsonLD(s.ldBreadcrumbs(lang, crumbs))
 	}
 	pg.Head = template.HTML(b.String())
 }

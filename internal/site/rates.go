@@ -133,7 +133,7 @@ func (s *Site) ratesPage(r *http.Request, _ params) (*response, error) {
 	if c.Conv.Error != "" {
 		status = http.StatusBadRequest
 	}
-	p := s.newPage(ctx, "Currency rates", links.Rates, "")
+	p := s.newPage(ctx, links.DefaultLang, "Currency rates", links.Rates, "")
 	p.Description = "Official exchange rates of the Central Asian currencies against the US dollar, from their central banks."
 	p.Content = c
 	resp, err := s.render("rates", status, p)

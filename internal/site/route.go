@@ -12,6 +12,7 @@ import (
 
 // params are what the public router read from a path.
 type params struct {
+	lang string   // the edition: links.DefaultLang, or the code before the path (/ru/…)
 	segs []string // path segments after the prefix, e.g. the section path
 	page int
 	// oldQuery is set for WordPress's query addresses (/?p=123).
@@ -29,13 +30,13 @@ func (s *Site) Routes(mux *http.ServeMux) {
 }
 
 func (s *Site) route(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.Path
+	lang, path := links.FromEdition(r.URL.Path, s.words.Languages())
 	if h, ok := s.searchFeedRoute(r); ok {
-		s.serveGated(s.searchCache, w, r, h, params{}, s.admitSearch)
+		s.serveGated(s.searchCache, w, r, h, params{lang: lang}, s.admitSearch)
 		return
 	}
-	if h, ok := s.machineRoute(path); ok {
-		s.serve(w, r, h, params{})
+	if h, ok := s.machineRoute(lang, path); ok {
+		s.serve(w, r, h, params{lang: lang})
 		return
 	}
 	if to := s.queryFeedRedirect(r); to != "" {
@@ -43,7 +44,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Has("s") || path == links.SearchPage {
-		s.serveSearch(w, r)
+		s.serveSearch(w, r, lang)
 		return
 	}
 	if path != "/" && !strings.HasSuffix(path, "/") {
@@ -52,7 +53,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 			s.serve(w, r, s.notFound, params{})
 			return
 		}
-		to := path + "/"
+		to := r.URL.Path + "/"
 		if r.URL.RawQuery != "" {
 			to += "?" + r.URL.RawQuery
 		}
@@ -63,7 +64,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 	if segs[0] == "" {
 		segs = nil
 	}
-	p := params{page: 1, oldQuery: r.URL.RawQuery != "" && hasOldQuery(r)}
+	p := params{lang: lang, page: 1, oldQuery: r.URL.RawQuery != "" && hasOldQuery(r)}
 	if n := len(segs); n >= 2 && segs[n-2] == "page" {
 		page, err := strconv.Atoi(segs[n-1])
 		if err != nil || page < 1 || page > 100000 {
@@ -71,7 +72,7 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if page == 1 {
-			http.Redirect(w, r, links.Dir(segs[:n-2]), http.StatusMovedPermanently)
+			http.Redirect(w, r, links.In(lang, links.Dir(segs[:n-2])), http.StatusMovedPermanently)
 			return
 		}
 		p.page, segs = page, segs[:n-2]
@@ -110,6 +111,10 @@ func (s *Site) pick(segs []string, p *params) handlerFunc {
 		return s.archivePage
 	case isNumber(segs[0], 4) && n == 4 && isNumber(segs[1], 2) && isNumber(segs[2], 2):
 		p.segs = segs[3:]
+		return s.datedPermalink
+	case n == 1 && p.page == 1 && p.lang != links.DefaultLang:
+		// Polylang's /ru/{slug}/: an article has one permalink, /{slug}/.
+		p.segs = segs
 		return s.datedPermalink
 	case n == 1 && p.page == 1:
 		p.segs = segs
@@ -181,8 +186,8 @@ func serveAsset(w http.ResponseWriter, r *http.Request, ctype string, body []byt
 // serveSearch answers /?s= and /search/ through the search pages' own
 // cache. A page from the cache is free; a search that reaches the store
 // spends the reader's budget, so one client cannot keep the cores busy.
-func (s *Site) serveSearch(w http.ResponseWriter, r *http.Request) {
-	s.serveGated(s.searchCache, w, r, s.searchPage, params{}, s.admitSearch)
+func (s *Site) serveSearch(w http.ResponseWriter, r *http.Request, lang string) {
+	s.serveGated(s.searchCache, w, r, s.searchPage, params{lang: lang}, s.admitSearch)
 }
 
 // admitSearch spends one of the reader's searches, or answers 429 when

@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html"
 	"html/template"
 	"net/http"
@@ -47,12 +46,17 @@ type searchParams struct {
 	Page     int
 	PerPage  int  // results a page; 0 is the site's page size
 	Literal  bool // search as typed, never for a correction
+	// edition is the edition searched from: its language is the one
+	// searched unless lang= says otherwise (lang=all: every language);
+	// "" (the API) searches every language unless asked.
+	edition string
 }
 
-// readSearch reads r's search parameters; anything it cannot use it ignores.
-func (s *Site) readSearch(ctx context.Context, r *http.Request) (searchParams, *sectionTree, error) {
+// readSearch reads r's search parameters, made from edition (see
+// searchParams); anything it cannot use it ignores.
+func (s *Site) readSearch(ctx context.Context, r *http.Request, edition string) (searchParams, *sectionTree, error) {
 	v := r.URL.Query()
-	p := searchParams{Page: 1}
+	p := searchParams{Page: 1, edition: edition}
 	p.Q = cleanParam(v.Get("q"), 2000)
 	if p.Q == "" {
 		p.Q = cleanParam(v.Get("s"), 2000)
@@ -85,8 +89,10 @@ func (s *Site) readSearch(ctx context.Context, r *http.Request) (searchParams, *
 		}
 		p.Author = a
 	}
-	if l := v.Get("lang"); l == "en" || l == "ru" {
+	if l := v.Get("lang"); s.editions[l] {
 		p.Lang = l
+	} else if !v.Has("lang") {
+		p.Lang = edition
 	}
 	if t, err := time.ParseInLocation("2006-01-02", v.Get("from"), s.cfg.Location); err == nil {
 		p.From, p.from = v.Get("from"), t
@@ -140,7 +146,11 @@ func (p searchParams) url(edit func(*searchParams)) string {
 	if p.Author.ID != 0 {
 		v.Set("author", p.Author.Slug)
 	}
-	if p.Lang != "" {
+	switch {
+	case p.Lang == p.edition:
+	case p.Lang == "":
+		v.Set("lang", "all")
+	default:
 		v.Set("lang", p.Lang)
 	}
 	if p.From != "" {
@@ -158,7 +168,7 @@ func (p searchParams) url(edit func(*searchParams)) string {
 	if p.Literal {
 		v.Set("literal", "1")
 	}
-	return links.Search(v)
+	return links.In(p.edition, links.Search(v))
 }
 
 // searchResult is one result as both the page and the API show it.
@@ -284,9 +294,10 @@ type searchContent struct {
 
 // searchPage renders the search page. Whatever the input, it is a page
 // that makes sense, with status 200.
-func (s *Site) searchPage(r *http.Request, _ params) (*response, error) {
+func (s *Site) searchPage(r *http.Request, pp params) (*response, error) {
 	ctx := r.Context()
-	p, tree, err := s.readSearch(ctx, r)
+	lang := pp.lang
+	p, tree, err := s.readSearch(ctx, r, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -301,28 +312,28 @@ func (s *Site) searchPage(r *http.Request, _ params) (*response, error) {
 	}
 	switch {
 	case out.Query.Empty():
-		c.Heading = "Search the archive"
+		c.Heading = s.t(lang, "site.notfound.search")
 	case out.Total == 0:
-		c.Heading = fmt.Sprintf("No results for “%s”", shown)
+		c.Heading = s.t(lang, "site.search.none_for", "Query", shown)
 	default:
-		c.Heading = fmt.Sprintf("Viewing results %d - %d of %d for “%s”", out.First, out.Last, out.Total, shown)
+		c.Heading = s.t(lang, "site.search.results_for", "First", out.First, "Last", out.Last, "Total", out.Total, "Query", shown)
 	}
 	if out.Suggestion != "" {
 		c.SuggestionURL = p.url(func(q *searchParams) { q.Q, q.Page = out.Suggestion, 1 })
 	}
-	c.Sections = append(c.Sections, option{Label: "All sections"})
+	c.Sections = append(c.Sections, option{Label: s.t(lang, "site.search.all_sections")})
 	for _, top := range tree.top() {
-		c.Sections = append(c.Sections, option{Value: top.Path, Label: top.Name, Selected: top.ID == p.Section.ID})
+		c.Sections = append(c.Sections, option{Value: top.Path, Label: s.sectionName(lang, top), Selected: top.ID == p.Section.ID})
 		for _, k := range tree.kids(top.ID) {
-			c.Sections = append(c.Sections, option{Value: k.Path, Label: "— " + k.Name, Selected: k.ID == p.Section.ID})
+			c.Sections = append(c.Sections, option{Value: k.Path, Label: "— " + s.sectionName(lang, k), Selected: k.ID == p.Section.ID})
 		}
 	}
 	tags, authors := s.facets.get(ctx, s.db, s.now())
-	c.Tags = append(c.Tags, option{Label: "Any tag"})
+	c.Tags = append(c.Tags, option{Label: s.t(lang, "site.search.any_tag")})
 	for _, t := range tags[:min(len(tags), 60)] {
 		c.Tags = append(c.Tags, option{Value: t.Slug, Label: t.Name, Selected: t.ID == p.Tag.ID})
 	}
-	c.Authors = append(c.Authors, option{Label: "Any author"})
+	c.Authors = append(c.Authors, option{Label: s.t(lang, "site.search.any_author")})
 	for _, a := range authors {
 		c.Authors = append(c.Authors, option{Value: a.Slug, Label: a.Name, Selected: a.ID == p.Author.ID})
 	}
@@ -330,27 +341,30 @@ func (s *Site) searchPage(r *http.Request, _ params) (*response, error) {
 		return p.url(func(q *searchParams) { edit(q); q.Page = 1 })
 	}
 	if p.Section.ID != 0 {
-		c.Filters = append(c.Filters, filterLink{"Section: " + p.Section.Name, first(func(q *searchParams) { q.Section = news.Section{} })})
+		c.Filters = append(c.Filters, filterLink{s.t(lang, "site.search.filter_section", "Name", s.sectionName(lang, p.Section)), first(func(q *searchParams) { q.Section = news.Section{} })})
 	}
 	if p.Tag.ID != 0 {
-		c.Filters = append(c.Filters, filterLink{"Tag: " + p.Tag.Name, first(func(q *searchParams) { q.Tag = news.Tag{} })})
+		c.Filters = append(c.Filters, filterLink{s.t(lang, "site.search.filter_tag", "Name", p.Tag.Name), first(func(q *searchParams) { q.Tag = news.Tag{} })})
 	}
 	if p.Author.ID != 0 {
-		c.Filters = append(c.Filters, filterLink{"Author: " + p.Author.Name, first(func(q *searchParams) { q.Author = news.Author{} })})
+		c.Filters = append(c.Filters, filterLink{s.t(lang, "site.search.filter_author", "Name", p.Author.Name), first(func(q *searchParams) { q.Author = news.Author{} })})
 	}
 	if p.Lang != "" {
-		c.Filters = append(c.Filters, filterLink{"Language: " + langName(p.Lang), first(func(q *searchParams) { q.Lang = "" })})
+		c.Filters = append(c.Filters, filterLink{s.t(lang, "site.search.filter_language", "Name", s.langName(lang, p.Lang)), first(func(q *searchParams) { q.Lang = "" })})
 	}
 	if p.From != "" {
-		c.Filters = append(c.Filters, filterLink{"From " + p.From, first(func(q *searchParams) { q.From, q.from = "", time.Time{} })})
+		c.Filters = append(c.Filters, filterLink{s.t(lang, "site.search.filter_from", "Date", p.From), first(func(q *searchParams) { q.From, q.from = "", time.Time{} })})
 	}
 	if p.To != "" {
-		c.Filters = append(c.Filters, filterLink{"To " + p.To, first(func(q *searchParams) { q.To, q.to = "", time.Time{} })})
+		c.Filters = append(c.Filters, filterLink{s.t(lang, "site.search.filter_to", "Date", p.To), first(func(q *searchParams) { q.To, q.to = "", time.Time{} })})
 	}
-	for _, l := range []string{"en", "ru"} {
-		if l != p.Lang {
-			c.LangLinks = append(c.LangLinks, filterLink{"Only in " + langName(l), first(func(q *searchParams) { q.Lang = l })})
+	for _, l := range s.words.Languages() {
+		if l != p.Lang && s.editions[l] {
+			c.LangLinks = append(c.LangLinks, filterLink{s.words.Value(lang, "site.search.only_in", l), first(func(q *searchParams) { q.Lang = l })})
 		}
+	}
+	if p.Lang != "" {
+		c.LangLinks = append(c.LangLinks, filterLink{s.t(lang, "site.search.all_languages"), first(func(q *searchParams) { q.Lang = "" })})
 	}
 	c.SortRelevance = first(func(q *searchParams) { q.ByDate = false })
 	c.SortDate = first(func(q *searchParams) { q.ByDate = true })
@@ -361,23 +375,28 @@ func (s *Site) searchPage(r *http.Request, _ params) (*response, error) {
 	if p.Page < out.Pages {
 		c.Pager.Next = p.url(func(q *searchParams) { q.Page = p.Page + 1 })
 	}
-	title := "Search"
+	title := s.t(lang, "site.search.label")
 	if !out.Query.Empty() {
-		title = "Search: " + shown
+		title = s.t(lang, "site.search.title", "Query", shown)
 	}
-	pg := s.newPage(ctx, title, p.url(nil), "")
+	pg := s.newPage(ctx, lang, title, p.url(nil), "")
+	s.switchTo(&pg, links.SearchPage)
+	for i, e := range pg.Switch {
+		pg.Switch[i].URL = p.url(func(q *searchParams) {
+			if q.Lang == q.edition {
+				q.Lang = e.Lang
+			}
+			q.edition = e.Lang
+		})
+	}
 	pg.Query = p.Q
 	pg.Content = c
 	pg.Head = `<meta name="robots" content="noindex, follow">`
 	return s.render("search", http.StatusOK, pg)
 }
 
-func langName(l string) string {
-	if l == "ru" {
-		return "Russian"
-	}
-	return "English"
-}
+// langName names language l in lang: "Russian", "Английский".
+func (s *Site) langName(lang, l string) string { return s.words.Value(lang, "lang", l) }
 
 // apiResult is one result in /api/v1/search.
 type apiResult struct {
@@ -408,7 +427,7 @@ type apiSearch struct {
 func (s *Site) SearchAPI(w http.ResponseWriter, r *http.Request) {
 	s.serveWith(s.searchCache, w, r, func(r *http.Request, _ params) (*response, error) {
 		ctx := r.Context()
-		p, tree, err := s.readSearch(ctx, r)
+		p, tree, err := s.readSearch(ctx, r, "")
 		if err != nil {
 			return nil, err
 		}

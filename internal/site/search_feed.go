@@ -47,7 +47,7 @@ func (s *Site) searchFeed(query, format string) handlerFunc {
 		if err != nil {
 			return nil, err
 		}
-		c := s.channel(tree)
+		c := s.channel(tree, links.DefaultLang)
 		c.Title = "Search results for “" + query + "” – " + s.cfg.SiteName
 		c.Link = links.Abs(s.cfg.SiteURL, links.Search(map[string][]string{"q": {query}}))
 		c.Description = c.Title

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"dastan/internal/i18n"
 	"embed"
 	"encoding/hex"
 	"errors"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"dastan/internal/config"
+	"dastan/internal/i18n"
 	"dastan/internal/jobs"
 	"dastan/internal/links"
 	"dastan/internal/metrics"
@@ -64,6 +64,7 @@ type Site struct {
 	board   *rates.Board
 
 	words    *i18n.Catalogue
+	editions map[string]bool // the languages with an edition: each the catalogue has
 	pages    map[string]i18n.Localized
 	cssURL   string
 	css      []byte
@@ -107,6 +108,10 @@ func New(o Options) (*Site, error) {
 	}
 	if s.words, err = i18n.Load(); err != nil {
 		return nil, err
+	}
+	s.editions = map[string]bool{}
+	for _, l := range s.words.Languages() {
+		s.editions[l] = true
 	}
 	if s.pages, err = parsePages(s.funcs(), s.words); err != nil {
 		return nil, err
@@ -192,7 +197,7 @@ func parsePages(funcs template.FuncMap, words *i18n.Catalogue) (map[string]i18n.
 		if err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", name, err)
 		}
-		if pages[name], err = words.Localize(t); err != nil {
+		if pages[name], err = words.Localize(t, links.EditionFuncMap); err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", name, err)
 		}
 	}
@@ -214,7 +219,8 @@ func asset(name string) (body []byte, etag, url string, err error) {
 // Content.
 type Page struct {
 	SiteName    string
-	Lang        string
+	Lang        string        // the edition's language, and so the page's
+	Switch      []EditionLink // the same page in the other editions
 	Title       string
 	Description string
 	Canonical   string
@@ -228,6 +234,12 @@ type Page struct {
 	Nav         []NavItem
 	Head        template.HTML // extra tags for <head>: feeds, metadata
 	Content     any
+}
+
+// EditionLink leads to a page in another language: the masthead's
+// switch to the other edition, an article's translation.
+type EditionLink struct {
+	Lang, Name, URL string
 }
 
 // NavItem is one link in the sections bar.
@@ -251,17 +263,20 @@ type response struct {
 	about string
 }
 
-// newPage fills the layout's part of a Page.
-func (s *Site) newPage(ctx context.Context, title, path string, current string) Page {
+// newPage fills the layout's part of a Page of lang's edition at path
+// (already in the edition). The masthead's switch leads to the front
+// pages of the other editions; pages that exist in every edition say
+// better with switchTo.
+func (s *Site) newPage(ctx context.Context, lang, title, path string, current string) Page {
 	now := s.now().In(s.cfg.Location)
 	p := Page{
 		SiteName:  s.cfg.SiteName,
-		Lang:      "en",
+		Lang:      lang,
 		Title:     title,
 		Canonical: s.cfg.SiteURL + path,
 		CSS:       s.cssURL,
 		Script:    s.jsURL,
-		Today:     formatDate(now, "en"),
+		Today:     formatDate(now, lang),
 		TodayISO:  now.Format("2006-01-02"),
 		Year:      now.Year(),
 	}
@@ -271,10 +286,38 @@ func (s *Site) newPage(ctx context.Context, title, path string, current string) 
 	tree, err := s.sections.get(ctx)
 	if err == nil {
 		for _, sec := range tree.top() {
-			p.Nav = append(p.Nav, NavItem{Name: sec.Name, URL: links.Section(sec.Path), Current: current == sec.Path})
+			p.Nav = append(p.Nav, NavItem{Name: s.sectionName(lang, sec), URL: links.In(lang, links.Section(sec.Path)), Current: current == sec.Path})
 		}
 	}
+	s.switchTo(&p, links.Home)
 	return p
+}
+
+// switchTo points the masthead's switch at path (a listing's, in the
+// default edition) in each other edition.
+func (s *Site) switchTo(p *Page, path string) {
+	p.Switch = p.Switch[:0]
+	for _, l := range s.words.Languages() {
+		if l != p.Lang && s.editions[l] {
+			p.Switch = append(p.Switch, EditionLink{Lang: l, Name: s.words.T(l, "lang.self"), URL: links.In(l, path)})
+		}
+	}
+}
+
+// t is a message of the catalogue in lang, for text made in Go.
+func (s *Site) t(lang, key string, args ...any) string { return s.words.T(lang, key, args...) }
+
+// sectionName is a section's name in lang's edition: the catalogue's
+// (sections.news, sections.news/kazakhstan) where it has one, else the
+// name the newsroom gave it.
+func (s *Site) sectionName(lang string, sec news.Section) string {
+	if lang == links.DefaultLang {
+		return sec.Name
+	}
+	if _, ok := s.words.Message(lang, "sections."+sec.Path); ok {
+		return s.t(lang, "sections."+sec.Path)
+	}
+	return sec.Name
 }
 
 // Render executes a page template into a response. Other packages that
@@ -300,7 +343,6 @@ func (s *Site) funcs() template.FuncMap {
 		"shortdate": func(t time.Time) string { return t.In(s.cfg.Location).Format("2 Jan 2006") },
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html":      func(s string) template.HTML { return template.HTML(s) },
-		"langName":  langName,
 		// apiRoot is where WordPress clients find the REST API.
 		"apiRoot": func() string { return links.Abs(s.cfg.SiteURL, links.WPJSON) },
 	})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"dastan/internal/auth"
 	"dastan/internal/links"
 	"dastan/internal/news"
+	"dastan/internal/store"
 )
 
 // flashes are the fixed messages a redirect may ask a page to show.
@@ -45,6 +47,9 @@ type editContent struct {
 	CanSubmit  bool
 	Autosave   bool // drafts and pending articles autosave; live ones do not
 	Locks      bool // the page holds the article's edit lock and beats its heartbeat
+	// Versions are the story's other languages: its original and
+	// translations, each a link to its editor.
+	Versions []store.LanguageVersion
 }
 
 func (n *Newsroom) editContent(r *http.Request, u auth.User, a news.Article, ref auth.ArticleRef, isNew bool) (editContent, error) {
@@ -72,6 +77,9 @@ func (n *Newsroom) editContent(r *http.Request, u auth.User, a news.Article, ref
 	c.CanSubmit = auth.Can(u, auth.Submit, &ref) && !c.CanPublish
 	c.Autosave = !isNew && (a.Status == news.StatusDraft || a.Status == auth.StatusPending)
 	c.Locks = !isNew && auth.Can(u, auth.Edit, &ref)
+	if c.Versions, err = n.db.LanguageVersions(r.Context(), a); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -140,7 +148,9 @@ func (n *Newsroom) readForm(r *http.Request) (apply func(a *news.Article) error,
 		}
 		publishAt = t.UTC()
 	}
+	translationOf, trErr := n.readTranslationOf(r, f.Get("translation_of"))
 	return func(a *news.Article) error {
+		a.TranslationOf = translationOf
 		a.Title, a.Slug, a.Standfirst, a.BodySource = f.Get("title"), f.Get("slug"), f.Get("standfirst"), f.Get("body")
 		a.BodyFormat = news.Format(f.Get("format"))
 		if a.BodyFormat == "" {
@@ -165,8 +175,42 @@ func (n *Newsroom) readForm(r *http.Request) (apply func(a *news.Article) error,
 			a.Image.Width, _ = strconv.Atoi(f.Get("image_width"))
 			a.Image.Height, _ = strconv.Atoi(f.Get("image_height"))
 		}
+		if trErr != nil {
+			return trErr
+		}
 		return timeErr
 	}, publishAt
+}
+
+// readTranslationOf reads the editor's "translation of" field: the
+// original's id, or its public address as a reader sees it
+// (https://…/water-talks/ or /water-talks/). Empty is no original.
+func (n *Newsroom) readTranslationOf(r *http.Request, v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+		return id, nil
+	}
+	path := v
+	if u, err := url.Parse(v); err == nil && u.Host != "" {
+		path = u.Path
+	}
+	if !strings.HasSuffix(path, "/") {
+		path += "/"
+	}
+	slug, ok := links.ArticleSlug(path)
+	if ok {
+		a, err := n.db.ArticleBySlug(r.Context(), slug)
+		if err == nil {
+			return a.ID, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return 0, err
+		}
+	}
+	return 0, &articles.ValidationError{Field: "translation_of", Message: "No article has the number or address " + strconv.Quote(v) + "."}
 }
 
 // articleCreate saves a new article.

@@ -501,6 +501,46 @@ func (db *DB) Translations(ctx context.Context, a news.Article, now time.Time) (
 	return out, rows.Err()
 }
 
+// LanguageVersion is one language version of a story, as the newsroom
+// lists it beside the editor.
+type LanguageVersion struct {
+	ID     int64
+	Title  string
+	Lang   string
+	Status news.Status
+}
+
+// LanguageVersions lists the other language versions of a's story —
+// its original and the original's other translations, or a's own
+// translations — whatever their status, the trash aside.
+func (db *DB) LanguageVersions(ctx context.Context, a news.Article) ([]LanguageVersion, error) {
+	root := a.ID
+	if a.TranslationOf != 0 {
+		root = a.TranslationOf
+	}
+	if root == 0 {
+		return nil, nil
+	}
+	rows, err := db.read(ctx, `SELECT id, title, lang, status FROM (
+		SELECT id, title, lang, status FROM articles WHERE id = ?
+		UNION ALL
+		SELECT id, title, lang, status FROM articles WHERE translation_of = ?) t
+		WHERE id <> ? AND status <> 'trash' ORDER BY id`, root, root, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: language versions of %d: %w", a.ID, err)
+	}
+	defer rows.Close()
+	var out []LanguageVersion
+	for rows.Next() {
+		var v LanguageVersion
+		if err := rows.Scan(&v.ID, &v.Title, &v.Lang, &v.Status); err != nil {
+			return nil, fmt.Errorf("store: language versions of %d: %w", a.ID, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // SitemapEntry is one URL of a sitemap: a slug (or section path) and when
 // what it shows last changed.
 type SitemapEntry struct {

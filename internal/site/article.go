@@ -109,6 +109,11 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	resp.lastMod = a.UpdatedAt
 	resp.cacheable = !tried
 	resp.about = aboutArticle(a.Slug)
+	if len(tr) > 0 {
+		// The page links its translations, whose changes a change of
+		// this article does not name: any change drops it.
+		resp.about = ""
+	}
 	return resp, nil
 }
 

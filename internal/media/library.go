@@ -130,7 +130,7 @@ func (s *Service) Upload(ctx context.Context, u auth.User, filename string, r io
 	for _, rd := range rends {
 		key := Key(info.SHA256, rd.Width, rd.Ext())
 		if err := s.Storage.Put(ctx, key, bytes.NewReader(rd.Data), rd.ContentType); err != nil {
-			s.remove(ctx, written)
+			s.remove(ctx, info.SHA256, written)
 			return store.Media{}, err
 		}
 		written = append(written, key)
@@ -140,16 +140,21 @@ func (s *Service) Upload(ctx context.Context, u auth.User, filename string, r io
 	// returns their item, and the files just written are theirs too (keys
 	// come from the content), so they stay.
 	if _, err := s.Store.SaveMedia(ctx, &m); err != nil {
-		s.remove(ctx, written)
+		s.remove(ctx, info.SHA256, written)
 		return store.Media{}, err
 	}
 	return m, nil
 }
 
 // remove deletes files of a failed upload, on a context of its own so a
-// cancelled request still cleans up.
-func (s *Service) remove(ctx context.Context, keys []string) {
+// cancelled request still cleans up. With storage that instances share,
+// another instance may have stored the same file meanwhile, under the
+// same keys: once the library records it, the files are its and stay.
+func (s *Service) remove(ctx context.Context, sha string, keys []string) {
 	ctx = context.WithoutCancel(ctx)
+	if _, err := s.Store.MediaBySHA(ctx, sha); err == nil {
+		return
+	}
 	for _, k := range keys {
 		s.Storage.Delete(ctx, k)
 	}

@@ -71,11 +71,15 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		m.Files = append(m.Files, f)
 	}
-	media, err := copyTree(filepath.Join(cfg.DataDir, "media"), dir, "media")
-	if err != nil {
-		return fmt.Errorf("backup: media: %w", err)
+	// A library in a bucket is the bucket's to keep (its versioning or
+	// replication); the data directory's media folder is not it.
+	if cfg.Media.Bucket == "" {
+		media, err := copyTree(filepath.Join(cfg.DataDir, "media"), dir, "media")
+		if err != nil {
+			return fmt.Errorf("backup: media: %w", err)
+		}
+		m.Files = append(m.Files, media...)
 	}
-	m.Files = append(m.Files, media...)
 	if err := writeManifest(dir, m); err != nil {
 		return err
 	}
@@ -86,6 +90,9 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "Backed up %d files (%s) into %s.\n", len(m.Files), humanSize(size), dir)
 	if db.Engine() != "sqlite" {
 		fmt.Fprintln(stdout, "The database is PostgreSQL and is not in this folder: back it up with pg_dump (docs/DEPLOY.md).")
+	}
+	if cfg.Media.Bucket != "" {
+		fmt.Fprintf(stdout, "The media library is in bucket %s and is not in this folder: keep the bucket versioned or copy it (docs/DEPLOY.md).\n", cfg.Media.Bucket)
 	}
 	return nil
 }

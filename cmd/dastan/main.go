@@ -33,6 +33,7 @@ Usage:
   dastan rates fetch              ask every central bank for today's rates once
   dastan rates backfill --from YYYY-MM-DD [--to YYYY-MM-DD]
                                   fill rate history where a bank has it
+  dastan media move --to s3|disk  copy the media library into the bucket, or back
   dastan reindex                  rebuild the search index
   dastan backup DIR               copy the store and media, while serving, into DIR
   dastan restore DIR [--force]    put a backup into an empty data directory
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importCmd(ctx, rest, stdout, stderr)
 	case "rates":
 		return ratesCmd(ctx, rest, stdout, stderr)
+	case "media":
+		return mediaCmd(ctx, rest, stdout, stderr)
 	case "reindex":
 		return reindexCmd(ctx, rest, stdout, stderr)
 	case "backup":

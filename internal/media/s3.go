@@ -108,6 +108,11 @@ func NewS3Storage(c S3Config) (*S3Storage, error) {
 		publicURL: strings.TrimRight(c.PublicURL, "/"), endpoint: client.EndpointURL().String()}, nil
 }
 
+// String names the bucket and where it is, for reports.
+func (s *S3Storage) String() string {
+	return "bucket " + s.bucket + " at " + s.endpoint + "/" + s.prefix
+}
+
 // Check asks the store whether the bucket is there and ours to use, so a
 // wrong setting is reported when Dastan starts rather than at the first
 // upload.

@@ -173,3 +173,49 @@ func TestS3Unreachable(t *testing.T) {
 		}
 	})
 }
+
+// hookedStorage calls hook before each Put; an error from it fails that Put.
+type hookedStorage struct {
+	media.Storage
+	puts int
+	hook func(n int) error
+}
+
+func (h *hookedStorage) Put(ctx context.Context, key string, r io.Reader, ct string) error {
+	h.puts++
+	if err := h.hook(h.puts); err != nil {
+		return err
+	}
+	return h.Storage.Put(ctx, key, r, ct)
+}
+
+// Two instances take the same file at once and one of them fails half-way:
+// its clean-up must not delete the files the other has just recorded,
+// which are under the same keys in the shared bucket.
+func TestS3FailedUploadKeepsAnotherInstancesFiles(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	cfg := s3test.Bucket(t)
+	a, b := newInstance(t, db, cfg), newInstance(t, db, cfg)
+	data := photo(t, 1000, 600)
+	var m store.Media
+	b.svc.Storage = &hookedStorage{Storage: b.svc.Storage, hook: func(n int) error {
+		if n < 3 {
+			return nil
+		}
+		// B has written two files; A now takes the same upload whole.
+		var err error
+		if m, err = a.svc.Upload(ctx, author, "a.jpg", bytes.NewReader(data), media.Text{}); err != nil {
+			t.Fatal(err)
+		}
+		return errors.New("connection reset")
+	}}
+	if _, err := b.svc.Upload(ctx, author, "b.jpg", bytes.NewReader(data), media.Text{}); err == nil {
+		t.Fatal("the failing upload succeeded")
+	}
+	for _, w := range m.Widths() {
+		if code, _, _ := fetch(t, a.srv.URL+a.svc.Storage.URL(m.Renditions[w])); code != 200 {
+			t.Fatalf("rendition %d of the recorded upload: %d", w, code)
+		}
+	}
+}

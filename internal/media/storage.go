@@ -95,6 +95,9 @@ func NewLocalStorage(dir string) *LocalStorage {
 	return &LocalStorage{Root: dir, BaseURL: links.MediaPrefix}
 }
 
+// String names the folder, for reports.
+func (l *LocalStorage) String() string { return "folder " + l.Root }
+
 func (l *LocalStorage) path(key string) (string, error) {
 	if !validKey(key) {
 		return "", fmt.Errorf("%w: %q", ErrBadKey, key)

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"dastan/internal/news"
 )
@@ -22,24 +23,34 @@ import (
 // parameters each stays far below SQLite's 32,766 and PostgreSQL's 65,535.
 const bulkRows = 250
 
+// freshImport says how importFresh records the articles it writes.
+type freshImport struct {
+	kinds []string  // each article's kind, in list's order; KindArticle for all when nil
+	note  string    // the revisions' note
+	at    time.Time // the revisions' time; each article's UpdatedAt when zero
+}
+
 // importFresh writes new articles (no id yet) inside tx as writeArticle
-// would one by one, with an import revision stamped with each article's
-// UpdatedAt.
-func (db *DB) importFresh(ctx context.Context, tx *sql.Tx, list []*news.Article) error {
+// would one by one, with an import revision as how says.
+func (db *DB) importFresh(ctx context.Context, tx *sql.Tx, list []*news.Article, how freshImport) error {
 	if q := db.dialect.bulkImport(); q != "" {
 		if err := db.txScript(ctx, tx, q); err != nil {
 			return err
 		}
 	}
 	for start := 0; start < len(list); start += bulkRows {
-		if err := db.importChunk(ctx, tx, list[start:min(start+bulkRows, len(list))]); err != nil {
+		chunk := how
+		if how.kinds != nil {
+			chunk.kinds = how.kinds[start:min(start+bulkRows, len(list))]
+		}
+		if err := db.importChunk(ctx, tx, list[start:min(start+bulkRows, len(list))], chunk); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article) error {
+func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article, how freshImport) error {
 	if err := db.uniqueSlugs(ctx, tx, list); err != nil {
 		return err
 	}
@@ -49,7 +60,7 @@ func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article)
 			bodies[i] = news.SearchText(list[i].BodyHTML)
 		}
 	})
-	vis, err := db.insertArticleRows(ctx, tx, list, bodies)
+	vis, err := db.insertArticleRows(ctx, tx, list, how.kinds, bodies)
 	if err != nil {
 		return err
 	}
@@ -58,7 +69,11 @@ func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article)
 	}
 	var revs rowsBuilder
 	for _, a := range list {
-		revs.add(a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, 0, "imported", unix(a.UpdatedAt))
+		at := a.UpdatedAt
+		if !how.at.IsZero() {
+			at = how.at
+		}
+		revs.add(a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, 0, how.note, unix(at))
 	}
 	if err := revs.exec(ctx, db, tx, `INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at) VALUES `); err != nil {
 		return fmt.Errorf("revisions: %w", err)
@@ -114,9 +129,10 @@ func (db *DB) uniqueSlugs(ctx context.Context, tx *sql.Tx, list []*news.Article)
 	return nil
 }
 
-// insertArticleRows inserts the rows of list, sets each article's id and
-// version, and returns each one's visible_from, in list's order.
-func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Article, bodies []string) ([]sql.NullInt64, error) {
+// insertArticleRows inserts the rows of list, of kinds (KindArticle for
+// all when nil), sets each article's id and version, and returns each
+// one's visible_from, in list's order.
+func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Article, kinds []string, bodies []string) ([]sql.NullInt64, error) {
 	var b rowsBuilder
 	index := make(map[string]int, len(list))
 	for i, a := range list {
@@ -124,7 +140,11 @@ func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Ar
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = a.UpdatedAt
 		}
-		b.add(append(articleValues(a), unix(a.CreatedAt), 1, KindArticle, bodies[i])...)
+		kind := KindArticle
+		if kinds != nil && kinds[i] != "" {
+			kind = kinds[i]
+		}
+		b.add(append(articleValues(a), unix(a.CreatedAt), 1, kind, bodies[i])...)
 		index[a.Slug] = i
 	}
 	rows, err := db.txReadOnce(ctx, tx, `INSERT INTO articles (`+articleColumns+`, created_at, version, kind, body_text) VALUES `+

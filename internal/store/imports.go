@@ -22,7 +22,7 @@ func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
 	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
 		*ch = ChangeAll // many articles: not worth working out their pages
 		if fresh {
-			return db.importFresh(ctx, tx, list)
+			return db.importFresh(ctx, tx, list, freshImport{note: "imported"})
 		}
 		for _, a := range list {
 			if a.CreatedAt.IsZero() {
@@ -162,11 +162,32 @@ const mapUpsert = `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) V
 // now stamps the revisions and redirects.
 func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) error {
 	now = now.UTC()
+	// A first import's batches are all new articles: they are written
+	// together, a statement per table (see importFresh), and the rest of
+	// each item after. A batch that updates anything goes item by item.
+	var fresh []*news.Article
+	var kinds []string
+	for _, it := range items {
+		if it.Unchanged || it.Article.ID != 0 {
+			fresh = nil
+			break
+		}
+		fresh, kinds = append(fresh, it.Article), append(kinds, it.Kind)
+	}
 	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
 		*ch = ChangeAll // many articles: not worth working out their pages
+		if fresh != nil {
+			if err := db.importFresh(ctx, tx, fresh, freshImport{kinds: kinds, note: wpImportNote, at: now}); err != nil {
+				return err
+			}
+		}
 		for _, it := range items {
 			a := it.Article
-			if !it.Unchanged {
+			if fresh != nil {
+				if err := db.writeComments(ctx, tx, a.ID, it.Comments); err != nil {
+					return fmt.Errorf("wordpress item %d %q: %w", it.WPID, a.Title, err)
+				}
+			} else if !it.Unchanged {
 				if err := db.writeWPArticle(ctx, tx, it, now); err != nil {
 					return fmt.Errorf("wordpress item %d %q: %w", it.WPID, a.Title, err)
 				}
@@ -192,6 +213,9 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) 
 	return nil
 }
 
+// wpImportNote is the note of an article's first revision, imported from WordPress.
+const wpImportNote = "imported from WordPress"
+
 func (db *DB) writeWPArticle(ctx context.Context, tx *sql.Tx, it *WPItem, now time.Time) error {
 	a := it.Article
 	if a.ID != 0 {
@@ -205,7 +229,7 @@ func (db *DB) writeWPArticle(ctx context.Context, tx *sql.Tx, it *WPItem, now ti
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = a.UpdatedAt
 	}
-	note := "imported from WordPress"
+	note := wpImportNote
 	if a.ID != 0 {
 		note = "updated from WordPress"
 	}

@@ -15,7 +15,8 @@ import (
 )
 
 // BenchmarkImportArchive imports a generated export into a fresh SQLite
-// store: DASTAN_BENCH_POSTS posts (default 20,000; 2,000 with -short).
+// store: DASTAN_BENCH_POSTS posts (default 20,000; 2,000 with -short),
+// shaped as the WordPress news corpus when DASTAN_BENCH_NEWS is set.
 // It reports posts/s and the Go heap's peak; BENCHMARKS.md has the
 // figures for 100,000 posts through the command, with the process's RSS.
 func BenchmarkImportArchive(b *testing.B) {
@@ -31,7 +32,7 @@ func BenchmarkImportArchive(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := wxrgen.GenerateExport(f, posts, 1); err != nil {
+	if err := wxrgen.GenerateExportWith(f, posts, 1, wxrgen.Options{News: os.Getenv("DASTAN_BENCH_NEWS") != ""}); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()

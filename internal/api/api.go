@@ -18,7 +18,9 @@ import (
 	"dastan/internal/config"
 	"dastan/internal/media"
 	"dastan/internal/ratelimit"
+	"dastan/internal/sections"
 	"dastan/internal/store"
+	"dastan/internal/tags"
 )
 
 // Options are what the API is built from.
@@ -26,6 +28,13 @@ type Options struct {
 	Config config.Config
 	Store  *store.DB
 	Media  *media.Service
+	// Auth checks WordPress clients' Application Passwords (HTTP Basic)
+	// under sign-in's limits; nil refuses them.
+	Auth *auth.Service
+	// Sections and Tags are the rules term writes go through; nil makes
+	// them over Store.
+	Sections *sections.Service
+	Tags     *tags.Service
 	// Articles is the article workflow writes go through; nil makes one
 	// over Store.
 	Articles *articles.Service
@@ -45,6 +54,9 @@ type API struct {
 	db       *store.DB
 	articles *articles.Service
 	media    *media.Service
+	auth     *auth.Service
+	sections *sections.Service
+	tags     *tags.Service
 	rates    *Rates
 	search   http.HandlerFunc
 	limiter  *ratelimit.Limiter
@@ -68,7 +80,13 @@ func New(o Options) *API {
 	if o.Articles == nil {
 		o.Articles = articles.New(articles.Options{Store: o.Store, Now: o.Now, ExcerptLength: o.Config.ExcerptLength})
 	}
-	return &API{cfg: o.Config, db: o.Store, articles: o.Articles, media: o.Media, rates: o.Rates, search: o.Search, limiter: ratelimit.New(o.Limits.MaxClients, o.Now), limits: o.Limits, now: o.Now, log: o.Logger}
+	if o.Sections == nil {
+		o.Sections = sections.New(sections.Options{Store: o.Store, Now: o.Now})
+	}
+	if o.Tags == nil {
+		o.Tags = tags.New(tags.Options{Store: o.Store, Now: o.Now})
+	}
+	return &API{cfg: o.Config, db: o.Store, articles: o.Articles, media: o.Media, auth: o.Auth, sections: o.Sections, tags: o.Tags, rates: o.Rates, search: o.Search, limiter: ratelimit.New(o.Limits.MaxClients, o.Now), limits: o.Limits, now: o.Now, log: o.Logger}
 }
 
 // Registrar is where endpoints are registered: a ServeMux, or the API's
@@ -119,6 +137,19 @@ func (a *API) Routes(mux *http.ServeMux) {
 	r.HandleFunc("GET /wp-json/wp/v2/users/{id}", a.wpUser)
 	r.HandleFunc("GET /wp-json/wp/v2/media", a.wpMediaList)
 	r.HandleFunc("GET /wp-json/wp/v2/media/{id}", a.wpMediaItem)
+	r.HandleFunc("POST /wp-json/wp/v2/posts", a.wpCreatePost)
+	r.HandleFunc("PUT /wp-json/wp/v2/posts/{id}", a.wpUpdatePost) // listed as POST, PUT, PATCH
+	r.HandleFunc("POST /wp-json/wp/v2/posts/{id}", a.wpUpdatePost)
+	r.HandleFunc("PATCH /wp-json/wp/v2/posts/{id}", a.wpUpdatePost)
+	r.HandleFunc("DELETE /wp-json/wp/v2/posts/{id}", a.wpDeletePost)
+	r.HandleFunc("POST /wp-json/wp/v2/categories", a.wpCreateCategory)
+	r.HandleFunc("POST /wp-json/wp/v2/tags", a.wpCreateTag)
+	r.HandleFunc("POST /wp-json/wp/v2/media", a.wpCreateMedia)
+	r.HandleFunc("POST /wp-json/wp/v2/pages", a.wpCreatePage)
+	r.HandleFunc("PUT /wp-json/wp/v2/pages/{id}", a.wpUpdatePage)
+	r.HandleFunc("POST /wp-json/wp/v2/pages/{id}", a.wpUpdatePage)
+	r.HandleFunc("PATCH /wp-json/wp/v2/pages/{id}", a.wpUpdatePage)
+	r.HandleFunc("DELETE /wp-json/wp/v2/pages/{id}", a.wpDeletePage)
 	r.HandleFunc("GET /wp-json/wp/v2/pages", a.wpPages)
 	r.HandleFunc("GET /wp-json/wp/v2/pages/{id}", a.wpPage)
 	r.HandleFunc("GET /wp-json/wp/v2/types", a.wpTypes)
@@ -146,14 +177,17 @@ func (a *API) Patterns() []string { return append([]string(nil), a.patterns...) 
 // clientKey holds the caller as the guard found it.
 type clientKey struct{}
 
-// caller is who is asking: anonymous, or a token with its effective role.
+// caller is who is asking: anonymous, a token with its effective role,
+// or a user through one of their Application Passwords (WordPress
+// clients, /wp-json only), with their own role.
 type caller struct {
 	token *store.APIToken
+	app   *store.AppPassword
 	user  auth.User // with the token's role, never more than its maker's
 	ip    string
 }
 
-func (c caller) staff() bool { return c.token != nil }
+func (c caller) staff() bool { return c.token != nil || c.app != nil }
 
 func callerOf(r *http.Request) caller {
 	c, _ := r.Context().Value(clientKey{}).(caller)
@@ -167,7 +201,12 @@ func (a *API) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := caller{ip: auth.ClientIP(r)}
 		tok, bad := bearer(r)
-		if tok != "" || bad {
+		if email, pass, basic := r.BasicAuth(); basic && isWP(r) {
+			var ok bool
+			if c, ok = a.identifyBasic(w, r, email, pass); !ok {
+				return
+			}
+		} else if tok != "" || bad {
 			var err error
 			c, err = a.identify(r, tok)
 			if err != nil || bad {
@@ -190,7 +229,10 @@ func (a *API) guard(next http.Handler) http.Handler {
 		if c.token != nil {
 			key = "t:" + strconv.FormatInt(c.token.ID, 10)
 		}
-		if ok, retry := a.allow(key, c.token != nil); !ok {
+		if c.app != nil {
+			key = "a:" + strconv.FormatInt(c.app.ID, 10)
+		}
+		if ok, retry := a.allow(key, c.staff()); !ok {
 			a.tooMany(w, r, retry)
 			return
 		}

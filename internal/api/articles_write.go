@@ -141,8 +141,13 @@ func step(w http.ResponseWriter, s *string) (articles.Step, bool) {
 	return "", false
 }
 
-// via names the token in the audit log.
-func via(c caller) string { return fmt.Sprintf("API token %q", c.token.Name) }
+// via names the token or application password in the audit log.
+func via(c caller) string {
+	if c.app != nil {
+		return fmt.Sprintf("application password %q", c.app.Name)
+	}
+	return fmt.Sprintf("API token %q", c.token.Name)
+}
 
 // createArticle is POST /api/v1/articles: a new draft, or one submitted
 // for review.

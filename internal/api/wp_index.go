@@ -88,6 +88,9 @@ func (a *API) wpRoutes(prefix string) map[string]any {
 		if !ok || !strings.HasPrefix(path, "/wp-json"+prefix+"/") {
 			continue
 		}
+		if (method == http.MethodPost || method == http.MethodPatch) && strings.Contains(path, "{") {
+			continue // the PUT endpoint lists them: WordPress's EDITABLE
+		}
 		key := strings.TrimPrefix(path, "/wp-json")
 		key = strings.ReplaceAll(key, "{id}", `(?P<id>[\d]+)`)
 		key = strings.ReplaceAll(key, "{type}", `(?P<type>[\w-]+)`)

@@ -152,6 +152,8 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("GET /newsroom/media/", n.staff(n.mediaList))
 	m.HandleFunc("POST /newsroom/media/", n.staff(n.mediaUpload))
 	m.HandleFunc("POST /newsroom/media/{id}", n.staff(n.mediaSave))
+	m.HandleFunc("GET /newsroom/application-passwords/", n.staff(n.appPasswordList))
+	m.HandleFunc("POST /newsroom/application-passwords/", n.staff(n.appPasswordSave))
 	m.HandleFunc("GET /newsroom/tokens/", n.staff(n.tokenList))
 	m.HandleFunc("POST /newsroom/tokens/", n.staff(n.tokenSave))
 	m.HandleFunc("/newsroom/", func(w http.ResponseWriter, r *http.Request) {
@@ -242,7 +244,7 @@ func (n *Newsroom) parse() (map[string]i18n.Localized, error) {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
 	pages := map[string]i18n.Localized{}
-	for _, name := range []string{"signin", "articles", "edit", "locked", "share", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "error"} {
+	for _, name := range []string{"signin", "articles", "edit", "locked", "share", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "app_passwords", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)

@@ -147,14 +147,14 @@ func New(o Options) (*Server, error) {
 	s.Media = &media.Service{Store: db, Storage: storage, Now: o.Now}
 	// One article workflow for every way in, on the server's clock.
 	arts := articles.New(articles.Options{Store: db, Now: o.Now, ExcerptLength: cfg.ExcerptLength})
-	api.New(api.Options{Config: cfg, Store: db, Articles: arts, Media: s.Media, Limits: o.APILimits, Now: o.Now, Logger: log, Search: st.SearchAPI,
+	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now,
+		SessionLifetime: cfg.SessionLifetime, SessionIdle: cfg.SessionIdle, AddressBudget: o.SigninBudget})
+	api.New(api.Options{Config: cfg, Store: db, Articles: arts, Media: s.Media, Auth: au, Limits: o.APILimits, Now: o.Now, Logger: log, Search: st.SearchAPI,
 		Rates: api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log)}).Routes(s.mux)
 	s.mux.Handle("GET /media/{key...}", media.FileServer(storage))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.publicMetrics)
 	st.Routes(s.mux)
-	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now,
-		SessionLifetime: cfg.SessionLifetime, SessionIdle: cfg.SessionIdle, AddressBudget: o.SigninBudget})
 	us := users.New(users.Options{Store: db, Auth: au, Now: o.Now})
 	if s.news, err = newsroom.New(newsroom.Options{Config: cfg, Store: db, Articles: arts, Auth: au, Users: us, Site: st, Media: s.Media, Logger: log, Now: o.Now}); err != nil {
 		s.Close() // the site's speller has started

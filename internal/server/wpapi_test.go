@@ -2,8 +2,13 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"image"
+	"image/color"
+	pngenc "image/png"
 	"fmt"
 	"net"
 	"net/http/httptest"
@@ -14,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"dastan/internal/auth"
 	"dastan/internal/fixtures"
 	"dastan/internal/news"
 	"dastan/internal/server"
@@ -121,7 +127,15 @@ func TestWPAPIClient(t *testing.T) {
 		fixtures.Save(t, db, a, 0)
 	}
 	s := startWPSite(t, db)
-	steps := runClient(t, s, map[string]any{"posts": 12, "category": "kazakhstan", "tag": "energy"})
+	editor := fixtures.Users(t, db, nil)[auth.Editor]
+	plain, hash, uuid := auth.NewAppPassword()
+	must(t, db.CreateAppPassword(ctx, &store.AppPassword{UserID: editor.ID, UUID: uuid, Name: "wpapi", Hash: hash}))
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	img.Set(2, 2, color.RGBA{200, 10, 10, 255})
+	var png bytes.Buffer
+	must(t, pngenc.Encode(&png, img))
+	steps := runClient(t, s, map[string]any{"posts": 12, "category": "kazakhstan", "tag": "energy",
+		"username": editor.Email, "password": auth.ShowAppPassword(plain), "png": base64.StdEncoding.EncodeToString(png.Bytes())})
 	if got := string(steps["discovered"]); got != `"`+s.url+`/wp-json/"` {
 		t.Errorf("discovered %s", got)
 	}
@@ -129,5 +143,15 @@ func TestWPAPIClient(t *testing.T) {
 	must(t, json.Unmarshal(steps["filtered"], &filtered))
 	if filtered.InCategory != 12 || filtered.Tagged != 4 {
 		t.Errorf("filters: %+v", filtered)
+	}
+	var wrote struct{ Post, Tag, Media int64 }
+	must(t, json.Unmarshal(steps["writes"], &wrote))
+	if wrote.Post == 0 || wrote.Media == 0 {
+		t.Fatalf("writes: %s", steps["writes"])
+	}
+	ar, err := db.ArticleByID(ctx, wrote.Post)
+	must(t, err)
+	if ar.Title != "Tokayev signs the 2027 budget" || ar.Status != news.StatusTrash || ar.Image == nil {
+		t.Errorf("the post wpapi wrote is stored as %q, %s, image %v", ar.Title, ar.Status, ar.Image)
 	}
 }

@@ -38,6 +38,36 @@ func New(o Options) *Service {
 	return &Service{db: o.Store, now: o.Now}
 }
 
+// Add makes a tag, as u, from a name and a slug (made from the name when
+// empty). A tag with that slug already there is returned as it is, with
+// created false. A refusal is auth.ErrForbidden or a *news.FieldError
+// naming "name" or "slug".
+func (s *Service) Add(ctx context.Context, u auth.User, name, slug, via string) (t news.Tag, created bool, err error) {
+	if !auth.Can(u, auth.ManageTaxonomy, nil) {
+		return news.Tag{}, false, auth.ErrForbidden
+	}
+	if t.Name, err = news.CheckName("name", name); err != nil {
+		return news.Tag{}, false, err
+	}
+	if t.Slug, err = news.CheckSlug("slug", slug, t.Name); err != nil {
+		return news.Tag{}, false, err
+	}
+	if old, err := s.db.TagBySlug(ctx, t.Slug); err == nil {
+		return old, false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return news.Tag{}, false, err
+	}
+	if t, err = s.db.ImportTag(ctx, t.Slug, t.Name); err != nil {
+		return news.Tag{}, false, err
+	}
+	detail := t.Name
+	if via != "" {
+		detail += " (" + via + ")"
+	}
+	err = s.db.AddAudit(ctx, store.AuditEntry{UserID: u.ID, Action: "add tag", Subject: fmt.Sprintf("tag %d", t.ID), Detail: detail, CreatedAt: s.now().UTC()})
+	return t, true, err
+}
+
 // Rename gives the tag id a new name and slug (made from the name when
 // empty), as u; its page moves to the new address and the old one
 // redirects. A refusal is auth.ErrForbidden or a *news.FieldError naming

@@ -56,6 +56,43 @@ async function main() {
 	const users = await wp.users().get();
 	assert.ok(users.length > 0);
 	report('reads', 'ok');
+
+	if (!expect.username) {
+		return;
+	}
+	// Writes, signed in with an Application Password as WordPress 5.6+.
+	wp.auth({ username: expect.username, password: expect.password });
+	const tag = await wp.tags().create({ name: 'Budget' });
+	assert.strictEqual(tag.slug, 'budget');
+	const created = await wp.posts().create({
+		title: 'Tokayev signs the budget',
+		content: '<p>The president signed the budget.</p>',
+		status: 'publish',
+		categories: [cat.id],
+		tags: [tag.id],
+	});
+	assert.strictEqual(created.status, 'publish');
+	assert.deepStrictEqual(created.categories, [cat.id]);
+	assert.deepStrictEqual(created.tags, [tag.id]);
+	const updated = await wp.posts().id(created.id).update({ title: 'Tokayev signs the 2027 budget', modified_gmt: created.modified_gmt });
+	assert.strictEqual(updated.title.rendered, 'Tokayev signs the 2027 budget');
+	let conflict;
+	try {
+		await wp.posts().id(created.id).update({ title: 'Stale', modified_gmt: '2020-01-01T00:00:00' });
+	} catch (err) {
+		conflict = err;
+	}
+	assert.ok(conflict && conflict.code === 'rest_post_conflict', `stale update: ${JSON.stringify(conflict)}`);
+	const png = Buffer.from(expect.png, 'base64');
+	const media = await wp.media().file(png, 'budget.png').create({ alt_text: 'A budget' });
+	assert.ok(media.id > 0 && media.source_url, JSON.stringify(media));
+	const withImage = await wp.posts().id(created.id).update({ featured_media: media.id });
+	assert.strictEqual(withImage.featured_media, media.id);
+	const publicView = await WPAPI.site(wp._options.endpoint).posts().id(created.id).get();
+	assert.strictEqual(publicView.title.rendered, 'Tokayev signs the 2027 budget');
+	const trashed = await wp.posts().id(created.id).delete();
+	assert.strictEqual(trashed.status, 'trash');
+	report('writes', { post: created.id, tag: tag.id, media: media.id });
 }
 
 main().then(() => report('done', true), (err) => {

@@ -34,10 +34,15 @@ func (a *Article) VisibleAt(t time.Time) bool { return a.Status.Live() && !a.Pub
 // Format names the language of an article's body source.
 type Format string
 
-// Body formats: editors write Markdown; imports bring HTML.
+// Body formats: editors write Markdown or in the visual editor; imports
+// bring HTML.
 const (
 	FormatMarkdown Format = "markdown"
 	FormatHTML     Format = "html"
+	// FormatVisual is the clean HTML the newsroom's visual editor writes:
+	// it is only sanitized, never given automatic paragraphs or
+	// shortcodes, so a body opened and saved unchanged renders the same.
+	FormatVisual Format = "visual"
 )
 
 // Article is one story as the store keeps it. Rendered fields (BodyHTML,

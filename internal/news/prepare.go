@@ -17,7 +17,7 @@ const DefaultExcerptRunes = 300
 var (
 	ErrTitleRequired = errors.New("news: title is required")
 	ErrLangUnknown   = errors.New("news: language must be en or ru")
-	ErrFormatUnknown = errors.New("news: body format must be markdown or html")
+	ErrFormatUnknown = errors.New("news: body format must be markdown, html or visual")
 )
 
 // Prepare checks an article and fills what is made at write time: BodyHTML,
@@ -37,7 +37,7 @@ func Prepare(a *Article, excerptLimit int, r MediaResolver) error {
 		return ErrLangUnknown
 	}
 	switch a.BodyFormat {
-	case FormatMarkdown, FormatHTML:
+	case FormatMarkdown, FormatHTML, FormatVisual:
 	default:
 		return ErrFormatUnknown
 	}

@@ -96,6 +96,10 @@ func RenderBodyWith(source string, format Format, r MediaResolver) (string, erro
 			src = unwrapShortcodeParagraphs(Autop(src))
 		}
 		out = ExpandShortcodesWith(src, r)
+	case FormatVisual:
+		// Already blocks, written by the visual editor: the sanitizer is
+		// all it needs.
+		out = source
 	default:
 		return "", fmt.Errorf("news: unknown body format %q", format)
 	}

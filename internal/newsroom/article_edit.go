@@ -50,6 +50,10 @@ type editContent struct {
 	// Versions are the story's other languages: its original and
 	// translations, each a link to its editor.
 	Versions []store.LanguageVersion
+	// Rendered is the saved body as readers see it, which the visual
+	// editor opens (WordPress's shortcodes already figures and galleries);
+	// empty when the form shows something else than what is saved.
+	Rendered string
 }
 
 func (n *Newsroom) editContent(r *http.Request, u auth.User, a news.Article, ref auth.ArticleRef, isNew bool) (editContent, error) {
@@ -129,6 +133,9 @@ func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.Us
 	if err != nil {
 		n.fail(w, r, u, err)
 		return
+	}
+	if a.BodyFormat == news.FormatHTML || a.BodyFormat == news.FormatVisual {
+		c.Rendered = a.BodyHTML
 	}
 	n.render(w, http.StatusOK, "edit", Page{Title: "Edit: " + a.Title, User: u, Nav: "articles", Flash: fl, Content: c})
 }

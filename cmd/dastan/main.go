@@ -113,8 +113,8 @@ func setup(ctx context.Context, fs *flag.FlagSet, args []string, uses []string, 
 }
 
 // openStore opens (or creates) the store the configuration names.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL)
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...store.Option) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -60,6 +60,13 @@ type Config struct {
 	// Media says where the media library's files live: a bucket when
 	// Media.Bucket is set, otherwise the data directory's media folder.
 	Media MediaStorage
+	// QueryTimeout bounds each statement serve sends to the store, so a
+	// hung database fails a request instead of holding it.
+	QueryTimeout time.Duration
+	// ShutdownDelay is how long serve, told to stop, answers /readyz with
+	// 503 while still serving, before it drains: time for a load
+	// balancer to stop sending it readers.
+	ShutdownDelay time.Duration
 }
 
 // MediaStorage is where uploads, renditions and imported files are kept.
@@ -93,6 +100,8 @@ func Settings() []Setting {
 		{"DASTAN_PAGE_SIZE", "page-size", "10", "articles on a listing page"},
 		{"DASTAN_PAGE_CACHE", "page-cache", "true", "keep rendered public pages in memory"},
 		{"DASTAN_CACHE_TTL", "cache-ttl", "60s", "longest life of a cached page; also the CDN max-age"},
+		{"DASTAN_QUERY_TIMEOUT", "query-timeout", "10s", "longest a statement to the store may take while serving; a hung database then fails the request, and readers get the last good page"},
+		{"DASTAN_SHUTDOWN_DELAY", "shutdown-delay", "0s", "told to stop, how long serve keeps serving with /readyz answering 503 before it drains; give load balancers that poll /readyz their interval"},
 		{"DASTAN_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
 		{"DASTAN_RATES", "rates", "KZT=nbk,KGS=nbkr,TJS=nbt,UZS=cbu,TMT=cbt", "currencies shown in the ticker and their central-bank providers"},
 		{"DASTAN_RATES_EVERY", "rates-every", "30m", "how often the rates job asks the banks"},
@@ -262,6 +271,8 @@ func parse(get func(string) string) (Config, error) {
 	c.PageSize = intVal("page-size", 1, 100)
 	c.PageCache = boolVal("page-cache")
 	c.CacheTTL = durVal("cache-ttl", time.Second)
+	c.QueryTimeout = durVal("query-timeout", 10*time.Millisecond)
+	c.ShutdownDelay = durVal("shutdown-delay", 0)
 	c.RatesEvery = durVal("rates-every", time.Minute)
 	c.RatesOffline = boolVal("rates-offline")
 	c.RatesMaxJump = percentVal("rates-max-jump", 1000)

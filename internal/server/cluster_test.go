@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -304,5 +305,98 @@ func TestSQLiteInstanceAlwaysLeads(t *testing.T) {
 	case <-led:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the only instance on SQLite does not lead")
+	}
+}
+
+// getHeader fetches url and returns the response (body read and closed).
+func getHeader(t testing.TB, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	must(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	must(t, err)
+	return resp, string(b)
+}
+
+func TestReadersKeepPagesWhileTheDatabaseIsDown(t *testing.T) {
+	pg := storetest.NewCluster(t)
+	clock := fixtures.NewClock(time.Now())
+	setup := func(o *server.Options) { o.Now = clock.Now }
+	a := startInstance(t, pg.URL(), setup, store.WithQueryTimeout(2*time.Second))
+	b := startInstance(t, pg.URL(), setup)
+	ctx := context.Background()
+	sec := news.Section{Name: "News"}
+	must(t, a.db.SaveSection(ctx, &sec))
+	fixtures.Save(t, a.db, &news.Article{Title: "Cached story", BodySource: "Kept.", Status: news.StatusPublished,
+		PublishedAt: clock.Now().Add(-time.Hour), SectionID: sec.ID}, 0)
+	fixtures.Save(t, a.db, &news.Article{Title: "Uncached story", BodySource: "Never asked for.", Status: news.StatusPublished,
+		PublishedAt: clock.Now().Add(-time.Hour), SectionID: sec.ID}, 0)
+	for _, path := range []string{"/", "/cached-story/", "/readyz"} {
+		if resp, _ := getHeader(t, a.url+path); resp.StatusCode != 200 {
+			t.Fatalf("%s: %d before the database went away", path, resp.StatusCode)
+		}
+	}
+
+	pg.Stop(t)
+	clock.Add(10 * time.Minute) // every cached page is past its lifetime
+	for _, path := range []string{"/", "/cached-story/"} {
+		resp, body := getHeader(t, a.url+path)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Cached story") {
+			t.Errorf("%s with the database down: %d, want the last good page", path, resp.StatusCode)
+		}
+		age, _ := strconv.Atoi(resp.Header.Get("Age"))
+		if !strings.HasPrefix(resp.Header.Get("Warning"), "110 ") || age < 600 || resp.Header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("%s: Warning %q, Age %q, Cache-Control %q: want it marked stale, 10 minutes old, kept by nobody",
+				path, resp.Header.Get("Warning"), resp.Header.Get("Age"), resp.Header.Get("Cache-Control"))
+		}
+	}
+	if resp, _ := getHeader(t, a.url+"/uncached-story/"); resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a page never cached, with the database down: %d, Retry-After %q; want 503 with one", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if resp, _ := getHeader(t, a.url+"/readyz"); resp.StatusCode != 503 {
+		t.Errorf("readyz with the database down: %d, want 503", resp.StatusCode)
+	}
+	if resp, _ := getHeader(t, a.url+"/healthz"); resp.StatusCode != 200 {
+		t.Errorf("healthz with the database down: %d; liveness does not depend on it", resp.StatusCode)
+	}
+
+	// Back: both instances reconnect by themselves; b hears of a's write
+	// on its new LISTEN connection.
+	pg.Start(t)
+	waitFor(t, "a is ready again", func() bool {
+		resp, _ := getHeader(t, a.url+"/readyz")
+		return resp.StatusCode == 200
+	})
+	b.get(t, "/")
+	fixtures.Save(t, a.db, &news.Article{Title: "After the outage", BodySource: "Back.", Status: news.StatusPublished,
+		PublishedAt: clock.Now().Add(-time.Minute), SectionID: sec.ID}, 0)
+	waitFor(t, "b shows a's write after the outage", func() bool {
+		_, body := b.get(t, "/")
+		return strings.Contains(body, "After the outage")
+	})
+	resp, body := getHeader(t, a.url+"/uncached-story/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "Never asked for.") || resp.Header.Get("Warning") != "" {
+		t.Errorf("after the outage: %d, Warning %q", resp.StatusCode, resp.Header.Get("Warning"))
+	}
+}
+
+func TestNotReadyAsSoonAsToldToStop(t *testing.T) {
+	dbURL := storetest.NewPostgresDatabase(t)
+	a := startInstance(t, dbURL, func(o *server.Options) { o.Config.ShutdownDelay = 3 * time.Second })
+	if resp, _ := getHeader(t, a.url+"/readyz"); resp.StatusCode != 200 {
+		t.Fatalf("readyz: %d", resp.StatusCode)
+	}
+	go a.stop()
+	waitFor(t, "readyz turns 503", func() bool {
+		resp, err := http.Get(a.url + "/readyz")
+		if err != nil {
+			t.Fatal("stopped serving before the delay was over")
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 503
+	})
+	if resp, _ := getHeader(t, a.url+"/healthz"); resp.StatusCode != 200 {
+		t.Errorf("healthz while draining: %d", resp.StatusCode)
 	}
 }

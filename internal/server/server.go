@@ -45,6 +45,7 @@ type Server struct {
 	// the jobs only one instance runs (leader.go).
 	leaderRetry time.Duration
 	leading     atomic.Bool
+	draining    atomic.Bool // told to stop: /readyz answers 503
 	board       *rates.Board
 	fetcher     *rates.Fetcher
 	jobs        *jobs.Runner // every goroutine that outlives a request
@@ -153,6 +154,7 @@ func New(o Options) (*Server, error) {
 		Rates: api.NewRates(s.board, db.RateHistory, rcfg.Codes(), o.Now, cfg.Location, log)}).Routes(s.mux)
 	s.mux.Handle("GET /media/{key...}", media.FileServer(storage))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.HandleFunc("GET /metrics", s.publicMetrics)
 	st.Routes(s.mux)
 	us := users.New(users.Options{Store: db, Auth: au, Now: o.Now})
@@ -223,17 +225,29 @@ func restRoute(next http.Handler) http.Handler {
 	})
 }
 
-// healthz answers 200 when the store answers.
+// healthz is liveness: 200 while the process serves at all. It does not
+// ask the store: a database down is no reason to restart instances that
+// still serve readers their cached pages.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
 	w.Header().Set("Cache-Control", "no-store")
-	if _, err := s.db.Generation(ctx); err != nil {
-		s.log.Error("health check failed", "err", err)
+	w.Write([]byte("ok\n"))
+}
+
+// readyz is readiness: whether a load balancer should send this instance
+// readers. It answers 503 from the moment the instance is told to stop
+// (before it drains) and while the database does not answer (readers
+// still get cached pages from it, but another instance may do better).
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if s.draining.Load() {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if err := s.db.Reachable(r.Context()); err != nil {
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	w.Write([]byte("ok\n"))
+	w.Write([]byte("ready\n"))
 }
 
 type statusWriter struct {
@@ -358,6 +372,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(addr str
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	if d := s.cfg.ShutdownDelay; d > 0 {
+		s.log.Info("shutting down: no longer ready; draining after the delay", "delay", d)
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(d):
+		}
 	}
 	s.log.Info("shutting down")
 	s.jobs.Stop() // they end while requests in flight finish

@@ -56,6 +56,22 @@ func (c *PageCache) Get(key string, now time.Time) (*response, bool) {
 	return e.resp, true
 }
 
+// Stale returns the page last cached for key even past its lifetime, and
+// how old it is: the last good page, for readers while the store fails.
+// (Expired pages stay until a purge or the size bound drops them.)
+func (c *PageCache) Stale(key string, now time.Time) (*response, time.Duration, bool) {
+	if !c.enabled {
+		return nil, 0, false
+	}
+	c.mu.RLock()
+	e, ok := c.items[key]
+	c.mu.RUnlock()
+	if !ok {
+		return nil, 0, false
+	}
+	return e.resp, max(now.Sub(e.expires.Add(-c.ttl)), 0), true
+}
+
 // Generation returns a token to pass to Put: a page rendered before a
 // purge must not be stored after it.
 func (c *PageCache) Generation() uint64 {

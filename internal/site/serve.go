@@ -45,7 +45,16 @@ func (s *Site) serveGated(cache *PageCache, w http.ResponseWriter, r *http.Reque
 		var err error
 		resp, err = h(r, p)
 		if err != nil {
+			if old, age, ok := cache.Stale(key, now); ok && cacheable {
+				s.log.Warn("page failed; serving the last good one", "path", r.URL.Path, "age", age.Round(time.Second), "err", err)
+				s.writeStale(w, r, old, age)
+				return
+			}
 			s.log.Error("page failed", "path", r.URL.Path, "err", err)
+			if s.db.Reachable(r.Context()) != nil {
+				s.unavailable(w, r)
+				return
+			}
 			resp = s.errorPage(r)
 		}
 		finish(resp)
@@ -54,6 +63,25 @@ func (s *Site) serveGated(cache *PageCache, w http.ResponseWriter, r *http.Reque
 		}
 	}
 	s.write(w, r, resp)
+}
+
+// writeStale answers with a cached page past its lifetime, said so in
+// Warning and Age (RFC 9111), and kept by nobody downstream: the store
+// failed, and a fresh page follows once it answers.
+func (s *Site) writeStale(w http.ResponseWriter, r *http.Request, resp *response, age time.Duration) {
+	stale := *resp
+	stale.stale = true
+	w.Header().Set("Age", strconv.Itoa(int(age/time.Second)))
+	w.Header().Set("Warning", `110 - "Response is Stale"`)
+	s.write(w, r, &stale)
+}
+
+// unavailable answers a page the store cannot render now and no cache
+// holds: 503, to be asked again shortly.
+func (s *Site) unavailable(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", "30")
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, "The site is briefly unavailable. Please try again in a moment.", http.StatusServiceUnavailable)
 }
 
 // finish computes a page's ETag once, when it is rendered.
@@ -87,7 +115,9 @@ func (s *Site) write(w http.ResponseWriter, r *http.Request, resp *response) {
 	if h.Get("Referrer-Policy") == "" {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	}
-	if resp.cacheable {
+	if resp.stale {
+		h.Set("Cache-Control", "no-cache")
+	} else if resp.cacheable {
 		ttl := int(s.cfg.CacheTTL / time.Second)
 		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(ttl)+", stale-while-revalidate="+strconv.Itoa(ttl)+", stale-if-error=86400")
 	} else {

@@ -258,6 +258,8 @@ type response struct {
 	// cacheable pages are the same for every reader.
 	cacheable bool
 	location  string // for redirects
+	// stale marks a cached page served past its lifetime (writeStale).
+	stale bool
 	// about names the one thing a page shows (aboutArticle …), so that a
 	// write elsewhere keeps it cached; empty for pages about many.
 	about string

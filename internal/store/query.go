@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -31,6 +32,7 @@ const maxStmts = 512
 // read runs a query on the reader pool through a prepared statement, so
 // hot pages do not pay for parsing their SQL on every request.
 func (db *DB) read(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = db.bound(ctx)
 	if p := db.readPool(ctx); p != nil {
 		return p.QueryContext(ctx, db.rebind(query), args...) // pgx prepares and keeps it per connection
 	}
@@ -42,6 +44,7 @@ func (db *DB) read(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // readRow is read for a single row.
 func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = db.bound(ctx)
 	if p := db.readPool(ctx); p != nil {
 		return p.QueryRowContext(ctx, db.rebind(query), args...)
 	}
@@ -122,13 +125,13 @@ func (db *DB) readPool(ctx context.Context) *sql.DB {
 
 // write runs a statement on the writer, outside any transaction.
 func (db *DB) write(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return db.w.ExecContext(ctx, db.rebind(query), args...)
+	return db.w.ExecContext(db.bound(ctx), db.rebind(query), args...)
 }
 
 // writeRow runs a statement that returns one row on the writer: an
 // INSERT … RETURNING, or a read that must see the latest write.
 func (db *DB) writeRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return db.w.QueryRowContext(ctx, db.rebind(query), args...)
+	return db.w.QueryRowContext(db.bound(ctx), db.rebind(query), args...)
 }
 
 // tx runs fn in a write transaction and commits it, rolling back on error.
@@ -155,6 +158,7 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // (Statements cannot be prepared on the writer pool itself while a
 // transaction holds its only connection.)
 func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	ctx = db.bound(ctx)
 	if st := db.txStmt(ctx, tx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -163,6 +167,7 @@ func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any)
 
 // txRow is txExec for a statement that returns one row.
 func (db *DB) txRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	ctx = db.bound(ctx)
 	if st := db.txStmt(ctx, tx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -171,6 +176,7 @@ func (db *DB) txRow(ctx context.Context, tx *sql.Tx, query string, args ...any) 
 
 // txRead is txExec for a statement that returns rows.
 func (db *DB) txRead(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	ctx = db.bound(ctx)
 	if st := db.txStmt(ctx, tx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -224,6 +230,21 @@ func (db *DB) txScript(ctx context.Context, tx *sql.Tx, sqlText string) error {
 func connScript(ctx context.Context, conn *sql.Conn, sqlText string) error {
 	_, err := conn.ExecContext(ctx, sqlText)
 	return err
+}
+
+// bound gives one statement the store's query timeout. Its cancel is
+// not called: rows outlive this call, and the timer goes when it fires or
+// when ctx, a request's, ends, whichever is first.
+func (db *DB) bound(ctx context.Context) context.Context {
+	if db.queryTimeout <= 0 {
+		return ctx
+	}
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= db.queryTimeout {
+		return ctx
+	}
+	ctx, cancel := context.WithTimeout(ctx, db.queryTimeout)
+	_ = cancel
+	return ctx
 }
 
 // listenScript subscribes conn, a PostgreSQL connection of its own

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"dastan/internal/news"
 )
@@ -193,4 +195,41 @@ func (db *DB) txStrings(ctx context.Context, tx *sql.Tx, query string, args ...a
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// reachability remembers, for a second, that the database did not answer.
+type reachability struct {
+	mu    sync.Mutex
+	at    time.Time
+	err   error
+	check sync.Mutex // one ping at a time
+}
+
+// Reachable reports whether the database answers now (within two
+// seconds). A failure is remembered for a second, so that many failing
+// requests at once do not pile pings onto a database in trouble. On
+// SQLite, a file, it always answers.
+func (db *DB) Reachable(ctx context.Context) error {
+	if db.dialect.name() != "postgres" {
+		return nil
+	}
+	r := &db.reach
+	r.check.Lock()
+	defer r.check.Unlock()
+	r.mu.Lock()
+	at, err := r.at, r.err
+	r.mu.Unlock()
+	if err != nil && time.Since(at) < time.Second {
+		return err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	err = db.w.PingContext(pctx)
+	if err != nil {
+		err = fmt.Errorf("store: database unreachable: %w", err)
+	}
+	r.mu.Lock()
+	r.at, r.err = time.Now(), err
+	r.mu.Unlock()
+	return err
 }

@@ -37,12 +37,15 @@ type DB struct {
 	// sessions plan it better than the defaults do; nil on SQLite.
 	tuned map[readKind]*sql.DB
 
-	mu        sync.Mutex
-	onChange  []func(Change)
-	changes   *changeLog // generations heard, for the poll (watch.go)
-	pgURL     string     // for connections of their own (LISTEN, the jobs' leader); empty on SQLite
-	noListen  bool       // hear other instances by polling alone (WithoutListen)
-	rebindMap sync.Map   // query text -> engine text
+	mu       sync.Mutex
+	onChange []func(Change)
+	changes  *changeLog // generations heard, for the poll (watch.go)
+	pgURL    string     // for connections of their own (LISTEN, the jobs' leader); empty on SQLite
+	noListen bool       // hear other instances by polling alone (WithoutListen)
+	// queryTimeout bounds each statement (WithQueryTimeout); zero, none.
+	queryTimeout time.Duration
+	reach        reachability // whether the database answers, asked at most once a second
+	rebindMap    sync.Map     // query text -> engine text
 
 	stmtMu  sync.RWMutex
 	stmts   map[string]*sql.Stmt // prepared read queries, by text
@@ -72,6 +75,14 @@ func WithClock(now func() time.Time) Option {
 // transaction mode, which cannot hold a LISTEN, and for comparisons.
 func WithoutListen() Option {
 	return func(db *DB) { db.noListen = true }
+}
+
+// WithQueryTimeout bounds every statement the store runs (a transaction
+// as a whole is not bounded, each of its statements is), so that a hung
+// database fails a request rather than holding it. serve sets it;
+// commands that read a whole table at once (reindex, backup) do not.
+func WithQueryTimeout(d time.Duration) Option {
+	return func(db *DB) { db.queryTimeout = d }
 }
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the

@@ -128,64 +128,138 @@ func pgBin(name string) (string, error) {
 // postgres user when running as root (PostgreSQL refuses root). The server
 // dies with the test binary (Pdeathsig), so nothing is left running.
 func startCluster() (string, error) {
-	initdb, err := pgBin("initdb")
+	c, err := newCluster()
 	if err != nil {
 		return "", err
 	}
+	return c.url, c.start()
+}
+
+// Cluster is a PostgreSQL server of one test's own, which the test may
+// stop and start again to see what Dastan does while its database is away.
+type Cluster struct {
+	url, dir, data, postgres string
+	port                     int
+	cred                     *syscall.Credential
+	srv                      *exec.Cmd
+}
+
+// NewCluster starts a PostgreSQL server for t alone, stopped when t ends,
+// and returns it; like NewPostgresDatabase it skips t where no server
+// binaries are installed, except under CI.
+func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	c, err := newCluster()
+	if err == nil {
+		err = c.start()
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("storetest: PostgreSQL is required in CI: %v", err)
+		}
+		t.Skipf("storetest: skipping PostgreSQL (%v); install the postgresql package to run it", err)
+	}
+	t.Cleanup(func() {
+		c.stop()
+		os.RemoveAll(c.dir)
+	})
+	return c
+}
+
+// URL is the address of the cluster's postgres database.
+func (c *Cluster) URL() string { return c.url }
+
+// Stop stops the server (a fast shutdown: connections are cut) and
+// waits for it.
+func (c *Cluster) Stop(t testing.TB) {
+	t.Helper()
+	if err := c.stop(); err != nil {
+		t.Fatalf("storetest: stop postgres: %v", err)
+	}
+}
+
+// Start starts the stopped server again, on the same port and data.
+func (c *Cluster) Start(t testing.TB) {
+	t.Helper()
+	if err := c.start(); err != nil {
+		t.Fatalf("storetest: start postgres: %v", err)
+	}
+}
+
+func (c *Cluster) stop() error {
+	if c.srv == nil {
+		return nil
+	}
+	c.srv.Process.Signal(syscall.SIGINT)
+	c.srv.Wait()
+	c.srv = nil
+	return nil
+}
+
+// newCluster makes a cluster's data folder with initdb.
+func newCluster() (*Cluster, error) {
+	initdb, err := pgBin("initdb")
+	if err != nil {
+		return nil, err
+	}
 	postgres, err := pgBin("postgres")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	removeStaleClusters()
 	dir, err := os.MkdirTemp("", "dastan-pg-")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	var cred *syscall.Credential
+	c := &Cluster{dir: dir, data: filepath.Join(dir, "data"), postgres: postgres}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			return "", fmt.Errorf("running as root and there is no postgres user: %w", err)
+			return nil, fmt.Errorf("running as root and there is no postgres user: %w", err)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 		if err := os.Chown(dir, uid, gid); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
-	data := filepath.Join(dir, "data")
-	cmd := exec.Command(initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	cmd := exec.Command(initdb, "-D", c.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("initdb: %v: %s", err, out)
+		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
-	port, err := freePort()
-	if err != nil {
-		return "", err
+	if c.port, err = freePort(); err != nil {
+		return nil, err
 	}
-	srv := exec.Command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir, "-h", "127.0.0.1",
+	c.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", c.port)
+	return c, nil
+}
+
+// start runs the server and waits until it answers.
+func (c *Cluster) start() error {
+	srv := exec.Command(c.postgres, "-D", c.data, "-p", strconv.Itoa(c.port), "-k", c.dir, "-h", "127.0.0.1",
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
-	srv.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
-	logf, _ := os.Create(filepath.Join(dir, "server.log"))
+	srv.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred, Pdeathsig: syscall.SIGKILL}
+	logf, _ := os.OpenFile(filepath.Join(c.dir, "server.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	srv.Stdout, srv.Stderr = logf, logf
 	if err := srv.Start(); err != nil {
-		return "", fmt.Errorf("start postgres: %w", err)
+		return fmt.Errorf("start postgres: %w", err)
 	}
-	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	c.srv = srv
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		db, err := sql.Open("pgx", url)
+		db, err := sql.Open("pgx", c.url)
 		if err == nil {
 			err = db.Ping()
 			db.Close()
 		}
 		if err == nil {
-			return url, nil
+			return nil
 		}
 		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-			return "", fmt.Errorf("postgres did not start: %v\n%s", err, log)
+			log, _ := os.ReadFile(filepath.Join(c.dir, "server.log"))
+			return fmt.Errorf("postgres did not start: %v\n%s", err, log)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

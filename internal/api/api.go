@@ -16,6 +16,7 @@ import (
 	"dastan/internal/articles"
 	"dastan/internal/auth"
 	"dastan/internal/config"
+	"dastan/internal/links"
 	"dastan/internal/media"
 	"dastan/internal/ratelimit"
 	"dastan/internal/sections"
@@ -150,6 +151,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	r.HandleFunc("POST /wp-json/wp/v2/pages/{id}", a.wpUpdatePage)
 	r.HandleFunc("PATCH /wp-json/wp/v2/pages/{id}", a.wpUpdatePage)
 	r.HandleFunc("DELETE /wp-json/wp/v2/pages/{id}", a.wpDeletePage)
+	r.HandleFunc("GET "+links.OEmbed, a.oembed)
 	r.HandleFunc("GET /wp-json/wp/v2/pages", a.wpPages)
 	r.HandleFunc("GET /wp-json/wp/v2/pages/{id}", a.wpPage)
 	r.HandleFunc("GET /wp-json/wp/v2/types", a.wpTypes)
@@ -161,6 +163,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /wp-json/{$}", a.guard(http.HandlerFunc(a.wpIndex)))
 	mux.Handle("GET /wp-json/wp/v2/{$}", a.guard(a.wpNamespace("wp/v2")))
 	mux.Handle("GET /wp-json/wp/v2", a.guard(a.wpNamespace("wp/v2")))
+	mux.Handle("GET /wp-json/oembed/1.0", a.guard(a.wpNamespace("oembed/1.0")))
 	// Anything else under the API's prefixes is answered in the API's own
 	// error shape rather than by the site's HTML 404 page.
 	mux.Handle("GET /api/", a.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

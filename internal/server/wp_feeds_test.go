@@ -156,3 +156,25 @@ func TestFeedsInFeedparser(t *testing.T) {
 		t.Fatalf("feedparser answered %d of %d feeds:\n%s", n, len(paths), out)
 	}
 }
+
+// Articles announce their oEmbed card, and the card's page may be framed
+// by any site while it runs nothing.
+func TestOEmbedDiscoveryAndCard(t *testing.T) {
+	f := newFixture(t, storetest.Open(t, "sqlite"))
+	addTranslated(t, f)
+	_, body := f.get(t, "/water-talks-in-tashkent/")
+	expect(t, body, `<link rel="alternate" type="application/json+oembed" href="`+site+`/wp-json/oembed/1.0/embed?url=http%3A%2F%2Flocalhost%3A8080%2Fwater-talks-in-tashkent%2F">`,
+		`type="text/xml+oembed"`)
+	resp, card := f.get(t, "/water-talks-in-tashkent/embed/")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors *") ||
+		strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src") {
+		t.Errorf("card: %d, CSP %q", resp.StatusCode, resp.Header.Get("Content-Security-Policy"))
+	}
+	expect(t, card, `<h1><a href="`+site+`/water-talks-in-tashkent/" target="_top">Water talks in Tashkent</a></h1>`, "Read the article", `alt="The river"`)
+	if strings.Contains(card, "<script") {
+		t.Error("the card runs a script")
+	}
+	if resp, _ := f.get(t, "/no-such-story/embed/"); resp.StatusCode != 404 {
+		t.Errorf("card of nothing: %d", resp.StatusCode)
+	}
+}

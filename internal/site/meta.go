@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
+	"net/url"
 	"strings"
 	"time"
 
@@ -134,6 +135,11 @@ func (s *Site) articleHead(a news.Article, tr []store.Translation, title, desc s
 		b.link("alternate", "", "", links.Abs(base, links.Article(tr[0].Slug)), "x-default")
 	}
 	b.feedLinks(base, links.Edition(a.Lang), s.cfg.SiteName)
+	// oEmbed discovery, as WordPress: other sites and messengers ask
+	// the provider for the card.
+	oembed := links.Abs(base, links.OEmbed) + "?url=" + url.QueryEscape(canonical)
+	b.link("alternate", "application/json+oembed", "", oembed, "")
+	b.link("alternate", "text/xml+oembed", "", oembed+"&format=xml", "")
 
 	ld := ldThing{
 		"@context":         "https://schema.org",

@@ -16,6 +16,11 @@ import (
 // from the players bodies may embed. Forms post here only, <base> cannot
 // move links, and only this site may frame its pages. On an https site,
 // http: references are upgraded rather than blocked as mixed content.
+// embedPolicy is the embed card's: any site may frame it (that is what
+// it is for), and it runs nothing, loads only images, and styles itself
+// inline.
+const embedPolicy = "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *"
+
 func contentSecurityPolicy(siteURL string) string {
 	p := []string{
 		"default-src 'self'",

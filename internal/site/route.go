@@ -77,6 +77,13 @@ func (s *Site) route(w http.ResponseWriter, r *http.Request) {
 		}
 		p.page, segs = page, segs[:n-2]
 	}
+	if len(segs) == 2 && segs[1] == "embed" && p.page == 1 {
+		// WordPress's /{slug}/embed/: the card other sites frame (oEmbed).
+		w.Header().Set("Content-Security-Policy", embedPolicy)
+		p.segs = segs[:1]
+		s.serve(w, r, s.embedPage, p)
+		return
+	}
 	h := s.pick(segs, &p)
 	if h == nil {
 		s.serve(w, r, s.notFound, p)

@@ -192,7 +192,7 @@ func parsePages(funcs template.FuncMap, words *i18n.Catalogue) (map[string]i18n.
 		return nil, fmt.Errorf("site: layout: %w", err)
 	}
 	pages := map[string]i18n.Localized{}
-	for _, name := range []string{"home", "article", "listing", "notfound", "rates", "search"} {
+	for _, name := range []string{"home", "article", "listing", "notfound", "rates", "search", "embed"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", name, err)

@@ -186,25 +186,31 @@ func (s *S3Storage) put(ctx context.Context, key, name string, r io.Reader, size
 	return nil
 }
 
-// Open returns the object under key, which can seek (ranges are read
-// from the store as asked) and Stat.
+// Open returns the object under key, which can seek (a range is read
+// from the store when asked) and Stat. It costs one request: a GET whose
+// answer says what the object is and streams it.
 func (s *S3Storage) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	name, err := s.object(key)
 	if err != nil {
 		return nil, fmt.Errorf("%w (%w)", err, fs.ErrNotExist)
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, name, minio.GetObjectOptions{})
+	f := &s3File{get: func(offset int64) (io.ReadCloser, minio.ObjectInfo, error) {
+		var opts minio.GetObjectOptions
+		if offset > 0 {
+			opts.SetRange(offset, 0)
+		}
+		body, info, _, err := minio.Core{Client: s.client}.GetObject(ctx, s.bucket, name, opts)
+		if err != nil {
+			return nil, info, s.notExist("open", key, err)
+		}
+		return body, info, nil
+	}}
+	body, info, err := f.get(0)
 	if err != nil {
-		return nil, s.fail("open", key, err)
+		return nil, err
 	}
-	// GetObject sends nothing until first asked; Stat asks, so a missing
-	// object is reported here rather than at the first Read.
-	info, err := obj.Stat()
-	if err != nil {
-		obj.Close()
-		return nil, s.notExist("open", key, err)
-	}
-	return &s3File{Object: obj, info: fileInfo{name: key, size: info.Size, mod: info.LastModified}}, nil
+	f.body, f.info = body, fileInfo{name: key, size: info.Size, mod: info.LastModified}
+	return f, nil
 }
 
 // notExist is fail for an answer that may say the object is not there,
@@ -271,11 +277,55 @@ func (s *S3Storage) Walk(ctx context.Context, fn func(key string) error) error {
 }
 
 // s3File is an object being read, with the size and time FileServer
-// answers Range and If-Modified-Since from.
+// answers Range and If-Modified-Since from. It seeks by itself and asks
+// the store again only when a read needs bytes from elsewhere:
+// http.ServeContent seeks to the end and back to learn the size.
 type s3File struct {
-	*minio.Object
+	get  func(offset int64) (io.ReadCloser, minio.ObjectInfo, error)
+	body io.ReadCloser // the object's bytes from at on
 	info fileInfo
+	pos  int64 // where the next Read reads
+	at   int64 // where body is
 }
+
+// Seek sets where the next Read reads.
+func (f *s3File) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		offset += f.pos
+	case io.SeekEnd:
+		offset += f.info.size
+	}
+	if offset < 0 {
+		return f.pos, errors.New("media: seek before the start of the file")
+	}
+	f.pos = offset
+	return offset, nil
+}
+
+// Read reads from pos, asking the store for the object from there when
+// the stream in hand is elsewhere.
+func (f *s3File) Read(p []byte) (int, error) {
+	if f.pos >= f.info.size {
+		return 0, io.EOF
+	}
+	if f.pos != f.at {
+		f.body.Close()
+		body, _, err := f.get(f.pos)
+		if err != nil {
+			f.body = io.NopCloser(strings.NewReader(""))
+			return 0, err
+		}
+		f.body, f.at = body, f.pos
+	}
+	n, err := f.body.Read(p)
+	f.pos += int64(n)
+	f.at += int64(n)
+	return n, err
+}
+
+// Close ends the stream.
+func (f *s3File) Close() error { return f.body.Close() }
 
 // Stat returns what the store said of the object when it was opened.
 func (f *s3File) Stat() (fs.FileInfo, error) { return f.info, nil }

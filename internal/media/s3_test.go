@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -159,6 +162,11 @@ func TestFileServerS3(t *testing.T) {
 		r.Header.Get("Content-Range") != "bytes 5-9/10" {
 		t.Fatalf("range: %d %q %v", r.StatusCode, b, r.Header)
 	}
+	// Two ranges: the file is read at one place, then another before it.
+	if r, b := get("GET", "/media/ab/cd/abcd-320.jpg", "Range", "bytes=5-7,0-3"); r.StatusCode != 206 ||
+		!strings.Contains(b, "\r\n\r\nbyt\r\n") || !strings.Contains(b, "\r\n\r\njpeg\r\n") {
+		t.Fatalf("two ranges: %d %q", r.StatusCode, b)
+	}
 	if r, b := get("HEAD", "/media/ab/cd/abcd-320.jpg"); r.StatusCode != 200 || b != "" || r.Header.Get("Content-Length") != "10" {
 		t.Fatalf("HEAD: %d %q", r.StatusCode, b)
 	}
@@ -176,5 +184,66 @@ func TestFileServerS3(t *testing.T) {
 		if r, b := get("GET", p); r.StatusCode != 404 || strings.Contains(b, "<script>") {
 			t.Errorf("GET %s: %d %q", p, r.StatusCode, b)
 		}
+	}
+}
+
+// Serving a file from a bucket asks the store once: the GET that streams
+// it also says its size and time.
+func TestFileServerS3AsksOnce(t *testing.T) {
+	cfg := s3test.Bucket(t)
+	u, err := url.Parse(cfg.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked atomic.Int64
+	rp := httputil.NewSingleHostReverseProxy(u)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { asked.Add(1); rp.ServeHTTP(w, r) }))
+	defer proxy.Close()
+	cfg.Endpoint = proxy.URL
+	s, err := media.NewS3Storage(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := strings.Repeat("x", 64<<10)
+	if err := s.Put(context.Background(), "ab/cd/abcd-640.jpg", strings.NewReader(data), "image/jpeg"); err != nil {
+		t.Fatal(err)
+	}
+	h := media.FileServer(s)
+	asked.Store(0)
+	for range 10 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/media/ab/cd/abcd-640.jpg", nil))
+		if w.Code != 200 || w.Body.String() != data {
+			t.Fatalf("GET: %d, %d bytes", w.Code, w.Body.Len())
+		}
+	}
+	if n := asked.Load(); n != 10 {
+		t.Fatalf("10 files served with %d requests to the store", n)
+	}
+}
+
+// BenchmarkFileServer serves a 64 KiB rendition from disk and from a
+// bucket on this machine.
+func BenchmarkFileServer(b *testing.B) {
+	ctx := context.Background()
+	data := strings.Repeat("x", 64<<10)
+	for _, c := range []struct {
+		name string
+		st   media.Storage
+	}{{"disk", media.NewLocalStorage(b.TempDir())}, {"bucket", s3test.Storage(b)}} {
+		b.Run(c.name, func(b *testing.B) {
+			if err := c.st.Put(ctx, "ab/cd/abcd-640.jpg", strings.NewReader(data), "image/jpeg"); err != nil {
+				b.Fatal(err)
+			}
+			h := media.FileServer(c.st)
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, httptest.NewRequest("GET", "/media/ab/cd/abcd-640.jpg", nil))
+				if w.Code != 200 || w.Body.Len() != len(data) {
+					b.Fatalf("%d, %d bytes", w.Code, w.Body.Len())
+				}
+			}
+		})
 	}
 }

@@ -31,23 +31,39 @@ one() { curl -s -o /dev/null -w '%{time_total}' "$1"; }
 first_search=$(one "$URL/?s=pipeline")
 sleep 3 # start-up work (speller, rates board) settles
 wrk -t2 -c"$C" -d2s "$URL/$ARTICLE/" >/dev/null
+# The server's CPU time (user + system, in clock ticks) so far: its
+# cost per request holds even when other jobs crowd the machine, which
+# req/s and latency do not.
+cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }
+TICK=$(getconf CLK_TCK)
 run() { # name url
-  local out; out=$(wrk -t2 -c"$C" -d"${D}s" --latency "$2")
-  printf "| %-40s | %10s | %9s |\n" "$1" "$(echo "$out" | awk '/Requests\/sec/{print $2}')" "$(echo "$out" | awk '$1=="99%"{print $2}')"
+  local before out after n
+  before=$(cpu)
+  out=$(wrk -t2 -c"$C" -d"${D}s" --latency "$2")
+  after=$(cpu)
+  n=$(echo "$out" | awk '/requests in/{print $1}')
+  printf "| %-40s | %10s | %9s | %8s |\n" "$1" "$(echo "$out" | awk '/Requests\/sec/{print $2}')" "$(echo "$out" | awk '$1=="99%"{print $2}')" \
+    "$(echo "scale=2; ($after - $before) * 1000 / $TICK / ($n + 0.0001)" | bc)"
 }
-echo "| page ($(basename "$BIN"), $(basename "$DATA")) | req/s | p99 |"
-echo "|---|---:|---:|"
+echo "| page ($(basename "$BIN"), $(basename "$DATA")) | req/s | p99 | CPU ms/request |"
+echo "|---|---:|---:|---:|"
 run "front page" "$URL/"
 run "article" "$URL/$ARTICLE/"
 run "/category/news/kazakhstan/page/2/" "$URL/category/news/kazakhstan/page/2/"
 run "that listing's last page ($LAST)" "$URL/category/news/kazakhstan/page/$LAST/"
 run "/?s=pipeline" "$URL/?s=pipeline"
 run "/?s=kazakhstan+oil+exports" "$URL/?s=kazakhstan+oil+exports"
-echo "| first /?s=pipeline after start (single request) | ${first_search}s | |"
-echo "| /sitemap.xml (single request) | $(one "$URL/sitemap.xml")s | |"
+# Single requests: wall time, and the server's CPU time for it.
+single() { # name url
+  local before wall after
+  before=$(cpu); wall=$(one "$2"); after=$(cpu)
+  echo "| $1 (single request) | ${wall}s | | $(echo "($after - $before) * 1000 / $TICK" | bc) |"
+}
+echo "| first /?s=pipeline after start (single request) | ${first_search}s | | |"
+single /sitemap.xml "$URL/sitemap.xml"
 SM=$(curl -s "$URL/sitemap.xml" | grep -o '<loc>[^<]*</loc>' | sed -e 's/<[^>]*>//g' -e 's|^https\?://[^/]*||' | grep -m1 articles || true)
-[ -n "$SM" ] && echo "| $SM (single request) | $(one "$URL$SM")s | |"
-echo "| /api/v1/sections (single request) | $(one "$URL/api/v1/sections")s | |"
-echo "| time to ready | ${ready}s | |"
-echo "| resident memory after the runs | $(awk '/VmRSS/{print int($2/1024) " MB"}' /proc/$pid/status) | |"
-echo "| store size | $(du -sh "$DATA" | cut -f1) | |"
+[ -n "$SM" ] && single "$SM" "$URL$SM"
+single /api/v1/sections "$URL/api/v1/sections"
+echo "| time to ready | ${ready}s | | |"
+echo "| resident memory after the runs | $(awk '/VmRSS/{print int($2/1024) " MB"}' /proc/$pid/status) | | |"
+echo "| store size | $(du -sh "$DATA" | cut -f1) | | |"

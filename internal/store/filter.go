@@ -237,6 +237,9 @@ func (f articleFilter) articlesSQL(d dialect, o listOrder) listingSQL {
 	case plain && lead != "" && f.lang == "":
 		l.kept = &keptCount{kind: leadKind, ref: leadID, future: `SELECT COUNT(*) FROM ` + lead + ` lt WHERE lt.` + leadCol + ` = ? AND lt.visible_from > ?`,
 			futureArgs: []any{leadID, unix(f.visibleAt)}}
+	case plain && lead != "": // an edition's listing (migration 0019)
+		l.kept = &keptCount{kind: leadKind + ":" + f.lang, ref: leadID, future: `SELECT COUNT(*) FROM ` + lead + ` lt JOIN articles a ON a.id = lt.article_id
+			WHERE lt.` + leadCol + ` = ? AND lt.visible_from > ? AND a.lang = ?`, futureArgs: []any{leadID, unix(f.visibleAt), f.lang}}
 	case plain && lead == "" && f.lang == "":
 		l.kept = &keptCount{kind: "site", future: `SELECT COUNT(*) FROM ` + d.visibleArticles() + ` WHERE a.visible_from > ?`,
 			futureArgs: []any{unix(f.visibleAt)}}

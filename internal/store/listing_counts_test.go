@@ -112,6 +112,12 @@ func checkCounts(t *testing.T, db *store.DB, step string, now time.Time, section
 		queries[fmt.Sprintf("author %d", id)] = store.ListQuery{AuthorID: id}
 	}
 	for name, q := range queries {
+		if q.Lang == "" { // and each edition's
+			queries[name+" in English"] = store.ListQuery{Section: q.Section, TagID: q.TagID, AuthorID: q.AuthorID, Lang: "en"}
+			queries[name+" in Russian"] = store.ListQuery{Section: q.Section, TagID: q.TagID, AuthorID: q.AuthorID, Lang: "ru"}
+		}
+	}
+	for name, q := range queries {
 		q.VisibleAt = now
 		q.Limit = 1000
 		whole, err := db.ListArticles(ctx, q)

@@ -64,6 +64,7 @@ func newBodyPolicy() *bluemonday.Policy {
 	p.AllowAttrs("src").Matching(regexp.MustCompile(
 		`^https://(www\.)?(youtube\.com|youtube-nocookie\.com)/embed/[A-Za-z0-9_-]+(\?[A-Za-z0-9_=&;.-]*)?$` +
 			`|^https://player\.vimeo\.com/video/[0-9]+(\?[A-Za-z0-9_=&;.-]*)?$`)).OnElements("iframe")
+	p.AllowAttrs("data-embed").Matching(reClickPlayer).OnElements("a")
 	p.AllowAttrs("allowfullscreen").Matching(regexp.MustCompile(`^(|allowfullscreen|true)$`)).OnElements("iframe")
 	return p
 }
@@ -98,8 +99,8 @@ func RenderBodyWith(source string, format Format, r MediaResolver) (string, erro
 		out = ExpandShortcodesWith(src, r)
 	case FormatVisual:
 		// Already blocks, written by the visual editor: the sanitizer is
-		// all it needs.
-		out = source
+		// all it needs, and its embeds become placeholders.
+		out = clickEmbeds(source)
 	default:
 		return "", fmt.Errorf("news: unknown body format %q", format)
 	}

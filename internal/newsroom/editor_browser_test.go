@@ -130,8 +130,29 @@ func TestBrowserVisualEditor(t *testing.T) {
 	))
 	got, err := f.db.ArticleByID(context.Background(), a.ID)
 	must(t, err)
-	if got.BodyFormat != news.FormatVisual || !strings.Contains(got.BodyHTML, `<figure><img src="/media/`) || !strings.Contains(got.BodyHTML, `<p class="embed">`) || strings.Contains(got.BodyHTML, "</p>\n</p>") {
+	if got.BodyFormat != news.FormatVisual || !strings.Contains(got.BodyHTML, `<figure><img src="/media/`) || !strings.Contains(got.BodyHTML, `<figure class="embed embed-click">`) || strings.Contains(got.BodyHTML, "</p>\n</p>") {
 		t.Fatalf("saved body: %s", got.BodyHTML)
+	}
+	// Published, the embed is a placeholder: no frame, nothing loaded
+	// from Telegram, until the reader clicks it.
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+links.NewsroomArticle(a.ID)),
+		chromedp.WaitVisible(chromedp.CSS(".visual-body .tiptap")),
+	))
+	// Reopened, the saved placeholder is an embed block again.
+	waitBody(t, ctx, `<p class="embed"><a href="https://t.me/timesca/1234"`)
+	must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button[value="publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		chromedp.Navigate(base+links.Article(got.Slug)),
+		chromedp.WaitVisible(chromedp.CSS("a.embed-load")),
+	))
+	if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll("iframe").length + performance.getEntriesByType("resource").filter(e => !e.name.startsWith(location.origin)).length`); n != 0 {
+		t.Fatalf("%d frames or third-party requests before the click", n)
+	}
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("a.embed-load")), chromedp.WaitReady(chromedp.CSS("iframe.embed-frame"))))
+	if src := browsertest.Eval[string](t, ctx, `document.querySelector("iframe.embed-frame").src`); src != "https://t.me/timesca/1234?embed=1" {
+		t.Errorf("the click framed %q", src)
 	}
 	if v := violations(); len(v) != 0 {
 		t.Errorf("Content-Security-Policy violations: %q", v)

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"slices"
 	"strings"
 
 	"dastan/internal/news"
@@ -13,7 +14,8 @@ import (
 // it got past the body sanitizer. Styles come from the stylesheet; images from here, from
 // data: URLs and from any https address, as imported bodies may still
 // point at the old site's files; audio and video likewise; frames only
-// from the players bodies may embed. Forms post here only, <base> cannot
+// from the players bodies may embed, and those a reader loads by
+// clicking a post's placeholder. Forms post here only, <base> cannot
 // move links, and only this site may frame its pages. On an https site,
 // http: references are upgraded rather than blocked as mixed content.
 // embedPolicy is the embed card's: any site may frame it (that is what
@@ -28,7 +30,7 @@ func contentSecurityPolicy(siteURL string) string {
 		"style-src 'self'",
 		"img-src 'self' data: https:",
 		"media-src 'self' https:",
-		"frame-src " + strings.Join(news.EmbedOrigins, " "),
+		"frame-src " + strings.Join(append(slices.Clone(news.EmbedOrigins), news.ClickEmbedOrigins...), " "),
 		"object-src 'none'",
 		"base-uri 'none'",
 		"form-action 'self'",

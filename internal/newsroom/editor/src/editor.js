@@ -116,7 +116,11 @@ const Embed = Node.create({
   atom: true,
   draggable: true,
   addAttributes: () => ({ url: { default: "" } }),
-  parseHTML: () => [{ tag: "p.embed", getAttrs: (el) => ({ url: (el.querySelector("a") || el).getAttribute("href") || el.textContent.trim() }) }],
+  parseHTML: () => [
+    { tag: "p.embed", getAttrs: (el) => ({ url: (el.querySelector("a") || el).getAttribute("href") || el.textContent.trim() }) },
+    // The placeholder the server rendered it as, when a saved body opens.
+    { tag: "figure.embed-click", priority: 60, getAttrs: (el) => { const a = el.querySelector("a.embed-load"); return a ? { url: a.getAttribute("href") } : false; } },
+  ],
   renderHTML: ({ node }) => ["p", { class: "embed" }, ["a", { href: node.attrs.url }, node.attrs.url]],
   addNodeView: () => ({ node }) => {
     const dom = document.createElement("div");

@@ -10,7 +10,7 @@ import (
 // service until the reader clicks.
 func TestClickEmbeds(t *testing.T) {
 	for addr, want := range map[string]string{
-		"https://www.youtube.com/watch?v=SQEQr7c0-dw":     `data-embed="https://www.youtube-nocookie.com/embed/SQEQr7c0-dw" >YouTube: `,
+		"https://www.youtube.com/watch?v=SQEQr7c0-dw":      `data-embed="https://www.youtube-nocookie.com/embed/SQEQr7c0-dw" >YouTube: `,
 		"https://x.com/timesca/status/1863000000000000000": `data-embed="https://platform.twitter.com/embed/Tweet.html?id=1863000000000000000" >X: `,
 		"https://t.me/timesca/1234":                        `data-embed="https://t.me/timesca/1234?embed=1" >Telegram: `,
 		"https://www.instagram.com/p/C0abcDEF123/":         `data-embed="https://www.instagram.com/p/C0abcDEF123/embed/" >Instagram: `,

@@ -54,6 +54,7 @@ const (
 	ManageUsers    Action = "manage-users"    // users and roles
 	ViewAudit      Action = "view-audit"      // the audit log
 	ManageTokens   Action = "manage-tokens"   // API tokens
+	PinFront       Action = "pin-front"       // choose the stories the front page leads with
 )
 
 // ErrForbidden is what a service answers when the user's role does not
@@ -87,7 +88,7 @@ func Can(u User, act Action, a *ArticleRef) bool {
 		switch act {
 		case ManageUsers:
 			return u.Role == Admin
-		case Create, View, Edit, Submit, Publish, Delete, ManageTaxonomy, UploadMedia, ManageMedia, ViewAudit, ManageTokens:
+		case Create, View, Edit, Submit, Publish, Delete, ManageTaxonomy, UploadMedia, ManageMedia, ViewAudit, ManageTokens, PinFront:
 			return true
 		}
 	case Author:

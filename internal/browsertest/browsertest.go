@@ -41,6 +41,13 @@ func Find() string {
 // CI (CI set), where that is a failure: CI installs Debian's chromium.
 func New(t testing.TB) context.Context {
 	t.Helper()
+	return NewTimeout(t, 60*time.Second)
+}
+
+// NewTimeout is New with an overall timeout of d, for tests that visit
+// many pages.
+func NewTimeout(t testing.TB, d time.Duration) context.Context {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("browsertest: browser tests are skipped in -short mode")
 	}
@@ -68,7 +75,7 @@ func New(t testing.TB) context.Context {
 		chromedp.Flag("mute-audio", true),
 		chromedp.WindowSize(1280, 800),
 	}
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), d)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
 	t.Cleanup(func() {

@@ -29,15 +29,23 @@ type Config struct {
 	SiteURLDerived bool
 	TimeZone       string // the newsroom's zone, for the masthead date and archives
 	Location       *time.Location
-	ExcerptLength  int           // runes in a generated excerpt
-	PageSize       int           // items on a listing page
-	PageCache      bool          // keep rendered public pages in memory
-	CacheTTL       time.Duration // longest a cached page lives, and the CDN's max-age
-	LogLevel       string        // debug, info, warn, error
-	Rates          string        // currencies and their providers: "KZT=nbk,KGS=nbkr,…"
-	RatesEvery     time.Duration // how often the rates job fetches
-	RatesView      string        // ticker orientation: "local/usd" or "usd/local"
-	RatesOffline   bool          // never fetch rates (demo and tests)
+	ExcerptLength  int // runes in a generated excerpt
+	PageSize       int // items on a listing page
+	// FrontExcerptWords and ListingExcerptWords are how many words of an
+	// excerpt the front page and the listings show; 0 in listings shows
+	// the whole generated excerpt.
+	FrontExcerptWords   int
+	ListingExcerptWords int
+	// TickerOrder is the currencies' order in the ticker; those it does
+	// not name follow alphabetically.
+	TickerOrder  []string
+	PageCache    bool          // keep rendered public pages in memory
+	CacheTTL     time.Duration // longest a cached page lives, and the CDN's max-age
+	LogLevel     string        // debug, info, warn, error
+	Rates        string        // currencies and their providers: "KZT=nbk,KGS=nbkr,…"
+	RatesEvery   time.Duration // how often the rates job fetches
+	RatesView    string        // ticker orientation: "local/usd" or "usd/local"
+	RatesOffline bool          // never fetch rates (demo and tests)
 	// RatesMaxJump is the largest day-over-day change of a rate, as a
 	// fraction either way (0.25), shown at once; a bigger one waits for
 	// the bank to answer it again. 0 turns the check off.
@@ -98,6 +106,8 @@ func Settings() []Setting {
 		{"DASTAN_TIME_ZONE", "time-zone", "Asia/Almaty", "IANA zone for the masthead date and archives"},
 		{"DASTAN_EXCERPT_LENGTH", "excerpt-length", "240", "characters in a generated excerpt"},
 		{"DASTAN_PAGE_SIZE", "page-size", "10", "articles on a listing page"},
+		{"DASTAN_FRONT_EXCERPT_WORDS", "front-excerpt-words", "30", "words of an excerpt the front page shows"},
+		{"DASTAN_LISTING_EXCERPT_WORDS", "listing-excerpt-words", "0", "words of an excerpt section, tag, author and archive listings show, read from the body when the stored excerpt is shorter (the reference site shows 500); 0 shows the stored excerpt"},
 		{"DASTAN_PAGE_CACHE", "page-cache", "true", "keep rendered public pages in memory"},
 		{"DASTAN_CACHE_TTL", "cache-ttl", "60s", "longest life of a cached page; also the CDN max-age"},
 		{"DASTAN_QUERY_TIMEOUT", "query-timeout", "10s", "longest a statement to the store may take while serving; a hung database then fails the request, and readers get the last good page"},
@@ -105,6 +115,7 @@ func Settings() []Setting {
 		{"DASTAN_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
 		{"DASTAN_RATES", "rates", "KZT=nbk,KGS=nbkr,TJS=nbt,UZS=cbu,TMT=cbt", "currencies shown in the ticker and their central-bank providers"},
 		{"DASTAN_RATES_EVERY", "rates-every", "30m", "how often the rates job asks the banks"},
+		{"DASTAN_TICKER_ORDER", "ticker-order", "KGS,KZT,TJS,UZS,TMT", "order of the currencies in the ticker; others follow alphabetically"},
 		{"DASTAN_RATES_VIEW", "rates-view", "local/usd", "ticker orientation: local/usd (KZT/USD = 0.002089) or usd/local (USD/KZT = 478.77)"},
 		{"DASTAN_RATES_OFFLINE", "rates-offline", "false", "never fetch rates from the banks"},
 		{"DASTAN_RATES_MAX_JUMP", "rates-max-jump", "25%", "largest day-over-day change of a rate (up, or its equal down) shown at once; a bigger one is held until the bank answers it again; 0 turns the check off"},
@@ -269,6 +280,19 @@ func parse(get func(string) string) (Config, error) {
 	}
 	c.ExcerptLength = intVal("excerpt-length", 40, 2000)
 	c.PageSize = intVal("page-size", 1, 100)
+	c.FrontExcerptWords = intVal("front-excerpt-words", 5, 500)
+	c.ListingExcerptWords = intVal("listing-excerpt-words", 0, 2000)
+	for code := range strings.SplitSeq(get("ticker-order"), ",") {
+		code = strings.ToUpper(strings.TrimSpace(code))
+		if code == "" {
+			continue
+		}
+		if len(code) != 3 || strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			bad("ticker-order", "want currency codes separated by commas, such as KGS,KZT,TJS,UZS,TMT")
+			break
+		}
+		c.TickerOrder = append(c.TickerOrder, code)
+	}
 	c.PageCache = boolVal("page-cache")
 	c.CacheTTL = durVal("cache-ttl", time.Second)
 	c.QueryTimeout = durVal("query-timeout", 10*time.Millisecond)

@@ -11,8 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"dastan/internal/articles"
+	"dastan/internal/auth"
+	"dastan/internal/frontpage"
 	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/rates"
@@ -42,6 +45,8 @@ var authorNames = []struct{ Name, Bio string }{
 	{"Ольга Иванова", "Ольга пишет об экономике и финансах региона."},
 	{"Sarah Whitfield", "Sarah is the opinion editor."},
 	{"Dastan Abdrakhmanov", "Dastan covers culture, film and music."},
+	{"Марат Жумабеков", "Марат пишет о политике и безопасности из Алматы."},
+	{"Нигора Юсупова", "Нигора освещает общество и образование в Ташкенте."},
 }
 
 var tagNames = []string{"Energy", "Oil", "Gas", "Pipelines", "Water", "Caspian Sea", "China", "Russia", "Elections",
@@ -127,14 +132,19 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 	if err != nil {
 		return err
 	}
-	var authors []news.Author
+	var authors bylines
 	for _, an := range authorNames {
 		a := news.Author{Name: an.Name, Bio: an.Bio}
 		if err := db.SaveAuthor(ctx, &a); err != nil {
 			return err
 		}
-		authors = append(authors, a)
+		if cyrillic(a.Name) {
+			authors.ru = append(authors.ru, a)
+		} else {
+			authors.en = append(authors.en, a)
+		}
 	}
+	titles := map[string]bool{}
 	// Spread articles back from End: about four a day, at least three years.
 	span := time.Duration(max(o.Articles/4, 3*365)) * 24 * time.Hour
 	step := span / time.Duration(max(o.Articles, 1))
@@ -143,7 +153,7 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 	for k := 0; k < o.Articles; k++ {
 		i := o.Articles - 1 - k
 		pub := o.End.Add(-time.Duration(i) * step).Add(-time.Duration(rng.IntN(int(step/time.Second)+1)) * time.Second).Truncate(time.Second)
-		batch = append(batch, makeArticle(rng, i, pub, secs, countries, authors))
+		batch = append(batch, makeArticle(rng, i, pub, secs, countries, authors, titles))
 		if len(batch) == cap(batch) || k == o.Articles-1 {
 			if err := arts.Import(ctx, batch); err != nil {
 				return fmt.Errorf("demo: %w", err)
@@ -154,10 +164,90 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 			}
 		}
 	}
+	if err := fillWorkflow(ctx, arts, rng, o.End, secs, countries, authors, titles); err != nil {
+		return err
+	}
+	if err := fillReadsAndPins(ctx, db, rng, o.End); err != nil {
+		return err
+	}
 	if _, err = FillRates(ctx, db, o.Currencies, o.End, int64(o.Seed)); err != nil {
 		return err
 	}
 	return db.Optimize(ctx)
+}
+
+// bylines are the demo's authors by the script of their names: English
+// stories carry Latin bylines, Russian ones Cyrillic.
+type bylines struct{ en, ru []news.Author }
+
+func cyrillic(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Cyrillic, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// fillWorkflow adds the stories a newsroom has in hand: drafts, stories
+// submitted for review and stories scheduled for the coming days, so
+// editors see the workflow. Readers see none of them until their time.
+func fillWorkflow(ctx context.Context, arts *articles.Service, rng *rand.Rand, end time.Time, secs map[string]news.Section, countries []news.Section, authors bylines, titles map[string]bool) error {
+	var list []*news.Article
+	for k, st := range []news.Status{news.StatusDraft, news.StatusDraft, news.StatusDraft, news.StatusDraft,
+		auth.StatusPending, auth.StatusPending, auth.StatusPending, news.StatusScheduled, news.StatusScheduled, news.StatusScheduled} {
+		when := end.Add(-time.Duration(k+1) * 37 * time.Minute)
+		a := makeArticle(rng, -(k + 1), when, secs, countries, authors, titles)
+		a.Status, a.Sticky, a.UpdatedAt = st, false, when
+		if st == news.StatusScheduled {
+			a.PublishedAt = end.Add(time.Duration(6+k*9) * time.Hour).Truncate(time.Minute)
+		}
+		list = append(list, a)
+	}
+	if err := arts.Import(ctx, list); err != nil {
+		return fmt.Errorf("demo: workflow: %w", err)
+	}
+	return nil
+}
+
+// fillReadsAndPins gives the newest stories a week of reads, a few far
+// more than the rest as on a real site, and pins two English stories
+// with pictures to the front page.
+func fillReadsAndPins(ctx context.Context, db *store.DB, rng *rand.Rand, end time.Time) error {
+	l, err := db.ListArticles(ctx, store.ListQuery{VisibleAt: end, Limit: 80, NoCount: true, NoBylines: true})
+	if err != nil {
+		return err
+	}
+	for h := 0; h < 7*24; h += 3 {
+		at := end.Add(-time.Duration(h) * time.Hour)
+		counts := map[int64]int{}
+		for i, a := range l.Articles {
+			if a.PublishedAt.After(at) {
+				continue
+			}
+			// A long tail: the few most popular are read many times
+			// more than the rest.
+			weight := 400 / (1 + (i*7+int(a.ID))%23)
+			counts[a.ID] = rng.IntN(weight+1) + 1
+		}
+		if err := db.AddReads(ctx, counts, at); err != nil {
+			return err
+		}
+	}
+	slot := 1
+	pins := frontpage.New(frontpage.Options{Store: db, Now: func() time.Time { return end }})
+	for _, a := range l.Articles[min(2, len(l.Articles)):] {
+		if slot > 2 {
+			break
+		}
+		if a.Lang == "en" && a.Image != nil {
+			if err := pins.Pin(ctx, users.System, slot, strconv.FormatInt(a.ID, 10)); err != nil {
+				return fmt.Errorf("demo: pin: %w", err)
+			}
+			slot++
+		}
+	}
+	return nil
 }
 
 // FillRates stores a year of generated rates for codes (nil means the
@@ -205,7 +295,7 @@ func makeSections(ctx context.Context, db *store.DB) (map[string]news.Section, [
 
 func pick[T any](rng *rand.Rand, list []T) T { return list[rng.IntN(len(list))] }
 
-func makeArticle(rng *rand.Rand, i int, pub time.Time, secs map[string]news.Section, countries []news.Section, authors []news.Author) *news.Article {
+func makeArticle(rng *rand.Rand, i int, pub time.Time, secs map[string]news.Section, countries []news.Section, authors bylines, titles map[string]bool) *news.Article {
 	ci := rng.IntN(len(Countries))
 	c := Countries[ci]
 	ru := rng.IntN(4) == 0
@@ -217,22 +307,30 @@ func makeArticle(rng *rand.Rand, i int, pub time.Time, secs map[string]news.Sect
 		a.SectionID = secs[pick(rng, topSections[1:])].ID
 	}
 	var body strings.Builder
+	byline := authors.en
 	if ru {
-		a.Lang = "ru"
-		a.Title = fmt.Sprintf("%s: %s %s %s", c.Ru, pick(rng, ruSubjects), pick(rng, ruVerbs), pick(rng, ruObjects))
+		a.Lang, byline = "ru", authors.ru
+		a.Title = uniqueTitle(rng, titles, func() string {
+			return fmt.Sprintf("%s: %s %s %s", c.Ru, pick(rng, ruSubjects), pick(rng, ruVerbs), pick(rng, ruObjects))
+		}, ruTitleEnds)
 		a.Standfirst = fmt.Sprintf("%s обсуждает последствия решения для экономики.", c.RuCapital)
 		paragraphs(rng, &body, ruSentences, c.RuCapital, c.RuLeader, i)
 	} else {
-		a.Title = fmt.Sprintf("%s %s %s %s", c.Adj, pick(rng, subjects), pick(rng, verbs), pick(rng, objects))
-		a.Title = strings.ToUpper(a.Title[:1]) + a.Title[1:]
+		a.Title = uniqueTitle(rng, titles, func() string {
+			t := fmt.Sprintf("%s %s %s %s", c.Adj, pick(rng, subjects), pick(rng, verbs), pick(rng, objects))
+			return strings.ToUpper(t[:1]) + t[1:]
+		}, titleEnds)
 		a.Standfirst = fmt.Sprintf("%s weighs what the decision means for %s's economy and its neighbours.", c.Capital, c.Name)
 		paragraphs(rng, &body, sentences, c.Capital, c.Leader, i)
 	}
 	a.BodySource = body.String()
-	a.Slug = news.Slugify(a.Title) + fmt.Sprintf("-%d", i+1)
-	a.Authors = []news.Author{pick(rng, authors)}
-	if rng.IntN(6) == 0 {
-		a.Authors = append(a.Authors, pick(rng, authors))
+	a.Slug = news.Slugify(a.Title)
+	if i >= 0 {
+		a.Slug += fmt.Sprintf("-%d", i+1)
+	}
+	a.Authors = []news.Author{pick(rng, byline)}
+	if second := pick(rng, byline); rng.IntN(6) == 0 && second.Name != a.Authors[0].Name {
+		a.Authors = append(a.Authors, second)
 	}
 	for k := 0; k < 1+rng.IntN(3); k++ {
 		a.Tags = append(a.Tags, news.Tag{Name: pick(rng, tagNames)})
@@ -243,6 +341,30 @@ func makeArticle(rng *rand.Rand, i int, pub time.Time, secs map[string]news.Sect
 	}
 	a.Sticky = i == 3
 	return a
+}
+
+// Endings that tell apart two stories the generator gave the same title.
+var (
+	titleEnds   = []string{"after talks", "amid criticism", "as prices rise", "before the winter", "despite objections", "in the regions", "for a second time", "ahead of the summit"}
+	ruTitleEnds = []string{"после переговоров", "на фоне критики", "в регионах", "во второй раз", "перед саммитом", "несмотря на возражения"}
+)
+
+// uniqueTitle draws titles until one is new; after a few tries it tells
+// the title apart with an ending, and at last with a number, so no two
+// stories share a headline.
+func uniqueTitle(rng *rand.Rand, seen map[string]bool, draw func() string, ends []string) string {
+	t := draw()
+	for try := 0; seen[t] && try < 8; try++ {
+		t = draw()
+	}
+	for try := 0; seen[t] && try < 8; try++ {
+		t = draw() + " " + pick(rng, ends)
+	}
+	for n := 2; seen[t]; n++ {
+		t = fmt.Sprintf("%s (%d)", draw(), n)
+	}
+	seen[t] = true
+	return t
 }
 
 // demoPicture is the nth of the site's six demo pictures.
@@ -257,8 +379,10 @@ func paragraphs(rng *rand.Rand, b *strings.Builder, pool []string, place, leader
 			k := 1 + rng.IntN(6)
 			fmt.Fprintf(b, "[caption id=\"attachment_%d\" align=\"aligncenter\" width=\"800\"]<img src=\"%s\" alt=\"%s\" width=\"800\" height=\"450\"> %s[/caption]\n\n", i*10+k, demoPicture(k), captions[k-1], captions[k-1])
 		}
-		for s := 0; s < 3+rng.IntN(4); s++ {
-			line := pick(rng, pool)
+		// A paragraph never says the same sentence twice.
+		order := rng.Perm(len(pool))
+		for s := 0; s < min(3+rng.IntN(4), len(order)); s++ {
+			line := pool[order[s]]
 			if strings.Contains(line, "%[") {
 				line = fmt.Sprintf(line, place, leader)
 			}

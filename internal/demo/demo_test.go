@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dastan/internal/demo"
+	"dastan/internal/news"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
 )
@@ -65,5 +66,62 @@ func TestDemoNewsroomCoversTheSite(t *testing.T) {
 	}
 	if err := demo.Fill(ctx, db, demo.Options{Articles: 10}); err == nil {
 		t.Error("demo filled a store that already had articles")
+	}
+}
+
+// The demo reads like a newsroom: no headline twice, no sentence twice in
+// a paragraph, English stories signed in Latin letters, stories in hand
+// (drafts, pending, scheduled), a week of reads and pinned stories.
+func TestDemoReadsLikeANewsroom(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	end := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	if err := demo.Fill(ctx, db, demo.Options{Articles: 400, Seed: 3, End: end}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.ListArticles(ctx, store.ListQuery{VisibleAt: end, Limit: 400})
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]bool{}
+	for _, a := range all.Articles {
+		if titles[a.Title] {
+			t.Errorf("two stories are headlined %q", a.Title)
+		}
+		titles[a.Title] = true
+		for _, au := range a.Authors {
+			if a.Lang == "en" && strings.ContainsAny(au.Name, "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯабвгдежзиклмнопрстуфхцчшщыьэюя") {
+				t.Errorf("English story %q signed %q", a.Title, au.Name)
+			}
+		}
+	}
+	for _, a := range all.Articles[:40] {
+		full, err := db.ArticleByID(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, para := range strings.Split(full.BodySource, "\n\n") {
+			seen := map[string]bool{}
+			for _, s := range strings.SplitAfter(para, ". ") {
+				if s = strings.TrimSpace(s); s != "" && seen[s] {
+					t.Fatalf("%q repeats %q in one paragraph", a.Title, s)
+				}
+				seen[s] = true
+			}
+		}
+	}
+	for _, st := range []news.Status{news.StatusDraft, "pending", news.StatusScheduled} {
+		l, err := db.NewsroomArticles(ctx, store.NewsroomQuery{Status: st, Limit: 1})
+		if err != nil || l.Total == 0 {
+			t.Errorf("no %s stories in the newsroom (%v)", st, err)
+		}
+	}
+	read, err := db.MostRead(ctx, end.Add(-7*24*time.Hour), end, 5)
+	if err != nil || len(read) < 5 || read[0].Reads <= read[4].Reads {
+		t.Errorf("most read = %+v, %v; want five with a leader", read, err)
+	}
+	pinned, err := db.FrontSlots(ctx)
+	if err != nil || len(pinned) == 0 || pinned[0].Slot != 1 || pinned[0].Article.Image == nil || pinned[0].Article.Lang != "en" {
+		t.Errorf("front slots = %+v, %v; want an English story with a picture leading", pinned, err)
 	}
 }

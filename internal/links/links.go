@@ -130,6 +130,12 @@ func Page(base string, n int) string {
 	return base + "page/" + strconv.Itoa(n) + "/"
 }
 
+// ReadBeacon is where an article page reports a read: POST /read/{id}.
+const ReadBeacon = "/read/"
+
+// Read is the read beacon's address for article id.
+func Read(id int64) string { return ReadBeacon + strconv.FormatInt(id, 10) }
+
 // ReservedSlug reports whether slug cannot be a section's or tag's: the
 // routers read …/feed/ and …/page/N/ at the end of a listing's address as
 // its feed and its pages, so such a section or tag could not be reached.
@@ -242,6 +248,7 @@ const (
 	NewsroomRender    = "/newsroom/render"
 	NewsroomTrash     = "/newsroom/trash/"
 	NewsroomSections  = "/newsroom/sections/"
+	NewsroomFront     = "/newsroom/front/"
 	NewsroomTags      = "/newsroom/tags/"
 	NewsroomRedirects = "/newsroom/redirects/"
 	NewsroomUsers     = "/newsroom/users/"
@@ -322,6 +329,9 @@ func FuncMap() template.FuncMap {
 		"rates":         func() string { return Rates },
 		"ratesCurrency": RatesCurrency,
 		"siteFeed":      func() string { return SiteFeed },
+		"static":        Static,
+		"page":          Page,
+		"read":          Read,
 		"sitemapIndex":  func() string { return SitemapIndex },
 		"openAPI":       func() string { return OpenAPI },
 		"nr":            newsroomScreen,
@@ -367,7 +377,7 @@ func newsroomScreen(name string) (string, error) {
 var newsroomScreens = map[string]string{
 	"home": Newsroom, "signin": NewsroomSignin, "signout": NewsroomSignout,
 	"articles": NewsroomArticles, "new": NewsroomNew, "render": NewsroomRender,
-	"trash": NewsroomTrash, "sections": NewsroomSections, "tags": NewsroomTags,
+	"trash": NewsroomTrash, "sections": NewsroomSections, "front": NewsroomFront, "tags": NewsroomTags,
 	"redirects": NewsroomRedirects, "users": NewsroomUsers, "audit": NewsroomAudit,
 	"media": NewsroomMedia, "tokens": NewsroomTokens, "account": NewsroomAccount,
 	"appPasswords": NewsroomAppPasswords,

@@ -218,7 +218,7 @@ func stripShortcodeText(s string) string {
 }
 
 // cutAtWord shortens s to at most limit runes, ellipsis included, cutting
-// between words.
+// between words, or at a sentence's end (EndCleanly).
 func cutAtWord(s string, limit int) string {
 	if limit <= 0 || utf8.RuneCountInString(s) <= limit {
 		return s
@@ -244,7 +244,7 @@ func cutAtWord(s string, limit int) string {
 			continue
 		}
 		if out := trim(runes[:i]); out != "" && utf8.RuneCountInString(out) < limit {
-			return out + "…"
+			return EndCleanly(out)
 		}
 	}
 	// One word longer than the limit: cut inside it.

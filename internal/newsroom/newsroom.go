@@ -23,6 +23,7 @@ import (
 	"dastan/internal/auth"
 	"dastan/internal/config"
 	"dastan/internal/i18n"
+	"dastan/internal/frontpage"
 	"dastan/internal/links"
 	"dastan/internal/locks"
 	"dastan/internal/media"
@@ -69,6 +70,7 @@ type Newsroom struct {
 	site      *site.Site
 	media     *media.Service
 	sections  *sections.Service
+	front     *frontpage.Service
 	tags      *tags.Service
 	redirects *redirects.Service
 	locks     *locks.Service
@@ -93,6 +95,7 @@ func New(o Options) (*Newsroom, error) {
 	}
 	n := &Newsroom{cfg: o.Config, db: o.Store, articles: o.Articles, auth: o.Auth, users: o.Users, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux(),
 		sections:  sections.New(sections.Options{Store: o.Store, Now: o.Now}),
+		front:     frontpage.New(frontpage.Options{Store: o.Store, Now: o.Now}),
 		tags:      tags.New(tags.Options{Store: o.Store, Now: o.Now}),
 		redirects: redirects.New(redirects.Options{Store: o.Store, Now: o.Now}),
 		locks:     locks.New(locks.Options{Store: o.Store, Now: o.Now}),
@@ -136,6 +139,8 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("POST /newsroom/articles/{id}/trash", n.staff(n.trashArticle))
 	m.HandleFunc("POST /newsroom/articles/{id}/restore", n.staff(n.restoreArticle))
 	m.HandleFunc("GET /newsroom/trash/", n.staff(n.trashList))
+	m.HandleFunc("GET /newsroom/front/", n.staff(n.frontList))
+	m.HandleFunc("POST /newsroom/front/", n.staff(n.frontSave))
 	m.HandleFunc("GET /newsroom/sections/", n.staff(n.sectionList))
 	m.HandleFunc("POST /newsroom/sections/", n.staff(n.sectionSave))
 	m.HandleFunc("GET /newsroom/tags/", n.staff(n.tagList))
@@ -244,7 +249,7 @@ func (n *Newsroom) parse() (map[string]i18n.Localized, error) {
 		return nil, fmt.Errorf("newsroom: layout: %w", err)
 	}
 	pages := map[string]i18n.Localized{}
-	for _, name := range []string{"signin", "articles", "edit", "locked", "share", "conflict", "revisions", "revision", "trash", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "app_passwords", "error"} {
+	for _, name := range []string{"signin", "articles", "edit", "locked", "share", "conflict", "revisions", "revision", "trash", "front", "sections", "tags", "redirects", "users", "account", "reset", "audit", "media", "tokens", "app_passwords", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)

@@ -18,8 +18,11 @@ type BoardOptions struct {
 	// store's LatestRates.
 	Load        func(ctx context.Context) (map[string][2]Observation, error)
 	Orientation Orientation
-	Location    *time.Location   // whose calendar decides staleness; default UTC
-	Now         func() time.Time // default time.Now
+	// Order is the ticker's order of currencies; those it does not name
+	// follow alphabetically (OrderTicker).
+	Order    []string
+	Location *time.Location   // whose calendar decides staleness; default UTC
+	Now      func() time.Time // default time.Now
 	// OnChange runs after a refresh that changed the ticker, so cached
 	// pages that show the old one can be dropped.
 	OnChange func()
@@ -72,7 +75,7 @@ func (b *Board) Refresh(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	st := &boardState{latest: latest}
-	st.items = BuildTicker(latest, b.o.Orientation, b.o.Now(), b.o.Location)
+	st.items = OrderTicker(BuildTicker(latest, b.o.Orientation, b.o.Now(), b.o.Location), b.o.Order)
 	for _, p := range latest {
 		st.demo = st.demo || p[0].Demo
 	}

@@ -144,6 +144,24 @@ func BuildTicker(latest map[string][2]Observation, o Orientation, now time.Time,
 	return items
 }
 
+// DefaultTickerOrder is the reference newsroom's order of its currencies.
+var DefaultTickerOrder = []string{"KGS", "KZT", "TJS", "UZS", "TMT"}
+
+// OrderTicker puts items in order's order of currency codes; the ones
+// order does not name keep their (alphabetical) order after them.
+func OrderTicker(items []TickerItem, order []string) []TickerItem {
+	rank := func(code string) int {
+		for i, c := range order {
+			if c == code {
+				return i
+			}
+		}
+		return len(order)
+	}
+	sort.SliceStable(items, func(i, j int) bool { return rank(items[i].Code) < rank(items[j].Code) })
+	return items
+}
+
 func lastBusinessDayBefore(day time.Time) time.Time {
 	d := day.AddDate(0, 0, -1)
 	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {

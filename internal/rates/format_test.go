@@ -241,3 +241,15 @@ func TestChartSVG(t *testing.T) {
 		t.Errorf("flat: %s", svg)
 	}
 }
+
+func TestOrderTicker(t *testing.T) {
+	items := []TickerItem{{Code: "KGS"}, {Code: "KZT"}, {Code: "RUB"}, {Code: "TJS"}, {Code: "TMT"}, {Code: "UZS"}}
+	got := OrderTicker(items, DefaultTickerOrder)
+	var codes []string
+	for _, it := range got {
+		codes = append(codes, it.Code)
+	}
+	if want := "KGS KZT TJS UZS TMT RUB"; strings.Join(codes, " ") != want {
+		t.Errorf("order = %v, want %s", codes, want)
+	}
+}

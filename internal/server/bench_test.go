@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,4 +70,32 @@ func BenchmarkListingPages(b *testing.B) {
 	for _, path := range []string{"/", "/category/news/kazakhstan/page/2/", "/tag/energy/"} {
 		b.Run(path, func(b *testing.B) { benchPage(b, h, path) })
 	}
+}
+
+// BenchmarkFrontPage renders the front page without the page cache and
+// reports its weight: the HTML and the stylesheet a first visit needs,
+// without pictures, which the budget keeps under 60 KB; the page needs no
+// script to be read (the search box's and the read beacon's only add).
+func BenchmarkFrontPage(b *testing.B) {
+	h, _ := benchSite(b, false)
+	get := func(path string) string {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		if w.Code != 200 {
+			b.Fatalf("%s: %d", path, w.Code)
+		}
+		return w.Body.String()
+	}
+	home := get("/")
+	css := regexp.MustCompile(`href="(/static/site\.css[^"]*)"`).FindStringSubmatch(home)
+	if css == nil {
+		b.Fatal("no stylesheet link")
+	}
+	sheet := get(strings.ReplaceAll(css[1], "&amp;", "&"))
+	b.ReportMetric(float64(len(home)), "html-B")
+	b.ReportMetric(float64(len(sheet)), "css-B")
+	if total := len(home) + len(sheet); total > 60*1024 {
+		b.Errorf("front page %d B + stylesheet %d B = %d B, over the 60 KB budget", len(home), len(sheet), total)
+	}
+	benchPage(b, h, "/")
 }

@@ -108,7 +108,7 @@ func New(o Options) (*Server, error) {
 	}
 	// The ticker is built when rates change and read from memory by every
 	// page; a change empties the page cache so no page shows an old one.
-	s.board = rates.NewBoard(rates.BoardOptions{Load: db.LatestRates, Orientation: orient, Location: cfg.Location, Now: o.Now, Logger: log,
+	s.board = rates.NewBoard(rates.BoardOptions{Load: db.LatestRates, Orientation: orient, Order: cfg.TickerOrder, Location: cfg.Location, Now: o.Now, Logger: log,
 		OnChange: func() {
 			if s.site != nil {
 				s.site.Invalidate(store.ChangeAll)
@@ -193,6 +193,10 @@ func (s *Server) Close() {
 	s.jobs.Stop()
 	s.jobs.Wait()
 }
+
+// FlushReads writes the reads counted so far to the store and reads the
+// most read back, as the reads job does every half minute.
+func (s *Server) FlushReads(ctx context.Context) { s.site.FlushReads(ctx) }
 
 // FetchRates asks every bank once and saves the good answers; the
 // ticker and rates page show them at once.

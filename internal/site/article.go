@@ -20,6 +20,8 @@ type articleContent struct {
 	Crumbs        []NavItem
 	Related       []news.Article
 	Translations  []EditionLink // "Читать на русском": the article in the other languages
+	Rail          rail
+	Read          string // the read beacon's address, on the public page
 	Updated       bool
 	Locked        bool
 	WrongPassword bool
@@ -71,10 +73,8 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		c.Section = &sec
 		for _, anc := range tree.chain(sec.ID) {
 			c.Crumbs = append(c.Crumbs, NavItem{Name: s.sectionName(lang, anc), URL: links.In(lang, links.Section(anc.Path))})
-			if current == "" {
-				current = anc.Path
-			}
 		}
+		current = sec.Path
 	}
 	if c.Related, err = s.db.Related(ctx, a, 4, s.now()); err != nil {
 		return nil, err
@@ -90,6 +90,12 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		}
 	}
 	s.switchToTranslations(&pg, c.Translations)
+	if c.Rail, err = s.rail(ctx, lang, a.SectionID, a.ID); err != nil {
+		return nil, err
+	}
+	if !preview && r.URL.Path == links.Article(a.Slug) && a.VisibleAt(s.now()) && !c.Locked {
+		c.Read, pg.ReadScript = links.Read(a.ID), s.readURL
+	}
 	if a.SEOTitle != "" {
 		pg.Title = a.SEOTitle
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,9 +24,53 @@ type listingContent struct {
 	Pager       pager
 }
 
+// pager is a listing's numbered page links: the first and last, the
+// current one with two either side, and gaps between.
 type pager struct {
 	Page, Pages int
 	Prev, Next  string
+	First, Last string
+	Links       []pageLink
+}
+
+// pageLink is one number in the pager; Gap stands for the pages left out.
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+// pagerWindow is how many page numbers show either side of the current.
+const pagerWindow = 2
+
+// newPager numbers the pages of a listing whose first page is base.
+func newPager(base string, page, pages int) pager {
+	p := pager{Page: page, Pages: pages}
+	if pages <= 1 {
+		return p
+	}
+	if page > 1 {
+		p.Prev, p.First = links.Page(base, page-1), links.Page(base, 1)
+	}
+	if page < pages {
+		p.Next, p.Last = links.Page(base, page+1), links.Page(base, pages)
+	}
+	for n := 1; n <= pages; n++ {
+		near := n == 1 || n == pages || (n >= page-pagerWindow && n <= page+pagerWindow)
+		if near {
+			p.Links = append(p.Links, pageLink{N: n, URL: links.Page(base, n), Current: n == page})
+		} else if len(p.Links) > 0 && !p.Links[len(p.Links)-1].Gap {
+			p.Links = append(p.Links, pageLink{Gap: true})
+		}
+		switch { // nothing else shows before the window, or after it
+		case !near && n < page:
+			n = page - pagerWindow - 1
+		case !near && n > page:
+			n = pages - 1
+		}
+	}
+	return p
 }
 
 // listing renders one page of a listing whose first page lives at base
@@ -46,12 +91,9 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	if l.Total > 0 {
 		c.First, c.Last = q.Offset+1, q.Offset+len(l.Articles)
 	}
-	c.Pager = pager{Page: p.page, Pages: (l.Total + size - 1) / size}
-	if p.page > 1 {
-		c.Pager.Prev = links.Page(ebase, p.page-1)
-	}
-	if p.page < c.Pager.Pages {
-		c.Pager.Next = links.Page(ebase, p.page+1)
+	c.Pager = newPager(ebase, p.page, (l.Total+size-1)/size)
+	if err := s.listingExcerpts(ctx, c.Articles); err != nil {
+		return nil, err
 	}
 	title := heading
 	if p.page > 1 {
@@ -61,6 +103,7 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	s.switchTo(&pg, base)
 	pg.Description = intro
 	s.listingHead(ctx, &pg, base, heading)
+	pg.Head += pagerHead(c.Pager)
 	pg.Content = c
 	resp, err := s.render("listing", http.StatusOK, pg)
 	if err != nil {
@@ -72,6 +115,45 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 		}
 	}
 	return resp, nil
+}
+
+// pagerHead is the <link rel=prev/next> pair search engines follow.
+func pagerHead(p pager) template.HTML {
+	var b headBuilder
+	if p.Prev != "" {
+		b.link("prev", "", "", p.Prev, "")
+	}
+	if p.Next != "" {
+		b.link("next", "", "", p.Next, "")
+	}
+	return template.HTML(b.String())
+}
+
+// listingExcerpts cuts each excerpt to the listings' length in words,
+// reading more of the body where the stored excerpt was cut shorter.
+func (s *Site) listingExcerpts(ctx context.Context, list []news.Article) error {
+	n := s.cfg.ListingExcerptWords
+	if n <= 0 {
+		return nil
+	}
+	var short []int64
+	for _, a := range list {
+		if len(strings.Fields(a.Excerpt)) < n {
+			short = append(short, a.ID)
+		}
+	}
+	texts, err := s.db.BodyTexts(ctx, short)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		if t, ok := texts[list[i].ID]; ok && strings.TrimSpace(t) != "" {
+			list[i].Excerpt = news.CutWords(t, n)
+		} else {
+			list[i].Excerpt = news.CutWords(list[i].Excerpt, n)
+		}
+	}
+	return nil
 }
 
 // latest is /page/N/: everything, newest first.
@@ -89,8 +171,7 @@ func (s *Site) sectionPage(r *http.Request, p params) (*response, error) {
 	if !ok {
 		return s.notFound(r, p)
 	}
-	chain := tree.chain(sec.ID)
-	return about(aboutSection(sec.Path))(s.listing(r, p, links.Section(sec.Path), s.sectionName(p.lang, sec), "", chain[0].Path,
+	return about(aboutSection(sec.Path))(s.listing(r, p, links.Section(sec.Path), s.sectionName(p.lang, sec), "", sec.Path,
 		store.ListQuery{Section: sec.ID}))
 }
 

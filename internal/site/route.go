@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,6 +28,7 @@ func (s *Site) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+links.SearchSuggest, s.serveSuggest)
 	mux.HandleFunc("GET /", s.route)
 	mux.HandleFunc("POST /{slug}/{$}", s.articleUnlock)
+	mux.HandleFunc("POST "+links.ReadBeacon+"{id}", s.countRead)
 }
 
 func (s *Site) route(w http.ResponseWriter, r *http.Request) {
@@ -153,6 +155,14 @@ func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
 		s.serveScript(w, r)
 		return
 	}
+	if name == "read.js" {
+		serveAsset(w, r, "text/javascript; charset=utf-8", s.readJS, s.readETag)
+		return
+	}
+	if name == "manifest.webmanifest" {
+		s.serveManifest(w)
+		return
+	}
 	b, err := staticFS.ReadFile("static/" + name)
 	if err != nil || !strings.HasSuffix(name, ".svg") {
 		s.serve(w, r, s.notFound, params{})
@@ -162,6 +172,18 @@ func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	w.Write(b)
+}
+
+// serveManifest is the web app manifest: the site's name, colour and
+// icon for a phone's home screen.
+func (s *Site) serveManifest(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/manifest+json")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	json.NewEncoder(w).Encode(map[string]any{
+		"name": s.cfg.SiteName, "short_name": s.cfg.SiteName, "start_url": links.Home, "display": "browser",
+		"background_color": "#ffffff", "theme_color": "#0b5394",
+		"icons": []map[string]string{{"src": links.Static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"}},
+	})
 }
 
 func (s *Site) serveCSS(w http.ResponseWriter, r *http.Request) {

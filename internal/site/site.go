@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"dastan/internal/config"
@@ -72,6 +74,9 @@ type Site struct {
 	jsURL    string // the search box's suggestions script, versioned like the stylesheet
 	js       []byte
 	jsETag   string
+	readURL  string // the read beacon's script
+	readJS   []byte
+	readETag string
 	cache    *PageCache
 	sections *sectionCache
 
@@ -82,6 +87,7 @@ type Site struct {
 	csp       string             // Content-Security-Policy of every page
 	searches  *ratelimit.Limiter // readers' budgets of searches that reach the store
 	passwords *ratelimit.Limiter // wrong post passwords, per address and per article
+	reads     *readCounter       // readers' reads, for "most read"
 }
 
 // New parses the templates and prepares the caches.
@@ -106,6 +112,9 @@ func New(o Options) (*Site, error) {
 	if s.js, s.jsETag, s.jsURL, err = asset("suggest.js"); err != nil {
 		return nil, err
 	}
+	if s.readJS, s.readETag, s.readURL, err = asset("read.js"); err != nil {
+		return nil, err
+	}
 	if s.words, err = i18n.Load(); err != nil {
 		return nil, err
 	}
@@ -124,6 +133,8 @@ func New(o Options) (*Site, error) {
 	s.passwords = ratelimit.New(0, o.Now)
 	s.speller.stale = make(chan struct{}, 1)
 	o.Jobs.Start("speller", s.keepSpeller)
+	s.reads = newReadCounter()
+	o.Jobs.Start("reads", s.keepReads)
 	o.Store.OnChange(s.Invalidate)
 	return s, nil
 }
@@ -226,6 +237,7 @@ type Page struct {
 	Canonical   string
 	CSS         string
 	Script      string // the search box's suggestions script
+	ReadScript  string // the read beacon's script, on pages that count a read
 	Today       string
 	TodayISO    string
 	Year        int
@@ -246,6 +258,7 @@ type EditionLink struct {
 type NavItem struct {
 	Name, URL string
 	Current   bool
+	Sub       bool // a country under News, shown after it
 }
 
 // response is a rendered page, ready to be cached and served.
@@ -288,7 +301,20 @@ func (s *Site) newPage(ctx context.Context, lang, title, path string, current st
 	tree, err := s.sections.get(ctx)
 	if err == nil {
 		for _, sec := range tree.top() {
-			p.Nav = append(p.Nav, NavItem{Name: s.sectionName(lang, sec), URL: links.In(lang, links.Section(sec.Path)), Current: current == sec.Path})
+			p.Nav = append(p.Nav, NavItem{Name: s.sectionName(lang, sec), URL: links.In(lang, links.Section(sec.Path)), Current: within(current, sec.Path)})
+			if sec.Slug != "news" {
+				continue
+			}
+			// The countries, which readers look for by name; on a
+			// country's pages it is marked rather than News.
+			top := len(p.Nav) - 1
+			for _, kid := range tree.kids(sec.ID) {
+				in := within(current, kid.Path)
+				p.Nav = append(p.Nav, NavItem{Name: s.sectionName(lang, kid), URL: links.In(lang, links.Section(kid.Path)), Current: in, Sub: true})
+				if in {
+					p.Nav[top].Current = false
+				}
+			}
 		}
 	}
 	s.switchTo(&p, links.Home)
@@ -322,6 +348,11 @@ func (s *Site) sectionName(lang string, sec news.Section) string {
 	return sec.Name
 }
 
+// within reports whether the section path current is path or below it.
+func within(current, path string) bool {
+	return current == path || strings.HasPrefix(current, path+"/")
+}
+
 // Render executes a page template into a response. Other packages that
 // add pages (AddPage) serve them through ServePage.
 func (s *Site) render(name string, status int, p Page) (*response, error) {
@@ -347,8 +378,35 @@ func (s *Site) funcs() template.FuncMap {
 		"html":      func(s string) template.HTML { return template.HTML(s) },
 		// apiRoot is where WordPress clients find the REST API.
 		"apiRoot": func() string { return links.Abs(s.cfg.SiteURL, links.WPJSON) },
+		"words":   news.CutWords,
+		"picture": picture,
 	})
 	return fm
+}
+
+// picture writes an <img> for f at the sizes given (the sizes attribute),
+// with its renditions as srcset and its width and height so the page does
+// not jump as it loads. The lead picture loads first (eager, high
+// priority); every other one lazily.
+func picture(f *news.Figure, sizes string, lead bool) template.HTML {
+	if f == nil || f.URL == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<img src="` + template.HTMLEscapeString(f.URL) + `" alt="` + template.HTMLEscapeString(f.Alt) + `"`)
+	if f.SrcSet != "" {
+		b.WriteString(` srcset="` + template.HTMLEscapeString(f.SrcSet) + `" sizes="` + template.HTMLEscapeString(sizes) + `"`)
+	}
+	if f.Width > 0 && f.Height > 0 {
+		b.WriteString(` width="` + strconv.Itoa(f.Width) + `" height="` + strconv.Itoa(f.Height) + `"`)
+	}
+	if lead {
+		b.WriteString(` fetchpriority="high"`)
+	} else {
+		b.WriteString(` loading="lazy" decoding="async"`)
+	}
+	b.WriteString(`>`)
+	return template.HTML(b.String())
 }
 
 // bodyHTML marks an article's stored body as safe: it was sanitized when

@@ -13,10 +13,11 @@ import (
 
 // summaryCols are what a listing shows; the body stays in the table.
 const summaryCols = `a.id, a.slug, a.title, a.standfirst, a.excerpt, a.lang, a.status, a.published_at, a.updated_at,
-	COALESCE(a.section_id, 0), a.image_url, a.image_alt, a.reading_minutes, a.sticky, a.version`
+	COALESCE(a.section_id, 0), a.image_url, a.image_alt, a.reading_minutes, a.sticky, a.version,
+	a.image_width, a.image_height, a.image_srcset`
 
 const fullCols = summaryCols + `, a.body_source, a.body_format, a.body_html, a.manual_excerpt, a.created_at,
-	a.image_caption, a.image_credit, a.image_width, a.image_height, a.image_srcset,
+	a.image_caption, a.image_credit,
 	a.seo_title, a.seo_description, a.password, a.translation_of`
 
 // visible is the condition for an article readers may see at time ?:
@@ -37,16 +38,18 @@ type scanner interface{ Scan(...any) error }
 func scanSummary(s scanner, a *news.Article, extra ...any) error {
 	var pub, upd int64
 	var sticky int64
+	var img, alt, srcset string
+	var w, h int
 	dst := append([]any{&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.Excerpt, &a.Lang, &a.Status, &pub, &upd,
-		&a.SectionID, new(string), new(string), &a.ReadingMinutes, &sticky, &a.Version}, extra...)
-	img := dst[10].(*string)
-	alt := dst[11].(*string)
+		&a.SectionID, &img, &alt, &a.ReadingMinutes, &sticky, &a.Version, &w, &h, &srcset}, extra...)
 	if err := s.Scan(dst...); err != nil {
 		return err
 	}
 	a.PublishedAt, a.UpdatedAt, a.Sticky = fromUnix(pub), fromUnix(upd), sticky != 0
-	if *img != "" {
-		a.Image = &news.Figure{URL: *img, Alt: *alt}
+	if img != "" {
+		// Listings show pictures at their size and from the renditions,
+		// so the summary carries both.
+		a.Image = &news.Figure{URL: img, Alt: alt, Width: w, Height: h, SrcSet: srcset}
 	}
 	return nil
 }
@@ -56,13 +59,13 @@ func scanFull(s scanner) (news.Article, error) {
 	var created int64
 	var f news.Figure
 	err := scanSummary(s, &a, &a.BodySource, &a.BodyFormat, &a.BodyHTML, &a.ManualExcerpt, &created,
-		&f.Caption, &f.Credit, &f.Width, &f.Height, &f.SrcSet, &a.SEOTitle, &a.SEODescription, &a.Password, &a.TranslationOf)
+		&f.Caption, &f.Credit, &a.SEOTitle, &a.SEODescription, &a.Password, &a.TranslationOf)
 	if err != nil {
 		return a, err
 	}
 	a.CreatedAt = fromUnix(created)
 	if a.Image != nil {
-		f.URL, f.Alt = a.Image.URL, a.Image.Alt
+		f.URL, f.Alt, f.Width, f.Height, f.SrcSet = a.Image.URL, a.Image.Alt, a.Image.Width, a.Image.Height, a.Image.SrcSet
 		a.Image = &f
 	}
 	return a, nil

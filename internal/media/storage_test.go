@@ -20,21 +20,7 @@ func TestLocalStorage(t *testing.T) {
 	dir := t.TempDir()
 	s := media.NewLocalStorage(filepath.Join(dir, "media"))
 	key := "ab/cd/abcdef-640.jpg"
-	if err := s.Put(ctx, key, strings.NewReader("first"), "image/jpeg"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Put(ctx, key, strings.NewReader("second"), "image/jpeg"); err != nil {
-		t.Fatal(err)
-	}
-	f, err := s.Open(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(f)
-	f.Close()
-	if string(b) != "second" {
-		t.Fatalf("read %q", b)
-	}
+	putTwice(t, s, key)
 	entries, _ := os.ReadDir(filepath.Join(dir, "media", "ab", "cd"))
 	if len(entries) != 1 {
 		t.Fatalf("temporary files left: %v", entries)
@@ -42,15 +28,7 @@ func TestLocalStorage(t *testing.T) {
 	if s.URL(key) != "/media/ab/cd/abcdef-640.jpg" {
 		t.Fatalf("URL = %s", s.URL(key))
 	}
-	if err := s.Delete(ctx, key); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Delete(ctx, key); err != nil {
-		t.Fatalf("deleting a missing file: %v", err)
-	}
-	if _, err := s.Open(ctx, key); !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("open after delete: %v", err)
-	}
+	deleteTwice(t, s, key)
 
 	// A failed copy leaves nothing under the key.
 	if err := s.Put(ctx, key, io.MultiReader(strings.NewReader("part"), errReader{}), "image/jpeg"); err == nil {
@@ -76,6 +54,42 @@ func TestLocalStorage(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(outside); string(b) != "secret" {
 		t.Fatal("a file outside the storage changed")
+	}
+}
+
+// putTwice stores "first" then "second" under key, and reads "second".
+func putTwice(t *testing.T, s media.Storage, key string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, content := range []string{"first", "second"} {
+		if err := s.Put(ctx, key, strings.NewReader(content), "image/jpeg"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := s.Open(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(f)
+	f.Close()
+	if string(b) != "second" {
+		t.Fatalf("read %q", b)
+	}
+}
+
+// deleteTwice deletes key, then deletes it again (not an error), and
+// finds nothing there.
+func deleteTwice(t *testing.T, s media.Storage, key string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Delete(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, key); err != nil {
+		t.Fatalf("deleting a missing file: %v", err)
+	}
+	if _, err := s.Open(ctx, key); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("open after delete: %v", err)
 	}
 }
 

@@ -7,7 +7,7 @@
 //
 // build.sh bundles this file into ../static/editor.js.
 
-import { Editor, Node, Extension, mergeAttributes, getHTMLFromFragment } from "@tiptap/core";
+import { Editor, Node, Mark, Extension, mergeAttributes, getHTMLFromFragment } from "@tiptap/core";
 import { Fragment } from "@tiptap/pm/model";
 import StarterKit from "@tiptap/starter-kit";
 import Image from "@tiptap/extension-image";
@@ -45,7 +45,7 @@ const ClassAttr = Extension.create({
   name: "classAttr",
   addGlobalAttributes() {
     return [{
-      types: ["paragraph", "heading", "blockquote", "bulletList", "orderedList", "table", "figure", "gallery", "image"],
+      types: ["paragraph", "heading", "blockquote", "bulletList", "orderedList", "table", "figure", "gallery"],
       attributes: {
         class: {
           default: null,
@@ -68,6 +68,9 @@ const BodyImage = Image.extend({
     });
     return {
       ...this.parent?.(),
+      // A linked image (WordPress's "link to the file") keeps its link.
+      href: { default: null, parseHTML: (el) => (el.parentElement && el.parentElement.tagName === "A" ? el.parentElement.getAttribute("href") : null), renderHTML: () => ({}) },
+      class: keep("class"),
       width: keep("width"),
       height: keep("height"),
       srcset: keep("srcset"),
@@ -76,7 +79,19 @@ const BodyImage = Image.extend({
       decoding: keep("decoding"),
     };
   },
+  renderHTML({ node, HTMLAttributes }) {
+    const img = ["img", mergeAttributes(this.options.HTMLAttributes, HTMLAttributes)];
+    return node.attrs.href ? ["a", { href: node.attrs.href }, img] : img;
+  },
 }).configure({ inline: false, allowBase64: false });
+
+// Cite is the name of a quote's source, as WordPress's quote format
+// writes it.
+const Cite = Mark.create({
+  name: "cite",
+  parseHTML: () => [{ tag: "cite" }],
+  renderHTML: () => ["cite", 0],
+});
 
 // Figcaption is a figure's caption, which may hold links and emphasis.
 const Figcaption = Node.create({
@@ -104,7 +119,7 @@ const Gallery = Node.create({
   group: "block",
   content: "figure+",
   parseHTML: () => [{ tag: "div.gallery", priority: 60 }],
-  renderHTML: ({ HTMLAttributes }) => ["div", mergeAttributes({ class: "gallery gallery-columns-3" }, HTMLAttributes), 0],
+  renderHTML: ({ HTMLAttributes }) => ["div", mergeAttributes(HTMLAttributes.class ? {} : { class: "gallery gallery-columns-3" }, HTMLAttributes), 0],
 });
 
 // Embed is a post from YouTube, X, Telegram or Instagram, kept as its
@@ -212,8 +227,8 @@ function mount(form, textarea, html) {
   const editor = new Editor({
     element: area,
     extensions: [
-      StarterKit.configure({ codeBlock: false, code: false, link: { openOnClick: false, autolink: true } }),
-      ClassAttr, BodyImage, Figcaption, Figure, Gallery, Embed,
+      StarterKit.configure({ link: { openOnClick: false, autolink: true, HTMLAttributes: { target: null, rel: null } } }),
+      ClassAttr, Cite, BodyImage, Figcaption, Figure, Gallery, Embed,
       TableKit.configure({ table: { resizable: false } }),
     ],
     content: html,

@@ -595,7 +595,7 @@ func (db *DB) SitemapPages(ctx context.Context, now time.Time, size int) ([]Site
 // update times, in the order SitemapPages counts them. It reads only the
 // two columns a sitemap needs, of that page's range of ids.
 func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int) ([]SitemapEntry, error) {
-	rows, err := db.read(ctx, `SELECT a.slug, a.updated_at FROM articles a WHERE a.id > ? AND a.id <= ? AND `+sitemapVisible+`
+	rows, err := db.read(ctx, `SELECT a.slug, a.updated_at FROM `+db.dialect.sitemapArticles()+` WHERE a.id > ? AND a.id <= ? AND `+sitemapVisible+`
 		ORDER BY a.id`, int64(page-1)*int64(size), int64(page)*int64(size), unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap articles: %w", err)

@@ -36,6 +36,10 @@ type dialect interface {
 	// see (a.visible_from <= ?, and date ranges on it) that reads the
 	// index articles_visible (migration 0007) and no article's row.
 	visibleArticles() string
+	// sitemapArticles is the FROM of a read of one sitemap page's range of
+	// ids that reads the covering index articles_sitemap (migration 0008),
+	// never the rows.
+	sitemapArticles() string
 	// keepsCounts says whether listing_counts (migration 0015) keeps the
 	// readers' listings' counts in step with every write.
 	keepsCounts() bool
@@ -171,6 +175,10 @@ func (sqliteDialect) optimizeSearch(ctx context.Context, db *DB) error {
 // article (1.4 GB, seconds, at 100,000 articles) than look each one up.
 func (sqliteDialect) visibleArticles() string { return `articles a INDEXED BY articles_visible` }
 
+// sitemapArticles names the index: given a range of ids, SQLite's planner
+// may walk the table's rows, bodies and all, instead.
+func (sqliteDialect) sitemapArticles() string { return `articles a INDEXED BY articles_sitemap` }
+
 // keepsCounts: SQLite's one writer updates the counts without waiting.
 func (sqliteDialect) keepsCounts() bool { return true }
 
@@ -251,6 +259,9 @@ func (postgresDialect) bulkImport() string { return "SET LOCAL gin_pending_list_
 
 // visibleArticles: PostgreSQL plans an index-only scan from its statistics.
 func (postgresDialect) visibleArticles() string { return `articles a` }
+
+// sitemapArticles: PostgreSQL plans from its statistics.
+func (postgresDialect) sitemapArticles() string { return `articles a` }
 
 // keepsCounts: on PostgreSQL, concurrent writers would queue (and could
 // deadlock) on the shared counter rows; it counts with index-only scans.

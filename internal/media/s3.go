@@ -119,7 +119,7 @@ func (s *S3Storage) String() string {
 func (s *S3Storage) Check(ctx context.Context) error {
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	if err != nil {
-		return s.fail("reach bucket", "", err)
+		return s.fail("reach", "", err)
 	}
 	if !ok {
 		return fmt.Errorf("media: bucket %q does not exist at %s", s.bucket, s.endpoint)

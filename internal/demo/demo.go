@@ -149,14 +149,38 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 	span := time.Duration(max(o.Articles/4, 3*365)) * 24 * time.Hour
 	step := span / time.Duration(max(o.Articles, 1))
 	batch := make([]*news.Article, 0, 500)
+	// Some English stories have a Russian version, linked as its
+	// translation once the original has an id: written after each batch,
+	// counted among the articles asked for. Their own generator keeps the
+	// stories themselves as they were.
+	var versions []*news.Article
+	originals := map[*news.Article]*news.Article{}
+	trRng := rand.New(rand.NewPCG(o.Seed, 14))
 	// Oldest first, so ids grow with time as in a real newsroom.
 	for k := 0; k < o.Articles; k++ {
 		i := o.Articles - 1 - k
 		pub := o.End.Add(-time.Duration(i) * step).Add(-time.Duration(rng.IntN(int(step/time.Second)+1)) * time.Second).Truncate(time.Second)
-		batch = append(batch, makeArticle(rng, i, pub, secs, countries, authors, titles))
-		if len(batch) == cap(batch) || k == o.Articles-1 {
+		a := makeArticle(rng, i, pub, secs, countries, authors, titles)
+		batch = append(batch, a)
+		if a.Lang == "en" && i%translationEvery == 0 && k+1 < o.Articles {
+			if ru := translate(trRng, a, i); ru != nil {
+				versions = append(versions, ru)
+				originals[ru] = a
+				k++
+			}
+		}
+		if len(batch)+len(versions) >= cap(batch) || k == o.Articles-1 {
 			if err := arts.Import(ctx, batch); err != nil {
 				return fmt.Errorf("demo: %w", err)
+			}
+			if len(versions) > 0 {
+				for _, ru := range versions {
+					ru.TranslationOf = originals[ru].ID
+				}
+				if err := arts.Import(ctx, versions); err != nil {
+					return fmt.Errorf("demo: %w", err)
+				}
+				versions, originals = versions[:0], map[*news.Article]*news.Article{}
 			}
 			batch = batch[:0]
 			if o.Progress != nil {

@@ -69,6 +69,7 @@ func TestDemoNewsroomCoversTheSite(t *testing.T) {
 	}
 }
 
+<<<<<<< HEAD
 // The demo reads like a newsroom: no headline twice, no sentence twice in
 // a paragraph, English stories signed in Latin letters, stories in hand
 // (drafts, pending, scheduled), a week of reads and pinned stories.
@@ -123,5 +124,38 @@ func TestDemoReadsLikeANewsroom(t *testing.T) {
 	pinned, err := db.FrontSlots(ctx)
 	if err != nil || len(pinned) == 0 || pinned[0].Slot != 1 || pinned[0].Article.Image == nil || pinned[0].Article.Lang != "en" {
 		t.Errorf("front slots = %+v, %v; want an English story with a picture leading", pinned, err)
+=======
+// The demo links some English stories to their Russian versions, so that
+// both editions offer "Read in English" / "Читать на русском".
+func TestDemoLinksTranslations(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	end := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	if err := demo.Fill(ctx, db, demo.Options{Articles: 120, Seed: 1, End: end}); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := db.ListArticles(ctx, store.ListQuery{VisibleAt: end, Limit: 120})
+	if all.Total != 120 {
+		t.Fatalf("%d articles, want 120", all.Total)
+	}
+	pairs := 0
+	for _, l := range all.Articles {
+		a, _ := db.ArticleByID(ctx, l.ID)
+		if a.TranslationOf == 0 {
+			continue
+		}
+		pairs++
+		orig, err := db.ArticleByID(ctx, a.TranslationOf)
+		if err != nil || orig.Lang != "en" || a.Lang != "ru" || orig.SectionID != a.SectionID {
+			t.Errorf("%q translates %q (%s, %v)", a.Title, orig.Title, orig.Lang, err)
+		}
+		tr, _ := db.Translations(ctx, a, end)
+		if len(tr) != 2 {
+			t.Errorf("%q: %d language versions", a.Title, len(tr))
+		}
+	}
+	if pairs < 5 {
+		t.Errorf("%d linked pairs in 120 articles", pairs)
+>>>>>>> 27be8de (demo: one English story in six has a linked Russian version, so both editions show translations)
 	}
 }

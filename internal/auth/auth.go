@@ -91,7 +91,7 @@ func New(o Options) *Service {
 }
 
 func fromStore(u store.User) User {
-	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: Role(u.Role)}
+	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: Role(u.Role), Lang: u.Lang}
 }
 
 func newToken() string {

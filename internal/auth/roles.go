@@ -70,6 +70,7 @@ type User struct {
 	Email string
 	Name  string
 	Role  Role
+	Lang  string // the newsroom's language for them; "" is the default
 }
 
 // ArticleRef is what a permission needs to know about an article.

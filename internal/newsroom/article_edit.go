@@ -16,22 +16,18 @@ import (
 	"dastan/internal/store"
 )
 
-// flashes are the fixed messages a redirect may ask a page to show.
-var flashes = map[string]string{
-	"saved":          "Saved.",
-	"submitted":      "Submitted for review.",
-	"published":      "Published.",
-	"scheduled":      "Scheduled.",
-	"unpublished":    "Unpublished: it is a draft again.",
-	"trashed":        "Moved to the trash. It can be restored for 30 days.",
-	"restored":       "Restored.",
-	"restored-draft": "Restored as a draft: your role cannot give it back the status it had.",
-	"reverted":       "The old version is back, saved as a new revision.",
-	"link-made":      "Link made. Copy it from the list below.",
-	"link-revoked":   "Link revoked: it no longer opens the article.",
-}
+// flashes are the fixed messages a redirect may ask a page to show, by
+// their keys in the catalogue (nr.flash.*).
+var flashes = map[string]bool{"saved": true, "submitted": true, "published": true, "scheduled": true, "unpublished": true, "trashed": true, "restored": true, "restored-draft": true, "reverted": true, "link-made": true, "link-revoked": true}
 
-func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
+// flash is the message a redirect asked for, in u's language.
+func (n *Newsroom) flash(r *http.Request, u auth.User) string {
+	key := r.URL.Query().Get("done")
+	if !flashes[key] {
+		return ""
+	}
+	return n.t(u, "nr.flash."+key)
+}
 
 type editContent struct {
 	Article    news.Article
@@ -102,7 +98,7 @@ func (n *Newsroom) articleNew(w http.ResponseWriter, r *http.Request, u auth.Use
 		n.fail(w, r, u, err)
 		return
 	}
-	n.render(w, http.StatusOK, "edit", Page{Title: "New article", User: u, Nav: "new", Content: c})
+	n.render(w, http.StatusOK, "edit", Page{Title: n.t(u, "nr.title.new"), User: u, Nav: "new", Content: c})
 }
 
 // articleEdit is the editor for one article.
@@ -121,7 +117,7 @@ func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.Us
 	}
 	// ?image=ID, from the media library, puts that image in the featured
 	// image fields; nothing is saved until the editor saves.
-	fl := flash(r)
+	fl := n.flash(r, u)
 	if mid, err := strconv.ParseInt(r.URL.Query().Get("image"), 10, 64); err == nil && n.media != nil {
 		if m, err := n.db.MediaByID(r.Context(), mid); err == nil {
 			fig := n.media.Figure(m)
@@ -137,7 +133,7 @@ func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.Us
 	if a.BodyFormat == news.FormatHTML || a.BodyFormat == news.FormatVisual {
 		c.Rendered = a.BodyHTML
 	}
-	n.render(w, http.StatusOK, "edit", Page{Title: "Edit: " + a.Title, User: u, Nav: "articles", Flash: fl, Content: c})
+	n.render(w, http.StatusOK, "edit", Page{Title: n.t(u, "nr.title.edit_of", "Title", a.Title), User: u, Nav: "articles", Flash: fl, Content: c})
 }
 
 // readForm reads the editor's form: the fields it sets on an article, and
@@ -300,7 +296,7 @@ func (n *Newsroom) saveFailed(w http.ResponseWriter, r *http.Request, u auth.Use
 			n.fail(w, r, u, cerr)
 			return
 		}
-		n.render(w, http.StatusUnprocessableEntity, "edit", Page{Title: "Edit", User: u, Nav: "articles", Error: invalid.Message, Content: c})
+		n.render(w, http.StatusUnprocessableEntity, "edit", Page{Title: n.t(u, "nr.title.edit"), User: u, Nav: "articles", Error: invalid.Message, Content: c})
 	case errors.As(err, &conflict):
 		if autosave {
 			jsonReply(w, http.StatusConflict, map[string]any{"error": "Someone else has saved this article since you opened it. Press Save to see both versions side by side."})

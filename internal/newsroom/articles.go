@@ -113,9 +113,9 @@ func (n *Newsroom) list(w http.ResponseWriter, r *http.Request, u auth.User, tra
 	if q.Offset+listPageSize < lst.Total || c.More && len(lst.Articles) == listPageSize {
 		c.Next = link(page + 1)
 	}
-	title, nav := "Articles", "articles"
+	title, nav := n.t(u, "nr.nav.articles"), "articles"
 	if trash {
-		title, nav = "Trash", "trash"
+		title, nav = n.t(u, "nr.nav.trash"), "trash"
 	}
-	n.render(w, http.StatusOK, map[bool]string{false: "articles", true: "trash"}[trash], Page{Title: title, User: u, Nav: nav, Flash: flash(r), Content: c})
+	n.render(w, http.StatusOK, map[bool]string{false: "articles", true: "trash"}[trash], Page{Title: title, User: u, Nav: nav, Flash: n.flash(r, u), Content: c})
 }

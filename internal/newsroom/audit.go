@@ -34,5 +34,5 @@ func (n *Newsroom) auditList(w http.ResponseWriter, r *http.Request, u auth.User
 	if page > 1 {
 		c.Prev = "?page=" + strconv.Itoa(page-1)
 	}
-	n.render(w, http.StatusOK, "audit", Page{Title: "Audit log", User: u, Nav: "audit", Content: c})
+	n.render(w, http.StatusOK, "audit", Page{Title: n.t(u, "nr.title.audit"), User: u, Nav: "audit", Content: c})
 }

@@ -33,6 +33,6 @@ func (n *Newsroom) conflict(w http.ResponseWriter, r *http.Request, u auth.User,
 	for _, au := range mine.Authors {
 		c.MineAuthors = append(c.MineAuthors, au.ID)
 	}
-	n.render(w, http.StatusConflict, "conflict", Page{Title: "Someone else changed this article", User: u, Nav: "articles",
+	n.render(w, http.StatusConflict, "conflict", Page{Title: n.t(u, "nr.title.conflict"), User: u, Nav: "articles",
 		Error: "Your changes were not saved: someone else saved this article after you opened it.", Content: c})
 }

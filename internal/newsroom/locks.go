@@ -29,7 +29,7 @@ func (n *Newsroom) holdLock(w http.ResponseWriter, r *http.Request, u auth.User,
 		return true // those who may only look take no lock
 	case errors.As(err, &held):
 		c := lockedContent{Article: a, Lock: held.Lock, CanTake: auth.Can(u, auth.Edit, &ref)}
-		n.render(w, http.StatusOK, "locked", Page{Title: "Someone else is editing this article", User: u, Nav: "articles", Flash: flash(r), Content: c})
+		n.render(w, http.StatusOK, "locked", Page{Title: n.t(u, "nr.title.locked"), User: u, Nav: "articles", Flash: n.flash(r, u), Content: c})
 		return false
 	default:
 		n.log.Error("newsroom: edit lock", "article", a.ID, "err", err)

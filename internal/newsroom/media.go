@@ -62,7 +62,7 @@ func (n *Newsroom) mediaPage(w http.ResponseWriter, r *http.Request, u auth.User
 		c.Next = link(page + 1)
 	}
 	fl := map[string]string{"uploaded": "Uploaded.", "saved": "Saved.", "deleted": "Deleted."}[v.Get("done")]
-	n.render(w, status, "media", Page{Title: "Media library", User: u, Nav: "media", Error: msg, Flash: fl, Content: c})
+	n.render(w, status, "media", Page{Title: n.t(u, "nr.title.media"), User: u, Nav: "media", Error: msg, Flash: fl, Content: c})
 }
 
 // mediaUpload takes an image into the library through its rules.

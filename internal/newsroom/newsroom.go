@@ -261,8 +261,16 @@ func (n *Newsroom) parse() (map[string]i18n.Localized, error) {
 	return pages, nil
 }
 
+// t is a message of the catalogue in the language u reads the newsroom in.
+func (n *Newsroom) t(u auth.User, key string, args ...any) string {
+	return n.words.T(n.langOf(u), key, args...)
+}
+
 // render writes a page; a template failure becomes a plain 500.
 func (n *Newsroom) render(w http.ResponseWriter, status int, name string, p Page) {
+	if p.Lang == "" {
+		p.Lang = n.langOf(p.User)
+	}
 	var buf bytes.Buffer
 	if err := n.pages[name].In(p.Lang).ExecuteTemplate(&buf, "layout", p); err != nil {
 		n.log.Error("newsroom: render", "page", name, "err", err)
@@ -285,7 +293,7 @@ func (n *Newsroom) fail(w http.ResponseWriter, r *http.Request, u auth.User, err
 	default:
 		n.log.Error("newsroom", "path", r.URL.Path, "err", err)
 	}
-	n.render(w, status, "error", Page{Title: "Sorry", User: u, Error: msg})
+	n.render(w, status, "error", Page{Title: n.t(u, "nr.title.sorry"), User: u, Error: msg})
 }
 
 // errForbidden is a refusal; it is the articles service's, so fail

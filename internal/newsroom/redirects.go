@@ -51,7 +51,7 @@ func (n *Newsroom) redirectsPage(w http.ResponseWriter, r *http.Request, u auth.
 		c.Next = link(page + 1)
 	}
 	fl := map[string]string{"added": "Redirect saved.", "deleted": "Redirect removed."}[r.URL.Query().Get("done")]
-	n.render(w, status, "redirects", Page{Title: "Redirects", User: u, Nav: "redirects", Error: msg, Flash: fl, Content: c})
+	n.render(w, status, "redirects", Page{Title: n.t(u, "nr.title.redirects"), User: u, Nav: "redirects", Error: msg, Flash: fl, Content: c})
 }
 
 // redirectSave adds a redirect (or replaces the one from the same

@@ -32,7 +32,7 @@ func (n *Newsroom) revisionList(w http.ResponseWriter, r *http.Request, u auth.U
 		n.fail(w, r, u, err)
 		return
 	}
-	n.render(w, http.StatusOK, "revisions", Page{Title: "Revisions: " + a.Title, User: u, Nav: "articles", Content: revisionsContent{Article: a, Revisions: revs}})
+	n.render(w, http.StatusOK, "revisions", Page{Title: n.t(u, "nr.title.revisions_of", "Title", a.Title), User: u, Nav: "articles", Content: revisionsContent{Article: a, Revisions: revs}})
 }
 
 type revisionContent struct {

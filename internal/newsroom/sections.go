@@ -31,7 +31,7 @@ func (n *Newsroom) sectionsPage(w http.ResponseWriter, r *http.Request, u auth.U
 	if r.URL.Query().Get("done") == "saved" {
 		fl = "Saved. Its pages and its articles' links now use the new address."
 	}
-	n.render(w, status, "sections", Page{Title: "Sections", User: u, Nav: "sections", Error: msg, Flash: fl, Content: sectionsContent{Sections: opts}})
+	n.render(w, status, "sections", Page{Title: n.t(u, "nr.title.sections"), User: u, Nav: "sections", Error: msg, Flash: fl, Content: sectionsContent{Sections: opts}})
 }
 
 // sectionSave creates a section, or renames or moves one, through the

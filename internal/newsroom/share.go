@@ -30,7 +30,7 @@ var lifetimes = map[string]time.Duration{"day": previews.Lifetimes[0], "week": p
 // shareList is an article's preview links: who made each, until when it
 // works, a button to revoke it, and a form to make another.
 func (n *Newsroom) shareList(w http.ResponseWriter, r *http.Request, u auth.User) {
-	n.sharePage(w, r, u, http.StatusOK, flash(r), "")
+	n.sharePage(w, r, u, http.StatusOK, n.flash(r, u), "")
 }
 
 func (n *Newsroom) sharePage(w http.ResponseWriter, r *http.Request, u auth.User, status int, fl, msg string) {
@@ -49,7 +49,7 @@ func (n *Newsroom) sharePage(w http.ResponseWriter, r *http.Request, u auth.User
 	for _, l := range ls {
 		c.Links = append(c.Links, shareRow{Link: l, URL: links.Abs(n.cfg.SiteURL, links.PreviewLink(l.Token)), Live: l.Live(now)})
 	}
-	n.render(w, status, "share", Page{Title: "Preview links: " + a.Title, User: u, Nav: "articles", Flash: fl, Error: msg, Content: c})
+	n.render(w, status, "share", Page{Title: n.t(u, "nr.title.share_of", "Title", a.Title), User: u, Nav: "articles", Flash: fl, Error: msg, Content: c})
 }
 
 // shareSave makes a link (lifetime=day|week|month) or revokes one

@@ -33,7 +33,7 @@ func (n *Newsroom) tagsPage(w http.ResponseWriter, r *http.Request, u auth.User,
 		rows[i] = tagRow{tags[i], counts[i]}
 	}
 	fl := map[string]string{"renamed": "Renamed. The tag's page is now at its new address.", "merged": "Merged."}[r.URL.Query().Get("done")]
-	n.render(w, status, "tags", Page{Title: "Tags", User: u, Nav: "tags", Error: msg, Flash: fl, Content: rows})
+	n.render(w, status, "tags", Page{Title: n.t(u, "nr.title.tags"), User: u, Nav: "tags", Error: msg, Flash: fl, Content: rows})
 }
 
 // tagSave renames a tag or merges one into another, through the tags'

@@ -44,7 +44,7 @@ func (n *Newsroom) tokensPage(w http.ResponseWriter, r *http.Request, u auth.Use
 			c.Roles = append(c.Roles, role)
 		}
 	}
-	n.render(w, status, "tokens", Page{Title: "API tokens", User: u, Nav: "tokens", Error: msg, Flash: fl, Content: c})
+	n.render(w, status, "tokens", Page{Title: n.t(u, "nr.title.tokens"), User: u, Nav: "tokens", Error: msg, Flash: fl, Content: c})
 }
 
 // tokenSave makes a token or revokes one.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -77,5 +78,33 @@ func TestLinkingTranslations(t *testing.T) {
 	_, body = c.post(fmt.Sprintf("/newsroom/articles/%d/", en.ID), v)
 	if !strings.Contains(body, "another language than its original") {
 		t.Error("an original in the same language was accepted")
+	}
+}
+
+// An editor chooses the newsroom's language in their account; every
+// screen then speaks it, and only to them.
+func TestNewsroomLanguage(t *testing.T) {
+	f := newFixture(t, storetest.Open(t, "sqlite"))
+	c := f.as(t, auth.Editor)
+	if code, _ := c.post("/newsroom/account/", url.Values{"op": {"lang"}, "lang": {"ru"}}); code != http.StatusSeeOther {
+		t.Fatalf("choosing Russian: %d", code)
+	}
+	_, body := c.get("/newsroom/articles/")
+	for _, want := range []string{`<html lang="ru">`, "<title>Статьи | Редакция</title>", ">Новая статья</a>", ">Выйти</button>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Russian newsroom lacks %q", want)
+		}
+	}
+	_, body = c.get("/newsroom/account/")
+	if !strings.Contains(body, `<option value="ru" lang="ru" selected>Русский</option>`) {
+		t.Error("the account page does not show the chosen language")
+	}
+	// Others keep theirs.
+	_, body = f.as(t, auth.Admin).get("/newsroom/articles/")
+	if !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, ">New article</a>") {
+		t.Error("another user's newsroom changed language")
+	}
+	if code, body := c.post("/newsroom/account/", url.Values{"op": {"lang"}, "lang": {"xx"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose one of the newsroom") {
+		t.Errorf("an unknown language: %d", code)
 	}
 }

@@ -27,7 +27,7 @@ func (n *Newsroom) trashArticle(w http.ResponseWriter, r *http.Request, u auth.U
 	if err := n.articles.Trash(r.Context(), u, id, v, ""); err != nil {
 		var conflict *articles.ConflictError
 		if errors.As(err, &conflict) {
-			n.render(w, http.StatusConflict, "error", Page{Title: "Not deleted", User: u,
+			n.render(w, http.StatusConflict, "error", Page{Title: n.t(u, "nr.title.not_deleted"), User: u,
 				Error: "Someone else changed this article after you opened it, so it was not deleted. Open it again to see their changes."})
 			return
 		}

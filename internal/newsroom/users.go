@@ -36,7 +36,7 @@ func (n *Newsroom) usersPage(w http.ResponseWriter, r *http.Request, u auth.User
 		"disabled": "Disabled. Their sessions have ended and their API tokens are revoked.",
 		"enabled":  "Enabled. They can sign in again.",
 	}[r.URL.Query().Get("done")]
-	n.render(w, status, "users", Page{Title: "Users", User: u, Nav: "users", Error: msg, Flash: fl, Content: c})
+	n.render(w, status, "users", Page{Title: n.t(u, "nr.title.users"), User: u, Nav: "users", Error: msg, Flash: fl, Content: c})
 }
 
 // usersFailed shows why the users service refused: a plain message on

@@ -55,7 +55,7 @@ func (db *DB) PasswordResetUser(ctx context.Context, tokenHash string, now time.
 	if !validKey(tokenHash) {
 		return User{}, fmt.Errorf("store: password reset: %w", ErrNotFound)
 	}
-	u, err := scanUser(db.readRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled
+	u, err := scanUser(db.readRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled, u.lang
 		FROM password_resets p JOIN users u ON u.id = p.user_id
 		WHERE p.token_hash = ? AND p.used_at = 0 AND p.expires_at > ? AND u.disabled = 0`, tokenHash, unix(now)))
 	if err != nil {

@@ -40,7 +40,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string, now time.Time) 
 	}
 	var created, expires, idle int64
 	u, err := scanUser(scannerFunc(func(dst ...any) error {
-		return db.readRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled, s.created_at, s.expires_at, s.idle_expires_at
+		return db.readRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled, u.lang, s.created_at, s.expires_at, s.idle_expires_at
 			FROM sessions s JOIN users u ON u.id = s.user_id
 			WHERE s.token_hash = ? AND s.expires_at > ? AND s.idle_expires_at > ? AND u.disabled = 0`, tokenHash, unix(now), unix(now)).
 			Scan(append(dst, &created, &expires, &idle)...)

@@ -22,16 +22,29 @@ type User struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	Disabled     bool
+	Lang         string // the newsroom's language for them; "" is the default
 }
 
-const userCols = `id, email, name, role, password_hash, created_at, disabled`
+const userCols = `id, email, name, role, password_hash, created_at, disabled, lang`
 
 func scanUser(s scanner) (User, error) {
 	var u User
 	var created, disabled int64
-	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created, &disabled)
+	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created, &disabled, &u.Lang)
 	u.CreatedAt, u.Disabled = fromUnix(created), disabled != 0
 	return u, err
+}
+
+// SetUserLang sets the language user id reads the newsroom in.
+func (db *DB) SetUserLang(ctx context.Context, id int64, lang string) error {
+	res, err := db.write(ctx, `UPDATE users SET lang = ? WHERE id = ?`, lang, id)
+	if err != nil {
+		return fmt.Errorf("store: user %d: language: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: user %d: %w", id, ErrNotFound)
+	}
+	return nil
 }
 
 // ErrLastOne is returned when a change would leave no enabled user with

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -238,6 +239,15 @@ func (s *Service) Enable(ctx context.Context, actor auth.User, id int64) error {
 	return err
 }
 
+// SetLanguage sets the language actor reads the newsroom in, one of
+// langs (the catalogue's); "" is the default language.
+func (s *Service) SetLanguage(ctx context.Context, actor auth.User, lang string, langs []string) error {
+	if lang != "" && !slices.Contains(langs, lang) {
+		return invalid("lang", "Choose one of the newsroom's languages.")
+	}
+	return s.db.SetUserLang(ctx, actor.ID, lang)
+}
+
 // ChangePassword sets actor's own password, given their current one, and
 // ends their other sessions (keep is the token hash of the one they are
 // using; see auth.SessionHash). The current password is checked as
@@ -357,5 +367,5 @@ func (s *Service) UseReset(ctx context.Context, token, next string) (auth.User, 
 	if err != nil {
 		return auth.User{}, err
 	}
-	return auth.User{ID: b.ID, Email: b.Email, Name: b.Name, Role: auth.Role(b.Role)}, nil
+	return auth.User{ID: b.ID, Email: b.Email, Name: b.Name, Role: auth.Role(b.Role), Lang: b.Lang}, nil
 }

@@ -69,7 +69,6 @@ func TestDemoNewsroomCoversTheSite(t *testing.T) {
 	}
 }
 
-<<<<<<< HEAD
 // The demo reads like a newsroom: no headline twice, no sentence twice in
 // a paragraph, English stories signed in Latin letters, stories in hand
 // (drafts, pending, scheduled), a week of reads and pinned stories.
@@ -124,7 +123,9 @@ func TestDemoReadsLikeANewsroom(t *testing.T) {
 	pinned, err := db.FrontSlots(ctx)
 	if err != nil || len(pinned) == 0 || pinned[0].Slot != 1 || pinned[0].Article.Image == nil || pinned[0].Article.Lang != "en" {
 		t.Errorf("front slots = %+v, %v; want an English story with a picture leading", pinned, err)
-=======
+	}
+}
+
 // The demo links some English stories to their Russian versions, so that
 // both editions offer "Read in English" / "Читать на русском".
 func TestDemoLinksTranslations(t *testing.T) {
@@ -156,6 +157,5 @@ func TestDemoLinksTranslations(t *testing.T) {
 	}
 	if pairs < 5 {
 		t.Errorf("%d linked pairs in 120 articles", pairs)
->>>>>>> 27be8de (demo: one English story in six has a linked Russian version, so both editions show translations)
 	}
 }

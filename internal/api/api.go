@@ -87,7 +87,7 @@ func New(o Options) *API {
 	if o.Tags == nil {
 		o.Tags = tags.New(tags.Options{Store: o.Store, Now: o.Now})
 	}
-	return &API{cfg: o.Config, db: o.Store, articles: o.Articles, media: o.Media, auth: o.Auth, sections: o.Sections, tags: o.Tags, rates: o.Rates, search: o.Search, limiter: ratelimit.New(o.Limits.MaxClients, o.Now), limits: o.Limits, now: o.Now, log: o.Logger}
+	return &API{cfg: o.Config, db: o.Store, articles: o.Articles, media: o.Media, auth: o.Auth, sections: o.Sections, tags: o.Tags, rates: o.Rates, search: o.Search, limiter: ratelimit.New(o.Limits.MaxClients, o.Now).Share(o.Store.Tally("api")), limits: o.Limits, now: o.Now, log: o.Logger}
 }
 
 // Registrar is where endpoints are registered: a ServeMux, or the API's

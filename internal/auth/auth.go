@@ -87,7 +87,7 @@ func New(o Options) *Service {
 	}
 	return &Service{db: o.Store, params: o.Params, now: o.Now, lifetime: o.SessionLifetime, idle: min(o.SessionIdle, o.SessionLifetime),
 		secureSite: strings.HasPrefix(o.SiteURL, "https://"), hashers: newHashers(o.Hashers),
-		addresses: ratelimit.New(0, o.Now), budget: o.AddressBudget}
+		addresses: ratelimit.New(0, o.Now).Share(o.Store.Tally("signin")), budget: o.AddressBudget}
 }
 
 func fromStore(u store.User) User {

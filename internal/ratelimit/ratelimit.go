@@ -5,6 +5,7 @@
 package ratelimit
 
 import (
+	"context"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -34,13 +35,46 @@ type bucket struct {
 	b      Budget
 }
 
-// Limiter keeps one bucket per key. Each process counts for itself:
-// behind a load balancer a client's budget is per instance.
+// Limiter keeps one bucket per key. Each process counts for itself,
+// unless it Shares a Tally with the other instances.
 type Limiter struct {
 	mu         sync.Mutex
 	maxClients int
 	now        func() time.Time
 	buckets    map[string]*bucket
+	tally      Tally // nil: this instance's buckets alone
+}
+
+// Tally is token buckets every instance shares: Take takes a token from
+// key's bucket of budget bud at now if it has one, and says what is left;
+// Give gives one back. The store implements it on PostgreSQL.
+type Tally interface {
+	Take(ctx context.Context, key string, bud Budget, now time.Time) (ok bool, left float64, err error)
+	Give(ctx context.Context, key string) error
+}
+
+// Share makes l's budgets hold across instances: a request this
+// instance's bucket allows must also get a token from t's bucket for the
+// key, which every instance draws on. The bucket here stays the fast path
+// (a client over its budget here is refused without asking t), and when
+// t fails its answer stands. A nil t shares nothing. It returns l.
+func (l *Limiter) Share(t Tally) *Limiter {
+	l.tally = t
+	return l
+}
+
+// shared asks the shared bucket for key's request.
+func (l *Limiter) shared(key string, bud Budget, now time.Time) (bool, time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	ok, left, err := l.tally.Take(ctx, key, bud, now)
+	if err != nil || ok {
+		return true, 0
+	}
+	if bud.Rate <= 0 {
+		return false, time.Hour
+	}
+	return false, time.Duration((1 - left) / bud.Rate * float64(time.Second))
 }
 
 // New returns a Limiter that keeps at most maxClients buckets (10,000
@@ -69,6 +103,15 @@ func (l *Limiter) Allow(key string, bud Budget) (bool, time.Duration) {
 		return true, 0
 	}
 	now := l.now()
+	ok, wait := l.allowHere(key, bud, now)
+	if ok && l.tally != nil {
+		return l.shared(key, bud, now)
+	}
+	return ok, wait
+}
+
+// allowHere is Allow on this instance's bucket alone.
+func (l *Limiter) allowHere(key string, bud Budget, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]
@@ -95,9 +138,15 @@ func (l *Limiter) Allow(key string, bud Budget) (bool, time.Duration) {
 // out to be welcome (a sign-in that succeeded).
 func (l *Limiter) Refund(key string) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if b, ok := l.buckets[key]; ok {
+	b, ok := l.buckets[key]
+	if ok {
 		b.tokens = min(float64(b.b.Burst), b.tokens+1)
+	}
+	l.mu.Unlock()
+	if ok && l.tally != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		l.tally.Give(ctx, key)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"dastan/internal/api"
 	"dastan/internal/fixtures"
 	"dastan/internal/news"
 	"dastan/internal/server"
@@ -398,5 +399,37 @@ func TestNotReadyAsSoonAsToldToStop(t *testing.T) {
 	})
 	if resp, _ := getHeader(t, a.url+"/healthz"); resp.StatusCode != 200 {
 		t.Errorf("healthz while draining: %d", resp.StatusCode)
+	}
+}
+
+// Two instances share one client's API budget: requests spread over
+// both get the burst once, not twice.
+func TestInstancesShareRateLimits(t *testing.T) {
+	dbURL := storetest.NewPostgresDatabase(t)
+	tiny := func(o *server.Options) {
+		o.APILimits = api.Limits{Anonymous: api.Budget{Rate: 1.0 / 3600, Burst: 4}, Token: api.Budget{Rate: 1, Burst: 100}, MaxClients: 100}
+	}
+	a := startInstance(t, dbURL, tiny)
+	b := startInstance(t, dbURL, tiny)
+	allowed := 0
+	for i := 0; i < 8; i++ {
+		in := a
+		if i%2 == 1 {
+			in = b
+		}
+		resp, _ := getHeader(t, in.url+"/api/v1/articles")
+		switch resp.StatusCode {
+		case 200:
+			allowed++
+		case 429:
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+		default:
+			t.Fatalf("request %d: %d", i, resp.StatusCode)
+		}
+	}
+	if allowed != 4 {
+		t.Errorf("%d requests allowed across two instances, want the burst of 4 once", allowed)
 	}
 }

@@ -129,8 +129,8 @@ func New(o Options) (*Site, error) {
 	s.sections = &sectionCache{db: o.Store}
 	s.searchCache = newSearchCache(o.Config.PageCache, o.Config.CacheTTL, o.Metrics)
 	s.csp = contentSecurityPolicy(o.Config.SiteURL)
-	s.searches = ratelimit.New(0, o.Now)
-	s.passwords = ratelimit.New(0, o.Now)
+	s.searches = ratelimit.New(0, o.Now).Share(o.Store.Tally("search"))
+	s.passwords = ratelimit.New(0, o.Now).Share(o.Store.Tally("password"))
 	s.speller.stale = make(chan struct{}, 1)
 	o.Jobs.Start("speller", s.keepSpeller)
 	s.reads = newReadCounter()

@@ -51,12 +51,29 @@ func (s *Site) home(r *http.Request, p params) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := homeContent{ExcerptWords: s.cfg.FrontExcerptWords}
-	latest, err := s.db.ListArticles(ctx, store.ListQuery{Lang: p.lang, VisibleAt: now, Limit: 1 + homeTop + homeLatest + 4, NoCount: true, NoBylines: true})
+	v, err := s.parts.get("home "+p.lang, now, func() (any, error) { return s.homeStories(ctx, p.lang, tree, now) })
 	if err != nil {
 		return nil, err
 	}
-	if err := s.frontTop(ctx, &c, p.lang, latest.Articles, now); err != nil {
+	c := *v.(*homeContent)
+	m := s.reads.lists.Load()
+	c.MostReadDay, c.MostReadWeek = articlesIn(m.Day, p.lang), articlesIn(m.Week, p.lang)
+	pg := s.newPage(ctx, p.lang, "", links.Edition(p.lang), "")
+	pg.Description = s.siteDescription(p.lang)
+	s.listingHead(ctx, &pg, "/", "")
+	pg.Content = c
+	return s.render("home", http.StatusOK, pg)
+}
+
+// homeStories chooses the front page's stories in lang's edition: the
+// lead and those beside it, the newest, and the sections' blocks.
+func (s *Site) homeStories(ctx context.Context, lang string, tree *sectionTree, now time.Time) (*homeContent, error) {
+	c := &homeContent{ExcerptWords: s.cfg.FrontExcerptWords}
+	latest, err := s.db.ListArticles(ctx, store.ListQuery{Lang: lang, VisibleAt: now, Limit: 1 + homeTop + homeLatest + 4, NoCount: true, NoBylines: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.frontTop(ctx, c, lang, latest.Articles, now); err != nil {
 		return nil, err
 	}
 	shown := map[int64]bool{}
@@ -75,7 +92,7 @@ func (s *Site) home(r *http.Request, p params) (*response, error) {
 		sections := []news.Section{top}
 		sections = append(sections, tree.kids(top.ID)...) // the country pages under News
 		for _, sec := range sections {
-			b, err := s.homeBlock(ctx, p.lang, sec, shown, now)
+			b, err := s.homeBlock(ctx, lang, sec, shown, now)
 			if err != nil {
 				return nil, err
 			}
@@ -84,20 +101,14 @@ func (s *Site) home(r *http.Request, p params) (*response, error) {
 			}
 		}
 	}
-	m := s.reads.lists.Load()
-	c.MostReadDay, c.MostReadWeek = articlesIn(m.Day, p.lang), articlesIn(m.Week, p.lang)
-	pg := s.newPage(ctx, p.lang, "", links.Edition(p.lang), "")
-	pg.Description = s.siteDescription(p.lang)
-	s.listingHead(ctx, &pg, "/", "")
-	pg.Content = c
-	return s.render("home", http.StatusOK, pg)
+	return c, nil
 }
 
 // homeBlock is sec's block, without the stories shown above it or in an
 // earlier block (News holds its countries' stories), opening with a
 // picture when one of its first stories has one; nil when it has none.
 func (s *Site) homeBlock(ctx context.Context, lang string, sec news.Section, shown map[int64]bool, now time.Time) (*homeBlock, error) {
-	l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec.ID, Lang: lang, VisibleAt: now, Limit: 2 * homeBlockSize, NoCount: true, NoBylines: true})
+	l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec.ID, Lang: lang, VisibleAt: now, Limit: homeBlockSize + 3, NoCount: true, NoBylines: true})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package site
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"dastan/internal/news"
 	"dastan/internal/store"
@@ -26,13 +28,12 @@ const railSize = 5
 // rail gathers the rail, in lang's edition, for a page about section sec
 // (0: none), leaving out the article exclude.
 func (s *Site) rail(ctx context.Context, lang string, sec, exclude int64) (rail, error) {
-	var r rail
 	now := s.now()
-	l, err := s.db.ListArticles(ctx, store.ListQuery{Lang: lang, VisibleAt: now, ExcludeID: exclude, Limit: railSize, NoCount: true, NoBylines: true})
-	if err != nil {
+	r := rail{}
+	var err error
+	if r.Latest, err = s.railList(ctx, lang, 0, exclude, now); err != nil {
 		return r, err
 	}
-	r.Latest = l.Articles
 	r.MostRead, r.MostReadWeek = s.mostReadList(lang)
 	if sec == 0 {
 		return r, nil
@@ -44,13 +45,32 @@ func (s *Site) rail(ctx context.Context, lang string, sec, exclude int64) (rail,
 	if section, ok := tree.byID[sec]; ok {
 		section.Name = s.sectionName(lang, section)
 		r.Section = &section
-		m, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec, Lang: lang, VisibleAt: now, ExcludeID: exclude, Limit: railSize, NoCount: true, NoBylines: true})
-		if err != nil {
+		if r.More, err = s.railList(ctx, lang, sec, exclude, now); err != nil {
 			return r, err
 		}
-		r.More = m.Articles
 	}
 	return r, nil
+}
+
+// railList is the newest railSize stories of lang's edition, in section
+// sec when it is not 0, without the article exclude. The list is shared
+// by every article of the section (partsCache), so one more is read than
+// is shown, and the article leaves it here.
+func (s *Site) railList(ctx context.Context, lang string, sec, exclude int64, now time.Time) ([]news.Article, error) {
+	v, err := s.parts.get(fmt.Sprintf("rail %s %d", lang, sec), now, func() (any, error) {
+		l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec, Lang: lang, VisibleAt: now, Limit: railSize + 1, NoCount: true, NoBylines: true})
+		return l.Articles, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []news.Article
+	for _, a := range v.([]news.Article) {
+		if a.ID != exclude && len(out) < railSize {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // mostReadList is lang's edition's most read of the day, or of the week

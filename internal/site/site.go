@@ -88,6 +88,7 @@ type Site struct {
 	searches  *ratelimit.Limiter // readers' budgets of searches that reach the store
 	passwords *ratelimit.Limiter // wrong post passwords, per address and per article
 	reads     *readCounter       // readers' reads, for "most read"
+	parts     partsCache         // lists many pages share (the front page's, the rail's)
 }
 
 // New parses the templates and prepares the caches.
@@ -157,6 +158,7 @@ func (s *Site) Invalidate(ch store.Change) {
 		s.cache.PurgeWhere(touchedBy(ch))
 	}
 	s.searchCache.Purge()
+	s.parts.purge()
 	s.facets.dirty()
 	s.refreshSpellerLater()
 }

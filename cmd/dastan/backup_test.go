@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"dastan/internal/demo"
 	"dastan/internal/store"
 )
 
@@ -84,7 +85,7 @@ func TestBackupWhileServingRestoresTheSamePages(t *testing.T) {
 	path, wantArticle, wantHome := pages(t, "", "-data-dir", src, "-site-url", site)
 	stop()
 
-	if code, out, errs := runCode(t, "restore", backup, "-data-dir", restored); code != 0 || !strings.Contains(out, "a store of 60 articles") {
+	if code, out, errs := runCode(t, "restore", backup, "-data-dir", restored); code != 0 || !strings.Contains(out, fmt.Sprintf("a store of %d articles", 60+demo.WorkflowStories)) {
 		t.Fatalf("restore: %d %q %q", code, out, errs)
 	}
 	if b, err := os.ReadFile(restored + "/media/2026/11/photo.jpg"); err != nil || string(b) != "not really a jpeg" {

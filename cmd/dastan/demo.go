@@ -15,7 +15,7 @@ import (
 // e.g. 100,000 articles for benchmarks.
 func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	n := fs.Int("articles", 1200, "how many articles to generate")
+	n := fs.Int("articles", 1200, "how many published articles to generate (the newsroom's drafts, pending and scheduled stories come on top)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed makes the same newsroom")
 	_, db, _, err := setup(ctx, fs, args, config.Store, stdout, stderr)
 	if err != nil {

@@ -104,6 +104,8 @@ var captions = []string{"A view of the steppe outside the capital.", "Mountains 
 
 // Options say how much to make.
 type Options struct {
+	// Articles is how many published stories to make; the newsroom's
+	// WorkflowStories (drafts, pending, scheduled) come on top.
 	Articles int
 	Seed     uint64
 	End      time.Time // newest article's time; older ones spread back from it
@@ -216,10 +218,17 @@ func cyrillic(s string) bool {
 // fillWorkflow adds the stories a newsroom has in hand: drafts, stories
 // submitted for review and stories scheduled for the coming days, so
 // editors see the workflow. Readers see none of them until their time.
+// WorkflowStories is how many stories fillWorkflow adds beside the
+// published ones.
+var WorkflowStories = len(workflowStatuses)
+
+// workflowStatuses are the workflow stories' states, one story each.
+var workflowStatuses = []news.Status{news.StatusDraft, news.StatusDraft, news.StatusDraft, news.StatusDraft,
+	auth.StatusPending, auth.StatusPending, auth.StatusPending, news.StatusScheduled, news.StatusScheduled, news.StatusScheduled}
+
 func fillWorkflow(ctx context.Context, arts *articles.Service, rng *rand.Rand, end time.Time, secs map[string]news.Section, countries []news.Section, authors bylines, titles map[string]bool) error {
 	var list []*news.Article
-	for k, st := range []news.Status{news.StatusDraft, news.StatusDraft, news.StatusDraft, news.StatusDraft,
-		auth.StatusPending, auth.StatusPending, auth.StatusPending, news.StatusScheduled, news.StatusScheduled, news.StatusScheduled} {
+	for k, st := range workflowStatuses {
 		when := end.Add(-time.Duration(k+1) * 37 * time.Minute)
 		a := makeArticle(rng, -(k + 1), when, secs, countries, authors, titles)
 		a.Status, a.Sticky, a.UpdatedAt = st, false, when

@@ -25,6 +25,9 @@ func TestEditions(t *testing.T) {
 		if strings.Contains(body, "Water talks in Tashkent") || strings.Contains(body, "Pipeline story") {
 			t.Error("the Russian front page lists English articles")
 		}
+		if strings.Contains(body, " Nov 2026") {
+			t.Error("the Russian front page writes dates in English")
+		}
 		_, body = f.get(t, "/")
 		expect(t, body, `<html lang="en">`, "Water talks in Tashkent", `<a href="/ru/" hreflang="ru" lang="ru">Русский</a>`,
 			`<link rel="alternate" hreflang="ru" href="`+site+`/ru/">`)

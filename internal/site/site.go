@@ -123,7 +123,7 @@ func New(o Options) (*Site, error) {
 	for _, l := range s.words.Languages() {
 		s.editions[l] = true
 	}
-	if s.pages, err = parsePages(s.funcs(), s.words); err != nil {
+	if s.pages, err = parsePages(s.funcs(), s.words, o.Config.Location); err != nil {
 		return nil, err
 	}
 	s.cache = NewPageCache(o.Config.PageCache, 64<<20, o.Config.CacheTTL, o.Metrics)
@@ -196,9 +196,20 @@ func (s *Site) Watch(ctx context.Context, every time.Duration, started func()) {
 	s.db.WatchChanges(ctx, every, started)
 }
 
+// shortDates gives each edition's pages shortdate in its language: "2
+// Nov 2026" in English, "2 ноября 2026" in Russian.
+func shortDates(loc *time.Location) func(lang string) template.FuncMap {
+	return func(lang string) template.FuncMap {
+		if lang == links.DefaultLang {
+			return nil
+		}
+		return template.FuncMap{"shortdate": func(t time.Time) string { return formatDate(t.In(loc), lang) }}
+	}
+}
+
 // parsePages parses each page with the layout, once per language of the
 // catalogue.
-func parsePages(funcs template.FuncMap, words *i18n.Catalogue) (map[string]i18n.Localized, error) {
+func parsePages(funcs template.FuncMap, words *i18n.Catalogue, loc *time.Location) (map[string]i18n.Localized, error) {
 	maps.Copy(funcs, words.FuncMap(i18n.Default))
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
@@ -210,7 +221,7 @@ func parsePages(funcs template.FuncMap, words *i18n.Catalogue) (map[string]i18n.
 		if err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", name, err)
 		}
-		if pages[name], err = words.Localize(t, links.EditionFuncMap); err != nil {
+		if pages[name], err = words.Localize(t, links.EditionFuncMap, shortDates(loc)); err != nil {
 			return nil, fmt.Errorf("site: template %s: %w", name, err)
 		}
 	}

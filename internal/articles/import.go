@@ -2,6 +2,7 @@ package articles
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -66,4 +67,35 @@ func (s *Service) Import(ctx context.Context, list []*news.Article) error {
 		}
 	}
 	return s.db.ImportArticles(ctx, list)
+}
+
+// LinkImported links imported articles to the originals they translate,
+// by the rules an editor's link follows (checkTranslation): the original
+// exists, is in another language, and a translation of a translation
+// points at the first original. links maps an article's id to its
+// original's. Links the rules refuse are returned by article id with the
+// reason, and the others are still written; links already in place are
+// left alone. It returns how many articles it linked.
+func (s *Service) LinkImported(ctx context.Context, links map[int64]int64) (int, map[int64]error, error) {
+	checked := map[int64]int64{}
+	refused := map[int64]error{}
+	for id, orig := range links {
+		a, err := s.db.ArticleByID(ctx, id)
+		if err != nil {
+			return 0, nil, err
+		}
+		a.TranslationOf = orig
+		err = s.checkTranslation(ctx, &a)
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			refused[id] = ve
+			continue
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		checked[id] = a.TranslationOf
+	}
+	n, err := s.db.SetTranslationOf(ctx, checked)
+	return n, refused, err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"dastan/internal/links"
@@ -391,4 +392,40 @@ func (db *DB) wpMapLookup(ctx context.Context, from, to string, kinds []string, 
 		out[k] = v
 	}
 	return out, rows.Err()
+}
+
+// SetTranslationOf links imported articles to the originals they
+// translate: links maps an article's id to its original's (0 unlinks).
+// Rows that already say so are left alone, so a second import changes
+// nothing; it returns how many rows changed. Like UpdateRendered it
+// leaves versions and revisions as they are: the link is what the
+// export said, not an edit.
+func (db *DB) SetTranslationOf(ctx context.Context, links map[int64]int64) (int, error) {
+	ids := make([]int64, 0, len(links))
+	for id := range links {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // one order for every run: rows are locked alike
+	changed := 0
+	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		for _, id := range ids {
+			res, err := db.txExec(ctx, tx, `UPDATE articles SET translation_of = ? WHERE id = ? AND translation_of <> ?`, links[id], id, links[id])
+			if err != nil {
+				return fmt.Errorf("article %d: %w", id, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			changed += int(n)
+		}
+		if changed > 0 {
+			*ch = ChangeAll // every article page of the story shows the link
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: translation links: %w", err)
+	}
+	return changed, nil
 }

@@ -84,6 +84,8 @@ type importer struct {
 	children map[int64][]int64 // parent post → attachment ids
 
 	deferred []deferredFix // written by the writer goroutine only
+
+	translations []translationGroup // Polylang's, linked after the posts are in
 }
 
 // deferredFix is an article to finish once every attachment is known:
@@ -150,6 +152,9 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 	err = im.run(ctx, src)
 	if ferr := im.finish(ctx, err == nil); ferr != nil && err == nil {
 		err = ferr
+	}
+	if err == nil {
+		err = im.linkTranslations(ctx)
 	}
 	if _, werr := im.db.WPMediaWords(context.WithoutCancel(ctx)); werr != nil && err == nil {
 		err = werr
@@ -255,6 +260,13 @@ func (im *importer) read(ctx context.Context, src io.Reader, todo chan<- *batch)
 		case *TagRec:
 			im.tagRecs = append(im.tagRecs, v)
 		case *Term:
+			switch v.Taxonomy {
+			case taxTranslations:
+				im.addTranslations(v)
+				continue
+			case taxLanguage:
+				continue // each item names its language
+			}
 			im.report.skip("term", v.TermID, v.Name, "terms of the "+v.Taxonomy+" taxonomy are not imported")
 		case *TooLarge:
 			items++
@@ -545,6 +557,11 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 	}
 	if isCyrillic(a.Title) {
 		a.Lang = "ru"
+	}
+	if lang, unknown := itemLang(it); lang != "" {
+		a.Lang = lang // Polylang's word beats a guess
+	} else if unknown != "" {
+		im.report.note(fmt.Sprintf("%s %d is in Polylang's language %q, which Dastan does not publish in; it was imported as %q", kind, it.ID, unknown, a.Lang))
 	}
 	if a.UpdatedAt.IsZero() || a.UpdatedAt.Before(a.PublishedAt) {
 		a.UpdatedAt = a.PublishedAt

@@ -24,6 +24,7 @@ type Report struct {
 	Updated   map[string]int // changed since the last import
 	Unchanged map[string]int // already imported and unchanged
 	Comments  int
+	Linked    int // translations linked to their original this run (Polylang)
 
 	SkippedByReason map[string]int // "nav_menu_item: menus are not imported" → 70
 	Skipped         []string       // the first maxListed, one line each
@@ -187,6 +188,9 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "  %-11s %6d new, %6d updated, %6d unchanged\n", label, r.Created[k], r.Updated[k], r.Unchanged[k])
 	}
 	fmt.Fprintf(w, "  %-11s %6d\n", "comments", r.Comments)
+	if r.Linked > 0 {
+		fmt.Fprintf(w, "  %-11s %6d linked to their original\n", "translations", r.Linked)
+	}
 	if len(r.SkippedByReason) > 0 {
 		fmt.Fprintln(w, "Skipped:")
 		for _, k := range sortedKeys(r.SkippedByReason) {

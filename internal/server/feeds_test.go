@@ -155,7 +155,7 @@ func TestFeedsAndSitemapsAnswerConditionalRequests(t *testing.T) {
 func TestSitemaps(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		addTranslated(t, f)
+		en, _ := addTranslated(t, f)
 		hidden := &news.Article{Title: "Draft story", BodySource: "x", Status: news.StatusDraft, PublishedAt: testNow.Add(-time.Hour)}
 		f.save(t, hidden)
 
@@ -189,7 +189,11 @@ func TestSitemaps(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Fatalf("%s: %d", path, resp.StatusCode)
 			}
-			feedstest.Validate(t, feedstest.Sitemap, []byte(body))
+			schema := feedstest.Sitemap
+			if path == "/sitemap-articles-1.xml" {
+				schema = feedstest.SitemapAlternates
+			}
+			feedstest.Validate(t, schema, []byte(body))
 			if got := strings.Count(body, "<url>"); got != n {
 				t.Errorf("%s: %d URLs, want %d", path, got, n)
 			}
@@ -199,6 +203,7 @@ func TestSitemaps(t *testing.T) {
 		}
 		_, body = f.get(t, "/sitemap-articles-1.xml")
 		expect(t, body, "<loc>"+site+"/pipeline-story-0/</loc>", "<loc>"+site+"/peregovory-o-vode/</loc>")
+		checkSitemapAlternates(t, body, en.Slug)
 		if strings.Contains(body, "draft-story") {
 			t.Error("a draft is in the sitemap")
 		}
@@ -358,4 +363,48 @@ func TestPageMetadata(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkSitemapAlternates checks the articles sitemap's hreflang
+// alternates: the translated story's two URLs each list both language
+// versions, themselves included, and no other URL lists any.
+func checkSitemapAlternates(t *testing.T, body, enSlug string) {
+	t.Helper()
+	if !strings.Contains(body, `xmlns:xhtml="http://www.w3.org/1999/xhtml"`) {
+		t.Errorf("the articles sitemap does not declare xmlns:xhtml")
+	}
+	var set struct {
+		URLs []struct {
+			Loc   string `xml:"loc"`
+			Links []struct {
+				Rel      string `xml:"rel,attr"`
+				HrefLang string `xml:"hreflang,attr"`
+				Href     string `xml:"href,attr"`
+			} `xml:"http://www.w3.org/1999/xhtml link"`
+		} `xml:"url"`
+	}
+	must(t, xml.Unmarshal([]byte(body), &set))
+	en, ru := site+"/"+enSlug+"/", site+"/peregovory-o-vode/"
+	want := "alternate en " + en + "; alternate ru " + ru + "; "
+	seen := 0
+	for _, u := range set.URLs {
+		var got strings.Builder
+		for _, l := range u.Links {
+			got.WriteString(l.Rel + " " + l.HrefLang + " " + l.Href + "; ")
+		}
+		switch u.Loc {
+		case en, ru:
+			seen++
+			if got.String() != want {
+				t.Errorf("%s lists alternates %q, want %q", u.Loc, got.String(), want)
+			}
+		default:
+			if got.Len() > 0 {
+				t.Errorf("%s, which has no translation, lists alternates %q", u.Loc, got.String())
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("found %d of the translated story's 2 URLs in the sitemap", seen)
+	}
 }

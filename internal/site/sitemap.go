@@ -111,10 +111,17 @@ func (s *Site) articlesSitemap(r *http.Request, page int) (*response, error) {
 	if len(entries) == 0 {
 		return s.notFound(r, params{})
 	}
+	versions, err := s.db.SitemapTranslations(r.Context(), s.now(), page, feeds.MaxURLs)
+	if err != nil {
+		return nil, err
+	}
 	urls := make([]feeds.URL, len(entries))
 	var newest time.Time
 	for i, e := range entries {
 		urls[i] = feeds.URL{Loc: links.Abs(s.cfg.SiteURL, links.Article(e.Slug)), LastMod: e.LastMod}
+		for _, v := range versions[e.Slug] {
+			urls[i].Alternates = append(urls[i].Alternates, feeds.Alternate{Lang: v.Lang, Loc: links.Abs(s.cfg.SiteURL, links.Article(v.Slug))})
+		}
 		newest = later(newest, e.LastMod)
 	}
 	body, err := feeds.Sitemap(urls)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -601,6 +603,61 @@ func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int
 		return nil, fmt.Errorf("store: sitemap articles: %w", err)
 	}
 	return scanEntries(rows, size)
+}
+
+// SitemapTranslations returns, for the articles of a sitemap page (as
+// SitemapArticles reads it) that readers may see in more than one
+// language, every visible language version of their story, the article
+// itself included, by the article's slug. Articles without a visible
+// translation are left out, so most pages cost one pass over the
+// translation links of their range.
+func (db *DB) SitemapTranslations(ctx context.Context, now time.Time, page, size int) (map[string][]Translation, error) {
+	lo, hi := int64(page-1)*int64(size), int64(page)*int64(size)
+	root := `CASE WHEN a.translation_of = 0 THEN a.id ELSE a.translation_of END`
+	// The story's original, then its translations: two index lookups.
+	rows, err := db.read(ctx, `SELECT a.id, a.slug, a.lang, m.id, m.slug, m.lang FROM articles a
+		JOIN articles m ON m.id = a.translation_of
+		WHERE a.id > ? AND a.id <= ? AND a.translation_of <> 0 AND `+visible+` AND m.visible_from <= ?
+		UNION ALL
+		SELECT a.id, a.slug, a.lang, m.id, m.slug, m.lang FROM articles a
+		JOIN articles m ON m.translation_of = `+root+`
+		WHERE a.id > ? AND a.id <= ? AND `+visible+` AND m.visible_from <= ?`,
+		lo, hi, unix(now), unix(now), lo, hi, unix(now), unix(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: sitemap translations: %w", err)
+	}
+	defer rows.Close()
+	type version struct {
+		id int64
+		Translation
+	}
+	found := map[string]map[int64]version{}
+	for rows.Next() {
+		var self, v version
+		if err := rows.Scan(&self.id, &self.Slug, &self.Lang, &v.id, &v.Slug, &v.Lang); err != nil {
+			return nil, fmt.Errorf("store: sitemap translations: %w", err)
+		}
+		if found[self.Slug] == nil {
+			found[self.Slug] = map[int64]version{self.id: self}
+		}
+		found[self.Slug][v.id] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sitemap translations: %w", err)
+	}
+	out := make(map[string][]Translation, len(found))
+	for slug, vs := range found {
+		if len(vs) < 2 {
+			continue // a translation whose original is not out yet
+		}
+		ids := slices.Sorted(maps.Keys(vs))
+		list := make([]Translation, len(ids))
+		for i, id := range ids {
+			list[i] = vs[id].Translation
+		}
+		out[slug] = list
+	}
+	return out, nil
 }
 
 // linkEntries lists the tags or authors (table, linked through link by

@@ -15,6 +15,9 @@ const (
 	Sitemap      = "sitemap.xsd"
 	SitemapIndex = "siteindex.xsd"
 	NewsSitemap  = "news-urlset.xsd"
+	// SitemapAlternates is a sitemap whose URLs may list their
+	// language versions (xhtml:link hreflang alternates).
+	SitemapAlternates = "alternates-urlset.xsd"
 )
 
 // Validate fails t unless doc is valid under schema. Where xmllint is not

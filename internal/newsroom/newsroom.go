@@ -254,11 +254,21 @@ func (n *Newsroom) parse() (map[string]i18n.Localized, error) {
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)
 		}
-		if pages[name], err = n.words.Localize(t); err != nil {
+		if pages[name], err = n.words.Localize(t, n.stamps); err != nil {
 			return nil, fmt.Errorf("newsroom: template %s: %w", name, err)
 		}
 	}
 	return pages, nil
+}
+
+// stamps gives each language's pages when in that language.
+func (n *Newsroom) stamps(lang string) template.FuncMap {
+	return template.FuncMap{"when": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return i18n.Stamp(t.In(n.cfg.Location), lang)
+	}}
 }
 
 // t is a message of the catalogue in the language u reads the newsroom in.

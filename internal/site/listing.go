@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"dastan/internal/i18n"
 	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
@@ -283,10 +284,10 @@ func archiveSpanIn(segs []string, loc *time.Location, lang string) (dateSpan, bo
 		if span.from.Day() != d {
 			return dateSpan{}, false
 		}
-		span.to, span.heading = span.from.AddDate(0, 0, 1), formatDate(span.from, lang)
+		span.to, span.heading = span.from.AddDate(0, 0, 1), i18n.Date(span.from, lang)
 	case m > 0:
 		span.from = time.Date(y, time.Month(m), 1, 0, 0, 0, 0, loc)
-		span.to, span.heading = span.from.AddDate(0, 1, 0), formatMonth(span.from, lang)
+		span.to, span.heading = span.from.AddDate(0, 1, 0), i18n.Month(span.from, lang)
 	default:
 		span.from = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
 		span.to, span.heading = span.from.AddDate(1, 0, 0), strconv.Itoa(y)

@@ -203,7 +203,7 @@ func shortDates(loc *time.Location) func(lang string) template.FuncMap {
 		if lang == links.DefaultLang {
 			return nil
 		}
-		return template.FuncMap{"shortdate": func(t time.Time) string { return formatDate(t.In(loc), lang) }}
+		return template.FuncMap{"shortdate": func(t time.Time) string { return i18n.Date(t.In(loc), lang) }}
 	}
 }
 
@@ -304,7 +304,7 @@ func (s *Site) newPage(ctx context.Context, lang, title, path string, current st
 		Canonical: s.cfg.SiteURL + path,
 		CSS:       s.cssURL,
 		Script:    s.jsURL,
-		Today:     formatDate(now, lang),
+		Today:     i18n.Date(now, lang),
 		TodayISO:  now.Format("2006-01-02"),
 		Year:      now.Year(),
 	}
@@ -384,8 +384,8 @@ func (s *Site) render(name string, status int, p Page) (*response, error) {
 func (s *Site) funcs() template.FuncMap {
 	fm := links.FuncMap()
 	maps.Copy(fm, template.FuncMap{
-		"date":      func(t time.Time, lang string) string { return formatDate(t.In(s.cfg.Location), lang) },
-		"datetime":  func(t time.Time, lang string) string { return formatDateTime(t.In(s.cfg.Location), lang) },
+		"date":      func(t time.Time, lang string) string { return i18n.Date(t.In(s.cfg.Location), lang) },
+		"datetime":  func(t time.Time, lang string) string { return i18n.DateTime(t.In(s.cfg.Location), lang) },
 		"shortdate": func(t time.Time) string { return t.In(s.cfg.Location).Format("2 Jan 2006") },
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html":      func(s string) template.HTML { return template.HTML(s) },

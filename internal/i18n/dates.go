@@ -1,4 +1,4 @@
-package site
+package i18n
 
 import (
 	"fmt"
@@ -7,9 +7,12 @@ import (
 
 var ruMonths = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"}
 
-// formatDate writes a date as readers of lang expect: "27 November 2026",
+// Dates are written here, once, for every screen: the reader's site and
+// the newsroom.
+
+// Date writes a date as readers of lang expect: "27 November 2026",
 // "27 ноября 2026".
-func formatDate(t time.Time, lang string) string {
+func Date(t time.Time, lang string) string {
 	if lang == "ru" {
 		return fmt.Sprintf("%d %s %d", t.Day(), ruMonths[t.Month()-1], t.Year())
 	}
@@ -18,15 +21,24 @@ func formatDate(t time.Time, lang string) string {
 
 var ruMonthNames = [...]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
 
-// formatMonth names a month as a heading: "March 2025", "март 2025".
-func formatMonth(t time.Time, lang string) string {
+// Month names a month as a heading: "March 2025", "март 2025".
+func Month(t time.Time, lang string) string {
 	if lang == "ru" {
 		return fmt.Sprintf("%s %d", ruMonthNames[t.Month()-1], t.Year())
 	}
 	return t.Format("January 2006")
 }
 
-// formatDateTime adds the time of day on the 24-hour clock.
-func formatDateTime(t time.Time, lang string) string {
-	return formatDate(t, lang) + ", " + t.Format("15:04")
+// DateTime adds the time of day on the 24-hour clock.
+func DateTime(t time.Time, lang string) string {
+	return Date(t, lang) + ", " + t.Format("15:04")
+}
+
+// Stamp is the newsroom's compact date and time for lists and logs:
+// "2 Nov 2026 15:04", "2 ноября 2026, 15:04".
+func Stamp(t time.Time, lang string) string {
+	if lang == "ru" {
+		return DateTime(t, lang)
+	}
+	return t.Format("2 Jan 2006 15:04")
 }

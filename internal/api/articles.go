@@ -41,6 +41,16 @@ type Article struct {
 	Protected      bool        `json:"protected"`
 	Version        int64       `json:"version"`
 	TranslationOf  int64       `json:"translation_of,omitempty"`
+	// Translations are the article's other language versions readers may
+	// see; one article's response lists them, listings do not.
+	Translations []TranslationRef `json:"translations,omitempty"`
+}
+
+// TranslationRef names one language version of an article.
+type TranslationRef struct {
+	Lang string `json:"lang"`
+	ID   int64  `json:"id"`
+	URL  string `json:"url"`
 }
 
 // SectionRef names an article's section.
@@ -321,7 +331,27 @@ func (a *API) getArticle(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.reply(w, r, http.StatusOK, a.toArticle(ar, secs, true, c.staff()))
+	out := a.toArticle(ar, secs, true, c.staff())
+	if out.Translations, err = a.translations(ctx, ar); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.reply(w, r, http.StatusOK, out)
+}
+
+// translations lists ar's other visible language versions.
+func (a *API) translations(ctx context.Context, ar news.Article) ([]TranslationRef, error) {
+	list, err := a.db.Translations(ctx, ar, a.now())
+	if err != nil {
+		return nil, err
+	}
+	var out []TranslationRef
+	for _, t := range list {
+		if t.ID != ar.ID {
+			out = append(out, TranslationRef{Lang: t.Lang, ID: t.ID, URL: links.Abs(a.cfg.SiteURL, links.Article(t.Slug))})
+		}
+	}
+	return out, nil
 }
 
 // mayRead reports whether the caller may see ar: readers what is live,

@@ -17,31 +17,35 @@ import (
 
 // wpPostJSON is a post in WordPress's view context, members in its order.
 type wpPostJSON struct {
-	ID            int64          `json:"id"`
-	Date          string         `json:"date"`
-	DateGMT       string         `json:"date_gmt"`
-	GUID          wpRendered     `json:"guid"`
-	Modified      string         `json:"modified"`
-	ModifiedGMT   string         `json:"modified_gmt"`
-	Slug          string         `json:"slug"`
-	Status        string         `json:"status"`
-	Type          string         `json:"type"`
-	Link          string         `json:"link"`
-	Title         wpRendered     `json:"title"`
-	Content       wpProtected    `json:"content"`
-	Excerpt       wpProtected    `json:"excerpt"`
-	Author        int64          `json:"author"`
-	FeaturedMedia int64          `json:"featured_media"`
-	CommentStatus string         `json:"comment_status"`
-	PingStatus    string         `json:"ping_status"`
-	Sticky        bool           `json:"sticky"`
-	Template      string         `json:"template"`
-	Format        string         `json:"format"`
-	Meta          []any          `json:"meta"`
-	Categories    []int64        `json:"categories"`
-	Tags          []int64        `json:"tags"`
-	Links         wpLinks        `json:"_links"`
-	Embedded      map[string]any `json:"_embedded,omitempty"`
+	ID            int64       `json:"id"`
+	Date          string      `json:"date"`
+	DateGMT       string      `json:"date_gmt"`
+	GUID          wpRendered  `json:"guid"`
+	Modified      string      `json:"modified"`
+	ModifiedGMT   string      `json:"modified_gmt"`
+	Slug          string      `json:"slug"`
+	Status        string      `json:"status"`
+	Type          string      `json:"type"`
+	Link          string      `json:"link"`
+	Title         wpRendered  `json:"title"`
+	Content       wpProtected `json:"content"`
+	Excerpt       wpProtected `json:"excerpt"`
+	Author        int64       `json:"author"`
+	FeaturedMedia int64       `json:"featured_media"`
+	CommentStatus string      `json:"comment_status"`
+	PingStatus    string      `json:"ping_status"`
+	Sticky        bool        `json:"sticky"`
+	Template      string      `json:"template"`
+	Format        string      `json:"format"`
+	Meta          []any       `json:"meta"`
+	Categories    []int64     `json:"categories"`
+	Tags          []int64     `json:"tags"`
+	// Lang and Translations are what Polylang's REST integration adds:
+	// the post's language and its language versions' ids, itself included.
+	Lang         string           `json:"lang"`
+	Translations map[string]int64 `json:"translations"`
+	Links        wpLinks          `json:"_links"`
+	Embedded     map[string]any   `json:"_embedded,omitempty"`
 }
 
 var wpStatus = map[news.Status]string{news.StatusPublished: "publish", news.StatusScheduled: "future", news.StatusDraft: "draft", news.StatusPrivate: "private", news.StatusTrash: "trash"}
@@ -105,6 +109,7 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 	for _, t := range ar.Tags {
 		p.Tags = append(p.Tags, pc.ids.wp(wpTag, t.ID))
 	}
+	p.Lang, p.Translations = ar.Lang, a.wpTranslations(ctx, ar, pc.ids)
 	versions := ar.Version
 	p.Links = wpLinks{
 		"self":            a.wpSelf("/posts/" + id),
@@ -144,6 +149,25 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 		}
 	}
 	return p
+}
+
+// wpTranslations maps the languages of ar's visible language versions
+// to their WordPress ids, as Polylang does: ar alone when it has none (or
+// when they cannot be read, like a featured image that cannot be).
+func (a *API) wpTranslations(ctx context.Context, ar news.Article, ids *wpIDs) map[string]int64 {
+	out := map[string]int64{ar.Lang: ids.wp(wpArticle, ar.ID)}
+	list, err := a.db.Translations(ctx, ar, a.now())
+	local := make([]int64, len(list))
+	for i, t := range list {
+		local[i] = t.ID
+	}
+	if err != nil || ids.learn(ctx, wpArticle, local) != nil {
+		return out
+	}
+	for _, t := range list {
+		out[t.Lang] = ids.wp(wpArticle, t.ID)
+	}
+	return out
 }
 
 func toMap(v any) map[string]any {

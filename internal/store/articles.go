@@ -470,6 +470,7 @@ func (db *DB) CountByKind(ctx context.Context) (map[string]int, error) {
 
 // Translation is one language version of an article.
 type Translation struct {
+	ID   int64
 	Slug string
 	Lang string
 }
@@ -483,7 +484,7 @@ func (db *DB) Translations(ctx context.Context, a news.Article, now time.Time) (
 		root = a.TranslationOf
 	}
 	// Two index lookups; an OR of the two conditions scans the table.
-	rows, err := db.read(ctx, `SELECT slug, lang FROM (
+	rows, err := db.read(ctx, `SELECT id, slug, lang FROM (
 		SELECT a.id, a.slug, a.lang FROM articles a WHERE a.id = ? AND `+visible+`
 		UNION ALL
 		SELECT a.id, a.slug, a.lang FROM articles a WHERE a.translation_of = ? AND `+visible+`) t ORDER BY id`,
@@ -495,7 +496,7 @@ func (db *DB) Translations(ctx context.Context, a news.Article, now time.Time) (
 	var out []Translation
 	for rows.Next() {
 		var t Translation
-		if err := rows.Scan(&t.Slug, &t.Lang); err != nil {
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Lang); err != nil {
 			return nil, fmt.Errorf("store: translations of %d: %w", a.ID, err)
 		}
 		out = append(out, t)
@@ -627,20 +628,16 @@ func (db *DB) SitemapTranslations(ctx context.Context, now time.Time, page, size
 		return nil, fmt.Errorf("store: sitemap translations: %w", err)
 	}
 	defer rows.Close()
-	type version struct {
-		id int64
-		Translation
-	}
-	found := map[string]map[int64]version{}
+	found := map[string]map[int64]Translation{}
 	for rows.Next() {
-		var self, v version
-		if err := rows.Scan(&self.id, &self.Slug, &self.Lang, &v.id, &v.Slug, &v.Lang); err != nil {
+		var self, v Translation
+		if err := rows.Scan(&self.ID, &self.Slug, &self.Lang, &v.ID, &v.Slug, &v.Lang); err != nil {
 			return nil, fmt.Errorf("store: sitemap translations: %w", err)
 		}
 		if found[self.Slug] == nil {
-			found[self.Slug] = map[int64]version{self.id: self}
+			found[self.Slug] = map[int64]Translation{self.ID: self}
 		}
-		found[self.Slug][v.id] = v
+		found[self.Slug][v.ID] = v
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: sitemap translations: %w", err)
@@ -653,7 +650,7 @@ func (db *DB) SitemapTranslations(ctx context.Context, now time.Time, page, size
 		ids := slices.Sorted(maps.Keys(vs))
 		list := make([]Translation, len(ids))
 		for i, id := range ids {
-			list[i] = vs[id].Translation
+			list[i] = vs[id]
 		}
 		out[slug] = list
 	}

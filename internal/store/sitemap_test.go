@@ -148,12 +148,20 @@ func TestTranslations(t *testing.T) {
 		for _, a := range []*news.Article{en, ru} {
 			tr, err := db.Translations(ctx, *a, now)
 			must(t, err)
-			if len(tr) != 2 || tr[0] != (store.Translation{Slug: en.Slug, Lang: "en"}) || tr[1] != (store.Translation{Slug: "peregovory-o-vode", Lang: "ru"}) {
+			if len(tr) != 2 || tr[0] != (store.Translation{ID: en.ID, Slug: en.Slug, Lang: "en"}) || tr[1] != (store.Translation{ID: ru.ID, Slug: "peregovory-o-vode", Lang: "ru"}) {
 				t.Errorf("translations of %s: %+v", a.Slug, tr)
 			}
 		}
 		if tr, err := db.Translations(ctx, *alone, now); err != nil || tr != nil {
 			t.Errorf("an untranslated article: %v %v", tr, err)
+		}
+		// The sitemap's page lists the story's versions under each of its
+		// articles, and nothing for the article alone.
+		byPage, err := db.SitemapTranslations(ctx, now, 1, 10)
+		must(t, err)
+		want := fmt.Sprint([]store.Translation{{ID: en.ID, Slug: en.Slug, Lang: "en"}, {ID: ru.ID, Slug: "peregovory-o-vode", Lang: "ru"}})
+		if len(byPage) != 2 || fmt.Sprint(byPage[en.Slug]) != want || fmt.Sprint(byPage[ru.Slug]) != want {
+			t.Errorf("sitemap translations: %v, want %s under both", byPage, want)
 		}
 	})
 }

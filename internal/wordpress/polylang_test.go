@@ -77,5 +77,16 @@ func TestImportPolylang(t *testing.T) {
 		if tr := byWP(t, db, "post", 13); tr.TranslationOf != byWP(t, db, "post", 12).ID {
 			t.Errorf("after a second import post 13 translates %d", tr.TranslationOf)
 		}
+
+		// A translation edited in WordPress is updated and stays linked.
+		edited := []byte(strings.Replace(string(b), "Тенге держит курс", "Тенге снова держит курс", 1))
+		third, err := importBytes(t, db, edited, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := byWP(t, db, "post", 13)
+		if third.Updated["post"] != 1 || tr.Title != "Тенге снова держит курс" || tr.TranslationOf != byWP(t, db, "post", 12).ID {
+			t.Errorf("after an edit: %d posts updated; post 13 %q translates %d", third.Updated["post"], tr.Title, tr.TranslationOf)
+		}
 	})
 }

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"dastan/internal/news"
 	"dastan/internal/store"
@@ -77,21 +75,7 @@ func (a *API) wpPages(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"after", &aq.After}, {"before", &aq.Before}} {
-		if s := q.Get(p.name); s != "" {
-			t, err := a.wpTime(s)
-			if err != nil {
-				wpInvalid(w, p.name, "Invalid date.")
-				return
-			}
-			*p.dst = t
-		}
-	}
-	if s := q.Get("status"); s != "" && s != "publish" {
-		wpInvalid(w, "status", "Status is forbidden.")
+	if !a.wpDatesAndStatus(w, q, &aq) {
 		return
 	}
 	if aq.OrderBy, aq.Asc, ok = wpOrder(w, r, []string{"date", "id", "title", "slug", "modified", "menu_order"}, "date", false); !ok {
@@ -125,18 +109,8 @@ func (a *API) wpPages(w http.ResponseWriter, r *http.Request) {
 // WordPress id when it was imported.
 func (a *API) wpPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ids, err := a.wpIDs(ctx)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ar, err := a.wpArticle(r, ids, store.KindPage)
-	if errors.Is(err, store.ErrNotFound) {
-		wpError(w, http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.", nil)
-		return
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	ar, ids, ok := a.wpAddressed(w, r, store.KindPage)
+	if !ok {
 		return
 	}
 	if ar.Status != news.StatusPublished || ar.PublishedAt.After(a.now()) {

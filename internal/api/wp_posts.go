@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"time"
@@ -219,21 +220,7 @@ func (a *API) wpPosts(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"after", &aq.After}, {"before", &aq.Before}} {
-		if s := q.Get(p.name); s != "" {
-			t, err := a.wpTime(s)
-			if err != nil {
-				wpInvalid(w, p.name, "Invalid date.")
-				return
-			}
-			*p.dst = t
-		}
-	}
-	if s := q.Get("status"); s != "" && s != "publish" {
-		wpInvalid(w, "status", "Status is forbidden.")
+	if !a.wpDatesAndStatus(w, q, &aq) {
 		return
 	}
 	if s := q.Get("lang"); s != "" {
@@ -294,6 +281,48 @@ func (a *API) wpPost(w http.ResponseWriter, r *http.Request) {
 
 // wpArticle reads the {id} of a post or page address: the article of
 // that kind, or store.ErrNotFound.
+// wpAddressed reads the id map and the post or page the path names,
+// answering WordPress's 404 or a 500 itself; ok is false when it did.
+func (a *API) wpAddressed(w http.ResponseWriter, r *http.Request, kind string) (ar news.Article, ids *wpIDs, ok bool) {
+	ids, err := a.wpIDs(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return ar, nil, false
+	}
+	ar, err = a.wpArticle(r, ids, kind)
+	if errors.Is(err, store.ErrNotFound) {
+		wpError(w, http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.", nil)
+		return ar, nil, false
+	} else if err != nil {
+		a.fail(w, r, err)
+		return ar, nil, false
+	}
+	return ar, ids, true
+}
+
+// wpDatesAndStatus reads after, before and status, the filters posts
+// and pages share; ok is false when it answered a bad value itself.
+func (a *API) wpDatesAndStatus(w http.ResponseWriter, q url.Values, aq *store.APIQuery) bool {
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"after", &aq.After}, {"before", &aq.Before}} {
+		if s := q.Get(p.name); s != "" {
+			t, err := a.wpTime(s)
+			if err != nil {
+				wpInvalid(w, p.name, "Invalid date.")
+				return false
+			}
+			*p.dst = t
+		}
+	}
+	if s := q.Get("status"); s != "" && s != "publish" {
+		wpInvalid(w, "status", "Status is forbidden.")
+		return false
+	}
+	return true
+}
+
 func (a *API) wpArticle(r *http.Request, ids *wpIDs, kind string) (news.Article, error) {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

@@ -262,17 +262,8 @@ func (a *API) wpUpdate(w http.ResponseWriter, r *http.Request, kind string) {
 	if !wpWriter(w, c, "rest_cannot_edit", "edit this post") {
 		return
 	}
-	ids, err := a.wpIDs(r.Context())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ar, err := a.wpArticle(r, ids, kind)
-	if errors.Is(err, store.ErrNotFound) {
-		wpError(w, http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.", nil)
-		return
-	} else if err != nil {
-		a.fail(w, r, err)
+	ar, _, ok := a.wpAddressed(w, r, kind)
+	if !ok {
 		return
 	}
 	a.wpSavePost(w, r, c, ar.ID, kind)
@@ -458,17 +449,8 @@ func (a *API) wpDelete(w http.ResponseWriter, r *http.Request, kind string) {
 		wpError(w, http.StatusNotImplemented, "rest_trash_only", "Dastan keeps deleted posts in the trash, which the newsroom empties; delete without force=true.", nil)
 		return
 	}
-	ids, err := a.wpIDs(r.Context())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ar, err := a.wpArticle(r, ids, kind)
-	if errors.Is(err, store.ErrNotFound) {
-		wpError(w, http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.", nil)
-		return
-	} else if err != nil {
-		a.fail(w, r, err)
+	ar, _, ok := a.wpAddressed(w, r, kind)
+	if !ok {
 		return
 	}
 	if err := a.articles.Trash(r.Context(), c.user, ar.ID, ar.Version, via(c)); err != nil {

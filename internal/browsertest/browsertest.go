@@ -110,6 +110,29 @@ func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
 	return v
 }
 
+// WaitFor polls a JavaScript expression until it is true, failing the
+// test with what with it says when the tab's deadline passes first. The
+// expression is evaluated in one go in the page, so, unlike WaitVisible,
+// it cannot trip over a node that the page's own script replaces between
+// finding it and looking at it (a live preview or a list of suggestions
+// re-rendered while the test types).
+func WaitFor(t testing.TB, ctx context.Context, expr, what string) {
+	t.Helper()
+	var last error
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")"))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			t.Fatalf("browsertest: waiting for %s (%s): %v (last error: %v)", what, expr, ctx.Err(), last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // markPrefix starts the console lines WatchCSP writes to know that it has
 // read everything before them.
 const markPrefix = "browsertest-mark-"

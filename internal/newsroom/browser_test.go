@@ -35,7 +35,8 @@ func signInTab(base string, r auth.Role) chromedp.Action[chromedp.Void] {
 // waitURL waits until the tab's address contains part.
 func waitURL(t *testing.T, ctx context.Context, part string) {
 	t.Helper()
-	for i := 0; i < 100; i++ {
+	// A busy machine can take seconds to answer a form: wait up to 30 s.
+	for i := 0; i < 600; i++ {
 		if u, err := chromedp.Run(ctx, chromedp.Location()); err == nil && strings.Contains(u, part) {
 			return
 		}
@@ -67,6 +68,9 @@ func TestBrowserWritePublish(t *testing.T) {
 	violations := browsertest.WatchCSP(t, ctx) // the newsroom's and the site's policies hold
 	f := newFixture(t, storetest.Open(t, "sqlite"))
 	base := f.srv.URL
+	// Each step that leaves a page waits for the next page's address
+	// before touching its nodes: a node found on the page being left is
+	// gone by the time it is clicked.
 	must(t, chromedp.Do(ctx,
 		signInTab(base, auth.Author),
 		chromedp.Navigate(base+"/newsroom/articles/new"),
@@ -74,15 +78,26 @@ func TestBrowserWritePublish(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#title"), "Bishkek opens a new market"),
 		chromedp.SendKeys(chromedp.CSS("#standfirst"), "Traders move in this week."),
 		chromedp.SendKeys(chromedp.CSS("#body"), "The market has **four hundred** stalls."),
-		chromedp.WaitVisible(chromedp.CSS("#live strong")), // live preview by the server's renderer
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+	))
+	// The live preview, by the server's renderer, is re-rendered while
+	// the body is typed: ask for it in one evaluation.
+	browsertest.WaitFor(t, ctx, `document.querySelector("#live strong")`, "the live preview")
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[value="save"]`))))
+	waitURL(t, ctx, "done=saved")
+	must(t, chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`a[href^="/newsroom/media/?for="]`)),
 		chromedp.Click(chromedp.CSS(`a[href^="/newsroom/media/?for="]`)),
+	))
+	waitURL(t, ctx, "/newsroom/media/?for=")
+	must(t, chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS("#file")),
 		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{testPNG(t)}),
 		chromedp.SendKeys(chromedp.CSS("#alt"), "Stalls of the new market"),
 		chromedp.SendKeys(chromedp.CSS("#caption"), "The new market in Bishkek"),
 		chromedp.Submit(chromedp.CSS("#file")),
+	))
+	waitURL(t, ctx, "?image=")
+	must(t, chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`img.thumb`)),
 		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
 	))

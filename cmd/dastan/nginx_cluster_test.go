@@ -9,13 +9,16 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,12 +27,11 @@ import (
 	"dastan/internal/auth"
 	"dastan/internal/media/s3test"
 	"dastan/internal/store"
-	"dastan/internal/store/storetest"
 )
 
-// TestMain lets the cluster test start real dastan processes from the
-// test binary itself (so that it can kill one with SIGKILL) without
-// building the command a second time.
+// TestMain lets the cluster test run the test binary itself as dastan
+// (bench/cluster.sh runs DASTAN_BIN), without building the command a
+// second time, and with the race detector when the test has it.
 func TestMain(m *testing.M) {
 	if os.Getenv("DASTAN_TEST_RUN_MAIN") == "1" {
 		main()
@@ -38,6 +40,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// scheduleAhead is how far ahead the failover check schedules a story:
+// past the kill of the leader, which follows at once.
+const scheduleAhead = 8 * time.Second
+
 // clusterMetricsToken lets the test read each instance's /metrics, which
 // says which instance runs the background jobs.
 const clusterMetricsToken = "cluster-test-metrics-token"
@@ -45,62 +51,44 @@ const clusterMetricsToken = "cluster-test-metrics-token"
 // instance is one dastan serve process of the cluster.
 type instance struct {
 	name, base string
-	cmd        *exec.Cmd
-	out        *syncBuffer
-	done       chan struct{}
+	pid        int
+	log        string // the file its output goes to
 }
 
-// The cluster of issue #12, all on 127.0.0.1: PostgreSQL, an S3 server,
-// three dastan instances and Debian's nginx balancing them with the
-// configuration in deploy/cluster. An image uploaded through one
-// instance is read through the balancer; a story published through one
-// is fresh on all three; with the leader and one more instance killed,
-// readers through the balancer see no error and the scheduled story is
-// published by the instance that took the jobs over; with PostgreSQL
-// stopped for 20 s, readers keep their pages.
+// clusterScript is the script that starts the cluster, for people and
+// for this test alike.
+const clusterScript = "../../bench/cluster.sh"
+
+// The cluster of issue #12, all on 127.0.0.1, as bench/cluster.sh starts
+// it: PostgreSQL, an S3 server, three dastan instances and Debian's nginx
+// balancing them with the configuration in deploy/cluster. An image
+// uploaded through one instance is read through the balancer; a story
+// published through one is fresh on all three; with the leader and one
+// more instance killed, readers through the balancer see no error and
+// the scheduled story is published by the instance that took the jobs
+// over; with PostgreSQL stopped for 20 s, readers keep their pages.
 func TestClusterBehindNginx(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the cluster test starts PostgreSQL, S3, three instances and nginx")
 	}
-	nginx := nginxBinary()
-	if nginx == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("nginx is required in CI (apt-get install nginx-light)")
-		}
-		t.Skip("nginx is not installed (apt-get install nginx-light)")
-	}
-	s3 := s3test.Bucket(t)
-	pg := storetest.NewCluster(t)
-	dir := t.TempDir()
-	env := append(os.Environ(), "DASTAN_TEST_RUN_MAIN=1",
-		"DASTAN_MEDIA_S3_BUCKET="+s3.Bucket, "DASTAN_MEDIA_S3_ENDPOINT="+s3.Endpoint, "DASTAN_MEDIA_S3_REGION="+s3.Region,
-		"DASTAN_MEDIA_S3_ACCESS_KEY="+s3.AccessKey, "DASTAN_MEDIA_S3_SECRET_KEY="+s3.SecretKey)
-
-	// Three instances started together on the empty database: one fills
-	// it with the demo newsroom, the others wait for it.
-	names := []string{"A", "B", "C"}
-	insts := make([]*instance, len(names))
-	for i, name := range names {
-		insts[i] = startInstance(t, name, env, pg.URL(), filepath.Join(dir, name))
-	}
-	for _, in := range insts {
-		in.waitReady(t)
-	}
-	lb := startNginx(t, nginx, filepath.Join(dir, "nginx"), insts)
+	c := startCluster(t)
+	insts := c.insts
+	lb := c.env["BALANCER"]
 	a := insts[0]
-	token := apiToken(t, pg.URL())
+	token := apiToken(t, c.env["DATABASE_URL"])
 
-	// An image uploaded through A, read through the balancer.
+	// An image uploaded through the first instance, read through the balancer.
 	img := uploadImage(t, a.base, token)
 	if code, body, h := fetch(lb + pathOf(t, img)); code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "image/") || len(body) < 100 {
 		t.Fatalf("the uploaded image %s through nginx: %d %s, %d bytes", img, code, h.Get("Content-Type"), len(body))
 	}
 
-	// A story published through A is fresh on every instance and through
+	// A story published through the first instance is fresh on every instance and through
 	// the balancer (invalidation by LISTEN/NOTIFY).
 	title := "Cluster story " + time.Now().Format("150405.000")
 	id, v := createArticle(t, a.base, token, title)
-	storyPath := pathOf(t, publish(t, a.base, token, id, v, ""))
+	storyURL, _ := publish(t, a.base, token, id, v, "")
+	storyPath := pathOf(t, storyURL)
 	for _, base := range []string{insts[1].base, insts[2].base, lb} {
 		waitFor(t, "the published story at "+base, func() bool {
 			code, body, _ := fetch(base + storyPath)
@@ -123,7 +111,12 @@ func TestClusterBehindNginx(t *testing.T) {
 	leader := findLeader(t, insts)
 	scheduled := "Scheduled story " + time.Now().Format("150405.000")
 	sid, sv := createArticle(t, a.base, token, scheduled)
-	schedPath := pathOf(t, publish(t, a.base, token, sid, sv, time.Now().Add(8*time.Second).UTC().Format(time.RFC3339)))
+	due := time.Now().Add(scheduleAhead).Truncate(time.Second).Add(time.Second) // RFC 3339 in whole seconds
+	schedURL, status := publish(t, a.base, token, sid, sv, due.UTC().Format(time.RFC3339))
+	if status != "scheduled" {
+		t.Fatalf("the story due at %s is %s: the publish call took longer than %s", due.Format(time.TimeOnly), status, scheduleAhead)
+	}
+	schedPath := pathOf(t, schedURL)
 	var other *instance
 	for _, in := range insts {
 		if in != leader && other == nil {
@@ -136,13 +129,14 @@ func TestClusterBehindNginx(t *testing.T) {
 			survivor = in
 		}
 	}
+	seen := len(survivor.out()) // what it logged before the kill
 	reader := startReader(lb, reads)
 	killed := time.Now()
 	leader.kill(t)
 	other.kill(t)
 	t.Logf("killed %s (the leader) and %s; %s is left", leader.name, other.name, survivor.name)
 	waitFor(t, survivor.name+" to take the jobs over", func() bool {
-		return strings.Contains(survivor.out.String(), "this instance runs the background jobs")
+		return strings.Contains(survivor.out()[seen:], "this instance runs the background jobs")
 	})
 	takeover := time.Since(killed)
 	waitFor(t, "the scheduled story through nginx", func() bool {
@@ -150,15 +144,15 @@ func TestClusterBehindNginx(t *testing.T) {
 		return code == 200 && strings.Contains(body, scheduled)
 	})
 	waitFor(t, survivor.name+" to publish the scheduled story", func() bool {
-		return strings.Contains(survivor.out.String(), "published scheduled articles")
+		return strings.Contains(survivor.out()[seen:], "published scheduled articles")
 	})
-	moved := time.Since(killed)
+	moved, late := time.Since(killed), time.Since(due)
 	total, failed := reader.stop()
 	if failed != 0 {
 		t.Errorf("readers through nginx saw %d errors in %d requests while two instances died: %s", failed, total, reader.firstError())
 	}
-	t.Logf("failover: %d of %d reader requests failed; %s took the jobs over %.1f s after the kill and published the scheduled story (due 8 s after it was scheduled) %.1f s after it",
-		failed, total, survivor.name, takeover.Seconds(), moved.Seconds())
+	t.Logf("failover: %d of %d reader requests failed; instance %s took the jobs over %.1f s after the kill and published the scheduled story (due %.1f s after it) %.1f s after it, %.1f s after it was due",
+		failed, total, survivor.name, takeover.Seconds(), due.Sub(killed).Seconds(), moved.Seconds(), late.Seconds())
 
 	// PostgreSQL stopped for 20 s: the pages readers had stay 200; past
 	// their cache lifetime (5 s here) they are served stale, marked with
@@ -169,7 +163,7 @@ func TestClusterBehindNginx(t *testing.T) {
 			t.Fatalf("%s through nginx before the outage: %d", p, code)
 		}
 	}
-	pg.Stop(t)
+	c.pg(t, "stop")
 	outage := time.Now()
 	var served, stale, failures int
 	for time.Since(outage) < 20*time.Second {
@@ -189,7 +183,7 @@ func TestClusterBehindNginx(t *testing.T) {
 	if code, _, _ := fetch(survivor.base + "/readyz"); code != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with PostgreSQL down: %d, want 503", code)
 	}
-	pg.Start(t)
+	c.pg(t, "start")
 	waitFor(t, "/readyz after PostgreSQL is back", func() bool {
 		code, _, _ := fetch(survivor.base + "/readyz")
 		return code == 200
@@ -204,111 +198,214 @@ func TestClusterBehindNginx(t *testing.T) {
 	t.Logf("PostgreSQL down 20 s: %d reader requests, %d failed, %d served stale with Warning 110", served, failures, stale)
 }
 
-// nginxBinary finds nginx on PATH or where Debian puts it.
-func nginxBinary() string {
-	if p, err := exec.LookPath("nginx"); err == nil {
-		return p
-	}
-	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
-		return "/usr/sbin/nginx"
-	}
-	return ""
+// cluster is what bench/cluster.sh started.
+type cluster struct {
+	dir   string
+	env   map[string]string // its cluster.env
+	insts []*instance
 }
 
-// freeAddr returns a 127.0.0.1 address nothing listens on now.
-func freeAddr(t *testing.T) string {
+// startCluster runs bench/cluster.sh until its cluster answers, and stops
+// it (the script then deletes everything) when t ends. The instances run
+// this test binary as dastan, so that -race covers them too.
+func startCluster(t *testing.T) *cluster {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	need(t, "nginx", nginxBinary(), "apt-get install nginx-light")
+	need(t, "curl", lookPath("curl"), "apt-get install curl")
+	need(t, "PostgreSQL's server binaries", pgCtl(), "apt-get install postgresql")
+	if os.Geteuid() == 0 {
+		need(t, "the postgres user (PostgreSQL refuses to run as root)", lookUser("postgres"), "apt-get install postgresql")
+		need(t, "runuser", lookPath("runuser"), "apt-get install util-linux")
+	}
+	if _, err := s3test.Binary(); err != nil {
+		need(t, "versitygw", "", "go install github.com/versity/versitygw/cmd/versitygw@v1.8.0")
+	}
+	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// startInstance starts dastan serve --demo as a process of its own,
-// killed when the test ends.
-func startInstance(t *testing.T, name string, env []string, dbURL, dataDir string) *instance {
-	t.Helper()
-	addr := freeAddr(t)
-	in := &instance{name: name, base: "http://" + addr, out: &syncBuffer{}, done: make(chan struct{})}
-	in.cmd = exec.Command(os.Args[0], "serve", "--demo", "-addr", addr, "-rates-offline", "-log-level", "info", "-cache-ttl", "5s",
-		"-database-url", dbURL, "-data-dir", dataDir, "-metrics-token", clusterMetricsToken)
-	in.cmd.Env = env
-	in.cmd.Stdout, in.cmd.Stderr = in.out, in.out
-	in.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := in.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { in.cmd.Wait(); close(in.done) }()
-	t.Cleanup(func() { in.cmd.Process.Signal(syscall.SIGTERM); <-in.done })
-	return in
-}
-
-func (in *instance) waitReady(t *testing.T) {
-	t.Helper()
-	for deadline := time.Now().Add(3 * time.Minute); !strings.Contains(in.out.String(), "ready at "); time.Sleep(50 * time.Millisecond) {
-		select {
-		case <-in.done:
-			t.Fatalf("instance %s stopped:\n%s", in.name, in.out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("instance %s not ready:\n%s", in.name, in.out.String())
-		}
-	}
-}
-
-// kill ends the instance at once, as a crash would.
-func (in *instance) kill(t *testing.T) {
-	t.Helper()
-	in.cmd.Process.Kill()
-	<-in.done
-}
-
-// startNginx writes deploy/cluster's configuration for the instances
-// into dir, starts nginx on it and returns the balancer's address.
-func startNginx(t *testing.T, bin, dir string, insts []*instance) string {
-	t.Helper()
-	tmpl, err := os.ReadFile("../../deploy/cluster/nginx.conf.tmpl")
+	// Not under t.TempDir: as root, PostgreSQL runs as the postgres user,
+	// who cannot enter the test's private folders.
+	dir, err := os.MkdirTemp("", "dastan-cluster-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	out, err := os.Create(filepath.Join(t.TempDir(), "cluster.out"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	var servers []string
-	for _, in := range insts {
-		servers = append(servers, "server "+strings.TrimPrefix(in.base, "http://")+" max_fails=1 fail_timeout=10s;")
-	}
-	addr := freeAddr(t)
-	conf := strings.NewReplacer("@DIR@", dir, "@LISTEN@", addr, "@SERVERS@", strings.Join(servers, "\n        ")).Replace(string(tmpl))
-	path := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var out syncBuffer
-	cmd := exec.Command(bin, "-p", dir, "-c", path, "-e", filepath.Join(dir, "error.log"))
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	defer out.Close()
+	cmd := exec.Command("bash", clusterScript, "-dir", dir, strconv.Itoa(freeBasePort(t)), "--",
+		"-rates-offline", "-log-level", "info", "-cache-ttl", "5s", "-metrics-token", clusterMetricsToken)
+	cmd.Env = append(os.Environ(), "DASTAN_BIN="+self, "DASTAN_TEST_RUN_MAIN=1")
+	// A file, not a pipe: the cluster's processes, started in the
+	// background, would keep a pipe open. Should the test binary die,
+	// the script gets SIGTERM and stops what it started.
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGQUIT); <-done })
-	lb := "http://" + addr
-	waitFor(t, "nginx", func() bool {
+	c := &cluster{dir: dir}
+	t.Cleanup(func() {
+		if t.Failed() {
+			c.dumpLogs(t, out.Name())
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		<-done
+		os.RemoveAll(dir)
+	})
+	// The demo fill of the first instance takes minutes on a busy machine.
+	for deadline := time.Now().Add(10 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		if b, err := os.ReadFile(filepath.Join(dir, "cluster.env")); err == nil {
+			c.env = parseEnv(string(b))
+			break
+		}
 		select {
 		case <-done:
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx stopped: %s\n%s", out.String(), log)
+			b, _ := os.ReadFile(out.Name())
+			t.Fatalf("%s stopped before the cluster answered:\n%s", clusterScript, b)
 		default:
 		}
-		code, _, _ := fetch(lb + "/healthz")
-		return code == 200
+		if time.Now().After(deadline) {
+			t.Fatalf("the cluster did not answer in 10 minutes")
+		}
+	}
+	for i := 1; i <= 3; i++ {
+		k := "INSTANCE_" + strconv.Itoa(i)
+		pid, err := strconv.Atoi(c.env[k+"_PID"])
+		if err != nil || c.env[k] == "" || c.env[k+"_LOG"] == "" {
+			t.Fatalf("cluster.env lacks instance %d: %v", i, c.env)
+		}
+		c.insts = append(c.insts, &instance{name: strconv.Itoa(i), base: c.env[k], pid: pid, log: c.env[k+"_LOG"]})
+	}
+	return c
+}
+
+// need skips t when a program the cluster needs is missing (found is
+// empty), except under CI, where that is a failure.
+func need(t *testing.T, what, found, install string) {
+	t.Helper()
+	if found != "" {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is required in CI (%s)", what, install)
+	}
+	t.Skipf("%s is not installed (%s)", what, install)
+}
+
+func lookPath(name string) string {
+	p, _ := exec.LookPath(name)
+	return p
+}
+
+func lookUser(name string) string {
+	if _, err := user.Lookup(name); err != nil {
+		return ""
+	}
+	return name
+}
+
+// pgCtl finds PostgreSQL's pg_ctl where bench/cluster.sh looks for it.
+func pgCtl() string {
+	if m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb"); len(m) > 0 {
+		return m[0]
+	}
+	return lookPath("pg_ctl")
+}
+
+// parseEnv reads the KEY=VALUE lines of cluster.env.
+func parseEnv(s string) map[string]string {
+	env := map[string]string{}
+	for _, line := range strings.Split(s, "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// dumpLogs logs the end of every log of the cluster, for a failed run.
+func (c *cluster) dumpLogs(t *testing.T, scriptOut string) {
+	logs := []string{scriptOut, filepath.Join(c.dir, "pg", "server.log"), filepath.Join(c.dir, "s3.log"),
+		filepath.Join(c.dir, "nginx", "error.log")}
+	for _, in := range c.insts {
+		logs = append(logs, in.log)
+	}
+	for _, name := range logs {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+		if len(lines) > 40 {
+			lines = lines[len(lines)-40:]
+		}
+		t.Logf("the end of %s:\n%s", name, strings.Join(lines, "\n"))
+	}
+}
+
+// pg stops or starts again the cluster's PostgreSQL through the script.
+func (c *cluster) pg(t *testing.T, verb string) {
+	t.Helper()
+	out, err := os.CreateTemp(t.TempDir(), "pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	cmd := exec.Command("bash", clusterScript, "pg-"+verb, c.dir)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Run(); err != nil {
+		b, _ := os.ReadFile(out.Name())
+		t.Fatalf("%s pg-%s: %v\n%s", clusterScript, verb, err, b)
+	}
+}
+
+// freeBasePort picks the cluster's ports (bench/cluster.sh's BASE_PORT
+// and the ports above it) where nothing listens, below the kernel's
+// ephemeral range, from which the other tests' servers take theirs.
+func freeBasePort(t *testing.T) int {
+	t.Helper()
+	for range 100 {
+		base := 20000 + 10*rand.IntN(1000)
+		free := true
+		for _, off := range []int{0, 1, 2, 3, 10, 20} {
+			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(base+off))
+			if err != nil {
+				free = false
+				break
+			}
+			l.Close()
+		}
+		if free {
+			return base
+		}
+	}
+	t.Fatal("no free ports for the cluster between 20000 and 30000")
+	return 0
+}
+
+// out is what the instance has written so far.
+func (in *instance) out() string {
+	b, _ := os.ReadFile(in.log)
+	return string(b)
+}
+
+// kill ends the instance at once, as a crash would, and waits until it
+// is gone.
+func (in *instance) kill(t *testing.T) {
+	t.Helper()
+	if err := syscall.Kill(in.pid, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill instance %s (pid %d): %v", in.name, in.pid, err)
+	}
+	waitFor(t, "instance "+in.name+" to die", func() bool {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", in.pid))
+		// Gone, or dead and not yet reaped by the script.
+		return err != nil || strings.Contains(string(b), ") Z ")
 	})
-	return lb
 }
 
 // apiToken makes an API token for one of the demo's editors.
@@ -411,15 +508,16 @@ func createArticle(t *testing.T, base, token, title string) (id, version int64) 
 }
 
 // publish publishes article id at version now, or schedules it at
-// publishAt, and returns its URL.
-func publish(t *testing.T, base, token string, id, version int64, publishAt string) string {
+// publishAt, and returns its URL and status.
+func publish(t *testing.T, base, token string, id, version int64, publishAt string) (link, status string) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"version": version, "publish_at": publishAt})
 	var art struct {
-		URL string `json:"url"`
+		URL    string `json:"url"`
+		Status string `json:"status"`
 	}
 	apiCall(t, "POST", fmt.Sprintf("%s/api/v1/articles/%d/publish", base, id), token, "application/json", body, 200, &art)
-	return art.URL
+	return art.URL, art.Status
 }
 
 // findLeader asks each instance's /metrics which one runs the jobs.
@@ -446,11 +544,23 @@ func findLeader(t *testing.T, insts []*instance) *instance {
 	return leader
 }
 
+// nginxBinary finds nginx on PATH or where Debian puts it.
+func nginxBinary() string {
+	if p, err := exec.LookPath("nginx"); err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
+		return "/usr/sbin/nginx"
+	}
+	return ""
+}
+
 // fetch GETs u, with a client that keeps no connections between
 // requests, and returns the status, body and headers (status 0 when the
 // request failed).
 func fetch(u string) (int, string, http.Header) {
-	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	// nginx's own limit on an instance's answer (proxy_read_timeout).
+	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := c.Get(u)
 	if err != nil {
 		return 0, err.Error(), nil
@@ -469,12 +579,13 @@ func pathOf(t *testing.T, u string) string {
 	return p.RequestURI()
 }
 
-// waitFor polls ok until it holds, failing t after a minute.
+// waitFor polls ok until it holds, failing t after three minutes (the
+// machine may be busy: this waits for conditions, not timings).
 func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(time.Minute); !ok(); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(3 * time.Minute); !ok(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("waited a minute for %s", what)
+			t.Fatalf("waited three minutes for %s", what)
 		}
 	}
 }

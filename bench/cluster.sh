@@ -71,8 +71,11 @@ pg_running=
 # line names its folder (a pid that ended may be reused by another).
 ours() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$dir"; }
 cleanup() {
-  for p in "${pids[@]}"; do ours "$p" && kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  local p stopping=()
+  for p in "${pids[@]}"; do
+    if ours "$p" && kill "$p" 2>/dev/null; then stopping+=("$p"); fi
+  done
+  for p in ${stopping[@]+"${stopping[@]}"}; do wait "$p" 2>/dev/null || true; done
   s3_stop
   [ -z "$pg_running" ] || pg_stop 2>/dev/null || true
   rm -rf "$dir"

@@ -133,28 +133,24 @@ func (s *Site) articlesSitemap(r *http.Request, page int) (*response, error) {
 
 // sectionsSitemap is /sitemap-sections.xml: the front page and every
 // section with articles, each dated by its newest article (a parent's
-// includes its children's).
+// includes its children's), as the page opens with it.
 func (s *Site) sectionsSitemap(r *http.Request, _ params) (*response, error) {
 	ctx := r.Context()
 	tree, err := s.sections.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	own, err := s.db.SectionsLastMod(ctx, s.now())
+	lastMod, err := s.db.SectionsLastMod(ctx, s.now())
 	if err != nil {
 		return nil, err
 	}
 	var newest time.Time
-	for _, t := range own {
+	for _, t := range lastMod {
 		newest = later(newest, t)
 	}
 	urls := []feeds.URL{{Loc: links.Abs(s.cfg.SiteURL, links.Home), LastMod: newest}}
 	for _, sec := range tree.all {
-		var last time.Time
-		for _, id := range tree.subtree(sec.ID) {
-			last = later(last, own[id])
-		}
-		if !last.IsZero() {
+		if last := lastMod[sec.ID]; !last.IsZero() {
 			urls = append(urls, feeds.URL{Loc: links.Abs(s.cfg.SiteURL, links.Section(sec.Path)), LastMod: last})
 		}
 	}

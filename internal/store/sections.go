@@ -149,23 +149,29 @@ func notFound(err error) error {
 	return err
 }
 
-// SectionsLastMod returns, for each section with visible articles, when
-// its newest article last changed (not rolled up to parents).
+// SectionsLastMod returns, for each section with articles readers may see
+// at now in it or below it, when the newest of them last changed: what
+// the section's page opens with. Each is one step into the section's
+// link index (article_sections holds every article under each of its
+// ancestors too), so the list costs what the number of sections does,
+// not the archive.
 func (db *DB) SectionsLastMod(ctx context.Context, now time.Time) (map[int64]time.Time, error) {
-	rows, err := db.read(ctx, `SELECT COALESCE(a.section_id, 0), MAX(a.updated_at) FROM articles a
-		WHERE `+sitemapVisible+` GROUP BY 1`, unix(now))
+	rows, err := db.read(ctx, `SELECT s.id, (SELECT a.updated_at FROM article_sections x JOIN articles a ON a.id = x.article_id
+			WHERE x.section_id = s.id AND x.visible_from <= ?
+			ORDER BY x.visible_from DESC, x.article_id DESC LIMIT 1) FROM sections s`, unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sections' last changes: %w", err)
 	}
 	defer rows.Close()
 	out := map[int64]time.Time{}
 	for rows.Next() {
-		var id, upd int64
+		var id int64
+		var upd sql.NullInt64
 		if err := rows.Scan(&id, &upd); err != nil {
 			return nil, fmt.Errorf("store: sections' last changes: %w", err)
 		}
-		if id != 0 {
-			out[id] = fromUnix(upd)
+		if upd.Valid {
+			out[id] = fromUnix(upd.Int64)
 		}
 	}
 	return out, rows.Err()

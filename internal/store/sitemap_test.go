@@ -14,7 +14,7 @@ import (
 func TestSitemapQueries(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		_, kz, opinion, a1, a2 := seed(t, db)
+		nw, kz, opinion, a1, a2 := seed(t, db)
 		now := time.Date(2026, 3, 26, 12, 0, 0, 0, time.UTC)
 		for i := 0; i < 25; i++ {
 			a := article(fmt.Sprintf("Story %d", i), kz.ID, now.Add(-time.Duration(25-i)*time.Hour), []news.Author{a1}, "Energy")
@@ -29,7 +29,7 @@ func TestSitemapQueries(t *testing.T) {
 
 		pages, err := db.SitemapPages(ctx, now, 10)
 		must(t, err)
-		if len(pages) != 3 || pages[0].Count != 10 || pages[2].Count != 5 || pages[2].LastMod.IsZero() {
+		if len(pages) != 3 || pages[0].Number != 1 || pages[2].Number != 3 || pages[2].LastMod.IsZero() {
 			t.Fatalf("pages = %+v", pages)
 		}
 		seen := map[string]bool{}
@@ -49,8 +49,8 @@ func TestSitemapQueries(t *testing.T) {
 
 		secs, err := db.SectionsLastMod(ctx, now)
 		must(t, err)
-		if len(secs) != 1 || secs[kz.ID].IsZero() {
-			t.Errorf("sections' last changes: %v", secs)
+		if len(secs) != 2 || secs[kz.ID].IsZero() || !secs[kz.ID].Equal(secs[nw.ID]) {
+			t.Errorf("sections' last changes: %v, want Kazakhstan's and News's (its parent's)", secs)
 		}
 		tags, err := db.SitemapTags(ctx, now)
 		must(t, err)
@@ -108,8 +108,8 @@ func TestSitemapPagesAreRangesOfIDs(t *testing.T) {
 		}
 		pages, err := db.SitemapPages(ctx, now, 10)
 		must(t, err)
-		if len(pages) != 2 || pages[0].Number != 1 || pages[0].Count != 10 || pages[1].Number != 3 || pages[1].Count != 3 {
-			t.Fatalf("pages = %+v, want page 1 of 10 and page 3 of 3", pages)
+		if len(pages) != 2 || pages[0].Number != 1 || pages[1].Number != 3 {
+			t.Fatalf("pages = %+v, want pages 1 and 3", pages)
 		}
 		for p, want := range map[int][]string{1: {"range-0", "range-9"}, 2: nil, 3: {"range-20", "range-22"}, 4: nil} {
 			entries, err := db.SitemapArticles(ctx, now, p, 10)
@@ -164,4 +164,83 @@ func TestTranslations(t *testing.T) {
 			t.Errorf("sitemap translations: %v, want %s under both", byPage, want)
 		}
 	})
+}
+
+// A sitemap page is dated by the newest change readers may see among its
+// articles, and a section by its newest article, its children's
+// included: an edit to an old article moves its own page's date only; a
+// draft's edit or a story scheduled for later moves nothing until
+// readers may see it.
+func TestSitemapDatesFollowWhatReadersSee(t *testing.T) {
+	at := time.Date(2026, 3, 26, 12, 0, 0, 0, time.UTC)
+	clock := at
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			clock = at
+			db := storetest.Open(t, engine, store.WithClock(func() time.Time { return clock }))
+			ctx := context.Background()
+			nw, kz, opinion, a1, _ := seed(t, db)
+			var all []*news.Article
+			for i := 0; i < 15; i++ {
+				clock = at.Add(time.Duration(i) * time.Minute)
+				a := article(fmt.Sprintf("Dated %d", i), kz.ID, at.Add(-time.Duration(30-i)*time.Hour), []news.Author{a1})
+				if i == 14 {
+					a.SectionID = opinion.ID
+				}
+				must(t, db.SaveArticle(ctx, a, 0, ""))
+				all = append(all, a)
+			}
+			if all[0].ID != 1 {
+				t.Skipf("ids start at %d", all[0].ID) // ranges are counted from id 1
+			}
+			dates := func(now time.Time) (map[int]time.Time, map[int64]time.Time) {
+				t.Helper()
+				pages, err := db.SitemapPages(ctx, now, 10)
+				must(t, err)
+				byPage := map[int]time.Time{}
+				for _, p := range pages {
+					byPage[p.Number] = p.LastMod
+				}
+				secs, err := db.SectionsLastMod(ctx, now)
+				must(t, err)
+				return byPage, secs
+			}
+			minute := func(i int) time.Time { return at.Add(time.Duration(i) * time.Minute) }
+			pages, secs := dates(at)
+			if len(pages) != 2 || !pages[1].Equal(minute(9)) || !pages[2].Equal(minute(14)) {
+				t.Errorf("pages dated %v, want page 1 at minute 9 and page 2 at 14", pages)
+			}
+			if len(secs) != 3 || !secs[kz.ID].Equal(minute(13)) || !secs[nw.ID].Equal(minute(13)) || !secs[opinion.ID].Equal(minute(14)) {
+				t.Errorf("sections dated %v, want Kazakhstan and News at minute 13, Opinion at 14", secs)
+			}
+
+			// An old story's correction dates its page, not the section,
+			// whose page opens with newer stories.
+			clock = minute(20)
+			all[2].Title = "Dated 2, corrected"
+			must(t, db.SaveArticle(ctx, all[2], all[2].Version, ""))
+			// A draft changed later, and a story scheduled for later, are
+			// not what readers see yet.
+			clock = minute(30)
+			draft := article("Draft", kz.ID, at.Add(-time.Hour), []news.Author{a1})
+			draft.Status = news.StatusDraft
+			must(t, db.SaveArticle(ctx, draft, 0, ""))
+			clock = minute(40)
+			later := article("Later", kz.ID, at.Add(2*time.Hour), []news.Author{a1})
+			later.Status = news.StatusScheduled
+			must(t, db.SaveArticle(ctx, later, 0, ""))
+			pages, secs = dates(at)
+			if len(pages) != 2 || !pages[1].Equal(minute(20)) || !pages[2].Equal(minute(14)) {
+				t.Errorf("after a correction: pages dated %v, want page 1 at minute 20 and page 2 at 14", pages)
+			}
+			if !secs[kz.ID].Equal(minute(13)) || !secs[nw.ID].Equal(minute(13)) {
+				t.Errorf("after a correction: sections dated %v, want Kazakhstan and News still at minute 13", secs)
+			}
+			// Once the scheduled story is out, it dates its page and sections.
+			pages, secs = dates(at.Add(3 * time.Hour))
+			if !pages[2].Equal(minute(40)) || !secs[kz.ID].Equal(minute(40)) || !secs[nw.ID].Equal(minute(40)) || !secs[opinion.ID].Equal(minute(14)) {
+				t.Errorf("with the scheduled story out: pages %v, sections %v; want page 2, Kazakhstan and News at minute 40", pages, secs)
+			}
+		})
+	}
 }

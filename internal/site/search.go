@@ -507,7 +507,7 @@ func (c *facetCache) get(ctx context.Context, db *store.DB, now time.Time) ([]ne
 }
 
 // spellerHolder keeps the "Did you mean" speller, built from the words of
-// published titles: at start, then again a little after writes, in the
+// the newest published titles: at start, then again a little after writes, in the
 // background — never while a reader waits.
 type spellerHolder struct {
 	atomic.Pointer[search.Speller]
@@ -517,9 +517,16 @@ type spellerHolder struct {
 // spellerDelay gathers a burst of writes into one rebuild.
 const spellerDelay = 10 * time.Second
 
+// spellerTitles is how many of the newest titles the speller learns its
+// words from: years of a newsroom's stories, the names and words readers
+// search for now. Every title of a million-article archive would cost
+// seconds of reading at each rebuild, a little after every burst of
+// writes, and add only words of stories few readers look for.
+const spellerTitles = 20000
+
 func (s *Site) buildSpeller(ctx context.Context) error {
 	counts := map[string]int{}
-	err := s.db.TitleWords(ctx, s.now(), func(title string) {
+	err := s.db.TitleWords(ctx, s.now(), spellerTitles, func(title string) {
 		for _, w := range strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) }) {
 			if utf8.RuneCountInString(w) >= 3 {
 				counts[strings.ToLower(w)]++
@@ -548,8 +555,8 @@ func (s *Site) refreshSpellerLater() {
 }
 
 // keepSpeller is the speller's job: it builds the speller at once, then
-// again spellerDelay after each burst of writes, until ctx ends. The first
-// build reads every title; on a large archive that is seconds of disk, so
+// again spellerDelay after each burst of writes, until ctx ends. A build
+// reads spellerTitles titles, which on a cold disk takes a moment, so
 // "Did you mean" starts a moment after the site does.
 func (s *Site) keepSpeller(ctx context.Context) {
 	if err := s.buildSpeller(ctx); err != nil && ctx.Err() == nil {

@@ -167,10 +167,13 @@ func (db *DB) rankWindow() int {
 	return defaultRankWindow
 }
 
-// TitleWords calls fn with the title of every article readers may see at
-// now; the speller's vocabulary is made from them.
-func (db *DB) TitleWords(ctx context.Context, now time.Time, fn func(title string)) error {
-	rows, err := db.read(ctx, `SELECT a.title FROM articles a WHERE `+visible, unix(now))
+// TitleWords calls fn with the titles of the newest limit articles
+// readers may see at now, newest first; the speller's vocabulary is made
+// from them. They are read through the index of what readers see, so a
+// rebuild of the vocabulary costs limit titles on any archive, not the
+// whole archive's.
+func (db *DB) TitleWords(ctx context.Context, now time.Time, limit int, fn func(title string)) error {
+	rows, err := db.read(ctx, `SELECT a.title FROM articles a WHERE `+visible+` ORDER BY a.visible_from DESC LIMIT ?`, unix(now), limit)
 	if err != nil {
 		return fmt.Errorf("store: titles: %w", err)
 	}

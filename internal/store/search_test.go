@@ -350,3 +350,34 @@ func TestReindex(t *testing.T) {
 		}
 	})
 }
+
+// The speller's vocabulary comes from the newest titles readers may see,
+// as many as asked for, newest first: drafts and stories scheduled for
+// later are not among them, and older titles past the limit are not read.
+func TestTitleWordsReadTheNewestVisible(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Date(2026, 3, 26, 12, 0, 0, 0, time.UTC)
+		for i, title := range []string{"Oldest harvest", "Older pipeline", "Newer election", "Newest tariff"} {
+			must(t, db.SaveArticle(ctx, article(title, kz.ID, now.Add(-time.Duration(10-i)*time.Hour), []news.Author{a1}), 0, ""))
+		}
+		draft := article("Draft referendum", kz.ID, now.Add(-time.Minute), []news.Author{a1})
+		draft.Status = news.StatusDraft
+		must(t, db.SaveArticle(ctx, draft, 0, ""))
+		later := article("Scheduled summit", kz.ID, now.Add(time.Hour), []news.Author{a1})
+		later.Status = news.StatusScheduled
+		must(t, db.SaveArticle(ctx, later, 0, ""))
+		titles := func(limit int) []string {
+			var got []string
+			must(t, db.TitleWords(ctx, now, limit, func(title string) { got = append(got, title) }))
+			return got
+		}
+		if got := titles(3); fmt.Sprint(got) != "[Newest tariff Newer election Older pipeline]" {
+			t.Errorf("the 3 newest titles: %q", got)
+		}
+		if got := titles(100); len(got) != 4 || got[3] != "Oldest harvest" {
+			t.Errorf("every visible title: %q", got)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -350,4 +351,55 @@ func TestInstancesStartTogether(t *testing.T) {
 			t.Errorf("instance %d: %v", i, err)
 		}
 	}
+}
+
+// TestRelatedRanksByTagsThenSectionThenRecency pins the order of an
+// article's related stories: two points a tag in common, one for its own
+// section (a parent's does not count), newer first among equals; drafts,
+// the article itself and stories not yet due never appear, and the
+// section's newest fill the list when tags give too few.
+func TestRelatedRanksByTagsThenSectionThenRecency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		nw, kz, op, a1, _ := seed(t, db)
+		now := time.Now().Truncate(time.Second)
+		at := func(h int) time.Time { return now.Add(-time.Duration(h) * time.Hour) }
+		save := func(a *news.Article) *news.Article {
+			t.Helper()
+			must(t, db.SaveArticle(ctx, a, 0, ""))
+			return a
+		}
+		au := []news.Author{a1}
+		self := save(article("Self", kz.ID, at(50), au, "oil", "gas"))
+		both := save(article("Both tags, opinion", op.ID, at(40), au, "oil", "gas"))
+		oneHere := save(article("One tag, same section", kz.ID, at(30), au, "oil"))
+		oneOld := save(article("One tag, older", op.ID, at(20), au, "gas"))
+		oneNew := save(article("One tag, newer", op.ID, at(10), au, "oil"))
+		parent := save(article("One tag, parent section", nw.ID, at(15), au, "gas"))
+		save(article("No tag, same section", kz.ID, at(5), au))
+		draft := article("Draft with both tags", kz.ID, at(1), au, "oil", "gas")
+		draft.Status = news.StatusDraft
+		save(draft)
+		save(article("Due tomorrow", kz.ID, now.Add(24*time.Hour), au, "oil", "gas"))
+		full, err := db.ArticleByID(ctx, self.ID)
+		must(t, err)
+		titles := func(n int) []string {
+			rel, err := db.Related(ctx, full, n, now)
+			must(t, err)
+			var out []string
+			for _, r := range rel {
+				out = append(out, r.Title)
+			}
+			return out
+		}
+		want := []string{both.Title, oneHere.Title, oneNew.Title, parent.Title, oneOld.Title}
+		if got := titles(5); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("related:\n got %q\nwant %q", got, want)
+		}
+		// Without tags in common, the section's newest stories.
+		full.Tags = nil
+		if got := titles(2); strings.Join(got, "|") != "No tag, same section|One tag, same section" {
+			t.Errorf("related without tags: %q", got)
+		}
+	})
 }

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -177,7 +179,21 @@ const maxTSPos = 16383
 // position of their word. Fields are kept apart by a gap of positions, so
 // no phrase spans two of them. Cast it: $1::tsvector.
 func TSVector(title, standfirst, tags, body string) string {
+	tsv, _ := TSVectors(title, standfirst, tags, body)
+	return tsv
+}
+
+// TSVectors returns TSVector's literal and, beside it, the literal of the
+// document's word pairs: every two terms (stems, never name keys) at
+// neighbouring positions as one lexeme "a b", without positions. A
+// phrase's pairs are found in a GIN index of them (PairsTSQuery), where
+// the positions of TSVector's words are known only by unpacking each
+// candidate document. The pairs are those of the positions PostgreSQL
+// keeps of TSVector's literal (see pairPositions), so a two-word phrase
+// finds exactly the documents 'a' <-> 'b' finds.
+func TSVectors(title, standfirst, tags, body string) (tsv, pairs string) {
 	var b strings.Builder
+	at := map[string][]int{} // each term's positions
 	pos := 1
 	for _, f := range []struct {
 		text   string
@@ -187,13 +203,105 @@ func TSVector(title, standfirst, tags, body string) string {
 		for _, t := range toks {
 			p := min(pos+t.Pos, maxTSPos)
 			writeTSEntry(&b, t.Term, p, f.weight)
+			at[t.Term] = append(at[t.Term], p)
 			for _, k := range t.Keys {
 				writeTSEntry(&b, k, p, f.weight)
 			}
 		}
 		pos += len(toks) + 1
 	}
+	return b.String(), pairsLiteral(at)
+}
+
+// maxTSPositions is how many positions PostgreSQL keeps of one lexeme in a
+// tsvector: the smallest, distinct.
+const maxTSPositions = 256
+
+// pairPositions is what PostgreSQL keeps of one lexeme's positions when it
+// reads a tsvector literal: sorted, distinct, at most maxTSPositions.
+func pairPositions(ps []int) []int {
+	slices.Sort(ps)
+	ps = slices.Compact(ps)
+	return ps[:min(len(ps), maxTSPositions)]
+}
+
+// pairsLiteral writes the pairs of terms at neighbouring positions of at
+// as a tsvector literal of lexemes only, sorted.
+func pairsLiteral(at map[string][]int) string {
+	byPos := map[int][]string{}
+	for term, ps := range at {
+		for _, p := range pairPositions(ps) {
+			byPos[p] = append(byPos[p], term)
+		}
+	}
+	set := map[string]bool{}
+	for p, firsts := range byPos {
+		for _, a := range firsts {
+			for _, b := range byPos[p+1] {
+				set[a+" "+b] = true
+			}
+		}
+	}
+	pairs := slices.Sorted(maps.Keys(set))
+	var b strings.Builder
+	for i, pair := range pairs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		tsLexeme(&b, pair)
+	}
 	return b.String()
+}
+
+// PairsTSQuery returns a tsquery over TSVectors' pairs that every document
+// matching q matches too, or "" when q gives none (no phrase in a clause
+// that must match). exact says that the pairs alone find q's documents: q
+// is phrases of two words only, with no exclusions, and no clause without
+// a phrase. Otherwise q must still be tested on the whole document, but
+// only where the pairs match.
+func (q Query) PairsTSQuery() (pairs string, exact bool) {
+	if q.Empty() || q.loose {
+		return "", false
+	}
+	exact = len(q.exclude) == 0
+	var b strings.Builder
+	for _, g := range q.groups {
+		if !slices.ContainsFunc(g, func(c clause) bool { return !c.phrase() }) {
+			if b.Len() > 0 {
+				b.WriteString(" & ")
+			}
+			writePairsGroup(&b, g)
+			for _, c := range g {
+				exact = exact && len(c.terms) == 2
+			}
+			continue
+		}
+		exact = false
+	}
+	if b.Len() == 0 {
+		return "", false
+	}
+	return b.String(), exact
+}
+
+// writePairsGroup writes a group of phrases as the pairs one of them needs:
+// (('a b' & 'b c') | ('d e')).
+func writePairsGroup(b *strings.Builder, g []clause) {
+	b.WriteByte('(')
+	for i, c := range g {
+		if i > 0 {
+			b.WriteString(" | ")
+		}
+		b.WriteByte('(')
+		for j := 1; j < len(c.terms); j++ {
+			if j > 1 {
+				b.WriteString(" & ")
+			}
+			tsLexeme(b, c.terms[j-1]+" "+c.terms[j])
+		}
+		b.WriteByte(')')
+	}
+	b.WriteByte(')')
 }
 
 func writeTSEntry(b *strings.Builder, lexeme string, pos int, weight byte) {

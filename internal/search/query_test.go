@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -256,5 +257,66 @@ func TestQuestionWords(t *testing.T) {
 		if got := ParseQuery(in).String(); got != want {
 			t.Errorf("ParseQuery(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestTSVectorsPairs(t *testing.T) {
+	tsv, pairs := TSVectors("Tokayev in Almaty", "", "Energy", "Rail link, rail link")
+	if tsv != TSVector("Tokayev in Almaty", "", "Energy", "Rail link, rail link") {
+		t.Errorf("TSVectors' tsvector %s differs from TSVector's", tsv)
+	}
+	// Neighbours within a field, stems only (no name keys), each pair
+	// once; none across fields (Almaty / Energy / Rail).
+	want := "'link rail' 'rail link' 'tokayev almati'"
+	if pairs != want {
+		t.Errorf("pairs = %s\nwant    %s", pairs, want)
+	}
+	if _, pairs := TSVectors("", "", "", ""); pairs != "" {
+		t.Errorf("pairs of an empty document = %q", pairs)
+	}
+}
+
+func TestTSPairsKeepWhatPostgreSQLKeeps(t *testing.T) {
+	// PostgreSQL keeps a lexeme's first 256 positions, and none past
+	// 16383: pairs at the positions it drops are not pairs it can match.
+	body := strings.Repeat("rail ", 300) + "link"
+	if _, pairs := TSVectors("", "", "", body); pairs != "'rail rail'" {
+		t.Errorf("pairs after 256 positions = %s, want only 'rail rail'", pairs)
+	}
+	var b strings.Builder
+	for i := range 16400 {
+		fmt.Fprintf(&b, "w%d ", i%200)
+	}
+	b.WriteString("rail link")
+	if _, pairs := TSVectors("", "", "", b.String()); strings.Contains(pairs, "'rail link'") {
+		t.Errorf("a pair past position 16383 was kept")
+	}
+}
+
+func TestPairsTSQuery(t *testing.T) {
+	cases := []struct {
+		in, pairs string
+		exact     bool
+	}{
+		{`"rail link"`, `(('rail link'))`, true},
+		{`"rail link" "gas pipeline"`, `(('rail link')) & (('gas pipelin'))`, true},
+		{`"rail link" OR "gas pipeline"`, `(('rail link') | ('gas pipelin'))`, true},
+		{`"new rail link"`, `(('new rail' & 'rail link'))`, false},
+		{`"rail link" china`, `(('rail link'))`, false},
+		{`"rail link" -china`, `(('rail link'))`, false},
+		{`"rail link" OR china`, ``, false},
+		{`china -"rail link"`, ``, false},
+		{`rail link`, ``, false},
+		{`Нур-Султан`, `(('нур султа'))`, true},
+		{``, ``, false},
+	}
+	for _, c := range cases {
+		pairs, exact := ParseQuery(c.in).PairsTSQuery()
+		if pairs != c.pairs || exact != c.exact {
+			t.Errorf("ParseQuery(%q).PairsTSQuery() = %s, %v; want %s, %v", c.in, pairs, exact, c.pairs, c.exact)
+		}
+	}
+	if pairs, _ := ParseQuery(`"rail link"`).Loose().PairsTSQuery(); pairs != "" {
+		t.Errorf("a loose query's pairs = %s, want none (any clause may match)", pairs)
 	}
 }

@@ -50,6 +50,7 @@ type dialect interface {
 type indexedDoc struct {
 	columns [4]string // title, standfirst, tags, body
 	tsv     string
+	pairs   string // PostgreSQL's word pairs, for phrases (migration 0024)
 	meta    searchMeta
 }
 
@@ -194,15 +195,16 @@ func (postgresDialect) name() string          { return "postgres" }
 func (postgresDialect) migrationsDir() string { return "migrations/postgres" }
 
 func (postgresDialect) analyze(d searchDoc) indexedDoc {
-	return indexedDoc{tsv: search.TSVector(d.title, d.standfirst, d.tags, d.body), meta: d.meta}
+	tsv, pairs := search.TSVectors(d.title, d.standfirst, d.tags, d.body)
+	return indexedDoc{tsv: tsv, pairs: pairs, meta: d.meta}
 }
 
 func (postgresDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error {
-	_, err := db.txExec(ctx, tx, `INSERT INTO article_search (article_id, tsv, listed, published_at, lang, section_id)
-		VALUES (?, CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)
-		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, listed = excluded.listed,
+	_, err := db.txExec(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id)
+		VALUES (?, CAST(CAST(? AS text) AS tsvector), CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)
+		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, pairs = excluded.pairs, listed = excluded.listed,
 		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id`,
-		id, d.tsv, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+		id, d.tsv, d.pairs, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
 	return err
 }
 
@@ -211,15 +213,15 @@ func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, id
 	var b rowsBuilder
 	for i, id := range ids {
 		d := docs[i]
-		b.add(id, d.tsv, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+		b.add(id, d.tsv, d.pairs, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
 	}
 	if b.rows == 0 {
 		return nil
 	}
-	row := `(?, CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)`
-	_, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search (article_id, tsv, listed, published_at, lang, section_id)
+	row := `(?, CAST(CAST(? AS text) AS tsvector), CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)`
+	_, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id)
 		VALUES `+strings.TrimSuffix(strings.Repeat(row+`, `, b.rows), `, `)+`
-		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, listed = excluded.listed,
+		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, pairs = excluded.pairs, listed = excluded.listed,
 		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id`, b.args...)
 	return err
 }
@@ -228,13 +230,25 @@ func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, id
 // proportions as FTS5's (D body 1, C standfirst 4, B tags 6, A title 10),
 // normalized by document length. The literal is cast as is: to_tsquery
 // would re-parse the name keys.
+//
+// A query with phrases is matched on the word pairs first (migration
+// 0024): GIN finds a phrase's words in tsv but not their order, and
+// testing it there unpacks every document holding the words. A query of
+// two-word phrases only is matched on the pairs alone.
 func (postgresDialect) searchMatch(q search.Query) searchMatch {
 	tsq := q.TSQuery()
+	cond, condArgs := `m.tsv @@ CAST(CAST(? AS text) AS tsquery)`, []any{tsq}
+	switch pairs, exact := q.PairsTSQuery(); {
+	case exact:
+		cond, condArgs = `m.pairs @@ CAST(CAST(? AS text) AS tsquery)`, []any{pairs}
+	case pairs != "":
+		cond, condArgs = `m.pairs @@ CAST(CAST(? AS text) AS tsquery) AND `+cond, []any{pairs, tsq}
+	}
 	return searchMatch{
 		from:     `article_search m`,
 		id:       `m.article_id`,
-		cond:     `m.tsv @@ CAST(CAST(? AS text) AS tsquery)`,
-		condArgs: []any{tsq},
+		cond:     cond,
+		condArgs: condArgs,
 		rel:      `ts_rank('{0.1, 0.4, 0.6, 1.0}', m.tsv, CAST(CAST(? AS text) AS tsquery), 1)`,
 		relArgs:  []any{tsq},
 	}.coordinated(q, `m.tsv @@ CAST(CAST(? AS text) AS tsquery)`, search.Query.TSQuery)
@@ -245,10 +259,10 @@ func (postgresDialect) optimizeSearch(ctx context.Context, db *DB) error {
 	return db.script(ctx, `ANALYZE article_search`)
 }
 
-// optimize also moves the full-text index's pending entries into the
-// index proper, which searches read faster (see bulkImport).
+// optimize also moves the full-text indexes' pending entries into the
+// indexes proper, which searches read faster (see bulkImport).
 func (postgresDialect) optimize() string {
-	return "SELECT gin_clean_pending_list('article_search_tsv'); ANALYZE"
+	return "SELECT gin_clean_pending_list('article_search_tsv'); SELECT gin_clean_pending_list('article_search_pairs'); ANALYZE"
 }
 
 // bulkImport lets new documents gather in the full-text index's pending

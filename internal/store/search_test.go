@@ -99,12 +99,18 @@ func TestSearchMatching(t *testing.T) {
 			{`"pipeline gas"`, nil},                                  // word order matters in a phrase
 			{"pipeline -china", []string{"pipelines"}},               // exclusion, tags included
 			{`pipeline -"gas pipeline"`, []string{"pipelines"}},      // excluded phrase
+			{`"gas pipeline" china`, []string{"pipeline"}},           // phrase and word
+			{`"approves new gas pipeline"`, []string{"pipeline"}},    // longer phrase
+			{`"approves gas pipeline"`, nil},                         // every word in its place
+			{`"record harvest"`, []string{"central"}},                // not "harvest breaks record"
+			{`"holds rates inflation"`, nil},                         // no phrase across fields (title, standfirst)
 			{"wheat OR inflation", []string{"wheat", "central"}},     // OR
 			{"energy", []string{"pipeline", "pipelines", "ru-pipe"}}, // tags are searched
 			{"-pipeline", nil},                                       // exclusions alone find nothing
 			{"", nil},
 			{`'; DROP TABLE articles;--`, nil},
 			{`NEAR(pipeline gas) title:x* ^"`, nil},
+			{`"record harvest" OR "gas pipeline"`, []string{"central", "pipeline"}},
 		}
 		for _, tc := range cases {
 			got, total := searchIDs(t, db, tc.query)

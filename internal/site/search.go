@@ -30,6 +30,10 @@ const (
 	maxSearchPage  = 1000
 	maxAPIPerPage  = 100     // as every paged endpoint of /api/v1
 	searchCacheMax = 4 << 20 // bytes of search pages kept; queries are endless, memory is not
+	// searchCountLimit is where a search stops counting: "of more than
+	// 10,000" past it. Counting every match of a word in most of a
+	// million articles would cost more than the page it heads.
+	searchCountLimit = 10000
 )
 
 // searchParams are a search as the URL states it, already checked:
@@ -189,6 +193,7 @@ type searchOutcome struct {
 	Query       search.Query
 	Results     []searchResult
 	Total       int
+	More        bool // more than Total match: counting stopped there
 	First, Last int
 	PerPage     int
 	Pages       int
@@ -242,7 +247,8 @@ func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree
 		size = p.PerPage
 	}
 	sq := store.SearchQuery{Query: out.Query, TagID: p.Tag.ID, AuthorID: p.Author.ID, Lang: p.Lang,
-		From: p.from, To: p.to, SortByDate: p.ByDate, VisibleAt: s.now(), Limit: size, Offset: (p.Page - 1) * size, Partial: true}
+		From: p.from, To: p.to, SortByDate: p.ByDate, VisibleAt: s.now(), Limit: size, Offset: (p.Page - 1) * size, Partial: true,
+		CountLimit: searchCountLimit}
 	if p.Section.ID != 0 {
 		sq.SectionIDs = tree.subtree(p.Section.ID)
 	}
@@ -250,7 +256,11 @@ func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree
 	if err != nil {
 		return out, err
 	}
-	out.Total, out.full, out.PerPage, out.Pages = res.Total, res.Full, size, (res.Total+size-1)/size
+	out.Total, out.full, out.PerPage = res.Total, res.Full, size
+	if out.Total > searchCountLimit {
+		out.Total, out.More = searchCountLimit, true
+	}
+	out.Pages = (out.Total + size - 1) / size
 	if len(res.Results) > 0 {
 		out.First, out.Last = sq.Offset+1, sq.Offset+len(res.Results)
 	}
@@ -315,6 +325,8 @@ func (s *Site) searchPage(r *http.Request, pp params) (*response, error) {
 		c.Heading = s.t(lang, "site.notfound.search")
 	case out.Total == 0:
 		c.Heading = s.t(lang, "site.search.none_for", "Query", shown)
+	case out.More:
+		c.Heading = s.t(lang, "site.search.results_for_more", "First", out.First, "Last", out.Last, "Total", out.Total, "Query", shown)
 	default:
 		c.Heading = s.t(lang, "site.search.results_for", "First", out.First, "Last", out.Last, "Total", out.Total, "Query", shown)
 	}
@@ -413,6 +425,7 @@ type apiResult struct {
 type apiSearch struct {
 	Query      string      `json:"query"`
 	Total      int         `json:"total"`
+	More       bool        `json:"more_than_total,omitempty"` // counting stopped at total
 	Page       int         `json:"page"`
 	PerPage    int         `json:"per_page"`
 	Pages      int         `json:"pages"`
@@ -440,7 +453,7 @@ func (s *Site) SearchAPI(w http.ResponseWriter, r *http.Request) {
 		if out.Corrected != "" {
 			query = search.ParseQuery(p.Q).String() // as typed; corrected_query says what was searched
 		}
-		body := apiSearch{Query: query, Total: out.Total, Page: p.Page, PerPage: out.PerPage, Pages: out.Pages,
+		body := apiSearch{Query: query, Total: out.Total, More: out.More, Page: p.Page, PerPage: out.PerPage, Pages: out.Pages,
 			Suggestion: out.Suggestion, Corrected: out.Corrected, Results: []apiResult{}}
 		for _, it := range out.Results {
 			ar := apiResult{Title: stripMarks(it.Title), TitleHTML: string(it.Title), URL: s.cfg.SiteURL + it.URL,

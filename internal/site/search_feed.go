@@ -52,7 +52,8 @@ func (s *Site) searchFeed(query, format string) handlerFunc {
 		c.Link = links.Abs(s.cfg.SiteURL, links.Search(map[string][]string{"q": {query}}))
 		c.Description = c.Title
 		c.Self = links.Abs(s.cfg.SiteURL, r.URL.RequestURI())
-		sq := store.SearchQuery{Query: search.ParseQuery(query), SortByDate: true, VisibleAt: s.now(), Limit: feedSize}
+		// A feed shows no total: counting stops past its items.
+		sq := store.SearchQuery{Query: search.ParseQuery(query), SortByDate: true, VisibleAt: s.now(), Limit: feedSize, CountLimit: feedSize}
 		if l := r.URL.Query().Get("lang"); l != "" {
 			if !isLang(l) {
 				return s.notFound(r, params{})

@@ -385,14 +385,14 @@ func (db *DB) list(ctx context.Context, l listingSQL, p pageSpec) (page, error) 
 func (db *DB) countListing(ctx context.Context, l listingSQL, countCap int) (int, error) {
 	query, args := `SELECT COUNT(*) FROM `+l.countFrom+l.where(), l.args
 	switch {
-	case l.count != "":
-		query, args = l.count, l.countArgs
 	case l.kept != nil && db.dialect.keepsCounts():
 		query = `SELECT COALESCE((SELECT n FROM listing_counts WHERE kind = ? AND ref = ?), 0) - (` + l.kept.future + `)`
 		args = append([]any{l.kept.kind, l.kept.ref}, l.kept.futureArgs...)
-	case countCap > 0:
+	case countCap > 0: // a few thousand rows, before a faster way to count them all
 		query = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + l.from + l.where() + ` LIMIT ?) c`
 		args = append(append([]any{}, l.args...), countCap+1)
+	case l.count != "":
+		query, args = l.count, l.countArgs
 	}
 	var n int
 	err := db.readRow(ctx, query, args...).Scan(&n)

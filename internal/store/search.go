@@ -72,6 +72,12 @@ type SearchQuery struct {
 	Limit      int
 	Offset     int
 	Partial    bool // rank partial matches when full ones are fewer than Limit; see SearchArticles
+	// CountLimit stops counting matches there (0: count all); Total is
+	// then CountLimit+1 when more match. A word in most of the archive
+	// matches a number of articles that grows with it, and counting them
+	// all would cost more than the page; past a limit, the number tells
+	// the reader nothing more.
+	CountLimit int
 }
 
 // SearchResult is one matching article: its summary with bylines, and its
@@ -85,7 +91,7 @@ type SearchResult struct {
 // SearchResults is one page of results and how many match in all.
 type SearchResults struct {
 	Results []SearchResult
-	Total   int
+	Total   int // CountLimit+1 when more than the query's CountLimit match
 	Full    int // of Total, how many match every word (fewer when partial matches are ranked too)
 }
 
@@ -148,7 +154,7 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 		r.order = `score DESC, m.article_id DESC`
 		r.window = db.rankWindow()
 	}
-	p, err := db.list(ctx, l, pageSpec{what: "search", limit: sq.Limit, offset: sq.Offset, bylines: true, rank: r})
+	p, err := db.list(ctx, l, pageSpec{what: "search", limit: sq.Limit, offset: sq.Offset, countCap: sq.CountLimit, bylines: true, rank: r})
 	out.Total = p.Total
 	for _, a := range p.Articles {
 		out.Results = append(out.Results, SearchResult{Article: a, BodyText: p.bodies[a.ID], Score: p.keys[a.ID]})

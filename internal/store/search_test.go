@@ -387,3 +387,57 @@ func TestTitleWordsReadTheNewestVisible(t *testing.T) {
 		}
 	})
 }
+
+// A search with a count limit stops counting past it (Total is then the
+// limit plus one) and ranks and pages its matches as one without: by
+// relevance, by date from either end, in every language or one, alike on
+// both engines.
+func TestSearchCountLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Now()
+		for i := 0; i < 12; i++ {
+			title := fmt.Sprintf("Story %d about a pipeline", i)
+			if i == 3 {
+				title = "Pipeline pipeline pipeline"
+			}
+			must(t, db.SaveArticle(ctx, article(title, kz.ID, now.Add(-time.Duration(i)*time.Hour), []news.Author{a1}), 0, ""))
+		}
+		draft := article("Draft pipeline", kz.ID, now.Add(-time.Minute), []news.Author{a1})
+		draft.Status = news.StatusDraft
+		must(t, db.SaveArticle(ctx, draft, 0, ""))
+		titles := func(r store.SearchResults) []string {
+			var out []string
+			for _, res := range r.Results {
+				out = append(out, res.Article.Title)
+			}
+			return out
+		}
+		for _, lang := range []string{"", "en"} {
+			for _, byDate := range []bool{false, true} {
+				for _, offset := range []int{0, 4, 8} {
+					q := store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: now, Limit: 4, Offset: offset, Lang: lang, SortByDate: byDate}
+					all, err := db.SearchArticles(ctx, q)
+					must(t, err)
+					q.CountLimit = 5
+					capped, err := db.SearchArticles(ctx, q)
+					must(t, err)
+					name := fmt.Sprintf("lang %q, by date %v, offset %d", lang, byDate, offset)
+					if all.Total != 12 || capped.Total != 6 {
+						t.Errorf("%s: totals %d and %d, want 12 counted in all and 6 (past the limit of 5)", name, all.Total, capped.Total)
+					}
+					if fmt.Sprint(titles(all)) != fmt.Sprint(titles(capped)) || len(capped.Results) != 4 {
+						t.Errorf("%s: with a count limit %q, without %q", name, titles(capped), titles(all))
+					}
+				}
+			}
+		}
+		q := store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: now, Limit: 4, CountLimit: 20}
+		r, err := db.SearchArticles(ctx, q)
+		must(t, err)
+		if r.Total != 12 || r.Results[0].Article.Title != "Pipeline pipeline pipeline" {
+			t.Errorf("under the limit: total %d, first %q; want 12, the best match first", r.Total, r.Results[0].Article.Title)
+		}
+	})
+}

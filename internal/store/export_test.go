@@ -87,12 +87,13 @@ func (db *DB) SearchRowsQueryForTest() string {
 		return `SELECT s.rowid, s.title, s.standfirst, s.tags, s.body, m.listed, m.published_at, m.lang, m.section_id
 			FROM article_search s JOIN article_search_meta m ON m.article_id = s.rowid ORDER BY s.rowid`
 	}
-	return `SELECT article_id, CAST(tsv AS text), listed, published_at, lang, section_id FROM article_search ORDER BY article_id`
+	return `SELECT article_id, CAST(tsv AS text), CAST(pairs AS text), listed, published_at, lang, section_id FROM article_search ORDER BY article_id`
 }
 
-// RowsReadAsForTest is RowsForTest for a read of a search ("search") or
-// of a readers' listing ("listing"), on the pool such reads use.
+// RowsReadAsForTest is RowsForTest for a read of a search ("search"), of
+// a dense search's window or page by date ("dense") or of a readers'
+// listing ("listing"), on the pool such reads use.
 func (db *DB) RowsReadAsForTest(ctx context.Context, kind, query string) ([]string, error) {
-	k := map[string]readKind{"search": searchRead, "listing": readersListing}[kind]
+	k := map[string]readKind{"search": searchRead, "listing": readersListing, "dense": denseWindow}[kind]
 	return db.RowsForTest(readingAs(ctx, k), query)
 }

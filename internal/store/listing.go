@@ -332,6 +332,10 @@ type ranking struct {
 	// (by windowID, which grows as articles are added); 0 ranks all.
 	window   int
 	windowID string
+	// walk says that an index holds order (search by date, migration
+	// 0025): an early page of matches that are much of the archive lies
+	// among its first few dozen entries (see windowRead).
+	walk     bool
 	withBody bool // read each article's plain body text too
 }
 
@@ -491,7 +495,11 @@ func (db *DB) rankedPage(ctx context.Context, l listingSQL, p pageSpec, total in
 		args = append(append([]any{}, args...), cutoff)
 	}
 	qargs := append(append(append([]any{}, r.keyArgs...), args...), p.limit, p.offset)
-	rows, err := db.read(ctx, `SELECT `+l.id+`, `+r.key+` AS score FROM `+l.from+cond+` ORDER BY `+r.order+` LIMIT ? OFFSET ?`, qargs...)
+	pageCtx := ctx
+	if r.walk && p.offset+p.limit <= db.rankWindow() {
+		pageCtx = db.windowRead(ctx, total)
+	}
+	rows, err := db.read(pageCtx, `SELECT `+l.id+`, `+r.key+` AS score FROM `+l.from+cond+` ORDER BY `+r.order+` LIMIT ? OFFSET ?`, qargs...)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,8 @@ const (
 	// denseWindow finds the ranking window of a search that matches much
 	// of the archive: walking the newest articles by id, it meets the
 	// window's matches after a few more rows than the window holds, sooner
-	// than the full-text index lists every match.
+	// than the full-text index lists every match. An early page of such a
+	// search by date walks the date index the same way.
 	denseWindow
 )
 
@@ -88,9 +89,10 @@ var postgresReadSettings = map[readKind]map[string]string{
 	denseWindow:    {"enable_seqscan": "off"},
 }
 
-// windowRead is the context of the read of a search's ranking window,
-// when matches of the archive's articles match: on PostgreSQL, a walk
-// by id (denseWindow) when they are at least half of the index's rows.
+// windowRead is the context of the read of a search's ranking window
+// (or of an early page by date), when matches of the archive's articles
+// match: on PostgreSQL, a walk by id or date (denseWindow) when they are
+// at least half of the index's rows.
 func (db *DB) windowRead(ctx context.Context, matches int) context.Context {
 	if db.tuned == nil {
 		return ctx

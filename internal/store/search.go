@@ -140,7 +140,7 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	}
 	// The count visits every match without ranking it; the page ranks
 	// them all, or the window, but keeps only the best few.
-	r := &ranking{key: `0.0`, order: `m.published_at DESC, m.article_id DESC`, windowID: m.id, withBody: true}
+	r := &ranking{key: `0.0`, order: `m.published_at DESC, m.article_id DESC`, windowID: m.id, walk: true, withBody: true}
 	if !sq.SortByDate {
 		now := sq.VisibleAt
 		if now.IsZero() {
@@ -152,7 +152,7 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 			1+search.RecencyBoost, search.RecencyBoost, search.RecencyScale.Seconds())
 		r.keyArgs = append(append([]any{}, m.relArgs...), unix(now), unix(now))
 		r.order = `score DESC, m.article_id DESC`
-		r.window = db.rankWindow()
+		r.window, r.walk = db.rankWindow(), false
 	}
 	p, err := db.list(ctx, l, pageSpec{what: "search", limit: sq.Limit, offset: sq.Offset, countCap: sq.CountLimit, bylines: true, rank: r})
 	out.Total = p.Total

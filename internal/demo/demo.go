@@ -147,6 +147,29 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 		}
 	}
 	titles := map[string]bool{}
+	// The stories go in as one fill of the empty store (see
+	// store.FillEmpty): on PostgreSQL, indexes are built once at the end.
+	err = db.FillEmpty(ctx, func(ctx context.Context) error {
+		if err := fillArticles(ctx, arts, rng, o, secs, countries, authors, titles); err != nil {
+			return err
+		}
+		return fillWorkflow(ctx, arts, rng, o.End, secs, countries, authors, titles)
+	})
+	if err != nil {
+		return err
+	}
+	if err := fillReadsAndPins(ctx, db, rng, o.End); err != nil {
+		return err
+	}
+	if _, err = FillRates(ctx, db, o.Currencies, o.End, int64(o.Seed)); err != nil {
+		return err
+	}
+	return db.Optimize(ctx)
+}
+
+// fillArticles writes o.Articles published stories, oldest first, in
+// batches, with a Russian version of some English ones.
+func fillArticles(ctx context.Context, arts *articles.Service, rng *rand.Rand, o Options, secs map[string]news.Section, countries []news.Section, authors bylines, titles map[string]bool) error {
 	// Spread articles back from End: about four a day, at least three years.
 	span := time.Duration(max(o.Articles/4, 3*365)) * 24 * time.Hour
 	step := span / time.Duration(max(o.Articles, 1))
@@ -190,16 +213,7 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 			}
 		}
 	}
-	if err := fillWorkflow(ctx, arts, rng, o.End, secs, countries, authors, titles); err != nil {
-		return err
-	}
-	if err := fillReadsAndPins(ctx, db, rng, o.End); err != nil {
-		return err
-	}
-	if _, err = FillRates(ctx, db, o.Currencies, o.End, int64(o.Seed)); err != nil {
-		return err
-	}
-	return db.Optimize(ctx)
+	return nil
 }
 
 // bylines are the demo's authors by the script of their names: English

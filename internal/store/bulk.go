@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"reflect"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -75,7 +78,7 @@ func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article,
 		}
 		revs.add(a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, 0, how.note, unix(at))
 	}
-	if err := revs.exec(ctx, db, tx, `INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at) VALUES `); err != nil {
+	if err := revs.insert(ctx, db, tx, `revisions`, `article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at`); err != nil {
 		return fmt.Errorf("revisions: %w", err)
 	}
 	return db.insertSearchDocs(ctx, tx, list, bodies)
@@ -147,7 +150,11 @@ func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Ar
 		b.add(append(articleValues(a), unix(a.CreatedAt), 1, kind, bodies[i])...)
 		index[a.Slug] = i
 	}
-	rows, err := db.txReadOnce(ctx, tx, `INSERT INTO articles (`+articleColumns+`, created_at, version, kind, body_text) VALUES `+
+	const columns = articleColumns + `, created_at, version, kind, body_text`
+	if conn := copyConn(ctx, tx); conn != nil {
+		return db.copyArticleRows(ctx, tx, conn, list, columns, &b)
+	}
+	rows, err := db.txReadOnce(ctx, tx, `INSERT INTO articles (`+columns+`) VALUES `+
 		b.values()+` RETURNING id, slug, visible_from`, b.args...)
 	if err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
@@ -165,6 +172,64 @@ func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Ar
 		list[i].ID, vis[i] = id, v
 	}
 	return vis, rows.Err()
+}
+
+// copyArticleRows is insertArticleRows by COPY, which returns nothing:
+// the ids are drawn from the table's sequence first, in list's order as
+// an INSERT draws them, and visible_from, which PostgreSQL computes, is
+// read back.
+func (db *DB) copyArticleRows(ctx context.Context, tx *sql.Tx, conn *sql.Conn, list []*news.Article, columns string, b *rowsBuilder) ([]sql.NullInt64, error) {
+	rows, err := db.txRead(ctx, tx, `SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, ?)`, len(list))
+	if err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	ids, err := scanIDs(rows)
+	if err != nil || len(ids) != len(list) {
+		return nil, fmt.Errorf("articles: ids: %d of %d, %w", len(ids), len(list), err)
+	}
+	slices.Sort(ids)
+	var withIDs rowsBuilder
+	args := make([]any, len(list))
+	for i, a := range list {
+		a.ID, args[i] = ids[i], ids[i]
+		withIDs.add(append([]any{a.ID}, b.args[i*b.width:(i+1)*b.width]...)...)
+	}
+	if err := withIDs.copy(ctx, conn, `articles`, `id, `+columns); err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	rows, err = db.txReadOnce(ctx, tx, `SELECT id, visible_from FROM articles WHERE id IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	defer rows.Close()
+	at := make(map[int64]int, len(list))
+	for i, a := range list {
+		at[a.ID] = i
+	}
+	vis := make([]sql.NullInt64, len(list))
+	for rows.Next() {
+		var id int64
+		var v sql.NullInt64
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("articles: %w", err)
+		}
+		vis[at[id]] = v
+	}
+	return vis, rows.Err()
+}
+
+// scanIDs reads and closes rows of one id each.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // insertLinks writes the sections, tags and authors of freshly inserted
@@ -201,10 +266,10 @@ func (db *DB) insertLinks(ctx context.Context, tx *sql.Tx, list []*news.Article,
 			}
 		}
 	}
-	if err := tags.exec(ctx, db, tx, `INSERT INTO article_tags (article_id, tag_id, visible_from) VALUES `); err != nil {
+	if err := tags.insert(ctx, db, tx, `article_tags`, `article_id, tag_id, visible_from`); err != nil {
 		return fmt.Errorf("tags: %w", err)
 	}
-	if err := authors.exec(ctx, db, tx, `INSERT INTO article_authors (article_id, author_id, position, visible_from) VALUES `); err != nil {
+	if err := authors.insert(ctx, db, tx, `article_authors`, `article_id, author_id, position, visible_from`); err != nil {
 		return fmt.Errorf("authors: %w", err)
 	}
 	return nil
@@ -320,13 +385,106 @@ func (b *rowsBuilder) values() string {
 	return strings.TrimSuffix(strings.Repeat(row+`, `, b.rows), `, `)
 }
 
-// exec runs insert (ending in VALUES) with the gathered rows, if any.
-func (b *rowsBuilder) exec(ctx context.Context, db *DB, tx *sql.Tx, insert string) error {
+// insert writes the gathered rows, if any, into table's columns: by
+// COPY in a fill (see copyConn), otherwise by one multi-row INSERT.
+func (b *rowsBuilder) insert(ctx context.Context, db *DB, tx *sql.Tx, table, columns string) error {
 	if b.rows == 0 {
 		return nil
 	}
-	_, err := db.txExecOnce(ctx, tx, insert+b.values(), b.args...)
+	if conn := copyConn(ctx, tx); conn != nil {
+		return b.copy(ctx, conn, table, columns)
+	}
+	_, err := db.txExecOnce(ctx, tx, `INSERT INTO `+table+` (`+columns+`) VALUES `+b.values(), b.args...)
 	return err
+}
+
+// copy writes the gathered rows into table's columns with COPY.
+func (b *rowsBuilder) copy(ctx context.Context, conn *sql.Conn, table, columns string) error {
+	if b.rows == 0 {
+		return nil
+	}
+	data, err := b.copyText()
+	if err != nil {
+		return err
+	}
+	return copyRows(ctx, conn, table, columns, data)
+}
+
+// copyText is the gathered rows in COPY's text format: a line per row,
+// values separated by tabs, \N for NULL, and backslash escapes for the
+// backslashes, line ends and tabs in text.
+func (b *rowsBuilder) copyText() ([]byte, error) {
+	size := 0
+	for _, v := range b.args {
+		if s, ok := v.(string); ok {
+			size += len(s) + 8
+		} else {
+			size += 12
+		}
+	}
+	out := make([]byte, 0, size+size/16)
+	for i, v := range b.args {
+		switch v := v.(type) {
+		case nil:
+			out = append(out, `\N`...)
+		case string:
+			out = appendCopyString(out, v)
+		case int:
+			out = strconv.AppendInt(out, int64(v), 10)
+		case int64:
+			out = strconv.AppendInt(out, v, 10)
+		case sql.NullInt64:
+			if !v.Valid {
+				out = append(out, `\N`...)
+			} else {
+				out = strconv.AppendInt(out, v.Int64, 10)
+			}
+		default: // named types (news.Status, news.Format) as database/sql takes them
+			switch r := reflect.ValueOf(v); r.Kind() {
+			case reflect.String:
+				out = appendCopyString(out, r.String())
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+				out = strconv.AppendInt(out, r.Int(), 10)
+			default:
+				return nil, fmt.Errorf("copy: a value of type %T", v)
+			}
+		}
+		if (i+1)%b.width == 0 {
+			out = append(out, '\n')
+		} else {
+			out = append(out, '\t')
+		}
+	}
+	return out, nil
+}
+
+// appendCopyString appends s as COPY's text format writes text.
+func appendCopyString(out []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			out = append(out, '\\', '\\')
+		case '\n':
+			out = append(out, '\\', 'n')
+		case '\r':
+			out = append(out, '\\', 'r')
+		case '\t':
+			out = append(out, '\\', 't')
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// copyConn is the connection tx is open on when COPY may write in it: a
+// fill's (FillEmpty), whose tables are the fill's alone. Other
+// transactions come from the pool, which does not give their connection.
+func copyConn(ctx context.Context, tx *sql.Tx) *sql.Conn {
+	if f := fillOf(ctx); f != nil && f.tx == tx {
+		return f.conn
+	}
+	return nil
 }
 
 // eachParallel calls fn(i) for every i below n, on as many goroutines as

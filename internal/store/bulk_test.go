@@ -35,28 +35,53 @@ func importBatch(kz, opinion news.Section, a1, a2 news.Author) []*news.Article {
 	}
 	list[3].Password = "secret"
 	list[4].Status = news.StatusDraft
+	// Every other column, each with a value of its own, and text that
+	// COPY's format escapes: backslashes, tabs and line ends.
+	full := list[2]
+	full.Image = &news.Figure{URL: "/media/a.jpg", Alt: "alt", Caption: "caption", Credit: "credit", Width: 800, Height: 450, SrcSet: "/media/a-400.jpg 400w"}
+	full.ManualExcerpt, full.SEOTitle, full.SEODescription = "manual excerpt", "seo title", "seo description"
+	full.Sticky, full.ReadingMinutes = true, 7
+	full.Standfirst = "Tab\there, a backslash \\ and \\N, a line\r\nend"
+	full.BodySource = "First line\n\tindented \\. \\N\r\n\\\\"
+	full.BodyHTML = "<p>First line</p>\n<pre>\tindented \\. \\N</pre>"
 	return list
 }
 
 // TestImportWritesWhatSavesWrite imports the same batch in bulk into one
-// store and one article at a time into another: every row of every
-// table an article write touches comes out the same.
+// store, in a fill of an empty store into another (by COPY on
+// PostgreSQL), and one article at a time into a third: every row of
+// every table an article write touches comes out the same.
 func TestImportWritesWhatSavesWrite(t *testing.T) {
 	ctx := context.Background()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
-			var dumps [2]map[string][]string
-			for k, bulk := range []bool{true, false} {
+			// A fill (FillEmpty, PostgreSQL's COPY) writes into an empty
+			// store: the first article goes in as its first batch.
+			ways := []string{"bulk", "fill", "one by one"}
+			dumps := make([]map[string][]string, len(ways))
+			for k, way := range ways {
 				db := storetest.Open(t, engine)
 				_, kz, opinion, a1, a2 := seed(t, db)
 				// Already in the store: the slug budget-vote and the tag gas, named GAS.
 				first := article("Budget vote", kz.ID, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), []news.Author{a1}, "GAS")
 				first.UpdatedAt = first.PublishedAt
-				must(t, db.ImportOneByOneForTest(ctx, []*news.Article{first}))
 				list := importBatch(kz, opinion, a1, a2)
-				if bulk {
+				switch way {
+				case "bulk":
+					must(t, db.ImportOneByOneForTest(ctx, []*news.Article{first}))
+					list[2].TranslationOf = first.ID
 					must(t, db.ImportArticles(ctx, list))
-				} else {
+				case "fill":
+					must(t, db.FillEmpty(ctx, func(ctx context.Context) error {
+						if err := db.ImportArticles(ctx, []*news.Article{first}); err != nil {
+							return err
+						}
+						list[2].TranslationOf = first.ID
+						return db.ImportArticles(ctx, list)
+					}))
+				default:
+					must(t, db.ImportOneByOneForTest(ctx, []*news.Article{first}))
+					list[2].TranslationOf = first.ID
 					must(t, db.ImportOneByOneForTest(ctx, list))
 				}
 				dumps[k] = dumpArticles(t, db)
@@ -69,15 +94,18 @@ func TestImportWritesWhatSavesWrite(t *testing.T) {
 				}
 				want := []string{"budget-vote-2", "budget-vote-3", "budget-vote-2-2", "protected-pipeline", "draft-on-water", "loose-note"}
 				if !slices.Equal(slugs, want) {
-					t.Errorf("bulk %v: slugs %q, want %q", bulk, slugs, want)
+					t.Errorf("%s: slugs %q, want %q", way, slugs, want)
 				}
 				if got := list[0].Tags[2]; got.Name != "GAS" || got.ID == 0 {
-					t.Errorf("bulk %v: existing tag came back as %+v, want its stored name GAS", bulk, got)
+					t.Errorf("%s: existing tag came back as %+v, want its stored name GAS", way, got)
 				}
 			}
-			for table, bulkRows := range dumps[0] {
-				if one := dumps[1][table]; !slices.Equal(bulkRows, one) {
-					t.Errorf("%s differs:\nbulk:       %s\none by one: %s", table, strings.Join(bulkRows, "\n            "), strings.Join(one, "\n            "))
+			one := dumps[len(ways)-1]
+			for k, way := range ways[:len(ways)-1] {
+				for table, rows := range dumps[k] {
+					if !slices.Equal(rows, one[table]) {
+						t.Errorf("%s differs:\n%-11s %s\none by one: %s", table, way+":", strings.Join(rows, "\n            "), strings.Join(one[table], "\n            "))
+					}
 				}
 			}
 			if n := len(dumps[0]["article_authors"]); n != 7 { // 1 + 1 + 2 + 1 + 1 + 1 + 0
@@ -91,15 +119,14 @@ func TestImportWritesWhatSavesWrite(t *testing.T) {
 func dumpArticles(t *testing.T, db *store.DB) map[string][]string {
 	t.Helper()
 	queries := map[string]string{
-		"articles": `SELECT id, slug, title, standfirst, body_source, body_html, body_text, lang, status, published_at, updated_at,
-			created_at, COALESCE(section_id, 0), password, version, kind, COALESCE(visible_from, -1) FROM articles ORDER BY id`,
+		"articles": `SELECT * FROM articles ORDER BY id`, // every column, in the table's order
 		// By slug: PostgreSQL spends a tag id on each conflicting insert, so ids may differ.
 		"tags": `SELECT slug, name FROM tags ORDER BY slug`,
 		"article_tags": `SELECT lt.article_id, t.slug, COALESCE(lt.visible_from, -1) FROM article_tags lt
 			JOIN tags t ON t.id = lt.tag_id ORDER BY lt.article_id, t.slug`,
 		"article_authors":  `SELECT article_id, author_id, position, COALESCE(visible_from, -1) FROM article_authors ORDER BY article_id, author_id`,
 		"article_sections": `SELECT article_id, section_id, COALESCE(visible_from, -1) FROM article_sections ORDER BY article_id, section_id`,
-		"revisions":        `SELECT article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at FROM revisions ORDER BY article_id, version`,
+		"revisions":        `SELECT * FROM revisions ORDER BY article_id, version`,
 		"search":           db.SearchRowsQueryForTest(),
 	}
 	out := map[string][]string{}

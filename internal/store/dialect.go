@@ -208,7 +208,8 @@ func (postgresDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id 
 	return err
 }
 
-// putSearchDocs on PostgreSQL writes every document in one statement.
+// putSearchDocs on PostgreSQL writes every document in one statement;
+// in a fill, whose articles are all new, by COPY.
 func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error {
 	var b rowsBuilder
 	for i, id := range ids {
@@ -217,6 +218,9 @@ func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, id
 	}
 	if b.rows == 0 {
 		return nil
+	}
+	if conn := copyConn(ctx, tx); conn != nil {
+		return b.copy(ctx, conn, `article_search`, `article_id, tsv, pairs, listed, published_at, lang, section_id`)
 	}
 	row := `(?, CAST(CAST(? AS text) AS tsvector), CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)`
 	_, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id)

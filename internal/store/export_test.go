@@ -90,6 +90,15 @@ func (db *DB) SearchRowsQueryForTest() string {
 	return `SELECT article_id, CAST(tsv AS text), CAST(pairs AS text), listed, published_at, lang, section_id FROM article_search ORDER BY article_id`
 }
 
+// IndexesQueryForTest is the query of the definition of every index of
+// the store's tables, as RowsForTest reads it, on this store's engine.
+func (db *DB) IndexesQueryForTest() string {
+	if db.dialect.name() == "sqlite" {
+		return `SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name`
+	}
+	return `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`
+}
+
 // RowsReadAsForTest is RowsForTest for a read of a search ("search"), of
 // a dense search's window or page by date ("dense") or of a readers'
 // listing ("listing"), on the pool such reads use.

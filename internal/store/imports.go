@@ -14,14 +14,14 @@ import (
 
 // ImportArticles writes many prepared articles in one transaction, as
 // SaveArticle would one by one; importers and the demo use it for speed.
-// Revisions record the import as each article's first version.
+// Revisions record the import as each article's first version. Inside
+// FillEmpty's fill, it writes into the fill's transaction.
 func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
 	fresh := true
 	for _, a := range list {
 		fresh = fresh && a.ID == 0
 	}
-	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
-		*ch = ChangeAll // many articles: not worth working out their pages
+	write := func(tx *sql.Tx) error {
 		if fresh {
 			return db.importFresh(ctx, tx, list, freshImport{note: "imported"})
 		}
@@ -34,7 +34,16 @@ func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
 			}
 		}
 		return nil
-	})
+	}
+	var err error
+	if f := fillOf(ctx); f != nil {
+		err = write(f.tx) // the fill's transaction, which announces the change when it commits
+	} else {
+		err = db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+			*ch = ChangeAll // many articles: not worth working out their pages
+			return write(tx)
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("store: import articles: %w", err)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // This file is the only place the store talks to database/sql. Queries
@@ -18,7 +20,8 @@ import (
 //
 //	read, readRow        a read on the reader pool, through a prepared statement
 //	write, writeRow      a statement on the writer, outside a transaction
-//	tx                   a write transaction, with txExec, txRow and txRead inside it
+//	tx, txOn             a write transaction, with txExec, txRow and txRead inside it
+//	copyRows             PostgreSQL's COPY inside a transaction on one connection
 //	txExecOnce, txReadOnce  in a transaction, unprepared: multi-row writes
 //	execOn               a statement on the writer or in a transaction (an execer)
 //	script, txScript,    SQL run exactly as written, without arguments:
@@ -138,7 +141,18 @@ func (db *DB) writeRow(ctx context.Context, query string, args ...any) *sql.Row 
 
 // tx runs fn in a write transaction and commits it, rolling back on error.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	t, err := db.w.BeginTx(ctx, nil)
+	return db.txOn(ctx, db.w, fn)
+}
+
+// beginner is the writer pool, or one connection taken from it.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// txOn is tx on b: on one connection of the writer pool when a fill
+// needs the transaction's connection itself (see copyRows).
+func (db *DB) txOn(ctx context.Context, b beginner, fn func(*sql.Tx) error) error {
+	t, err := b.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
@@ -195,6 +209,24 @@ func (db *DB) txExecOnce(ctx context.Context, tx *sql.Tx, query string, args ...
 // txReadOnce is txExecOnce for a statement that returns rows.
 func (db *DB) txReadOnce(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
 	return tx.QueryContext(ctx, db.rebindOnce(query), args...)
+}
+
+// copyRows writes rows, in COPY's text format, into table's columns
+// with PostgreSQL's COPY … FROM STDIN, inside the transaction open on
+// conn. A fill writes a hundred thousand articles: COPY costs PostgreSQL
+// a fraction of parsing and planning multi-row INSERTs of thousands of
+// parameters, and Go of encoding them. database/sql has no COPY, so this
+// reaches pgx's own connection through conn.Raw, between the
+// transaction's statements.
+func copyRows(ctx context.Context, conn *sql.Conn, table, columns string, rows []byte) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: not a pgx connection", table)
+		}
+		_, err := c.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(rows), "COPY "+table+" ("+columns+") FROM STDIN")
+		return err
+	})
 }
 
 // execer is the writer pool or a transaction, for a statement that runs

@@ -67,9 +67,14 @@ func (db *DB) Generation(ctx context.Context) (int64, error) {
 // record it fails the write. After the commit this instance's own caches
 // are told at once.
 func (db *DB) publicTx(ctx context.Context, fn func(tx *sql.Tx, ch *Change) error) error {
+	return db.publicTxOn(ctx, db.w, fn)
+}
+
+// publicTxOn is publicTx on b (see txOn).
+func (db *DB) publicTxOn(ctx context.Context, b beginner, fn func(tx *sql.Tx, ch *Change) error) error {
 	var ch Change
 	var gen int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.txOn(ctx, b, func(tx *sql.Tx) error {
 		if err := fn(tx, &ch); err != nil {
 			return err
 		}

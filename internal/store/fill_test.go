@@ -1,0 +1,73 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"dastan/internal/store"
+	"dastan/internal/store/storetest"
+)
+
+// TestFillEmptyLeavesTheIndexesAsTheyWere fills an empty store, and
+// checks that every index is there afterwards as before, that a fill
+// that fails on PostgreSQL leaves neither articles nor missing indexes,
+// and that a store with articles is refused and left alone.
+func TestFillEmptyLeavesTheIndexesAsTheyWere(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, opinion, a1, a2 := seed(t, db)
+		indexes := func() []string {
+			rows, err := db.RowsForTest(ctx, db.IndexesQueryForTest())
+			must(t, err)
+			return rows
+		}
+		before := indexes()
+		if !slices.ContainsFunc(before, func(s string) bool { return strings.HasPrefix(s, "articles_visible ") }) {
+			t.Fatalf("no index articles_visible among %q", before)
+		}
+
+		if db.Engine() == "postgres" { // SQLite's fill is its batches' own transactions
+			broken := errors.New("the generator broke")
+			err := db.FillEmpty(ctx, func(ctx context.Context) error {
+				must(t, db.ImportArticles(ctx, importBatch(kz, opinion, a1, a2)))
+				return broken
+			})
+			if !errors.Is(err, broken) {
+				t.Fatalf("failed fill: %v, want %v", err, broken)
+			}
+			if n, err := db.CountArticles(ctx); err != nil || n != 0 {
+				t.Fatalf("after a failed fill: %d articles (%v), want none", n, err)
+			}
+			if after := indexes(); !slices.Equal(after, before) {
+				t.Fatalf("after a failed fill, indexes\n%q\nwant\n%q", after, before)
+			}
+		}
+
+		list := importBatch(kz, opinion, a1, a2)
+		must(t, db.FillEmpty(ctx, func(ctx context.Context) error { return db.ImportArticles(ctx, list) }))
+		if after := indexes(); !slices.Equal(after, before) {
+			t.Fatalf("after a fill, indexes\n%q\nwant\n%q", after, before)
+		}
+		// Readers' listings and searches find the fill's articles.
+		l, err := db.ListArticles(ctx, store.ListQuery{VisibleAt: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Limit: 10})
+		must(t, err)
+		if l.Total != 5 { // the draft is not listed
+			t.Errorf("listing after a fill: %d articles, want 5", l.Total)
+		}
+
+		err = db.FillEmpty(ctx, func(ctx context.Context) error {
+			t.Error("a fill ran in a store with articles")
+			return nil
+		})
+		if err == nil || !strings.Contains(err.Error(), "already has articles") {
+			t.Errorf("fill of a store with articles: %v, want a refusal", err)
+		}
+		if after := indexes(); !slices.Equal(after, before) {
+			t.Fatalf("after a refused fill, indexes\n%q\nwant\n%q", after, before)
+		}
+	})
+}

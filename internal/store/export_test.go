@@ -90,13 +90,17 @@ func (db *DB) SearchRowsQueryForTest() string {
 	return `SELECT article_id, CAST(tsv AS text), CAST(pairs AS text), listed, published_at, lang, section_id FROM article_search ORDER BY article_id`
 }
 
-// IndexesQueryForTest is the query of the definition of every index of
-// the store's tables, as RowsForTest reads it, on this store's engine.
-func (db *DB) IndexesQueryForTest() string {
+// SchemaQueryForTest is the query of the definition of every index,
+// foreign key and other constraint of the store's tables, as RowsForTest
+// reads it, on this store's engine.
+func (db *DB) SchemaQueryForTest() string {
 	if db.dialect.name() == "sqlite" {
-		return `SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name`
+		return `SELECT type, name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name`
 	}
-	return `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`
+	return `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+		UNION ALL SELECT CAST(CAST(conrelid AS regclass) AS text) || ' ' || conname, pg_get_constraintdef(oid)
+		FROM pg_constraint WHERE connamespace = CAST(current_schema() AS regnamespace)
+		ORDER BY 1`
 }
 
 // RowsReadAsForTest is RowsForTest for a read of a search ("search"), of

@@ -99,8 +99,9 @@ func (e *ConflictError) Unwrap() error { return store.ErrConflict }
 // library), so adapters read one kind.
 type ValidationError = news.FieldError
 
-func invalid(field, format string, args ...any) *ValidationError {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+// refuse is a validation error by its catalogue key (see news.Refuse).
+func refuse(field, key string, args ...any) error {
+	return news.Refuse(field, key, args...)
 }
 
 // Get returns the article with id and what permissions know of it, when

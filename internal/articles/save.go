@@ -163,13 +163,13 @@ func (s *Service) allowStep(u auth.User, in Save, ref auth.ArticleRef) error {
 			need = auth.Publish
 		}
 	default:
-		return invalid("status", "There is no step %q.", in.Step)
+		return refuse("status", "invalid.no_step", "Step", in.Step)
 	}
 	if !auth.Can(u, need, &ref) {
 		return &ForbiddenError{Action: need}
 	}
 	if in.Step == Submit && live {
-		return invalid("status", "A live article cannot be sent for review; set it to draft first.")
+		return refuse("status", "invalid.live_review")
 	}
 	if in.Autosave && ref.Status != news.StatusDraft && ref.Status != auth.StatusPending {
 		return ErrNotAutosaved

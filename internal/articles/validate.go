@@ -3,9 +3,11 @@ package articles
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
+	"dastan/internal/i18n"
 	"dastan/internal/news"
 	"dastan/internal/store"
 	"dastan/internal/tags"
@@ -33,7 +35,7 @@ const (
 // textField is one limited field of an article.
 type textField struct {
 	name  string // as the JSON API names it
-	label string // as a sentence names it
+	label string // the catalogue key of its name in a sentence (invalid.label.*)
 	value string
 	max   int  // characters, or bytes when bytes is set
 	bytes bool // max counts bytes
@@ -70,21 +72,21 @@ func normalize(a *news.Article) {
 // check applies the limits and the image rule to a normalized article.
 func check(a *news.Article) error {
 	fields := []textField{
-		{"title", "The title", a.Title, MaxTitle, false},
-		{"slug", "The slug", a.Slug, MaxSlug, false},
-		{"standfirst", "The standfirst", a.Standfirst, MaxStandfirst, false},
-		{"body", "The body", a.BodySource, MaxBody, true},
-		{"excerpt", "The excerpt", a.ManualExcerpt, MaxExcerpt, false},
-		{"seo_title", "The SEO title", a.SEOTitle, MaxSEOTitle, false},
-		{"seo_description", "The SEO description", a.SEODescription, MaxSEODescription, false},
+		{"title", "invalid.label.title", a.Title, MaxTitle, false},
+		{"slug", "invalid.label.slug", a.Slug, MaxSlug, false},
+		{"standfirst", "invalid.label.standfirst", a.Standfirst, MaxStandfirst, false},
+		{"body", "invalid.label.body", a.BodySource, MaxBody, true},
+		{"excerpt", "invalid.label.excerpt", a.ManualExcerpt, MaxExcerpt, false},
+		{"seo_title", "invalid.label.seo_title", a.SEOTitle, MaxSEOTitle, false},
+		{"seo_description", "invalid.label.seo_description", a.SEODescription, MaxSEODescription, false},
 	}
 	if img := a.Image; img != nil {
 		fields = append(fields,
-			textField{"image", "The image address", img.URL, MaxImageURL, false},
-			textField{"image", "The image's alt text", img.Alt, MaxImageText, false},
-			textField{"image", "The image's caption", img.Caption, MaxImageText, false},
-			textField{"image", "The image's credit", img.Credit, MaxImageText, false},
-			textField{"image", "The image's srcset", img.SrcSet, MaxImageSrcSet, false})
+			textField{"image", "invalid.label.image_url", img.URL, MaxImageURL, false},
+			textField{"image", "invalid.label.image_alt", img.Alt, MaxImageText, false},
+			textField{"image", "invalid.label.image_caption", img.Caption, MaxImageText, false},
+			textField{"image", "invalid.label.image_credit", img.Credit, MaxImageText, false},
+			textField{"image", "invalid.label.image_srcset", img.SrcSet, MaxImageSrcSet, false})
 	}
 	for _, f := range fields {
 		if err := f.check(); err != nil {
@@ -92,7 +94,7 @@ func check(a *news.Article) error {
 		}
 	}
 	if len(a.Tags) > MaxTags {
-		return invalid("tags", "An article may have at most %d tags; this one has %d.", MaxTags, len(a.Tags))
+		return refuse("tags", "invalid.too_many_tags", "Max", MaxTags, "Has", len(a.Tags))
 	}
 	for _, t := range a.Tags {
 		if t.Name == "" {
@@ -103,11 +105,11 @@ func check(a *news.Article) error {
 		}
 	}
 	if len(a.Authors) > MaxAuthors {
-		return invalid("author_ids", "An article may have at most %d authors; this one has %d.", MaxAuthors, len(a.Authors))
+		return refuse("author_ids", "invalid.too_many_authors", "Max", MaxAuthors, "Has", len(a.Authors))
 	}
 	if img := a.Image; img != nil {
 		if !strings.HasPrefix(img.URL, "/") && !strings.HasPrefix(img.URL, "https://") && !strings.HasPrefix(img.URL, "http://") {
-			return invalid("image", "The featured image must be a link starting with /, http:// or https://.")
+			return refuse("image", "invalid.image_link")
 		}
 	}
 	return nil
@@ -118,18 +120,18 @@ func check(a *news.Article) error {
 // refuses it where SQLite would store it).
 func (f textField) check() error {
 	if !utf8.ValidString(f.value) {
-		return invalid(f.name, "%s is not valid UTF-8 text.", f.label)
+		return refuse(f.name, "invalid.text_utf8", "Field", i18n.Key(f.label))
 	}
 	if f.bytes && len(f.value) > f.max {
-		return invalid(f.name, "%s is longer than %d bytes.", f.label, f.max)
+		return refuse(f.name, "invalid.text_bytes", "Field", i18n.Key(f.label), "Count", f.max)
 	}
 	if !f.bytes && len(f.value) > f.max && utf8.RuneCountInString(f.value) > f.max {
-		return invalid(f.name, "%s is longer than %d characters.", f.label, f.max)
+		return refuse(f.name, "invalid.text_chars", "Field", i18n.Key(f.label), "Count", f.max)
 	}
 	// Bytes suffice: in UTF-8 no byte of a longer character is below 0x80.
 	for i := 0; i < len(f.value); i++ {
 		if c := f.value[i]; (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
-			return invalid(f.name, "%s contains a control character (U+%04X); remove it.", f.label, c)
+			return refuse(f.name, "invalid.text_control", "Field", i18n.Key(f.label), "Code", fmt.Sprintf("%04X", c))
 		}
 	}
 	return nil
@@ -181,11 +183,11 @@ func (s *Service) checkTranslation(ctx context.Context, a *news.Article) error {
 		return nil
 	}
 	if a.TranslationOf == a.ID {
-		return invalid("translation_of", "An article cannot be a translation of itself.")
+		return refuse("translation_of", "invalid.self_translation")
 	}
 	orig, err := s.db.ArticleByID(ctx, a.TranslationOf)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && orig.Status == news.StatusTrash) {
-		return invalid("translation_of", "There is no article %d to be a translation of.", a.TranslationOf)
+		return refuse("translation_of", "invalid.no_original", "ID", a.TranslationOf)
 	}
 	if err != nil {
 		return err
@@ -203,7 +205,7 @@ func (s *Service) checkTranslation(ctx context.Context, a *news.Article) error {
 		}
 	}
 	if orig.Lang == a.Lang {
-		return invalid("translation_of", "A translation must be in another language than its original (both are %q).", a.Lang)
+		return refuse("translation_of", "invalid.same_lang", "Lang", a.Lang)
 	}
 	return nil
 }
@@ -224,7 +226,7 @@ func (s *Service) checkRefs(ctx context.Context, a *news.Article) error {
 			found = found || sec.ID == a.SectionID
 		}
 		if !found {
-			return invalid("section_id", "There is no section %d.", a.SectionID)
+			return refuse("section_id", "invalid.no_section", "ID", a.SectionID)
 		}
 	}
 	if len(a.Authors) == 0 {
@@ -241,7 +243,7 @@ func (s *Service) checkRefs(ctx context.Context, a *news.Article) error {
 	for i, au := range a.Authors {
 		full, ok := byID[au.ID]
 		if !ok {
-			return invalid("author_ids", "There is no author %d.", au.ID)
+			return refuse("author_ids", "invalid.no_author", "ID", au.ID)
 		}
 		a.Authors[i] = full
 	}
@@ -254,11 +256,11 @@ func reword(err error) error {
 	field := "body"
 	switch {
 	case errors.Is(err, news.ErrTitleRequired):
-		field = "title"
+		return refuse("title", "invalid.title_required")
 	case errors.Is(err, news.ErrLangUnknown):
-		field = "lang"
+		return refuse("lang", "invalid.lang_unknown")
 	case errors.Is(err, news.ErrFormatUnknown):
-		field = "format"
+		return refuse("format", "invalid.format_unknown")
 	}
 	msg := strings.TrimPrefix(err.Error(), "news: ")
 	return &ValidationError{Field: field, Message: strings.ToUpper(msg[:1]) + msg[1:] + "."}

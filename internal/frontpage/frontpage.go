@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dastan/internal/auth"
+	"dastan/internal/i18n"
 	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
@@ -60,24 +61,24 @@ func (s *Service) Pin(ctx context.Context, u auth.User, slot int, ref string) er
 		return auth.ErrForbidden
 	}
 	if slot < 1 || slot > Slots {
-		return news.Invalid("slot", "Choose a slot from 1 to %d.", Slots)
+		return news.Refuse("slot", "invalid.slot", "Slots", Slots)
 	}
 	now := s.now().UTC()
 	a, err := s.find(ctx, ref)
 	if errors.Is(err, store.ErrNotFound) {
-		return news.Invalid("article", "No article has the number, address or slug “%s”.", strings.TrimSpace(ref))
+		return news.Refuse("article", "invalid.pin_unknown", "Ref", strings.TrimSpace(ref))
 	}
 	if err != nil {
 		return err
 	}
 	if !a.Status.Live() {
-		return news.Invalid("article", "Only a published or scheduled article can be pinned; “%s” is %s.", a.Title, a.Status)
+		return news.Refuse("article", "invalid.pin_status", "Title", a.Title, "Status", i18n.Key("nr.status."+string(a.Status)))
 	}
 	entry := store.AuditEntry{UserID: u.ID, Action: "pin to front page", Subject: links.Article(a.Slug),
 		Detail: fmt.Sprintf("slot %d: %s", slot, a.Title), CreatedAt: now}
 	err = s.db.PinFront(ctx, slot, a.ID, u.ID, now, entry)
 	if errors.Is(err, store.ErrNotFound) {
-		return news.Invalid("article", "That article is not there any more.")
+		return news.Refuse("article", "invalid.pin_gone")
 	}
 	return err
 }
@@ -105,7 +106,7 @@ func (s *Service) Unpin(ctx context.Context, u auth.User, slot int) error {
 		return auth.ErrForbidden
 	}
 	if slot < 1 || slot > Slots {
-		return news.Invalid("slot", "Choose a slot from 1 to %d.", Slots)
+		return news.Refuse("slot", "invalid.slot", "Slots", Slots)
 	}
 	return s.db.UnpinFront(ctx, slot, store.AuditEntry{UserID: u.ID, Action: "unpin from front page",
 		Subject: links.Home, Detail: fmt.Sprintf("slot %d", slot), CreatedAt: s.now().UTC()})

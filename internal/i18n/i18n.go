@@ -19,6 +19,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -141,6 +142,16 @@ func (c *Catalogue) localize(lang, key string, count any, args []any) string {
 		for i := 0; i+1 < len(args); i += 2 {
 			name, _ := args[i].(string)
 			data[name] = args[i+1]
+			if name == "Count" && cfg.PluralCount == nil {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		// A Key argument is said in lang from the same arguments, the
+		// others' values without Keys.
+		for name, v := range data {
+			if k, ok := v.(Key); ok {
+				data[name] = c.localize(lang, string(k), cfg.PluralCount, plain(args))
+			}
 		}
 		cfg.TemplateData = data
 	}
@@ -150,6 +161,11 @@ func (c *Catalogue) localize(lang, key string, count any, args []any) string {
 	}
 	return s
 }
+
+// Key is an argument that is itself a message: a message's {{.Field}}
+// given as Key("invalid.label.title") reads "The title" in English and
+// "Заголовок" in Russian.
+type Key string
 
 // Value names a stored value in lang: a status, a role. Its message is
 // prefix.value ("nr.status.draft"); a value without one shows as itself.
@@ -182,6 +198,17 @@ func (c *Catalogue) FuncMap(lang string) template.FuncMap {
 			return template.HTML(template.HTMLEscapeString(c.Value(lang, prefix, fmt.Sprint(value))))
 		},
 	}
+}
+
+// plain is args without the pairs whose value is a Key.
+func plain(args []any) []any {
+	out := make([]any, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		if _, ok := args[i+1].(Key); !ok {
+			out = append(out, args[i], args[i+1])
+		}
+	}
+	return out
 }
 
 // escapeArgs escapes the values of name, value pairs, numbers aside.
@@ -229,4 +256,54 @@ func (l Localized) In(lang string) *template.Template {
 		return t
 	}
 	return l[Default]
+}
+
+// english is the catalogue built into Dastan, loaded once on first use:
+// the English words of refusals that services make without a catalogue
+// of their own (see English).
+var english = sync.OnceValue(func() *Catalogue {
+	c, err := Load()
+	if err != nil {
+		panic(err) // the embedded catalogue is checked by this package's tests
+	}
+	return c
+})
+
+// English is the message key in the default language, its places
+// filled from args (name, value pairs): the words with which a service
+// refuses bad input, for the JSON API and the log. The newsroom says the
+// same key in each editor's language.
+func English(key string, args ...any) string {
+	return english().T(Default, key, args...)
+}
+
+// pluralSamples are numbers of each CLDR plural form the catalogue's
+// languages use for whole numbers (one, few, many; other is one of
+// them in each language).
+var pluralSamples = []int{1, 2, 5}
+
+// Script is lang's messages whose ids start with prefix, for a page's
+// scripts, keyed by the rest of their ids. A script fills a message's
+// {name} places itself. A counted message comes as its text for each of
+// 1, 2 and 5, keyed by that number, with {n} where the number goes: the
+// script says a count in the form whose sample Intl.PluralRules puts in
+// the same category.
+func (c *Catalogue) Script(lang, prefix string) map[string]any {
+	out := map[string]any{}
+	for id, m := range c.ids[Default] {
+		name, ok := strings.CutPrefix(id, prefix)
+		if !ok {
+			continue
+		}
+		if m.One == "" && m.Few == "" && m.Many == "" {
+			out[name] = c.T(lang, id)
+			continue
+		}
+		forms := map[string]string{}
+		for _, n := range pluralSamples {
+			forms[fmt.Sprint(n)] = c.localize(lang, id, n, []any{"Count", "{n}"})
+		}
+		out[name] = forms
+	}
+	return out
 }

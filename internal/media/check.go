@@ -85,10 +85,15 @@ var (
 type rejection struct {
 	kind error
 	msg  string
+	args []any // the limits it names, for the newsroom's catalogue
 }
 
 func (r *rejection) Error() string   { return r.msg }
 func (r *rejection) Unwrap() []error { return []error{r.kind, ErrRejected} }
+
+// Limits are the figures a refusal names, as name, value pairs
+// ("Megabytes", 64), so that the newsroom can say it in other words.
+func (r *rejection) Limits() []any { return r.args }
 
 func reject(kind error, format string, args ...any) error {
 	msg := kind.Error()
@@ -129,7 +134,9 @@ func readUpload(r io.Reader, limits Limits) ([]byte, error) {
 		return nil, fmt.Errorf("media: read upload: %w", err)
 	}
 	if int64(len(data)) > limits.MaxBytes {
-		return nil, reject(ErrTooLarge, "the file is larger than %s", sizeWords(limits.MaxBytes))
+		err := reject(ErrTooLarge, "the file is larger than %s", sizeWords(limits.MaxBytes))
+		err.(*rejection).args = []any{"Megabytes", (limits.MaxBytes + 1<<20 - 1) >> 20}
+		return nil, err
 	}
 	return data, nil
 }
@@ -181,8 +188,10 @@ func check(data []byte, limits Limits) (Info, image.Image, error) {
 	}
 	if cfg.Width > limits.MaxSide || cfg.Height > limits.MaxSide ||
 		int64(cfg.Width)*int64(cfg.Height) > limits.MaxPixels {
-		return Info{}, nil, reject(ErrTooManyPixels, "the image is %d × %d pixels; the largest accepted is %s and %d pixels on a side",
+		err := reject(ErrTooManyPixels, "the image is %d × %d pixels; the largest accepted is %s and %d pixels on a side",
 			cfg.Width, cfg.Height, pixelWords(limits.MaxPixels), limits.MaxSide)
+		err.(*rejection).args = []any{"Width", cfg.Width, "Height", cfg.Height, "Megapixels", limits.MaxPixels / 1_000_000, "Side", limits.MaxSide}
+		return Info{}, nil, err
 	}
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"dastan/internal/auth"
+	"dastan/internal/i18n"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -295,15 +296,15 @@ func (t Text) check() (Text, error) {
 		name, label string
 		s           *string
 		max         int
-	}{{"alt", "The alt text", &t.Alt, maxAlt}, {"caption", "The caption", &t.Caption, maxCaption}, {"credit", "The credit", &t.Credit, maxCredit}} {
+	}{{"alt", "invalid.label.alt", &t.Alt, maxAlt}, {"caption", "invalid.label.caption", &t.Caption, maxCaption}, {"credit", "invalid.label.credit", &t.Credit, maxCredit}} {
 		*f.s = strings.TrimSpace(strings.ReplaceAll(*f.s, "\r\n", "\n"))
 		switch {
 		case !utf8.ValidString(*f.s):
-			return t, news.Invalid(f.name, "%s is not valid text.", f.label)
+			return t, news.Refuse(f.name, "invalid.media_text", "Field", i18n.Key(f.label))
 		case strings.ContainsFunc(*f.s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-			return t, news.Invalid(f.name, "%s cannot contain control characters.", f.label)
+			return t, news.Refuse(f.name, "invalid.media_control", "Field", i18n.Key(f.label))
 		case utf8.RuneCountInString(*f.s) > f.max:
-			return t, news.Invalid(f.name, "%s is too long: at most %d characters.", f.label, f.max)
+			return t, news.Refuse(f.name, "invalid.media_long", "Field", i18n.Key(f.label), "Count", f.max)
 		}
 	}
 	return t, nil

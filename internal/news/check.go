@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"dastan/internal/i18n"
 	"dastan/internal/links"
 )
 
@@ -13,12 +14,25 @@ import (
 // words fit to show next to that field.
 type FieldError struct {
 	Field   string // the form's and the API's name for it: "name", "slug", "alt"
-	Message string
+	Message string // in English, as the JSON API answers
+	// Key is the message's id in the catalogue (internal/i18n), from
+	// which the newsroom says it in each editor's language; Args are its
+	// arguments as name, value pairs. "" when it has none yet.
+	Key  string
+	Args []any
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
 
-// Invalid returns a *FieldError for field.
+// Refuse returns a *FieldError for field whose words are the catalogue's
+// message key (internal/i18n/locales, "invalid.*"), filled from args
+// given as name, value pairs: its Message is the English one.
+func Refuse(field, key string, args ...any) error {
+	return &FieldError{Field: field, Message: i18n.English(key, args...), Key: key, Args: args}
+}
+
+// Invalid returns a *FieldError for field, in English only; Refuse's
+// refusals are said in each editor's language.
 func Invalid(field, format string, args ...any) error {
 	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
@@ -34,13 +48,13 @@ func CheckName(field, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return "", Invalid(field, "A name is needed.")
+		return "", Refuse(field, "invalid.name_needed")
 	case !utf8.ValidString(name):
-		return "", Invalid(field, "The name is not valid text.")
+		return "", Refuse(field, "invalid.name_text")
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return "", Invalid(field, "The name cannot contain line breaks, tabs or other control characters.")
+		return "", Refuse(field, "invalid.name_control")
 	case utf8.RuneCountInString(name) > MaxNameRunes:
-		return "", Invalid(field, "The name is too long: at most %d characters.", MaxNameRunes)
+		return "", Refuse(field, "invalid.name_long", "Max", MaxNameRunes)
 	}
 	return name, nil
 }
@@ -56,11 +70,11 @@ func CheckSlug(field, typed, name string) (string, error) {
 	} else {
 		slug = Slugify(typed)
 		if slug == "untitled" && !strings.Contains(strings.ToLower(typed), "untitled") {
-			return "", Invalid(field, "A slug needs letters or digits.")
+			return "", Refuse(field, "invalid.slug_letters")
 		}
 	}
 	if links.ReservedSlug(slug) {
-		return "", Invalid(field, "%q ends the site's listing addresses (…/feed/, …/page/2/); choose another slug.", slug)
+		return "", Refuse(field, "invalid.slug_reserved", "Slug", slug)
 	}
 	return slug, nil
 }

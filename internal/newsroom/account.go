@@ -53,7 +53,7 @@ func (n *Newsroom) accountLanguage(w http.ResponseWriter, r *http.Request, u aut
 	case err == nil:
 		http.Redirect(w, r, links.NewsroomAccount+"?done=lang", http.StatusSeeOther)
 	case errors.As(err, &ue):
-		n.render(w, http.StatusUnprocessableEntity, "account", Page{Title: n.words.T(n.langOf(u), "nr.account.title"), User: u, Nav: "account", Error: ue.Msg, Content: n.accountContent(u, ue.Field)})
+		n.render(w, http.StatusUnprocessableEntity, "account", Page{Title: n.words.T(n.langOf(u), "nr.account.title"), User: u, Nav: "account", Error: n.userError(u, ue), Content: n.accountContent(u, ue.Field)})
 	default:
 		n.fail(w, r, u, err)
 	}
@@ -79,7 +79,7 @@ func (n *Newsroom) accountSave(w http.ResponseWriter, r *http.Request, u auth.Us
 	}
 	switch {
 	case errors.As(err, &ue):
-		n.render(w, http.StatusUnprocessableEntity, "account", Page{Title: n.words.T(n.langOf(u), "nr.account.title"), User: u, Nav: "account", Error: ue.Msg, Content: n.accountContent(u, ue.Field)})
+		n.render(w, http.StatusUnprocessableEntity, "account", Page{Title: n.words.T(n.langOf(u), "nr.account.title"), User: u, Nav: "account", Error: n.userError(u, ue), Content: n.accountContent(u, ue.Field)})
 	default:
 		n.fail(w, r, u, err)
 	}

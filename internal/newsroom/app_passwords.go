@@ -26,7 +26,7 @@ type appPasswordsContent struct {
 
 // appPasswordList shows the user's application passwords.
 func (n *Newsroom) appPasswordList(w http.ResponseWriter, r *http.Request, u auth.User) {
-	fl := map[string]string{"revoked": "Revoked. The app using that password is refused from now on."}[r.URL.Query().Get("done")]
+	fl := n.done(r, u, "app_passwords", "revoked")
 	n.appPasswordsPage(w, r, u, http.StatusOK, "", fl, "", "")
 }
 
@@ -40,7 +40,7 @@ func (n *Newsroom) appPasswordsPage(w http.ResponseWriter, r *http.Request, u au
 	if made != "" {
 		c.New = auth.ShowAppPassword(made)
 	}
-	n.render(w, status, "app_passwords", Page{Title: "Application passwords", User: u, Nav: "account", Error: msg, Flash: fl, Content: c})
+	n.render(w, status, "app_passwords", Page{Title: n.t(u, "nr.title.app_passwords"), User: u, Nav: "account", Error: msg, Flash: fl, Content: c})
 }
 
 // appPasswordSave makes a password or revokes one of the user's own.
@@ -50,7 +50,7 @@ func (n *Newsroom) appPasswordSave(w http.ResponseWriter, r *http.Request, u aut
 	case "create":
 		name := strings.TrimSpace(r.PostFormValue("name"))
 		if name == "" || len(name) > 100 {
-			n.appPasswordsPage(w, r, u, http.StatusUnprocessableEntity, "Give the password a name of up to 100 characters, such as the app that will use it.", "", "", "")
+			n.appPasswordsPage(w, r, u, http.StatusUnprocessableEntity, n.t(u, "nr.msg.app_password_name"), "", "", "")
 			return
 		}
 		plain, hash, uuid := auth.NewAppPassword()
@@ -60,12 +60,12 @@ func (n *Newsroom) appPasswordSave(w http.ResponseWriter, r *http.Request, u aut
 			return
 		}
 		n.audit(r.Context(), u, "app-password-create", fmt.Sprintf("application password %d", p.ID), name)
-		n.appPasswordsPage(w, r, u, http.StatusOK, "", "Password made. Copy it now: it is shown only this once.", plain, name)
+		n.appPasswordsPage(w, r, u, http.StatusOK, "", n.t(u, "nr.msg.app_password_made"), plain, name)
 	case "revoke":
 		id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 		err := n.db.RevokeAppPassword(r.Context(), u.ID, id, n.now().UTC())
 		if errors.Is(err, store.ErrNotFound) {
-			n.appPasswordsPage(w, r, u, http.StatusUnprocessableEntity, "That password is not yours to revoke, or is revoked already.", "", "", "")
+			n.appPasswordsPage(w, r, u, http.StatusUnprocessableEntity, n.t(u, "nr.msg.app_password_gone"), "", "", "")
 			return
 		} else if err != nil {
 			n.fail(w, r, u, err)
@@ -74,6 +74,6 @@ func (n *Newsroom) appPasswordSave(w http.ResponseWriter, r *http.Request, u aut
 		n.audit(r.Context(), u, "app-password-revoke", fmt.Sprintf("application password %d", id), "")
 		http.Redirect(w, r, links.NewsroomAppPasswords+"?done=revoked", http.StatusSeeOther)
 	default:
-		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.unknown_action"), http.StatusBadRequest)
 	}
 }

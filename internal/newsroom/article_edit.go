@@ -122,7 +122,7 @@ func (n *Newsroom) articleEdit(w http.ResponseWriter, r *http.Request, u auth.Us
 		if m, err := n.db.MediaByID(r.Context(), mid); err == nil {
 			fig := n.media.Figure(m)
 			a.Image = &fig
-			fl = "Image chosen. Save to keep it."
+			fl = n.t(u, "nr.msg.image_chosen")
 		}
 	}
 	c, err := n.editContent(r, u, a, ref, false)
@@ -147,7 +147,7 @@ func (n *Newsroom) readForm(r *http.Request) (apply func(a *news.Article) error,
 	if s := strings.TrimSpace(f.Get("publish_at")); s != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, n.cfg.Location)
 		if err != nil {
-			timeErr = &articles.ValidationError{Field: "publish_at", Message: "The publication time must look like 2025-03-26T09:30."}
+			timeErr = n.refusal("publish_at", "nr.msg.publish_at")
 		}
 		publishAt = t.UTC()
 	}
@@ -213,7 +213,7 @@ func (n *Newsroom) readTranslationOf(r *http.Request, v string) (int64, error) {
 			return 0, err
 		}
 	}
-	return 0, &articles.ValidationError{Field: "translation_of", Message: "No article has the number or address " + strconv.Quote(v) + "."}
+	return 0, n.refusal("translation_of", "nr.msg.translation_unknown", "Value", strconv.Quote(v))
 }
 
 // articleCreate saves a new article.
@@ -241,7 +241,7 @@ var done = map[articles.Step]string{articles.Keep: "saved", articles.Submit: "su
 func (n *Newsroom) save(w http.ResponseWriter, r *http.Request, u auth.User, id int64) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "The form could not be read.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.bad_form"), http.StatusBadRequest)
 		return
 	}
 	autosave := r.Header.Get("X-Autosave") == "1"
@@ -251,14 +251,14 @@ func (n *Newsroom) save(w http.ResponseWriter, r *http.Request, u auth.User, id 
 	}
 	step, ok := steps[action]
 	if !ok {
-		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.unknown_action"), http.StatusBadRequest)
 		return
 	}
 	in := articles.Save{ID: id, Step: step, Autosave: autosave}
 	if id != 0 {
 		v, err := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 		if err != nil {
-			http.Error(w, "The form has no version.", http.StatusBadRequest)
+			http.Error(w, n.t(u, "nr.msg.no_version"), http.StatusBadRequest)
 			return
 		}
 		in.Version = v
@@ -288,7 +288,7 @@ func (n *Newsroom) saveFailed(w http.ResponseWriter, r *http.Request, u auth.Use
 	switch {
 	case errors.As(err, &invalid):
 		if autosave {
-			jsonReply(w, http.StatusUnprocessableEntity, map[string]any{"error": invalid.Message, "field": invalid.Field})
+			jsonReply(w, http.StatusUnprocessableEntity, map[string]any{"error": n.fieldMessage(u, invalid), "field": invalid.Field})
 			return
 		}
 		c, cerr := n.editContent(r, u, res.Article, res.Ref, res.Article.ID == 0)
@@ -296,17 +296,17 @@ func (n *Newsroom) saveFailed(w http.ResponseWriter, r *http.Request, u auth.Use
 			n.fail(w, r, u, cerr)
 			return
 		}
-		n.render(w, http.StatusUnprocessableEntity, "edit", Page{Title: n.t(u, "nr.title.edit"), User: u, Nav: "articles", Error: invalid.Message, Content: c})
+		n.render(w, http.StatusUnprocessableEntity, "edit", Page{Title: n.t(u, "nr.title.edit"), User: u, Nav: "articles", Error: n.fieldMessage(u, invalid), Content: c})
 	case errors.As(err, &conflict):
 		if autosave {
-			jsonReply(w, http.StatusConflict, map[string]any{"error": "Someone else has saved this article since you opened it. Press Save to see both versions side by side."})
+			jsonReply(w, http.StatusConflict, map[string]any{"error": n.t(u, "nr.msg.autosave_conflict")})
 			return
 		}
 		n.conflict(w, r, u, res.Article, conflict.Current, action)
 	case errors.Is(err, articles.ErrNotAutosaved):
-		jsonReply(w, http.StatusConflict, map[string]any{"error": "Live articles are not autosaved; use Save."})
+		jsonReply(w, http.StatusConflict, map[string]any{"error": n.t(u, "nr.msg.autosave_live")})
 	case autosave && errors.Is(err, articles.ErrForbidden):
-		jsonReply(w, http.StatusForbidden, map[string]any{"error": "Your role does not allow saving this article."})
+		jsonReply(w, http.StatusForbidden, map[string]any{"error": n.t(u, "nr.msg.autosave_forbidden")})
 	default:
 		n.fail(w, r, u, err)
 	}
@@ -324,7 +324,7 @@ func (n *Newsroom) renderBody(w http.ResponseWriter, r *http.Request, u auth.Use
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	html, err := news.RenderBody(r.PostFormValue("body"), news.Format(r.PostFormValue("format")))
 	if err != nil {
-		http.Error(w, "This body cannot be rendered.", http.StatusUnprocessableEntity)
+		http.Error(w, n.t(u, "nr.msg.render_failed"), http.StatusUnprocessableEntity)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -34,5 +34,5 @@ func (n *Newsroom) conflict(w http.ResponseWriter, r *http.Request, u auth.User,
 		c.MineAuthors = append(c.MineAuthors, au.ID)
 	}
 	n.render(w, http.StatusConflict, "conflict", Page{Title: n.t(u, "nr.title.conflict"), User: u, Nav: "articles",
-		Error: "Your changes were not saved: someone else saved this article after you opened it.", Content: c})
+		Error: n.t(u, "nr.msg.conflict"), Content: c})
 }

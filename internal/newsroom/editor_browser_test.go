@@ -112,7 +112,7 @@ func TestBrowserVisualEditor(t *testing.T) {
 	}
 	// An embed by its address.
 	browsertest.Eval[bool](t, ctx, `window.prompt = () => "https://t.me/timesca/1234"; true`)
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.visual-bar button[data-cmd="embed-a-post-by-its-address"]`))))
+	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.visual-bar button[data-cmd="embed"]`))))
 	waitBody(t, ctx, `<p class="embed"><a href="https://t.me/timesca/1234"`)
 
 	// The live preview follows, made by the server's renderer.

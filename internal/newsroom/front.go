@@ -46,8 +46,8 @@ func (n *Newsroom) frontPage(w http.ResponseWriter, r *http.Request, u auth.User
 		}
 		c.Slots = append(c.Slots, row)
 	}
-	fl := map[string]string{"pinned": "Pinned. The front page shows it now.", "unpinned": "Emptied. The newest story fills the slot."}[r.URL.Query().Get("done")]
-	n.render(w, status, "front", Page{Title: "Front page", User: u, Nav: "front", Error: msg, Flash: fl, Content: c})
+	fl := n.done(r, u, "front", "pinned", "unpinned")
+	n.render(w, status, "front", Page{Title: n.t(u, "nr.title.front"), User: u, Nav: "front", Error: msg, Flash: fl, Content: c})
 }
 
 // frontSave pins a story to a slot, or empties the slot, through the
@@ -62,7 +62,7 @@ func (n *Newsroom) frontSave(w http.ResponseWriter, r *http.Request, u auth.User
 	} else {
 		err = n.front.Pin(r.Context(), u, slot, r.PostFormValue("article"))
 	}
-	if msg, ok := invalid(err); ok {
+	if msg, ok := n.invalid(u, err); ok {
 		n.frontPage(w, r, u, http.StatusUnprocessableEntity, msg)
 		return
 	}

@@ -62,7 +62,7 @@ func (n *Newsroom) takeOver(w http.ResponseWriter, r *http.Request, u auth.User)
 func (n *Newsroom) heartbeat(w http.ResponseWriter, r *http.Request, u auth.User) {
 	a, ref, err := n.loadArticle(r, u)
 	if err != nil {
-		jsonReply(w, http.StatusNotFound, map[string]any{"error": "This article is not here any more."})
+		jsonReply(w, http.StatusNotFound, map[string]any{"error": n.t(u, "nr.msg.lock_gone")})
 		return
 	}
 	l, err := n.locks.Hold(r.Context(), u, a.ID, ref)
@@ -75,10 +75,10 @@ func (n *Newsroom) heartbeat(w http.ResponseWriter, r *http.Request, u auth.User
 			"error": held.Lock.UserName + " (" + held.Lock.UserEmail + ") took over editing this article at " +
 				held.Lock.Since.In(n.cfg.Location).Format("15:04") + ". Your changes are no longer saved automatically; Save shows both versions side by side."})
 	case errors.Is(err, locks.ErrForbidden):
-		jsonReply(w, http.StatusForbidden, map[string]any{"error": "Your role does not allow editing this article."})
+		jsonReply(w, http.StatusForbidden, map[string]any{"error": n.t(u, "nr.msg.lock_forbidden")})
 	default:
 		n.log.Error("newsroom: heartbeat", "article", a.ID, "err", err)
-		jsonReply(w, http.StatusServiceUnavailable, map[string]any{"error": "The newsroom cannot keep your lock just now."})
+		jsonReply(w, http.StatusServiceUnavailable, map[string]any{"error": n.t(u, "nr.msg.lock_unavailable")})
 	}
 }
 

@@ -61,7 +61,7 @@ func (n *Newsroom) mediaPage(w http.ResponseWriter, r *http.Request, u auth.User
 	if page*size < total {
 		c.Next = link(page + 1)
 	}
-	fl := map[string]string{"uploaded": "Uploaded.", "saved": "Saved.", "deleted": "Deleted."}[v.Get("done")]
+	fl := n.done(r, u, "media", "uploaded", "saved", "deleted")
 	n.render(w, status, "media", Page{Title: n.t(u, "nr.title.media"), User: u, Nav: "media", Error: msg, Flash: fl, Content: c})
 }
 
@@ -73,7 +73,7 @@ func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.Us
 	// asking for JSON: the same checks, answered as data.
 	asJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
 	if asJSON && !auth.Can(u, auth.UploadMedia, nil) {
-		jsonReply(w, http.StatusForbidden, map[string]any{"error": "Your role does not allow uploading images."})
+		jsonReply(w, http.StatusForbidden, map[string]any{"error": n.t(u, "nr.msg.upload_forbidden")})
 		return
 	}
 	if !n.allowed(w, r, u, auth.UploadMedia, nil) {
@@ -83,16 +83,16 @@ func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.Us
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		if asJSON {
-			jsonReply(w, http.StatusUnprocessableEntity, map[string]any{"error": "Choose an image to upload (at most 64 MB)."})
+			jsonReply(w, http.StatusUnprocessableEntity, map[string]any{"error": n.t(u, "nr.msg.upload_choose")})
 			return
 		}
-		n.mediaPage(w, r, u, http.StatusUnprocessableEntity, "Choose an image to upload (at most 64 MB).")
+		n.mediaPage(w, r, u, http.StatusUnprocessableEntity, n.t(u, "nr.msg.upload_choose"))
 		return
 	}
 	defer file.Close()
 	m, err := n.media.Upload(r.Context(), u, hdr.Filename, file, media.Text{
 		Alt: r.FormValue("alt"), Caption: r.FormValue("caption"), Credit: r.FormValue("credit")})
-	if msg, ok := invalid(err); ok {
+	if msg, ok := n.invalid(u, err); ok {
 		if asJSON {
 			jsonReply(w, http.StatusUnprocessableEntity, map[string]any{"error": msg})
 			return
@@ -103,7 +103,7 @@ func (n *Newsroom) mediaUpload(w http.ResponseWriter, r *http.Request, u auth.Us
 	if err != nil {
 		if asJSON {
 			n.log.Error("newsroom: upload", "err", err)
-			jsonReply(w, http.StatusInternalServerError, map[string]any{"error": "The image was not uploaded. Please try again in a moment."})
+			jsonReply(w, http.StatusInternalServerError, map[string]any{"error": n.t(u, "nr.msg.upload_failed")})
 			return
 		}
 		n.fail(w, r, u, err)
@@ -138,17 +138,17 @@ func (n *Newsroom) mediaSave(w http.ResponseWriter, r *http.Request, u auth.User
 		err = n.media.Delete(r.Context(), u, id)
 		done = "deleted"
 	default:
-		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.unknown_action"), http.StatusBadRequest)
 		return
 	}
 	var inUse *media.InUseError
-	switch msg, ok := invalid(err); {
+	switch msg, ok := n.invalid(u, err); {
 	case ok:
 		n.mediaPage(w, r, u, http.StatusUnprocessableEntity, msg)
 	case errors.As(err, &inUse):
-		n.mediaPage(w, r, u, http.StatusConflict, inUse.Error())
+		n.mediaPage(w, r, u, http.StatusConflict, n.words.N(n.langOf(u), "nr.media.in_use", inUse.Articles, "Name", inUse.Filename))
 	case errors.Is(err, store.ErrNotFound):
-		n.mediaPage(w, r, u, http.StatusNotFound, "That image is not in the library any more.")
+		n.mediaPage(w, r, u, http.StatusNotFound, n.t(u, "nr.msg.image_gone"))
 	case err != nil:
 		n.fail(w, r, u, err)
 	default:

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -16,6 +17,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -162,7 +164,8 @@ func (n *Newsroom) routes() {
 	m.HandleFunc("GET /newsroom/tokens/", n.staff(n.tokenList))
 	m.HandleFunc("POST /newsroom/tokens/", n.staff(n.tokenSave))
 	m.HandleFunc("/newsroom/", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "There is no such page in the newsroom.", http.StatusNotFound)
+		u, _ := n.auth.UserOf(r)
+		http.Error(w, n.t(u, "nr.msg.no_page"), http.StatusNotFound)
 	})
 }
 
@@ -171,11 +174,11 @@ func (n *Newsroom) routes() {
 func (n *Newsroom) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "This form was sent from another site and has been refused.", http.StatusForbidden)
+		n.crossSite(w, r)
 	}))
 	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && !sameOrigin(r) {
-			http.Error(w, "This form was sent from another site and has been refused.", http.StatusForbidden)
+			n.crossSite(w, r)
 			return
 		}
 		h := w.Header()
@@ -186,6 +189,13 @@ func (n *Newsroom) Handler() http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		n.mux.ServeHTTP(w, r)
 	}))
+}
+
+// crossSite refuses a form sent from another site, in the language of
+// the user whose cookie it carried.
+func (n *Newsroom) crossSite(w http.ResponseWriter, r *http.Request) {
+	u, _ := n.auth.UserOf(r)
+	http.Error(w, n.t(u, "nr.msg.cross_site"), http.StatusForbidden)
 }
 
 // sameOrigin checks the Origin header on top of CrossOriginProtection's
@@ -210,7 +220,7 @@ func (n *Newsroom) staff(h func(w http.ResponseWriter, r *http.Request, u auth.U
 				http.Redirect(w, r, links.NewsroomSigninNext(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			http.Error(w, "Please sign in again.", http.StatusUnauthorized)
+			http.Error(w, n.t(auth.User{}, "nr.msg.signin_again"), http.StatusUnauthorized)
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)), u)
@@ -237,7 +247,8 @@ func (n *Newsroom) funcs() template.FuncMap {
 			}
 			return t.In(n.cfg.Location).Format("2 Jan 2006 15:04")
 		},
-		"can": func(u auth.User, act string) bool { return auth.Can(u, auth.Action(act), nil) },
+		"can":         func(u auth.User, act string) bool { return auth.Can(u, auth.Action(act), nil) },
+		"scriptWords": n.scriptWords(i18n.Default),
 	})
 	maps.Copy(fm, n.words.FuncMap(i18n.Default))
 	return fm
@@ -261,14 +272,27 @@ func (n *Newsroom) parse() (map[string]i18n.Localized, error) {
 	return pages, nil
 }
 
-// stamps gives each language's pages when in that language.
+// stamps gives each language's pages when in that language, and the
+// words of its scripts.
 func (n *Newsroom) stamps(lang string) template.FuncMap {
 	return template.FuncMap{"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
 		}
 		return i18n.Stamp(t.In(n.cfg.Location), lang)
-	}}
+	}, "scriptWords": n.scriptWords(lang)}
+}
+
+// scriptWords gives the words of the newsroom's scripts in lang (the
+// catalogue's nr.script.*), as the JSON the editor's form carries in its
+// data-words attribute: the CSP allows no inline script to hold them.
+func (n *Newsroom) scriptWords(lang string) func() string {
+	b, err := json.Marshal(n.words.Script(lang, "nr.script."))
+	if err != nil {
+		panic(err) // a map of strings always marshals
+	}
+	s := string(b)
+	return func() string { return s }
 }
 
 // t is a message of the catalogue in the language u reads the newsroom in.
@@ -284,7 +308,7 @@ func (n *Newsroom) render(w http.ResponseWriter, status int, name string, p Page
 	var buf bytes.Buffer
 	if err := n.pages[name].In(p.Lang).ExecuteTemplate(&buf, "layout", p); err != nil {
 		n.log.Error("newsroom: render", "page", name, "err", err)
-		http.Error(w, "Something went wrong. Please try again in a moment.", http.StatusInternalServerError)
+		http.Error(w, n.words.T(p.Lang, "nr.msg.went_wrong"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -294,16 +318,16 @@ func (n *Newsroom) render(w http.ResponseWriter, status int, name string, p Page
 
 // fail shows a plain-words error page; the details go to the log only.
 func (n *Newsroom) fail(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
-	status, msg := http.StatusInternalServerError, "Something went wrong. Please try again in a moment."
+	status, key := http.StatusInternalServerError, "nr.msg.went_wrong"
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, articles.ErrTrashed):
-		status, msg = http.StatusNotFound, "That is not here any more."
+		status, key = http.StatusNotFound, "nr.msg.gone"
 	case errors.Is(err, errForbidden), errors.Is(err, auth.ErrForbidden):
-		status, msg = http.StatusForbidden, "Your role does not allow that."
+		status, key = http.StatusForbidden, "nr.msg.forbidden"
 	default:
 		n.log.Error("newsroom", "path", r.URL.Path, "err", err)
 	}
-	n.render(w, status, "error", Page{Title: n.t(u, "nr.title.sorry"), User: u, Error: msg})
+	n.render(w, status, "error", Page{Title: n.t(u, "nr.title.sorry"), User: u, Error: n.t(u, key)})
 }
 
 // errForbidden is a refusal; it is the articles service's, so fail
@@ -311,17 +335,80 @@ func (n *Newsroom) fail(w http.ResponseWriter, r *http.Request, u auth.User, err
 var errForbidden = articles.ErrForbidden
 
 // invalid is the message of a service's refusal of bad input (a
-// *news.FieldError, or an upload the library's checks refuse), fit to show
-// on the form's page with a 422.
-func invalid(err error) (string, bool) {
+// *news.FieldError, or an upload the library's checks refuse), in u's
+// language, fit to show on the form's page with a 422.
+func (n *Newsroom) invalid(u auth.User, err error) (string, bool) {
 	var fe *news.FieldError
 	switch {
 	case errors.As(err, &fe):
-		return fe.Message, true
+		return n.fieldMessage(u, fe), true
 	case errors.Is(err, media.ErrRejected):
-		return err.Error(), true
+		return n.rejectedUpload(u, err), true
 	}
 	return "", false
+}
+
+// uploadRefusals are the catalogue's words for each reason the media
+// library refuses a file.
+var uploadRefusals = []struct {
+	kind error
+	key  string
+}{
+	{media.ErrEmpty, "nr.media.refused.empty"},
+	{media.ErrTooLarge, "nr.media.refused.too_large"},
+	{media.ErrNotImage, "nr.media.refused.not_image"},
+	{media.ErrSVG, "nr.media.refused.svg"},
+	{media.ErrAnimWebP, "nr.media.refused.anim_webp"},
+	{media.ErrTooManyPixels, "nr.media.refused.too_many_pixels"},
+	{media.ErrDamaged, "nr.media.refused.damaged"},
+}
+
+// rejectedUpload is the library's refusal of a file in u's language.
+func (n *Newsroom) rejectedUpload(u auth.User, err error) string {
+	var args []any
+	var l interface{ Limits() []any }
+	if errors.As(err, &l) {
+		args = l.Limits()
+	}
+	for _, r := range uploadRefusals {
+		if errors.Is(err, r.kind) {
+			return n.t(u, r.key, args...)
+		}
+	}
+	return err.Error()
+}
+
+// fieldMessage is a refusal's message in u's language: its catalogue
+// message when it names one, else its own words.
+func (n *Newsroom) fieldMessage(u auth.User, fe *news.FieldError) string {
+	if fe.Key == "" {
+		return fe.Message
+	}
+	return n.t(u, fe.Key, fe.Args...)
+}
+
+// userError is the users' service's refusal in u's language.
+func (n *Newsroom) userError(u auth.User, ue *users.Error) string {
+	if ue.Key == "" {
+		return ue.Msg
+	}
+	return n.t(u, ue.Key, ue.Args...)
+}
+
+// refusal is the newsroom's own refusal of a form's field, by its
+// catalogue key: its Message in the default language, as a service's.
+func (n *Newsroom) refusal(field, key string, args ...any) *news.FieldError {
+	return &news.FieldError{Field: field, Message: n.words.T(i18n.Default, key, args...), Key: key, Args: args}
+}
+
+// done is the message a redirect asked screen to show (?done=key), in
+// u's language: only one of keys, never the query's own words.
+func (n *Newsroom) done(r *http.Request, u auth.User, screen string, keys ...string) string {
+	key := r.URL.Query().Get("done")
+	if !slices.Contains(keys, key) {
+		return ""
+	}
+	return n.t(u, "nr.done."+screen+"."+key)
 }
 
 // forbid answers 403 unless u may do act on a.

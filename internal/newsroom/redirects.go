@@ -50,7 +50,7 @@ func (n *Newsroom) redirectsPage(w http.ResponseWriter, r *http.Request, u auth.
 	if page*redirectsPerPage < total {
 		c.Next = link(page + 1)
 	}
-	fl := map[string]string{"added": "Redirect saved.", "deleted": "Redirect removed."}[r.URL.Query().Get("done")]
+	fl := n.done(r, u, "redirects", "added", "deleted")
 	n.render(w, status, "redirects", Page{Title: n.t(u, "nr.title.redirects"), User: u, Nav: "redirects", Error: msg, Flash: fl, Content: c})
 }
 
@@ -66,7 +66,7 @@ func (n *Newsroom) redirectSave(w http.ResponseWriter, r *http.Request, u auth.U
 			status = 302
 		}
 		_, err := n.redirects.Add(r.Context(), u, from, to, status)
-		if msg, ok := invalid(err); ok {
+		if msg, ok := n.invalid(u, err); ok {
 			n.redirectsPage(w, r, u, http.StatusUnprocessableEntity, msg, from, to)
 			return
 		}
@@ -78,7 +78,7 @@ func (n *Newsroom) redirectSave(w http.ResponseWriter, r *http.Request, u auth.U
 	case "delete":
 		id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 		err := n.redirects.Delete(r.Context(), u, id)
-		if msg, ok := invalid(err); ok {
+		if msg, ok := n.invalid(u, err); ok {
 			n.redirectsPage(w, r, u, http.StatusUnprocessableEntity, msg, "", "")
 			return
 		}
@@ -88,6 +88,6 @@ func (n *Newsroom) redirectSave(w http.ResponseWriter, r *http.Request, u auth.U
 		}
 		http.Redirect(w, r, links.NewsroomRedirects+"?done=deleted", http.StatusSeeOther)
 	default:
-		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.unknown_action"), http.StatusBadRequest)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"dastan/internal/auth"
 	"dastan/internal/links"
 	"dastan/internal/users"
 )
@@ -14,8 +15,8 @@ type resetContent struct {
 
 // resetGone is the page for a link that is spent, expired or made up.
 func (n *Newsroom) resetGone(w http.ResponseWriter) {
-	n.render(w, http.StatusNotFound, "reset", Page{Title: "Set a new password",
-		Error: "This link has been used or has expired. Ask an admin for a new one."})
+	n.render(w, http.StatusNotFound, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"),
+		Error: n.t(auth.User{}, "nr.msg.reset_expired")})
 }
 
 // resetForm shows the page a one-time reset link opens. Opening it
@@ -26,7 +27,7 @@ func (n *Newsroom) resetForm(w http.ResponseWriter, r *http.Request) {
 		n.resetError(w, r, err, resetContent{})
 		return
 	}
-	n.render(w, http.StatusOK, "reset", Page{Title: "Set a new password", Content: resetContent{Email: u.Email}})
+	n.render(w, http.StatusOK, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Content: resetContent{Email: u.Email}})
 }
 
 // resetSave spends the link: it sets the new password, ends the user's
@@ -54,16 +55,16 @@ func (n *Newsroom) resetSave(w http.ResponseWriter, r *http.Request) {
 func (n *Newsroom) resetError(w http.ResponseWriter, r *http.Request, err error, c resetContent) {
 	var ue *users.Error
 	if ref, ok := refused(w, err); ok {
-		n.render(w, http.StatusTooManyRequests, "reset", Page{Title: "Set a new password", Error: ref.Error(), Content: c})
+		n.render(w, http.StatusTooManyRequests, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Error: ref.Error(), Content: c})
 		return
 	}
 	switch {
 	case errors.Is(err, users.ErrNotFound):
 		n.resetGone(w)
 	case errors.As(err, &ue):
-		n.render(w, http.StatusUnprocessableEntity, "reset", Page{Title: "Set a new password", Error: ue.Msg, Content: c})
+		n.render(w, http.StatusUnprocessableEntity, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Error: n.userError(auth.User{}, ue), Content: c})
 	default:
 		n.log.Error("password reset", "err", err)
-		n.render(w, http.StatusInternalServerError, "reset", Page{Title: "Set a new password", Error: "Something went wrong. Please try again in a moment.", Content: c})
+		n.render(w, http.StatusInternalServerError, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Error: n.t(auth.User{}, "nr.msg.went_wrong"), Content: c})
 	}
 }

@@ -27,10 +27,7 @@ func (n *Newsroom) sectionsPage(w http.ResponseWriter, r *http.Request, u auth.U
 		n.fail(w, r, u, err)
 		return
 	}
-	fl := ""
-	if r.URL.Query().Get("done") == "saved" {
-		fl = "Saved. Its pages and its articles' links now use the new address."
-	}
+	fl := n.done(r, u, "sections", "saved")
 	n.render(w, status, "sections", Page{Title: n.t(u, "nr.title.sections"), User: u, Nav: "sections", Error: msg, Flash: fl, Content: sectionsContent{Sections: opts}})
 }
 
@@ -44,7 +41,7 @@ func (n *Newsroom) sectionSave(w http.ResponseWriter, r *http.Request, u auth.Us
 	in.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
 	in.Position, _ = strconv.Atoi(r.PostFormValue("position"))
 	_, err := n.sections.Save(r.Context(), u, in)
-	if msg, ok := invalid(err); ok {
+	if msg, ok := n.invalid(u, err); ok {
 		n.sectionsPage(w, r, u, http.StatusUnprocessableEntity, msg)
 		return
 	}

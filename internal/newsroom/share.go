@@ -62,7 +62,7 @@ func (n *Newsroom) shareSave(w http.ResponseWriter, r *http.Request, u auth.User
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "The form could not be read.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.bad_form"), http.StatusBadRequest)
 		return
 	}
 	if s := r.PostForm.Get("revoke"); s != "" {
@@ -75,7 +75,7 @@ func (n *Newsroom) shareSave(w http.ResponseWriter, r *http.Request, u auth.User
 		return
 	}
 	_, err = n.previews.Create(r.Context(), u, a.ID, ref, lifetimes[r.PostForm.Get("lifetime")])
-	if msg, ok := invalid(err); ok {
+	if msg, ok := n.invalid(u, err); ok {
 		n.sharePage(w, r, u, http.StatusUnprocessableEntity, "", msg)
 		return
 	}

@@ -28,7 +28,7 @@ func (n *Newsroom) signinForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	n.render(w, http.StatusOK, "signin", Page{Title: "Sign in", Content: signinContent{Next: safeNext(r.URL.Query().Get("next"))}})
+	n.render(w, http.StatusOK, "signin", Page{Title: n.t(auth.User{}, "nr.title.signin"), Content: signinContent{Next: safeNext(r.URL.Query().Get("next"))}})
 }
 
 func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
@@ -37,7 +37,7 @@ func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
 	_, err := n.auth.SignIn(r.Context(), w, r, email, r.PostFormValue("password"))
 	if err != nil {
 		status, msg := n.signinError(w, err)
-		n.render(w, status, "signin", Page{Title: "Sign in", Error: msg, Content: signinContent{Email: email, Next: next}})
+		n.render(w, status, "signin", Page{Title: n.t(auth.User{}, "nr.title.signin"), Error: msg, Content: signinContent{Email: email, Next: next}})
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -54,7 +54,7 @@ func (n *Newsroom) signinError(w http.ResponseWriter, err error) (int, string) {
 		return http.StatusUnauthorized, err.Error()
 	}
 	n.log.Error("sign-in", "err", err)
-	return http.StatusInternalServerError, "Signing in failed. Please try again in a moment."
+	return http.StatusInternalServerError, n.t(auth.User{}, "nr.msg.signin_failed")
 }
 
 // signout ends this session, or every session of the user when the form

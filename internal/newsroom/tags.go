@@ -32,7 +32,7 @@ func (n *Newsroom) tagsPage(w http.ResponseWriter, r *http.Request, u auth.User,
 	for i := range tags {
 		rows[i] = tagRow{tags[i], counts[i]}
 	}
-	fl := map[string]string{"renamed": "Renamed. The tag's page is now at its new address.", "merged": "Merged."}[r.URL.Query().Get("done")]
+	fl := n.done(r, u, "tags", "renamed", "merged")
 	n.render(w, status, "tags", Page{Title: n.t(u, "nr.title.tags"), User: u, Nav: "tags", Error: msg, Flash: fl, Content: rows})
 }
 
@@ -52,10 +52,10 @@ func (n *Newsroom) tagSave(w http.ResponseWriter, r *http.Request, u auth.User) 
 		err = n.tags.Merge(r.Context(), u, id, into)
 		done = "merged"
 	default:
-		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.unknown_action"), http.StatusBadRequest)
 		return
 	}
-	if msg, ok := invalid(err); ok {
+	if msg, ok := n.invalid(u, err); ok {
 		n.tagsPage(w, r, u, http.StatusUnprocessableEntity, msg)
 		return
 	}

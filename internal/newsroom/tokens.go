@@ -24,7 +24,7 @@ func (n *Newsroom) tokenList(w http.ResponseWriter, r *http.Request, u auth.User
 	if !n.allowed(w, r, u, auth.ManageTokens, nil) {
 		return
 	}
-	fl := map[string]string{"revoked": "Revoked. Programs using that token are refused from now on."}[r.URL.Query().Get("done")]
+	fl := n.done(r, u, "tokens", "revoked")
 	n.tokensPage(w, r, u, http.StatusOK, "", fl, "")
 }
 
@@ -58,11 +58,11 @@ func (n *Newsroom) tokenSave(w http.ResponseWriter, r *http.Request, u auth.User
 		name := strings.TrimSpace(r.PostFormValue("name"))
 		role := auth.Role(r.PostFormValue("role"))
 		if name == "" || len(name) > 100 {
-			n.tokensPage(w, r, u, http.StatusUnprocessableEntity, "Give the token a name of up to 100 characters, such as the app that will use it.", "", "")
+			n.tokensPage(w, r, u, http.StatusUnprocessableEntity, n.t(u, "nr.msg.token_name"), "", "")
 			return
 		}
 		if !auth.ValidRole(string(role)) || auth.Rank(role) > auth.Rank(u.Role) {
-			n.tokensPage(w, r, u, http.StatusUnprocessableEntity, "Choose a role no higher than your own.", "", "")
+			n.tokensPage(w, r, u, http.StatusUnprocessableEntity, n.t(u, "nr.msg.token_role"), "", "")
 			return
 		}
 		plain, hash := auth.NewAPIToken()
@@ -72,12 +72,12 @@ func (n *Newsroom) tokenSave(w http.ResponseWriter, r *http.Request, u auth.User
 			return
 		}
 		n.audit(r.Context(), u, "token-create", fmt.Sprintf("API token %d", t.ID), fmt.Sprintf("%s (%s)", name, role))
-		n.tokensPage(w, r, u, http.StatusOK, "", "Token made. Copy it now: it is shown only this once.", plain)
+		n.tokensPage(w, r, u, http.StatusOK, "", n.t(u, "nr.msg.token_made"), plain)
 	case "revoke":
 		id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 		t, err := n.db.APITokenByID(r.Context(), id)
 		if err != nil || (u.Role != auth.Admin && t.UserID != u.ID) {
-			n.tokensPage(w, r, u, http.StatusUnprocessableEntity, "That token is not yours to revoke, or is not there any more.", "", "")
+			n.tokensPage(w, r, u, http.StatusUnprocessableEntity, n.t(u, "nr.msg.token_gone"), "", "")
 			return
 		}
 		if err := n.db.RevokeAPIToken(r.Context(), id, n.now().UTC()); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -87,6 +87,6 @@ func (n *Newsroom) tokenSave(w http.ResponseWriter, r *http.Request, u auth.User
 		n.audit(r.Context(), u, "token-revoke", fmt.Sprintf("API token %d", t.ID), t.Name)
 		http.Redirect(w, r, links.NewsroomTokens+"?done=revoked", http.StatusSeeOther)
 	default:
-		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.unknown_action"), http.StatusBadRequest)
 	}
 }

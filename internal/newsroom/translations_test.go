@@ -104,7 +104,7 @@ func TestNewsroomLanguage(t *testing.T) {
 	if !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, ">New article</a>") {
 		t.Error("another user's newsroom changed language")
 	}
-	if code, body := c.post("/newsroom/account/", url.Values{"op": {"lang"}, "lang": {"xx"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose one of the newsroom") {
+	if code, body := c.post("/newsroom/account/", url.Values{"op": {"lang"}, "lang": {"xx"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Выберите один из языков редакции") {
 		t.Errorf("an unknown language: %d", code)
 	}
 }

@@ -28,7 +28,7 @@ func (n *Newsroom) trashArticle(w http.ResponseWriter, r *http.Request, u auth.U
 		var conflict *articles.ConflictError
 		if errors.As(err, &conflict) {
 			n.render(w, http.StatusConflict, "error", Page{Title: n.t(u, "nr.title.not_deleted"), User: u,
-				Error: "Someone else changed this article after you opened it, so it was not deleted. Open it again to see their changes."})
+				Error: n.t(u, "nr.msg.trash_conflict")})
 			return
 		}
 		n.fail(w, r, u, err)

@@ -31,11 +31,7 @@ func (n *Newsroom) usersPage(w http.ResponseWriter, r *http.Request, u auth.User
 		return
 	}
 	c.Roles, c.Me = auth.Roles, u.ID
-	fl := map[string]string{
-		"role":     "Role changed.",
-		"disabled": "Disabled. Their sessions have ended and their API tokens are revoked.",
-		"enabled":  "Enabled. They can sign in again.",
-	}[r.URL.Query().Get("done")]
+	fl := n.done(r, u, "users", "role", "disabled", "enabled")
 	n.render(w, status, "users", Page{Title: n.t(u, "nr.title.users"), User: u, Nav: "users", Error: msg, Flash: fl, Content: c})
 }
 
@@ -51,7 +47,7 @@ func (n *Newsroom) usersFailed(w http.ResponseWriter, r *http.Request, u auth.Us
 	case errors.Is(err, users.ErrForbidden):
 		n.fail(w, r, u, errForbidden)
 	case errors.As(err, &ue):
-		n.usersPage(w, r, u, http.StatusUnprocessableEntity, usersContent{}, ue.Msg)
+		n.usersPage(w, r, u, http.StatusUnprocessableEntity, usersContent{}, n.userError(u, ue))
 	default:
 		n.fail(w, r, u, err)
 	}
@@ -101,7 +97,7 @@ func (n *Newsroom) userSave(w http.ResponseWriter, r *http.Request, u auth.User)
 			return
 		}
 	default:
-		http.Error(w, "Unknown action.", http.StatusBadRequest)
+		http.Error(w, n.t(u, "nr.msg.unknown_action"), http.StatusBadRequest)
 		return
 	}
 	n.usersFailed(w, r, u, err)

@@ -111,7 +111,7 @@ func (s *Service) Create(ctx context.Context, u auth.User, id int64, ref auth.Ar
 		allowed = allowed || l == ttl
 	}
 	if !allowed {
-		return Link{}, &news.FieldError{Field: "lifetime", Message: "Choose how long the link works: a day, a week or a month."}
+		return Link{}, news.Refuse("lifetime", "invalid.preview_lifetime")
 	}
 	key, err := s.signingKey(ctx)
 	if err != nil {

@@ -52,7 +52,7 @@ func (s *Service) Add(ctx context.Context, u auth.User, from, to string, status 
 	rd := store.Redirect{From: LocalPath(from), To: strings.TrimSpace(to), Status: status, CreatedBy: u.Email}
 	if strings.HasPrefix(rd.To, "//") {
 		// Browsers take //host/ to another site: it must say so in full.
-		return rd, news.Invalid("to", "Give an address on another site in full, starting with https://.")
+		return rd, news.Refuse("to", "invalid.redirect_to_full")
 	}
 	if strings.HasPrefix(rd.To, "/") {
 		rd.To = LocalPath(rd.To)
@@ -62,17 +62,17 @@ func (s *Service) Add(ctx context.Context, u auth.User, from, to string, status 
 	}
 	switch {
 	case rd.From == "":
-		return rd, news.Invalid("from", "Give an address on this site to redirect from, starting with /.")
+		return rd, news.Refuse("from", "invalid.redirect_from")
 	case !fits(rd.From):
-		return rd, news.Invalid("from", "That address is too long (at most %d bytes) or not valid text.", maxAddress)
+		return rd, news.Refuse("from", "invalid.redirect_long", "Count", maxAddress)
 	case !fits(rd.To):
-		return rd, news.Invalid("to", "That address is too long (at most %d bytes) or not valid text.", maxAddress)
+		return rd, news.Refuse("to", "invalid.redirect_long", "Count", maxAddress)
 	case !strings.HasPrefix(rd.To, "/") && !strings.HasPrefix(rd.To, "https://") && !strings.HasPrefix(rd.To, "http://"):
-		return rd, news.Invalid("to", "Give an address for it to go to: a path starting with / or a full http(s) address.")
+		return rd, news.Refuse("to", "invalid.redirect_to_needed")
 	case strings.ContainsFunc(rd.To, isSpaceOrControl):
-		return rd, news.Invalid("to", "The address it goes to cannot contain spaces or control characters.")
+		return rd, news.Refuse("to", "invalid.redirect_to_spaces")
 	case rd.To == rd.From:
-		return rd, news.Invalid("to", "A redirect must lead somewhere else.")
+		return rd, news.Refuse("to", "invalid.redirect_loop")
 	}
 	entry := store.AuditEntry{UserID: u.ID, Action: "add redirect", Subject: rd.From, Detail: rd.To, CreatedAt: s.now().UTC()}
 	if err := s.db.SaveRedirect(ctx, &rd, entry); err != nil {
@@ -90,7 +90,7 @@ func (s *Service) Delete(ctx context.Context, u auth.User, id int64) error {
 	entry := store.AuditEntry{UserID: u.ID, Action: "delete redirect", Subject: strconv.FormatInt(id, 10), CreatedAt: s.now().UTC()}
 	err := s.db.DeleteRedirect(ctx, id, entry)
 	if errors.Is(err, store.ErrNotFound) {
-		return news.Invalid("id", "That redirect is not there any more.")
+		return news.Refuse("id", "invalid.redirect_gone")
 	}
 	return err
 }

@@ -84,12 +84,12 @@ func (s *Service) Save(ctx context.Context, u auth.User, in Input) (news.Section
 }
 
 var (
-	errInsideItself = news.Invalid("parent", "A section cannot be put inside itself or one of its own sections.")
-	errGone         = news.Invalid("id", "That section, or the one chosen to hold it, is not there any more.")
+	errInsideItself = news.Refuse("parent", "invalid.section_inside")
+	errGone         = news.Refuse("id", "invalid.section_or_parent_gone")
 )
 
 func taken(path string) error {
-	return news.Invalid("slug", "Another section already has the address %s.", links.Section(path))
+	return news.Refuse("slug", "invalid.section_slug_taken", "Address", links.Section(path))
 }
 
 // check applies the rules to in against the tree as it is, and returns
@@ -119,9 +119,9 @@ func (s *Service) check(ctx context.Context, in Input) (news.Section, *news.Sect
 	}
 	switch {
 	case in.ID != 0 && self == nil:
-		return news.Section{}, nil, news.Invalid("id", "That section is not there any more.")
+		return news.Section{}, nil, news.Refuse("id", "invalid.section_gone")
 	case in.ParentID != 0 && parent == nil:
-		return news.Section{}, nil, news.Invalid("parent", "The section chosen to hold it is not there any more.")
+		return news.Section{}, nil, news.Refuse("parent", "invalid.section_parent_gone")
 	case self != nil && parent != nil && isWithin(parent.Path, self.Path):
 		return news.Section{}, nil, errInsideItself
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"dastan/internal/auth"
+	"dastan/internal/i18n"
 	"dastan/internal/links"
 	"dastan/internal/news"
 	"dastan/internal/store"
@@ -92,7 +93,7 @@ func (s *Service) Rename(ctx context.Context, u auth.User, id int64, name, slug 
 	err = s.db.RenameTag(ctx, id, t.Name, t.Slug, entry)
 	switch {
 	case errors.Is(err, store.ErrExists):
-		return news.Tag{}, news.Invalid("slug", "Another tag already has the address %s; merge the two instead.", links.Tag(t.Slug))
+		return news.Tag{}, news.Refuse("slug", "invalid.tag_slug_taken", "Address", links.Tag(t.Slug))
 	case errors.Is(err, store.ErrNotFound):
 		return news.Tag{}, errGone("id")
 	}
@@ -111,7 +112,7 @@ func (s *Service) Merge(ctx context.Context, u auth.User, from, into int64) erro
 		return err
 	}
 	if from == into {
-		return news.Invalid("into", "Choose another tag to merge into.")
+		return news.Refuse("into", "invalid.tag_merge_into")
 	}
 	dst, err := s.find(ctx, "into", into)
 	if err != nil {
@@ -148,7 +149,7 @@ func Check(field, name, slug string) (news.Tag, error) {
 	}
 	var fe *news.FieldError
 	if errors.As(err, &fe) {
-		return news.Tag{}, news.Invalid(field, "Tag %q: %s", clip(name), fe.Message)
+		return news.Tag{}, news.Refuse(field, "invalid.tag_named", append([]any{"Name", clip(name), "Problem", i18n.Key(fe.Key)}, fe.Args...)...)
 	}
 	return t, err
 }

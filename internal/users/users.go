@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"dastan/internal/auth"
+	"dastan/internal/i18n"
 	"dastan/internal/store"
 )
 
@@ -39,7 +40,12 @@ var (
 type Error struct {
 	Kind  error  // ErrInvalid, ErrForbidden or ErrRefused
 	Field string // the form field at fault, if one is
-	Msg   string
+	Msg   string // in English
+	// Key is Msg's id in the catalogue (internal/i18n, invalid.user.*),
+	// Args its arguments as name, value pairs: the newsroom says it in
+	// each editor's language.
+	Key  string
+	Args []any
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -47,9 +53,14 @@ func (e *Error) Error() string { return e.Msg }
 // Is matches the Error's kind.
 func (e *Error) Is(target error) bool { return target == e.Kind }
 
-func invalid(field, msg string) error { return &Error{Kind: ErrInvalid, Field: field, Msg: msg} }
+func invalid(field, key string, args ...any) error { return refuse(ErrInvalid, field, key, args...) }
 
-var errForbidden = &Error{Kind: ErrForbidden, Msg: "Your role does not allow that."}
+// refuse is an Error of kind by its catalogue key, its Msg in English.
+func refuse(kind error, field, key string, args ...any) *Error {
+	return &Error{Kind: kind, Field: field, Msg: i18n.English(key, args...), Key: key, Args: args}
+}
+
+var errForbidden = refuse(ErrForbidden, "", "invalid.user.forbidden")
 
 // Service changes users.
 type Service struct {
@@ -104,7 +115,7 @@ func (s *Service) ByEmail(ctx context.Context, actor auth.User, email string) (s
 	}
 	u, err := s.db.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		return u, &Error{Kind: ErrInvalid, Field: "email", Msg: fmt.Sprintf("There is no user with the email %q.", strings.TrimSpace(email))}
+		return u, refuse(ErrInvalid, "email", "invalid.user.no_email", "Email", strings.TrimSpace(email))
 	}
 	return u, err
 }
@@ -142,7 +153,7 @@ func (s *Service) Add(ctx context.Context, actor auth.User, in NewUser) (u auth.
 	entry := s.audit(actor, "add-user", email, string(in.Role))
 	if err := s.db.CreateUser(ctx, &su, &entry); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			return u, "", invalid("email", "There is already a user with that email.")
+			return u, "", invalid("email", "invalid.user.email_taken")
 		}
 		return u, "", err
 	}
@@ -155,13 +166,13 @@ func (in NewUser) Check() error {
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	local, domain, ok := strings.Cut(email, "@")
 	if !ok || local == "" || domain == "" || strings.ContainsAny(email, " \t\r\n<>,;\"") || strings.Count(email, "@") != 1 || len(email) > 254 {
-		return invalid("email", fmt.Sprintf("%q is not an email address.", email))
+		return invalid("email", "invalid.user.email_bad", "Email", email)
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(in.Name)) > 200 {
-		return invalid("name", "A name can have at most 200 characters.")
+		return invalid("name", "invalid.user.name_long", "Max", 200)
 	}
 	if !auth.ValidRole(string(in.Role)) {
-		return invalid("role", "Choose a role: contributor, author, editor or admin.")
+		return invalid("role", "invalid.user.role")
 	}
 	return nil
 }
@@ -170,9 +181,9 @@ func (in NewUser) Check() error {
 func CheckPassword(pw string) error {
 	switch n := utf8.RuneCountInString(pw); {
 	case n < 10:
-		return invalid("password", "A password needs at least 10 characters.")
+		return invalid("password", "invalid.user.password_short", "Min", 10)
 	case len(pw) > 1000:
-		return invalid("password", "A password can have at most 1,000 bytes.")
+		return invalid("password", "invalid.user.password_long")
 	}
 	return nil
 }
@@ -184,7 +195,7 @@ func (s *Service) change(ctx context.Context, id int64, c store.UserChange) (sto
 	before, err := s.db.UpdateUser(ctx, id, c)
 	switch {
 	case errors.Is(err, store.ErrLastOne):
-		return before, &Error{Kind: ErrRefused, Msg: "The newsroom needs at least one enabled admin; make another admin first."}
+		return before, refuse(ErrRefused, "", "invalid.user.last_admin")
 	case errors.Is(err, store.ErrNotFound):
 		return before, ErrNotFound
 	}
@@ -198,10 +209,10 @@ func (s *Service) SetRole(ctx context.Context, actor auth.User, id int64, role a
 		return err
 	}
 	if !auth.ValidRole(string(role)) {
-		return invalid("role", "Choose a role: contributor, author, editor or admin.")
+		return invalid("role", "invalid.user.role")
 	}
 	if id == actor.ID && role != auth.Admin {
-		return &Error{Kind: ErrRefused, Msg: "You cannot take away your own admin role; ask another admin."}
+		return refuse(ErrRefused, "", "invalid.user.own_role")
 	}
 	_, err := s.change(ctx, id, store.UserChange{Role: string(role), Audit: func(b store.User) store.AuditEntry {
 		return s.audit(actor, "change-role", b.Email, fmt.Sprintf("%s → %s", b.Role, role))
@@ -217,7 +228,7 @@ func (s *Service) Disable(ctx context.Context, actor auth.User, id int64) error 
 		return err
 	}
 	if id == actor.ID {
-		return &Error{Kind: ErrRefused, Msg: "You cannot disable yourself; ask another admin."}
+		return refuse(ErrRefused, "", "invalid.user.disable_self")
 	}
 	yes := true
 	_, err := s.change(ctx, id, store.UserChange{Disabled: &yes, EndSessions: true, RevokeTokens: true, EndResets: true,
@@ -243,7 +254,7 @@ func (s *Service) Enable(ctx context.Context, actor auth.User, id int64) error {
 // langs (the catalogue's); "" is the default language.
 func (s *Service) SetLanguage(ctx context.Context, actor auth.User, lang string, langs []string) error {
 	if lang != "" && !slices.Contains(langs, lang) {
-		return invalid("lang", "Choose one of the newsroom's languages.")
+		return invalid("lang", "invalid.user.lang")
 	}
 	return s.db.SetUserLang(ctx, actor.ID, lang)
 }
@@ -257,11 +268,11 @@ func (s *Service) ChangePassword(ctx context.Context, actor auth.User, current, 
 		return err
 	}
 	if current == next {
-		return invalid("password", "The new password is the same as the current one.")
+		return invalid("password", "invalid.user.password_same")
 	}
 	if _, err := s.auth.Verify(ctx, actor.Email, current, ip); err != nil {
 		if errors.Is(err, auth.ErrBadCredentials) {
-			return invalid("current", "That is not your current password.")
+			return invalid("current", "invalid.user.current_wrong")
 		}
 		return err
 	}
@@ -315,7 +326,7 @@ func (s *Service) IssueReset(ctx context.Context, actor auth.User, id int64) (to
 		s.audit(actor, "reset-link", target.Email, "valid until "+expires.Format("2006-01-02 15:04 MST")))
 	switch {
 	case errors.Is(err, store.ErrDisabled):
-		return "", expires, &Error{Kind: ErrRefused, Msg: target.Email + " is disabled; enable them first."}
+		return "", expires, refuse(ErrRefused, "", "invalid.user.disabled", "Email", target.Email)
 	case errors.Is(err, store.ErrNotFound):
 		return "", expires, ErrNotFound
 	case err != nil:

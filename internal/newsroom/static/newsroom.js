@@ -9,6 +9,10 @@
   var body = form.elements.body, format = form.elements.format;
   var bar = form.querySelector(".toolbar");
   var status = document.getElementById("autosave-status");
+  // The words this script says, in the editor's language, from the
+  // catalogue (nr.script.*) by way of the form.
+  var words = JSON.parse(form.dataset.words || "{}");
+  function say(key) { return words[key] || key; }
 
   function wrap(mark) {
     var s = body.selectionStart, e = body.selectionEnd, v = body.value;
@@ -23,7 +27,7 @@
     changed();
   }
   function link() {
-    var url = window.prompt("Link address");
+    var url = window.prompt(say("link_address"));
     if (!url) return;
     var s = body.selectionStart, e = body.selectionEnd, v = body.value, text = v.slice(s, e) || "link";
     body.value = v.slice(0, s) + "[" + text + "](" + url + ")" + v.slice(e);
@@ -104,20 +108,20 @@
     dirty = false;
     var fd = new FormData(form);
     fd.set("action", "save");
-    status.textContent = "Saving…";
+    status.textContent = say("saving");
     fetch(form.action, { method: "POST", body: fd, credentials: "same-origin", headers: { "X-Autosave": "1" } })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, j: j }; }); })
       .then(function (res) {
         if (res.ok) {
           form.elements.version.value = res.j.version;
-          status.textContent = "Draft saved at " + res.j.saved + ".";
+          status.textContent = say("saved_at").replace("{time}", res.j.saved);
         } else {
-          status.textContent = res.j.error || "Not saved.";
+          status.textContent = res.j.error || say("not_saved");
           status.className = "autosave error";
           if (res.status === 409) stopped = true; // Save shows both versions
         }
       })
-      .catch(function () { dirty = true; status.textContent = "Not saved: the newsroom cannot be reached."; });
+      .catch(function () { dirty = true; status.textContent = say("offline"); });
   }
   setInterval(autosave, 15000);
   window.addEventListener("beforeunload", function (ev) { if (dirty && !submitting) ev.preventDefault(); });

@@ -158,8 +158,31 @@ export function embedProvider(url) {
   return "";
 }
 
+// words are what the editor says, in the writer's language: the
+// catalogue's nr.script.* messages, which the editor's form carries as
+// JSON in data-words (see say and count).
+let words = {};
+
+// say is the message key with its {name} places filled from args.
+function say(key, args = {}) {
+  let s = typeof words[key] === "string" ? words[key] : key;
+  for (const [name, v] of Object.entries(args)) s = s.replace("{" + name + "}", v);
+  return s;
+}
+
+// count says n with the counted message key: the catalogue gives its
+// text for 1, 2 and 5, and the form whose sample falls in n's CLDR plural
+// category (Intl.PluralRules, in the page's language) is used.
+function count(key, n, lang) {
+  const forms = words[key] || {};
+  const rules = new Intl.PluralRules(lang || "en");
+  const cat = rules.select(n);
+  const sample = Object.keys(forms).find((s) => rules.select(Number(s)) === cat) || Object.keys(forms).pop();
+  return sample === undefined ? String(n) : forms[sample].replace("{n}", String(n));
+}
+
 function embedLabel(url) {
-  return (embedProvider(url) || "Embed") + ": " + url;
+  return (embedProvider(url) || say("embed")) + ": " + url;
 }
 
 // cleanPaste drops what Word and Google Docs put around their HTML
@@ -191,11 +214,14 @@ function currentHTML() {
   return window.dastanEditor ? editorHTML(window.dastanEditor) : "";
 }
 
-function button(label, title, run, isActive) {
+// button is the toolbar's button for the command cmd, labelled and
+// titled from the catalogue; data-cmd names the command in any language.
+function button(cmd, run, isActive) {
   const b = document.createElement("button");
   b.type = "button";
-  b.textContent = label;
-  if (title) b.title = title;
+  b.dataset.cmd = cmd;
+  b.textContent = say("button." + cmd);
+  b.title = say("title." + cmd);
   b.addEventListener("click", run);
   b._active = isActive;
   return b;
@@ -209,7 +235,7 @@ function mount(form, textarea, html) {
   const bar = document.createElement("div");
   bar.className = "toolbar visual-bar";
   bar.setAttribute("role", "toolbar");
-  bar.setAttribute("aria-label", textarea.dataset.toolbarLabel || "Formatting");
+  bar.setAttribute("aria-label", say("formatting"));
   const area = document.createElement("div");
   area.className = "visual-body body";
   const stats = document.createElement("p");
@@ -236,7 +262,7 @@ function mount(form, textarea, html) {
     // would inject are in newsroom.css.
     injectCSS: false,
     editorProps: {
-      attributes: { role: "textbox", "aria-multiline": "true", "aria-label": label ? label.textContent : "Body", id: "visual-body" },
+      attributes: { role: "textbox", "aria-multiline": "true", "aria-label": label ? label.textContent : say("body"), id: "visual-body" },
       transformPastedHTML: cleanPaste,
       handleDrop: (view, ev) => dropFiles(ev.dataTransfer && ev.dataTransfer.files, ev),
       handlePaste: (view, ev) => dropFiles(ev.clipboardData && ev.clipboardData.files, ev),
@@ -249,7 +275,8 @@ function mount(form, textarea, html) {
   }
   function showStats() {
     const s = readingStats(editor.getText({ blockSeparator: "\n" }));
-    stats.textContent = s.words + (s.words === 1 ? " word" : " words") + " · " + s.minutes + " min read";
+    const lang = document.documentElement.lang;
+    stats.textContent = say("stats", { words: count("words", s.words, lang), minutes: count("minutes", s.minutes, lang) });
   }
   function refresh() {
     for (const b of bar.querySelectorAll("button")) {
@@ -263,15 +290,15 @@ function mount(form, textarea, html) {
   const chain = () => editor.chain().focus();
   function link() {
     const prev = editor.getAttributes("link").href || "";
-    const url = window.prompt("Link address", prev);
+    const url = window.prompt(say("link_address"), prev);
     if (url === null) return;
     if (url === "") chain().extendMarkRange("link").unsetLink().run();
     else chain().extendMarkRange("link").setLink({ href: url }).run();
   }
   function embed() {
-    const url = window.prompt("Address of a YouTube video, or a post on X, Telegram or Instagram");
+    const url = window.prompt(say("embed_prompt"));
     if (!url) return;
-    if (!embedProvider(url.trim())) { status("That address is not a YouTube video or a post on X, Telegram or Instagram."); return; }
+    if (!embedProvider(url.trim())) { status(say("embed_bad")); return; }
     insertBlock({ type: "embed", attrs: { url: url.trim() } });
   }
   // insertBlock puts a block after what is selected, never over it (a
@@ -295,47 +322,46 @@ function mount(form, textarea, html) {
     return true;
   }
   function upload(file) {
-    if (!form.dataset.upload) { status("Your role does not allow uploading images."); return; }
+    if (!form.dataset.upload) { status(say("upload_forbidden")); return; }
     const fd = new FormData();
     fd.append("file", file, file.name);
-    status("Uploading " + file.name + "…");
+    status(say("uploading", { name: file.name }));
     fetch(form.dataset.upload, { method: "POST", body: fd, credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((r) => r.json().then((j) => ({ ok: r.ok, j })))
       .then(({ ok, j }) => {
-        if (!ok) { status(j.error || "The image was not uploaded."); return; }
+        if (!ok) { status(j.error || say("upload_failed")); return; }
         const img = { src: j.url, alt: j.alt || "", width: j.width ? String(j.width) : null, height: j.height ? String(j.height) : null, srcset: j.srcset || null };
         const caption = [j.caption, j.credit].filter(Boolean).join(" ");
         const content = [{ type: "image", attrs: img }];
         if (caption) content.push({ type: "figcaption", content: [{ type: "text", text: caption }] });
         insertBlock({ type: "figure", content });
-        status("Uploaded " + file.name + ". Add its alt text in the library if it has none.");
+        status(say("uploaded", { name: file.name }));
       })
-      .catch(() => status("The image was not uploaded: the newsroom cannot be reached."));
+      .catch(() => status(say("upload_offline")));
   }
   hidden.addEventListener("change", () => { for (const f of hidden.files) upload(f); hidden.value = ""; });
 
   const is = (name, attrs) => () => editor.isActive(name, attrs);
   bar.append(
-    button("¶", "Paragraph", () => chain().setParagraph().run(), is("paragraph")),
-    button("H2", "Heading", () => chain().toggleHeading({ level: 2 }).run(), is("heading", { level: 2 })),
-    button("H3", "Subheading", () => chain().toggleHeading({ level: 3 }).run(), is("heading", { level: 3 })),
-    button("B", "Bold (Ctrl+B)", () => chain().toggleBold().run(), is("bold")),
-    button("I", "Italic (Ctrl+I)", () => chain().toggleItalic().run(), is("italic")),
-    button("Link", "Link (Ctrl+K)", link, is("link")),
-    button("• List", "Bulleted list", () => chain().toggleBulletList().run(), is("bulletList")),
-    button("1. List", "Numbered list", () => chain().toggleOrderedList().run(), is("orderedList")),
-    button("Quote", "Quote", () => chain().toggleBlockquote().run(), () => editor.isActive("blockquote") && !editor.isActive("blockquote", { class: "pullquote" })),
-    button("Pull quote", "Pull quote", () => {
+    button("paragraph", () => chain().setParagraph().run(), is("paragraph")),
+    button("heading", () => chain().toggleHeading({ level: 2 }).run(), is("heading", { level: 2 })),
+    button("subheading", () => chain().toggleHeading({ level: 3 }).run(), is("heading", { level: 3 })),
+    button("bold", () => chain().toggleBold().run(), is("bold")),
+    button("italic", () => chain().toggleItalic().run(), is("italic")),
+    button("link", link, is("link")),
+    button("bullet-list", () => chain().toggleBulletList().run(), is("bulletList")),
+    button("ordered-list", () => chain().toggleOrderedList().run(), is("orderedList")),
+    button("quote", () => chain().toggleBlockquote().run(), () => editor.isActive("blockquote") && !editor.isActive("blockquote", { class: "pullquote" })),
+    button("pull-quote", () => {
       if (editor.isActive("blockquote", { class: "pullquote" })) chain().lift("blockquote").run();
       else chain().toggleBlockquote().updateAttributes("blockquote", { class: "pullquote" }).run();
     }, is("blockquote", { class: "pullquote" })),
-    button("Table", "Table", () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()),
-    button("Image", "Upload an image", () => hidden.click()),
-    button("Embed", "Embed a post by its address", embed),
-    button("Undo", "Undo (Ctrl+Z)", () => chain().undo().run()),
-    button("Redo", "Redo (Ctrl+Shift+Z)", () => chain().redo().run()),
+    button("table", () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()),
+    button("image", () => hidden.click()),
+    button("embed", embed),
+    button("undo", () => chain().undo().run()),
+    button("redo", () => chain().redo().run()),
   );
-  for (const b of bar.querySelectorAll("button")) b.dataset.cmd = b.title.split(" (")[0].toLowerCase().replace(/ /g, "-");
   area.addEventListener("keydown", (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "k") { ev.preventDefault(); link(); }
   });
@@ -347,6 +373,7 @@ function mount(form, textarea, html) {
 function start() {
   const form = document.getElementById("editor");
   if (!form) return;
+  words = JSON.parse(form.dataset.words || "{}");
   const textarea = form.elements.body, format = form.elements.format;
   const markdownBar = form.querySelector(".body-field > .toolbar");
   let unmount = null;

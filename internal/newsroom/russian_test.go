@@ -1,0 +1,138 @@
+package newsroom_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"io"
+	multipartpkg "mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"dastan/internal/auth"
+	"dastan/internal/news"
+	"dastan/internal/store/storetest"
+)
+
+// englishMessages are words the newsroom once wrote in Go whatever the
+// editor's language; none may reach an editor who reads it in Russian.
+var englishMessages = []string{
+	"Uploaded.", "Choose an image to upload", "not a JPEG, PNG, WebP or GIF",
+	"Pinned. The front page", "Emptied. The newest story", "Front page",
+	"Your changes were not saved", "Live articles are not autosaved",
+	"There is no such page", "That is not here any more", "Your role does not allow",
+	"Something went wrong", "The publication time must look like", "Title is required",
+	"Image chosen.", "Unknown action.",
+}
+
+// An editor who reads the newsroom in Russian meets Russian wherever the
+// newsroom speaks from its code: a refused upload, a form's mistake, the
+// front page's pins, a conflict, an autosave's refusal, a missing page.
+func TestRussianNewsroomMessages(t *testing.T) {
+	f := newFixture(t, storetest.Open(t, "sqlite"))
+	ed := f.users[auth.Editor]
+	must(t, f.db.SetUserLang(context.Background(), ed.ID, "ru"))
+	c := f.as(t, auth.Editor)
+	english := func(what, body string) {
+		t.Helper()
+		for _, e := range englishMessages {
+			if strings.Contains(body, e) {
+				t.Errorf("%s: English %q for a Russian editor", what, e)
+			}
+		}
+	}
+	expect := func(what string, code, wantCode int, body, want string) {
+		t.Helper()
+		if code != wantCode || !strings.Contains(body, want) {
+			t.Errorf("%s: %d, want %d with %q:\n%s", what, code, wantCode, want, body)
+		}
+		english(what, body)
+	}
+
+	// A file that is no image, then a good one.
+	var notImage strings.Builder
+	notImage.WriteString("plain words, not pixels")
+	code, body := c.multipart("/newsroom/media/", "notes.txt", []byte(notImage.String()), nil)
+	expect("a refused upload", code, http.StatusUnprocessableEntity, body, "Это не изображение в формате JPEG, PNG, WebP или GIF.")
+	code, body = c.multipart("/newsroom/media/", "", nil, nil)
+	expect("an upload without a file", code, http.StatusUnprocessableEntity, body, "Выберите изображение для загрузки")
+	code, body = c.multipart("/newsroom/media/", "notes.txt", []byte("x"), http.Header{"Accept": {"application/json"}})
+	expect("a refused upload from the editor", code, http.StatusUnprocessableEntity, body, "Это не изображение")
+	postImage(t, c, image.NewRGBA(image.Rect(0, 0, 20, 20)), "dot.png", "A dot")
+	_, body = c.get("/newsroom/media/?done=uploaded")
+	expect("the library after an upload", http.StatusOK, http.StatusOK, body, "Загружено.")
+
+	// A form's mistakes: the newsroom's own and the articles service's.
+	a := f.article(t, ed, news.StatusDraft, "Water talks")
+	v := form(a, "save")
+	v.Set("publish_at", "tomorrow morning")
+	code, body = c.post(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v)
+	expect("a bad publication time", code, http.StatusUnprocessableEntity, body, "Время публикации нужно указать в виде 2025-03-26T09:30.")
+	v = form(a, "save")
+	v.Set("title", "  ")
+	code, body = c.post(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v)
+	expect("a missing title", code, http.StatusUnprocessableEntity, body, "Нужен заголовок.")
+
+	// The front page's pins.
+	live := f.article(t, ed, news.StatusPublished, "Budget passes")
+	if code, _ := c.post("/newsroom/front/", url.Values{"slot": {"1"}, "article": {live.Slug}}); code != http.StatusSeeOther {
+		t.Fatalf("pin: %d", code)
+	}
+	_, body = c.get("/newsroom/front/?done=pinned")
+	expect("pinned", http.StatusOK, http.StatusOK, body, "Закреплено. Материал уже на главной странице.")
+	c.post("/newsroom/front/", url.Values{"slot": {"1"}, "unpin": {"1"}})
+	_, body = c.get("/newsroom/front/?done=unpinned")
+	expect("unpinned", http.StatusOK, http.StatusOK, body, "Место освобождено.")
+	if !strings.Contains(body, "<title>Главная страница | Редакция</title>") {
+		t.Error("the front page screen's title is not in Russian")
+	}
+
+	// Two saves from the same version: the second is a conflict.
+	v = form(a, "save")
+	if code, _ := c.post(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v); code != http.StatusSeeOther {
+		t.Fatalf("save: %d", code)
+	}
+	v.Set("title", "Water talks resume")
+	code, body = c.post(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v)
+	expect("a conflict", code, http.StatusConflict, body, "Ваши изменения не сохранены")
+	code, body = c.postWith(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v, http.Header{"X-Autosave": {"1"}})
+	expect("an autosave's conflict", code, http.StatusConflict, body, "Пока статья была у вас открыта, её сохранил кто-то другой.")
+
+	// Autosave refuses live articles, in JSON.
+	code, body = c.postWith(fmt.Sprintf("/newsroom/articles/%d/", live.ID), form(live, "save"), http.Header{"X-Autosave": {"1"}})
+	expect("autosaving a live article", code, http.StatusConflict, body, "Опубликованные статьи не сохраняются автоматически")
+
+	// Missing pages, the newsroom's own and an article's.
+	code, body = c.get("/newsroom/no-such-screen")
+	expect("a missing screen", code, http.StatusNotFound, body, "В редакции нет такой страницы.")
+	code, body = c.get("/newsroom/articles/999999/")
+	expect("a missing article", code, http.StatusNotFound, body, "Этого здесь больше нет.")
+}
+
+// multipart posts a file named name (none when name is "") to path as c,
+// with the headers h, and returns the status and body.
+func (c *client) multipart(path, name string, data []byte, h http.Header) (int, string) {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipartpkg.NewWriter(&body)
+	if name != "" {
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.base+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for k, vs := range h {
+		req.Header[k] = vs
+	}
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

@@ -109,6 +109,12 @@ func (c *client) postWith(path string, v url.Values, h http.Header) (int, string
 	c.t.Helper()
 	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.send(req, h)
+}
+
+// send makes req with the headers h too and returns the status and body.
+func (c *client) send(req *http.Request, h http.Header) (int, string) {
+	c.t.Helper()
 	for k, vs := range h {
 		req.Header[k] = vs
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"io"
 	multipartpkg "mime/multipart"
 	"net/http"
 	"net/url"
@@ -53,9 +52,7 @@ func TestRussianNewsroomMessages(t *testing.T) {
 	}
 
 	// A file that is no image, then a good one.
-	var notImage strings.Builder
-	notImage.WriteString("plain words, not pixels")
-	code, body := c.multipart("/newsroom/media/", "notes.txt", []byte(notImage.String()), nil)
+	code, body := c.multipart("/newsroom/media/", "notes.txt", []byte("plain words, not pixels"), nil)
 	expect("a refused upload", code, http.StatusUnprocessableEntity, body, "Это не изображение в формате JPEG, PNG, WebP или GIF.")
 	code, body = c.multipart("/newsroom/media/", "", nil, nil)
 	expect("an upload without a file", code, http.StatusUnprocessableEntity, body, "Выберите изображение для загрузки")
@@ -125,14 +122,5 @@ func (c *client) multipart(path, name string, data []byte, h http.Header) (int, 
 	mw.Close()
 	req, _ := http.NewRequest("POST", c.base+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	for k, vs := range h {
-		req.Header[k] = vs
-	}
-	resp, err := c.c.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return c.send(req, h)
 }

@@ -72,8 +72,7 @@ func (n *Newsroom) heartbeat(w http.ResponseWriter, r *http.Request, u auth.User
 		jsonReply(w, http.StatusOK, map[string]any{"held": true, "since": l.Since.Unix()})
 	case errors.As(err, &held):
 		jsonReply(w, http.StatusConflict, map[string]any{"held": false, "by": held.Lock.UserName, "email": held.Lock.UserEmail,
-			"error": held.Lock.UserName + " (" + held.Lock.UserEmail + ") took over editing this article at " +
-				held.Lock.Since.In(n.cfg.Location).Format("15:04") + ". Your changes are no longer saved automatically; Save shows both versions side by side."})
+			"error": n.t(u, "nr.msg.taken_over", "Name", held.Lock.UserName, "Email", held.Lock.UserEmail, "Time", held.Lock.Since.In(n.cfg.Location).Format("15:04"))})
 	case errors.Is(err, locks.ErrForbidden):
 		jsonReply(w, http.StatusForbidden, map[string]any{"error": n.t(u, "nr.msg.lock_forbidden")})
 	default:

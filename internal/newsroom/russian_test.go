@@ -24,7 +24,7 @@ var englishMessages = []string{
 	"Your changes were not saved", "Live articles are not autosaved",
 	"There is no such page", "That is not here any more", "Your role does not allow",
 	"Something went wrong", "The publication time must look like", "Title is required",
-	"Image chosen.", "Unknown action.",
+	"Image chosen.", "Unknown action.", "A name is needed", "is too long", "A password needs",
 }
 
 // An editor who reads the newsroom in Russian meets Russian wherever the
@@ -72,6 +72,20 @@ func TestRussianNewsroomMessages(t *testing.T) {
 	v.Set("title", "  ")
 	code, body = c.post(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v)
 	expect("a missing title", code, http.StatusUnprocessableEntity, body, "Нужен заголовок.")
+
+	// A tag's refusal quotes the name and says why in the same language;
+	// a section's and a password's rules speak Russian too.
+	v = form(a, "save")
+	v.Set("tags", strings.Repeat("ж", 201))
+	code, body = c.post(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v)
+	expect("a tag too long", code, http.StatusUnprocessableEntity, body, "Название слишком длинное: не больше 200 знаков.")
+	if !strings.Contains(body, "Тег «"+strings.Repeat("ж", 40)+"…»: ") {
+		t.Error("the tag's refusal does not name the tag in Russian")
+	}
+	code, body = c.post("/newsroom/sections/", url.Values{"name": {" "}})
+	expect("a section without a name", code, http.StatusUnprocessableEntity, body, "Нужно название.")
+	code, body = c.post("/newsroom/account/", url.Values{"current": {password}, "password": {"short"}})
+	expect("a short password", code, http.StatusUnprocessableEntity, body, "Пароль должен быть не короче 10 знаков.")
 
 	// The front page's pins.
 	live := f.article(t, ed, news.StatusPublished, "Budget passes")

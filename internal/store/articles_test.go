@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -309,8 +310,13 @@ func TestSearchRankWindow(t *testing.T) {
 		// The oldest-added article is the best match by far.
 		best := article("Pipeline pipeline pipeline", kz.ID, now.Add(-48*time.Hour), []news.Author{a1})
 		must(t, db.SaveArticle(ctx, best, 0, ""))
+		var newest []int64 // the five most recently added
 		for i := 0; i < 12; i++ {
-			must(t, db.SaveArticle(ctx, article(fmt.Sprintf("Story %d about a pipeline", i), kz.ID, now.Add(-time.Duration(i)*time.Hour), []news.Author{a1}), 0, ""))
+			a := article(fmt.Sprintf("Story %d about a pipeline", i), kz.ID, now.Add(-time.Duration(i)*time.Hour), []news.Author{a1})
+			must(t, db.SaveArticle(ctx, a, 0, ""))
+			if i >= 7 {
+				newest = append(newest, a.ID)
+			}
 		}
 		q := store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: now, Limit: 10}
 		r, err := db.SearchArticles(ctx, q)
@@ -324,10 +330,22 @@ func TestSearchRankWindow(t *testing.T) {
 		if r.Total != 13 || len(r.Results) != 5 {
 			t.Fatalf("windowed: total %d, %d results", r.Total, len(r.Results))
 		}
-		for _, res := range r.Results {
-			if res.Article.ID == best.ID {
-				t.Fatal("the window ranked an article older than its newest five matches")
+		// Partial matches of a longer query are ranked in the same window.
+		loose := store.SearchQuery{Query: search.ParseQuery("pipeline zanzibar"), VisibleAt: now, Limit: 10, Partial: true}
+		lr, err := db.SearchArticles(ctx, loose)
+		must(t, err)
+		for _, res := range [][]store.SearchResult{r.Results, lr.Results} {
+			var got []int64
+			for _, x := range res {
+				got = append(got, x.Article.ID)
 			}
+			slices.Sort(got)
+			if !slices.Equal(got, newest) {
+				t.Errorf("the window ranked %v, want the five most recently added matches %v", got, newest)
+			}
+		}
+		if lr.Total != 13 || lr.Full != 0 {
+			t.Errorf("partial matches: total %d, full %d; want 13 and 0", lr.Total, lr.Full)
 		}
 	})
 }

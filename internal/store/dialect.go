@@ -84,6 +84,14 @@ type searchMatch struct {
 	condArgs     []any
 	rel          string
 	relArgs      []any
+	// once, where set, is the select list (aliased as m's columns) of a
+	// derived table that unpacks each ranked document once, for a rel
+	// that reads the document several times (see ranking.once).
+	once string
+	// window, where set, is the select list (aliased as m's columns) of
+	// a ranking window's matches, which the engine then finds and ranks
+	// in one query (see rankedPage).
+	window string
 }
 
 type sqliteDialect struct{}
@@ -248,14 +256,29 @@ func (postgresDialect) searchMatch(q search.Query) searchMatch {
 	case pairs != "":
 		cond, condArgs = `m.pairs @@ CAST(CAST(? AS text) AS tsquery) AND `+cond, []any{pairs, tsq}
 	}
-	return searchMatch{
+	m := searchMatch{
 		from:     `article_search m`,
 		id:       `m.article_id`,
 		cond:     cond,
 		condArgs: condArgs,
-		rel:      `ts_rank('{0.1, 0.4, 0.6, 1.0}', m.tsv, CAST(CAST(? AS text) AS tsquery), 1)`,
-		relArgs:  []any{tsq},
+		// With the last id of the window as a bound, the planner would
+		// rather range over the primary key and test (unpack) every
+		// document of the range than combine the range with GIN's
+		// matches; as a window of one query it reads GIN's matches
+		// (or, when they are dense, walks the ids: windowRead) and
+		// unpacks only the window's documents, to rank them.
+		window:  `m.article_id, m.published_at, m.tsv`,
+		rel:     `ts_rank('{0.1, 0.4, 0.6, 1.0}', m.tsv, CAST(CAST(? AS text) AS tsquery), 1)`,
+		relArgs: []any{tsq},
 	}.coordinated(q, `m.tsv @@ CAST(CAST(? AS text) AS tsquery)`, search.Query.TSQuery)
+	if q.IsLoose() {
+		// A loose query's relevance reads the document twice for ts_rank
+		// and once for each clause, and PostgreSQL fetches and unpacks it
+		// from the TOAST table (migration 0025) each time. Concatenating
+		// nothing to it unpacks it once, into a value the rest read.
+		m.once = `m.article_id, m.published_at, m.tsv || CAST('' AS tsvector) AS tsv`
+	}
+	return m
 }
 
 // optimizeSearch refreshes the planner's statistics of the rebuilt index.

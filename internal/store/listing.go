@@ -335,8 +335,16 @@ type ranking struct {
 	// walk says that an index holds order (search by date, migration
 	// 0025): an early page of matches that are much of the archive lies
 	// among its first few dozen entries (see windowRead).
-	walk     bool
-	withBody bool // read each article's plain body text too
+	walk bool
+	// once, where set, ranks from a derived table of these columns of
+	// the matches (searchMatch.once), kept from being merged into the
+	// ranking query (OFFSET 0) so that each is computed once a match.
+	once string
+	// windowCols, where set, are the columns of each match the key
+	// reads (searchMatch.window): the window is then found and ranked
+	// in one query, instead of finding its last id first.
+	windowCols string
+	withBody   bool // read each article's plain body text too
 }
 
 // page is one page of a listing, with what a ranking adds.
@@ -477,7 +485,11 @@ func (db *DB) pageIDs(ctx context.Context, l listingSQL, p pageSpec, total int) 
 // rankedPage ranks l's matches, keeps the page, and reads its articles.
 func (db *DB) rankedPage(ctx context.Context, l listingSQL, p pageSpec, total int, out *page) error {
 	r := p.rank
-	cond, args := l.where(), l.args
+	from, args := l.from+l.where(), l.args
+	pageCtx := ctx
+	if r.walk && p.offset+p.limit <= db.rankWindow() {
+		pageCtx = db.windowRead(ctx, total)
+	}
 	if r.window > 0 && total > r.window {
 		// Ranking computes a key for every match, which for a word in
 		// much of the archive costs more than a reader should wait. Such
@@ -485,21 +497,27 @@ func (db *DB) rankedPage(ctx context.Context, l listingSQL, p pageSpec, total in
 		// matches, where search's recency preference puts its best
 		// results anyway and a date filter reaches older ones; the count
 		// stays exact.
-		var cutoff int64
-		err := db.readRow(db.windowRead(ctx, total), `SELECT `+r.windowID+` FROM `+l.from+cond+` ORDER BY `+r.windowID+` DESC LIMIT 1 OFFSET ?`,
-			append(append([]any{}, args...), r.window-1)...).Scan(&cutoff)
-		if err != nil {
-			return fmt.Errorf("window: %w", err)
+		pageCtx = db.windowRead(ctx, total)
+		if r.windowCols != "" {
+			from = `(SELECT ` + r.windowCols + ` FROM ` + from + ` ORDER BY ` + r.windowID + ` DESC LIMIT ?) m`
+			args = append(append([]any{}, args...), r.window)
+		} else {
+			var cutoff int64
+			err := db.readRow(pageCtx, `SELECT `+r.windowID+` FROM `+from+` ORDER BY `+r.windowID+` DESC LIMIT 1 OFFSET ?`,
+				append(append([]any{}, args...), r.window-1)...).Scan(&cutoff)
+			if err != nil {
+				return fmt.Errorf("window: %w", err)
+			}
+			from += ` AND ` + r.windowID + ` >= ?`
+			args = append(append([]any{}, args...), cutoff)
+			pageCtx = ctx
 		}
-		cond += ` AND ` + r.windowID + ` >= ?`
-		args = append(append([]any{}, args...), cutoff)
+	}
+	if r.once != "" {
+		from = `(SELECT ` + r.once + ` FROM ` + from + ` OFFSET 0) m`
 	}
 	qargs := append(append(append([]any{}, r.keyArgs...), args...), p.limit, p.offset)
-	pageCtx := ctx
-	if r.walk && p.offset+p.limit <= db.rankWindow() {
-		pageCtx = db.windowRead(ctx, total)
-	}
-	rows, err := db.read(pageCtx, `SELECT `+l.id+`, `+r.key+` AS score FROM `+l.from+cond+` ORDER BY `+r.order+` LIMIT ? OFFSET ?`, qargs...)
+	rows, err := db.read(pageCtx, `SELECT `+l.id+`, `+r.key+` AS score FROM `+from+` ORDER BY `+r.order+` LIMIT ? OFFSET ?`, qargs...)
 	if err != nil {
 		return err
 	}

@@ -152,7 +152,7 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 			1+search.RecencyBoost, search.RecencyBoost, search.RecencyScale.Seconds())
 		r.keyArgs = append(append([]any{}, m.relArgs...), unix(now), unix(now))
 		r.order = `score DESC, m.article_id DESC`
-		r.window, r.walk = db.rankWindow(), false
+		r.window, r.walk, r.once, r.windowCols = db.rankWindow(), false, m.once, m.window
 	}
 	p, err := db.list(ctx, l, pageSpec{what: "search", limit: sq.Limit, offset: sq.Offset, countCap: sq.CountLimit, bylines: true, rank: r})
 	out.Total = p.Total

@@ -125,3 +125,55 @@ func TestArgumentsAndFallbacks(t *testing.T) {
 		t.Error("a catalogue without English loaded")
 	}
 }
+
+// A refusal names its field by another message (Key), said in the same
+// language, and a "Count" argument chooses the plural form.
+func TestKeyArgumentsAndCounts(t *testing.T) {
+	cat, err := i18n.LoadFS(fstest.MapFS{
+		"en.toml": {Data: []byte("label = \"The title\"\nnamed = \"Tag {{.Name}}: {{.Problem}}\"\nlong = \"at most {{.Max}}\"\n[chars]\none = \"{{.Field}} is longer than {{.Count}} character.\"\nother = \"{{.Field}} is longer than {{.Count}} characters.\"\n")},
+		"ru.toml": {Data: []byte("label = \"Заголовок\"\nnamed = \"Тег {{.Name}}: {{.Problem}}\"\nlong = \"не больше {{.Max}}\"\n[chars]\none = \"Поле «{{.Field}}» длиннее {{.Count}} знака.\"\nfew = \"Поле «{{.Field}}» длиннее {{.Count}} знаков.\"\nmany = \"Поле «{{.Field}}» длиннее {{.Count}} знаков.\"\nother = \"Поле «{{.Field}}» длиннее {{.Count}} знака.\"\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang  string
+		count int
+		want  string
+	}{
+		{"en", 1, "The title is longer than 1 character."},
+		{"en", 300, "The title is longer than 300 characters."},
+		{"ru", 21, "Поле «Заголовок» длиннее 21 знака."},
+		{"ru", 300, "Поле «Заголовок» длиннее 300 знаков."},
+	} {
+		if got := cat.T(tc.lang, "chars", "Field", i18n.Key("label"), "Count", tc.count); got != tc.want {
+			t.Errorf("%s %d: got %q, want %q", tc.lang, tc.count, got, tc.want)
+		}
+	}
+	if got := cat.T("ru", "named", "Name", "x", "Problem", i18n.Key("long"), "Max", 200); got != "Тег x: не больше 200" {
+		t.Errorf("a message inside a message: got %q", got)
+	}
+	if got := i18n.English("invalid.title_required"); got != "Title is required." {
+		t.Errorf("English: got %q", got)
+	}
+}
+
+// A script gets its messages by the rest of their ids; a counted one as
+// its text for 1, 2 and 5 with {n} for the number.
+func TestScriptWords(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := cat.Script("ru", "nr.script.")
+	if w["saving"] != "Сохранение…" || w["button.bold"] != "Ж" {
+		t.Errorf("plain messages: %v, %v", w["saving"], w["button.bold"])
+	}
+	forms, _ := w["words"].(map[string]string)
+	if forms["1"] != "{n} слово" || forms["2"] != "{n} слова" || forms["5"] != "{n} слов" {
+		t.Errorf("counted: %v", forms)
+	}
+	if en, _ := cat.Script("en", "nr.script.")["words"].(map[string]string); en["1"] != "{n} word" || en["5"] != "{n} words" {
+		t.Errorf("counted in English: %v", en)
+	}
+}

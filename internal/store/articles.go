@@ -622,20 +622,27 @@ func (db *DB) SitemapArticles(ctx context.Context, now time.Time, page, size int
 // SitemapArticles reads it) that readers may see in more than one
 // language, every visible language version of their story, the article
 // itself included, by the article's slug. Articles without a visible
-// translation are left out, so most pages cost one pass over the
-// translation links of their range.
+// translation are left out. The page's originals are found as the
+// translations that point into its range, and a translation's fellow
+// translations by its original, each in the index articles_translation
+// (CROSS JOIN keeps the page's range outside): the cost is the page's,
+// whatever the archive's, never the range's against every translation.
 func (db *DB) SitemapTranslations(ctx context.Context, now time.Time, page, size int) (map[string][]Translation, error) {
 	lo, hi := int64(page-1)*int64(size), int64(page)*int64(size)
-	root := `CASE WHEN a.translation_of = 0 THEN a.id ELSE a.translation_of END`
-	// The story's original, then its translations: two index lookups.
+	// The page's translations with their original and with every
+	// translation of it (themselves included), then the page's originals
+	// with their translations.
 	rows, err := db.read(ctx, `SELECT a.id, a.slug, a.lang, m.id, m.slug, m.lang FROM articles a
 		JOIN articles m ON m.id = a.translation_of
-		WHERE a.id > ? AND a.id <= ? AND a.translation_of <> 0 AND `+visible+` AND m.visible_from <= ?
+		WHERE a.translation_of <> 0 AND a.id > ? AND a.id <= ? AND `+visible+` AND m.visible_from <= ?
 		UNION ALL
-		SELECT a.id, a.slug, a.lang, m.id, m.slug, m.lang FROM articles a
-		JOIN articles m ON m.translation_of = `+root+`
-		WHERE a.id > ? AND a.id <= ? AND `+visible+` AND m.visible_from <= ?`,
-		lo, hi, unix(now), unix(now), lo, hi, unix(now), unix(now))
+		SELECT a.id, a.slug, a.lang, m.id, m.slug, m.lang FROM articles a CROSS JOIN `+db.dialect.translationsOf()+`
+		WHERE m.translation_of = a.translation_of AND a.translation_of <> 0 AND a.id > ? AND a.id <= ? AND `+visible+` AND m.visible_from <= ?
+		UNION ALL
+		SELECT a.id, a.slug, a.lang, m.id, m.slug, m.lang FROM `+db.dialect.translationsOf()+`
+		JOIN articles a ON a.id = m.translation_of
+		WHERE m.translation_of > ? AND m.translation_of <= ? AND a.translation_of = 0 AND `+visible+` AND m.visible_from <= ?`,
+		lo, hi, unix(now), unix(now), lo, hi, unix(now), unix(now), lo, hi, unix(now), unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap translations: %w", err)
 	}

@@ -40,6 +40,9 @@ type dialect interface {
 	// ids that reads the covering index articles_sitemap (migration 0008),
 	// never the rows.
 	sitemapArticles() string
+	// translationsOf is the FROM of articles m found by their
+	// translation_of, in the index articles_translation.
+	translationsOf() string
 	// keepsCounts says whether listing_counts (migration 0015) keeps the
 	// readers' listings' counts in step with every write.
 	keepsCounts() bool
@@ -188,6 +191,12 @@ func (sqliteDialect) visibleArticles() string { return `articles a INDEXED BY ar
 // may walk the table's rows, bodies and all, instead.
 func (sqliteDialect) sitemapArticles() string { return `articles a INDEXED BY articles_sitemap` }
 
+// translationsOf names the index: where few articles are translations
+// (none, in a store made by the demo), SQLite's statistics make a lookup
+// of translation_of look no better than a scan, and the planner walks
+// every article, or a sitemap page's range, once for each candidate.
+func (sqliteDialect) translationsOf() string { return `articles m INDEXED BY articles_translation` }
+
 // keepsCounts: SQLite's one writer updates the counts without waiting.
 func (sqliteDialect) keepsCounts() bool { return true }
 
@@ -303,6 +312,8 @@ func (postgresDialect) visibleArticles() string { return `articles a` }
 
 // sitemapArticles: PostgreSQL plans from its statistics.
 func (postgresDialect) sitemapArticles() string { return `articles a` }
+
+func (postgresDialect) translationsOf() string { return `articles m` }
 
 // keepsCounts: on PostgreSQL, concurrent writers would queue (and could
 // deadlock) on the shared counter rows; it counts with index-only scans.

@@ -163,6 +163,19 @@ func TestTranslations(t *testing.T) {
 		if len(byPage) != 2 || fmt.Sprint(byPage[en.Slug]) != want || fmt.Sprint(byPage[ru.Slug]) != want {
 			t.Errorf("sitemap translations: %v, want %s under both", byPage, want)
 		}
+		// Pages of one id each: the original's page finds its translation
+		// on another page, and the translation's page its original.
+		for _, a := range []*news.Article{en, ru, alone} {
+			byPage, err := db.SitemapTranslations(ctx, now, int(a.ID), 1)
+			must(t, err)
+			if a == alone {
+				if len(byPage) != 0 {
+					t.Errorf("the page of the article alone: %v", byPage)
+				}
+			} else if len(byPage) != 1 || fmt.Sprint(byPage[a.Slug]) != want {
+				t.Errorf("the page of %s alone: %v, want %s under it", a.Slug, byPage, want)
+			}
+		}
 	})
 }
 

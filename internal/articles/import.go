@@ -47,9 +47,24 @@ func (s *Service) Rerender(ctx context.Context, list []news.Article, r news.Medi
 }
 
 // Import prepares articles, on every core, and writes them in one
-// transaction, as Save would one by one, each with an import revision;
-// the demo fills its newsroom with it.
+// transaction, as Save would one by one, each with an import revision.
 func (s *Service) Import(ctx context.Context, list []*news.Article) error {
+	if err := s.PrepareImports(list); err != nil {
+		return err
+	}
+	return s.WriteImports(ctx, list)
+}
+
+// WriteImports writes articles that PrepareImports prepared, in one
+// transaction, each with an import revision: Import's write alone, so
+// that the demo prepares its next batch while the store writes one.
+func (s *Service) WriteImports(ctx context.Context, list []*news.Article) error {
+	return s.db.ImportArticles(ctx, list)
+}
+
+// PrepareImports prepares articles for WriteImports on every core, by
+// PrepareImport without media, and reports the first in error.
+func (s *Service) PrepareImports(list []*news.Article) error {
 	errs := make([]error, len(list))
 	workers := min(runtime.GOMAXPROCS(0), len(list))
 	var wg sync.WaitGroup
@@ -66,7 +81,7 @@ func (s *Service) Import(ctx context.Context, list []*news.Article) error {
 			return fmt.Errorf("articles: article %q: %w", list[i].Title, err)
 		}
 	}
-	return s.db.ImportArticles(ctx, list)
+	return nil
 }
 
 // LinkImported links imported articles to the originals they translate,

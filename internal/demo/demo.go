@@ -168,49 +168,99 @@ func Fill(ctx context.Context, db *store.DB, o Options) error {
 }
 
 // fillArticles writes o.Articles published stories, oldest first, in
-// batches, with a Russian version of some English ones.
+// batches, with a Russian version of some English ones. The next batch
+// is made and prepared (rendered, checked) while the store writes one:
+// Go's work and the database's overlap on a machine with cores to spare.
 func fillArticles(ctx context.Context, arts *articles.Service, rng *rand.Rand, o Options, secs map[string]news.Section, countries []news.Section, authors bylines, titles map[string]bool) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan demoBatch, 1)
+	made := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		made <- makeBatches(ctx, arts, rng, o, secs, countries, authors, titles, batches)
+	}()
+	for b := range batches {
+		if err := writeBatch(ctx, arts, b); err != nil {
+			cancel()
+			for range batches { // the maker stops at its next batch
+			}
+			<-made
+			return err
+		}
+		if o.Progress != nil {
+			o.Progress(b.done)
+		}
+	}
+	return <-made
+}
+
+// writeBatch writes b's stories, then their Russian versions, linked.
+func writeBatch(ctx context.Context, arts *articles.Service, b demoBatch) error {
+	if err := arts.WriteImports(ctx, b.stories); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if len(b.versions) == 0 {
+		return nil
+	}
+	for _, ru := range b.versions {
+		ru.TranslationOf = b.originals[ru].ID
+	}
+	if err := arts.WriteImports(ctx, b.versions); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
+}
+
+// demoBatch is a batch of prepared stories, and the Russian versions of
+// some, to be linked to their originals once these have ids.
+type demoBatch struct {
+	stories, versions []*news.Article
+	originals         map[*news.Article]*news.Article
+	done              int // stories made so far, this batch's included
+}
+
+// makeBatches makes fillArticles' stories, prepares them and sends them
+// in batches on out, until done or ctx ends. The same seed makes the
+// same stories in the same order.
+func makeBatches(ctx context.Context, arts *articles.Service, rng *rand.Rand, o Options, secs map[string]news.Section, countries []news.Section, authors bylines, titles map[string]bool, out chan<- demoBatch) error {
 	// Spread articles back from End: about four a day, at least three years.
 	span := time.Duration(max(o.Articles/4, 3*365)) * 24 * time.Hour
 	step := span / time.Duration(max(o.Articles, 1))
-	batch := make([]*news.Article, 0, 500)
+	const size = 500
+	b := demoBatch{originals: map[*news.Article]*news.Article{}}
 	// Some English stories have a Russian version, linked as its
 	// translation once the original has an id: written after each batch,
 	// counted among the articles asked for. Their own generator keeps the
 	// stories themselves as they were.
-	var versions []*news.Article
-	originals := map[*news.Article]*news.Article{}
 	trRng := rand.New(rand.NewPCG(o.Seed, 14))
 	// Oldest first, so ids grow with time as in a real newsroom.
 	for k := 0; k < o.Articles; k++ {
 		i := o.Articles - 1 - k
 		pub := o.End.Add(-time.Duration(i) * step).Add(-time.Duration(rng.IntN(int(step/time.Second)+1)) * time.Second).Truncate(time.Second)
 		a := makeArticle(rng, i, pub, secs, countries, authors, titles)
-		batch = append(batch, a)
+		b.stories = append(b.stories, a)
 		if a.Lang == "en" && i%translationEvery == 0 && k+1 < o.Articles {
 			if ru := translate(trRng, a, i); ru != nil {
-				versions = append(versions, ru)
-				originals[ru] = a
+				b.versions = append(b.versions, ru)
+				b.originals[ru] = a
 				k++
 			}
 		}
-		if len(batch)+len(versions) >= cap(batch) || k == o.Articles-1 {
-			if err := arts.Import(ctx, batch); err != nil {
+		if len(b.stories)+len(b.versions) >= size || k == o.Articles-1 {
+			if err := arts.PrepareImports(b.stories); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
-			if len(versions) > 0 {
-				for _, ru := range versions {
-					ru.TranslationOf = originals[ru].ID
-				}
-				if err := arts.Import(ctx, versions); err != nil {
-					return fmt.Errorf("demo: %w", err)
-				}
-				versions, originals = versions[:0], map[*news.Article]*news.Article{}
+			if err := arts.PrepareImports(b.versions); err != nil {
+				return fmt.Errorf("demo: %w", err)
 			}
-			batch = batch[:0]
-			if o.Progress != nil {
-				o.Progress(k + 1)
+			b.done = k + 1
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
+			b = demoBatch{originals: map[*news.Article]*news.Article{}}
 		}
 	}
 	return nil

@@ -74,7 +74,7 @@ func (n *Newsroom) accountSave(w http.ResponseWriter, r *http.Request, u auth.Us
 	}
 	var ue *users.Error
 	if ref, ok := refused(w, err); ok {
-		n.render(w, http.StatusTooManyRequests, "account", Page{Title: n.words.T(n.langOf(u), "nr.account.title"), User: u, Nav: "account", Error: ref.Error(), Content: n.accountContent(u, "")})
+		n.render(w, http.StatusTooManyRequests, "account", Page{Title: n.words.T(n.langOf(u), "nr.account.title"), User: u, Nav: "account", Error: n.authRefusal(u, ref), Content: n.accountContent(u, "")})
 		return
 	}
 	switch {

@@ -55,7 +55,7 @@ func (n *Newsroom) resetSave(w http.ResponseWriter, r *http.Request) {
 func (n *Newsroom) resetError(w http.ResponseWriter, r *http.Request, err error, c resetContent) {
 	var ue *users.Error
 	if ref, ok := refused(w, err); ok {
-		n.render(w, http.StatusTooManyRequests, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Error: ref.Error(), Content: c})
+		n.render(w, http.StatusTooManyRequests, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Error: n.authRefusal(auth.User{}, ref), Content: c})
 		return
 	}
 	switch {

@@ -47,14 +47,27 @@ func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
 // check; a refusal before any check is a 429 with Retry-After.
 func (n *Newsroom) signinError(w http.ResponseWriter, err error) (int, string) {
 	if ref, ok := refused(w, err); ok {
-		return http.StatusTooManyRequests, ref.Error()
+		return http.StatusTooManyRequests, n.authRefusal(auth.User{}, ref)
 	}
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
-		return http.StatusUnauthorized, err.Error()
+		return http.StatusUnauthorized, n.authRefusal(auth.User{}, err)
 	}
 	n.log.Error("sign-in", "err", err)
 	return http.StatusInternalServerError, n.t(auth.User{}, "nr.msg.signin_failed")
+}
+
+// authRefusal is a refused sign-in or password check in u's language.
+func (n *Newsroom) authRefusal(u auth.User, err error) string {
+	switch {
+	case errors.Is(err, auth.ErrThrottled):
+		return n.t(u, "nr.msg.throttled")
+	case errors.Is(err, auth.ErrBusy):
+		return n.t(u, "nr.msg.busy")
+	case errors.Is(err, auth.ErrBadCredentials):
+		return n.t(u, "nr.msg.bad_credentials")
+	}
+	return err.Error()
 }
 
 // signout ends this session, or every session of the user when the form

@@ -40,7 +40,7 @@ func (n *Newsroom) usersPage(w http.ResponseWriter, r *http.Request, u auth.User
 func (n *Newsroom) usersFailed(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
 	var ue *users.Error
 	if ref, ok := refused(w, err); ok {
-		n.usersPage(w, r, u, http.StatusTooManyRequests, usersContent{}, ref.Error())
+		n.usersPage(w, r, u, http.StatusTooManyRequests, usersContent{}, n.authRefusal(u, ref))
 		return
 	}
 	switch {

@@ -72,6 +72,8 @@ func TestRussianNewsroomMessages(t *testing.T) {
 	v.Set("title", "  ")
 	code, body = c.post(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v)
 	expect("a missing title", code, http.StatusUnprocessableEntity, body, "Нужен заголовок.")
+	code, body = c.postWith(fmt.Sprintf("/newsroom/articles/%d/", a.ID), v, http.Header{"X-Autosave": {"1"}})
+	expect("an autosave without a title", code, http.StatusUnprocessableEntity, body, `"error":"Нужен заголовок."`)
 
 	// A tag's refusal quotes the name and says why in the same language;
 	// a section's and a password's rules speak Russian too.

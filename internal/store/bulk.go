@@ -31,6 +31,39 @@ type freshImport struct {
 	kinds []string  // each article's kind, in list's order; KindArticle for all when nil
 	note  string    // the revisions' note
 	at    time.Time // the revisions' time; each article's UpdatedAt when zero
+	// search is each article's search work done ahead (PrepareSearch), in
+	// list's order; nil, or a nil entry, when it is done here.
+	search []*SearchWork
+}
+
+// SearchWork is the part of a new article's search document that nothing
+// in the store changes: its body as text and, on SQLite, its title,
+// standfirst and body analyzed. An importer makes it while it prepares
+// the article, on every core, so that the one writer only adds the tags'
+// names as stored; the work is the import's largest share in Go.
+type SearchWork struct {
+	title, standfirst, bodyHTML string // what it was made from
+	protected                   bool
+	body                        string // the body's search text
+	pre                         indexedDoc
+	analyzed                    bool
+}
+
+// PrepareSearch does the search work of article a ahead of its writing.
+// Should a's title, standfirst, body or password change before then, the
+// writer does the work again.
+func (db *DB) PrepareSearch(a *news.Article) *SearchWork {
+	w := &SearchWork{title: a.Title, standfirst: a.Standfirst, bodyHTML: a.BodyHTML, protected: a.Password != ""}
+	if !w.protected { // a protected body is neither searched nor shown in snippets
+		w.body = news.SearchText(a.BodyHTML)
+	}
+	w.pre, w.analyzed = db.dialect.analyzeAhead(searchDoc{title: a.Title, standfirst: a.Standfirst, body: w.body})
+	return w
+}
+
+// fits reports whether w was made from a as it is now.
+func (w *SearchWork) fits(a *news.Article) bool {
+	return w != nil && w.title == a.Title && w.standfirst == a.Standfirst && w.bodyHTML == a.BodyHTML && w.protected == (a.Password != "")
 }
 
 // importFresh writes new articles (no id yet) inside tx as writeArticle
@@ -46,6 +79,9 @@ func (db *DB) importFresh(ctx context.Context, tx *sql.Tx, list []*news.Article,
 		if how.kinds != nil {
 			chunk.kinds = how.kinds[start:min(start+bulkRows, len(list))]
 		}
+		if how.search != nil {
+			chunk.search = how.search[start:min(start+bulkRows, len(list))]
+		}
 		if err := db.importChunk(ctx, tx, list[start:min(start+bulkRows, len(list))], chunk); err != nil {
 			return err
 		}
@@ -57,12 +93,22 @@ func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article,
 	if err := db.uniqueSlugs(ctx, tx, list); err != nil {
 		return err
 	}
-	bodies := make([]string, len(list))
-	eachParallel(len(list), func(i int) {
-		if list[i].Password == "" { // a protected body is neither searched nor shown in snippets
-			bodies[i] = news.SearchText(list[i].BodyHTML)
+	work := make([]*SearchWork, len(list))
+	var todo []int
+	for i, a := range list {
+		if how.search != nil && how.search[i].fits(a) {
+			work[i] = how.search[i]
+		} else {
+			todo = append(todo, i)
 		}
+	}
+	eachParallel(len(todo), func(k int) {
+		work[todo[k]] = db.PrepareSearch(list[todo[k]])
 	})
+	bodies := make([]string, len(list))
+	for i, w := range work {
+		bodies[i] = w.body
+	}
 	vis, err := db.insertArticleRows(ctx, tx, list, how.kinds, bodies)
 	if err != nil {
 		return err
@@ -81,7 +127,7 @@ func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article,
 	if err := revs.insert(ctx, db, tx, `revisions`, `article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at`); err != nil {
 		return fmt.Errorf("revisions: %w", err)
 	}
-	return db.insertSearchDocs(ctx, tx, list, bodies)
+	return db.insertSearchDocs(ctx, tx, list, work)
 }
 
 // uniqueSlugs gives each article the first slug among slug, slug-2,
@@ -328,7 +374,7 @@ func (db *DB) resolveTags(ctx context.Context, tx *sql.Tx, list []*news.Article)
 
 // insertSearchDocs writes the search documents of freshly inserted
 // articles, analyzed on every core, with their tags' names as stored.
-func (db *DB) insertSearchDocs(ctx context.Context, tx *sql.Tx, list []*news.Article, bodies []string) error {
+func (db *DB) insertSearchDocs(ctx context.Context, tx *sql.Tx, list []*news.Article, work []*SearchWork) error {
 	ids, args := make([]int64, len(list)), make([]any, len(list))
 	index := make(map[int64]int, len(list))
 	for i, a := range list {
@@ -355,10 +401,24 @@ func (db *DB) insertSearchDocs(ctx context.Context, tx *sql.Tx, list []*news.Art
 		return fmt.Errorf("search document: %w", err)
 	}
 	docs := make([]indexedDoc, len(list))
-	eachParallel(len(list), func(i int) {
+	each := eachParallel
+	if len(work) > 0 && work[0].analyzed {
+		// Only the tags are left to analyze: a few words, not worth goroutines.
+		each = func(n int, fn func(int)) {
+			for i := range n {
+				fn(i)
+			}
+		}
+	}
+	each(len(list), func(i int) {
 		a := list[i]
-		docs[i] = db.dialect.analyze(searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags[i], "\n"),
-			body: bodies[i], meta: searchMeta{listed: a.Status.Live(), publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}})
+		d := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags[i], "\n"),
+			body: work[i].body, meta: searchMeta{listed: a.Status.Live(), publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}}
+		if work[i].analyzed {
+			docs[i] = db.dialect.withTags(work[i].pre, d)
+		} else {
+			docs[i] = db.dialect.analyze(d)
+		}
 	})
 	if err := db.dialect.putSearchDocs(ctx, db, tx, ids, docs); err != nil {
 		return fmt.Errorf("search document: %w", err)

@@ -49,15 +49,18 @@ func importBatch(kz, opinion news.Section, a1, a2 news.Author) []*news.Article {
 
 // TestImportWritesWhatSavesWrite imports the same batch in bulk into one
 // store, in a fill of an empty store into another (by COPY on
-// PostgreSQL), and one article at a time into a third: every row of
-// every table an article write touches comes out the same.
+// PostgreSQL), in bulk with its search work done ahead (PrepareSearch, as
+// the WordPress import does; one article's work made from another text,
+// as if the article changed after) into a third, and one article at a
+// time into a fourth: every row of every table an article write touches,
+// and every term of the search index, comes out the same.
 func TestImportWritesWhatSavesWrite(t *testing.T) {
 	ctx := context.Background()
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			// A fill (FillEmpty, PostgreSQL's COPY) writes into an empty
 			// store: the first article goes in as its first batch.
-			ways := []string{"bulk", "fill", "one by one"}
+			ways := []string{"bulk", "fill", "ahead", "one by one"}
 			dumps := make([]map[string][]string, len(ways))
 			for k, way := range ways {
 				db := storetest.Open(t, engine)
@@ -79,6 +82,17 @@ func TestImportWritesWhatSavesWrite(t *testing.T) {
 						list[2].TranslationOf = first.ID
 						return db.ImportArticles(ctx, list)
 					}))
+				case "ahead":
+					must(t, db.ImportOneByOneForTest(ctx, []*news.Article{first}))
+					list[2].TranslationOf = first.ID
+					work := make([]*store.SearchWork, len(list))
+					for i, a := range list {
+						work[i] = db.PrepareSearch(a)
+					}
+					stale := *list[1]
+					stale.BodyHTML = "<p>Another text</p>"
+					work[1] = db.PrepareSearch(&stale)
+					must(t, db.ImportAheadForTest(ctx, list, work))
 				default:
 					must(t, db.ImportOneByOneForTest(ctx, []*news.Article{first}))
 					list[2].TranslationOf = first.ID
@@ -138,5 +152,11 @@ func dumpArticles(t *testing.T, db *store.DB) map[string][]string {
 		}
 		out[name] = rows
 	}
+	terms, err := db.SearchTermsForTest(context.Background())
+	must(t, err)
+	if len(terms) == 0 {
+		t.Fatal("search terms: none")
+	}
+	out["search terms"] = terms
 	return out
 }

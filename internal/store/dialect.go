@@ -18,6 +18,12 @@ type dialect interface {
 	// analyze turns a search document into what the engine's index stores;
 	// it does no I/O, so a rebuild runs it on every core.
 	analyze(d searchDoc) indexedDoc
+	// analyzeAhead analyzes what of d does not depend on its tags, whose
+	// names only the writing transaction knows; ok is false where the
+	// engine analyzes a document as one whole (PostgreSQL).
+	analyzeAhead(d searchDoc) (pre indexedDoc, ok bool)
+	// withTags completes pre, from analyzeAhead, with d's tags and meta.
+	withTags(pre indexedDoc, d searchDoc) indexedDoc
 	// putSearchDoc replaces article id's search document inside tx.
 	putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error
 	// putSearchDocs is putSearchDoc for many articles: ids[i]'s is docs[i].
@@ -32,6 +38,10 @@ type dialect interface {
 	// bulkImport is the statement, if any, that readies a transaction
 	// for writing thousands of new articles.
 	bulkImport() string
+	// longImport is the statement, if any, that readies the writer's
+	// connection for an import of many transactions, and endImport the
+	// one that sets it back.
+	longImport() (begin, end string)
 	// visibleArticles is the FROM of a count of the articles readers may
 	// see (a.visible_from <= ?, and date ranges on it) that reads the
 	// index articles_visible (migration 0007) and no article's row.
@@ -105,6 +115,15 @@ func (sqliteDialect) migrationsDir() string { return "migrations/sqlite" }
 func (sqliteDialect) analyze(d searchDoc) indexedDoc {
 	return indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst),
 		search.IndexText(d.tags), search.IndexText(d.body)}, meta: d.meta}
+}
+
+func (sqliteDialect) analyzeAhead(d searchDoc) (indexedDoc, bool) {
+	return indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst), "", search.IndexText(d.body)}}, true
+}
+
+func (sqliteDialect) withTags(pre indexedDoc, d searchDoc) indexedDoc {
+	pre.columns[2], pre.meta = search.IndexText(d.tags), d.meta
+	return pre
 }
 
 func (sqliteDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error {
@@ -206,6 +225,15 @@ func (sqliteDialect) optimize() string { return "PRAGMA optimize=0x10002" }
 
 func (sqliteDialect) bulkImport() string { return "" }
 
+// longImport checkpoints the WAL every 64 MiB instead of every 4: each
+// checkpoint stops the one writer while the disk flushes, and pages that
+// every batch changes (indexes, the search index's segments) are copied
+// once a checkpoint, not once a batch. When checkpoints run changes
+// neither what is committed nor what survives a crash.
+func (sqliteDialect) longImport() (string, string) {
+	return "PRAGMA wal_autocheckpoint = 16384", "PRAGMA wal_autocheckpoint = 1000"
+}
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string          { return "postgres" }
@@ -215,6 +243,13 @@ func (postgresDialect) analyze(d searchDoc) indexedDoc {
 	tsv, pairs := search.TSVectors(d.title, d.standfirst, d.tags, d.body)
 	return indexedDoc{tsv: tsv, pairs: pairs, meta: d.meta}
 }
+
+// analyzeAhead: a tsvector is made of the whole document at once.
+func (postgresDialect) analyzeAhead(searchDoc) (indexedDoc, bool) { return indexedDoc{}, false }
+
+func (d postgresDialect) withTags(_ indexedDoc, doc searchDoc) indexedDoc { return d.analyze(doc) }
+
+func (postgresDialect) longImport() (string, string) { return "", "" }
 
 func (postgresDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error {
 	_, err := db.txExec(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id)

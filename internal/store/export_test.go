@@ -46,6 +46,15 @@ func (db *DB) ImportOneByOneForTest(ctx context.Context, list []*news.Article) e
 	})
 }
 
+// ImportAheadForTest is ImportArticles of new articles with their search
+// work done ahead, work[i] for list[i], as the WordPress import does.
+func (db *DB) ImportAheadForTest(ctx context.Context, list []*news.Article, work []*SearchWork) error {
+	return db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
+		*ch = ChangeAll
+		return db.importFresh(ctx, tx, list, freshImport{note: "imported", search: work})
+	})
+}
+
 // RowsForTest returns every row query reads, each as its columns' text
 // joined by " | ", for a test to compare what two writes stored.
 func (db *DB) RowsForTest(ctx context.Context, query string) ([]string, error) {
@@ -101,6 +110,37 @@ func (db *DB) SchemaQueryForTest() string {
 		UNION ALL SELECT CAST(CAST(conrelid AS regclass) AS text) || ' ' || conname, pg_get_constraintdef(oid)
 		FROM pg_constraint WHERE connamespace = CAST(current_schema() AS regnamespace)
 		ORDER BY 1`
+}
+
+// SearchTermsForTest lists what the search index holds: on SQLite, whose
+// index keeps no text, each term with its article, column and position
+// (read through fts5vocab on the writer's connection); on PostgreSQL the
+// rows of SearchRowsQueryForTest.
+func (db *DB) SearchTermsForTest(ctx context.Context) ([]string, error) {
+	if db.dialect.name() != "sqlite" {
+		return db.RowsForTest(ctx, db.SearchRowsQueryForTest())
+	}
+	var out []string
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := db.txExec(ctx, tx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, article_search, instance)`); err != nil {
+			return err
+		}
+		rows, err := db.txRead(ctx, tx, `SELECT doc, col, offset, term FROM temp.search_terms ORDER BY doc, col, offset`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var doc, offset int64
+			var col, term string
+			if err := rows.Scan(&doc, &col, &offset, &term); err != nil {
+				return err
+			}
+			out = append(out, fmt.Sprintf("%d %s %d %s", doc, col, offset, term))
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // RowsReadAsForTest is RowsForTest for a read of a search ("search"), of

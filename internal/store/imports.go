@@ -59,6 +59,20 @@ func (db *DB) Optimize(ctx context.Context) error {
 	return nil
 }
 
+// LongImport readies the store for an import of many transactions, until
+// the returned end is called (on SQLite: fewer, larger checkpoints; see
+// longImport). What is written and its durability are unchanged.
+func (db *DB) LongImport(ctx context.Context) (end func(), err error) {
+	begin, stop := db.dialect.longImport()
+	if begin == "" {
+		return func() {}, nil
+	}
+	if err := db.script(ctx, begin); err != nil {
+		return nil, fmt.Errorf("store: import: %w", err)
+	}
+	return func() { db.script(context.WithoutCancel(ctx), stop) }, nil
+}
+
 // WPMapEntry says which local row a WordPress object became, and the
 // checksum of the source it was made from.
 type WPMapEntry struct {
@@ -76,6 +90,9 @@ type WPItem struct {
 	Comments  []Comment
 	OldPaths  []string // answered with a redirect to the article's address
 	Unchanged bool     // only the redirects and map row need writing
+	// Search is the article's search work done ahead (PrepareSearch), or
+	// nil; a first import's writer uses it, others do the work themselves.
+	Search *SearchWork
 }
 
 // WPAttachment is a WordPress attachment and where its file now lives.
@@ -177,17 +194,18 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) 
 	// each item after. A batch that updates anything goes item by item.
 	var fresh []*news.Article
 	var kinds []string
+	var work []*SearchWork
 	for _, it := range items {
 		if it.Unchanged || it.Article.ID != 0 {
 			fresh = nil
 			break
 		}
-		fresh, kinds = append(fresh, it.Article), append(kinds, it.Kind)
+		fresh, kinds, work = append(fresh, it.Article), append(kinds, it.Kind), append(work, it.Search)
 	}
 	err := db.publicTx(ctx, func(tx *sql.Tx, ch *Change) error {
 		*ch = ChangeAll // many articles: not worth working out their pages
 		if fresh != nil {
-			if err := db.importFresh(ctx, tx, fresh, freshImport{kinds: kinds, note: wpImportNote, at: now}); err != nil {
+			if err := db.importFresh(ctx, tx, fresh, freshImport{kinds: kinds, note: wpImportNote, at: now, search: work}); err != nil {
 				return err
 			}
 		}

@@ -142,6 +142,11 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 		}
 		im.maps[k] = m
 	}
+	endLong, err := im.db.LongImport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer endLong()
 	known, err := im.db.WPAttachments(ctx)
 	if err != nil {
 		return nil, err
@@ -181,10 +186,12 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 func (im *importer) run(ctx context.Context, src io.Reader) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// Generous buffers let the reader and the workers run on while the
-	// writer waits for the disk.
-	todo := make(chan *batch, 2*im.opt.Workers)
-	done := make(chan *batch, 4*im.opt.Workers)
+	// A batch of news posts, prepared, holds tens of megabytes: the
+	// queues hold a batch a worker, enough for the reader, the workers
+	// and the writer never to wait on each other for long, and memory
+	// stays flat however long the export.
+	todo := make(chan *batch, im.opt.Workers)
+	done := make(chan *batch, im.opt.Workers)
 	var wg sync.WaitGroup
 	for range im.opt.Workers {
 		wg.Add(1)
@@ -637,6 +644,10 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 	}
 	if err := im.arts.PrepareImport(a, resolver); err != nil {
 		return nil, nil, err
+	}
+	if a.ID == 0 {
+		// Analyzed here, on every core, rather than by the one writer.
+		w.Search = im.db.PrepareSearch(a)
 	}
 	if missed {
 		fix = &deferredFix{wpID: it.ID, thumb: it.ThumbnailID(), kind: kind, checksum: sum}

@@ -58,11 +58,23 @@ const (
 // words do, since readers type names in lower case.
 func analyze(text string, allKeys bool) []Token {
 	var toks []Token
+	scan(text, allKeys, func(tok Token) { toks = append(toks, tok) })
+	return toks
+}
+
+// scan calls emit with each token of text, in order.
+func scan(text string, allKeys bool, emit func(Token)) {
 	var buf []rune
 	var key []byte
 	pos := 0
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
+		var r rune
+		var size int
+		if c := text[i]; c < utf8.RuneSelf {
+			r, size = rune(c), 1
+		} else {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
 		if !isWordStart(r, size) {
 			i += size
 			continue
@@ -76,12 +88,15 @@ func analyze(text string, allKeys bool) []Token {
 			end -= n
 			word = text[start:end]
 		}
-		buf = fold(buf[:0], word)
-		if len(buf) == 0 || len(buf) > MaxTokenLen {
+		var n int
+		key, n = foldKey(key[:0], word)
+		if n == 0 || n > MaxTokenLen {
 			continue
 		}
-		key = appendRunes(key[:0], buf)
-		w := words.lookup(key, buf)
+		w := words.lookup(key, func() []rune {
+			buf = append(buf[:0], []rune(string(key))...)
+			return buf
+		})
 		if w.stop {
 			continue
 		}
@@ -89,13 +104,15 @@ func analyze(text string, allKeys bool) []Token {
 		if allKeys || startsUpper(word) {
 			tok.Keys = w.keys
 		}
-		toks = append(toks, tok)
+		emit(tok)
 		pos++
 	}
-	return toks
 }
 
 func isWordStart(r rune, size int) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	if r == utf8.RuneError && size <= 1 {
 		return false
 	}
@@ -111,6 +128,10 @@ func isApostrophe(r rune) bool {
 // Hyphens separate words: Нур-Султан is нур and султан.
 func wordEnd(text string, i int) int {
 	for i < len(text) {
+		if c := text[i]; 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+			i++ // most of news text: letters and digits of ASCII
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
@@ -171,6 +192,31 @@ func fold(buf []rune, word string) []rune {
 	}
 	return buf
 }
+
+// foldKey appends the UTF-8 of fold(word) to key, and counts its runes.
+func foldKey(key []byte, word string) ([]byte, int) {
+	n := 0
+	for _, r := range word {
+		if r < rune(len(foldTable)) {
+			key = append(key, foldBytes[r]...)
+			n += len(foldTable[r])
+			continue
+		}
+		for _, f := range foldRune(nil, r) {
+			key = utf8.AppendRune(key, f)
+			n++
+		}
+	}
+	return key, n
+}
+
+// foldBytes is foldTable in UTF-8.
+var foldBytes = func() (t [len(foldTable)][]byte) {
+	for r := range t {
+		t[r] = []byte(string(foldTable[r]))
+	}
+	return t
+}()
 
 // foldTable holds fold's result for the Latin and Cyrillic blocks, where
 // nearly all news text lies, computed once.
@@ -298,21 +344,20 @@ func nameKeys(folded, stemmed string, sc script) []string {
 // form stored in an FTS5 column: stems in order, then the name keys.
 // Keys follow the stems so that they never sit inside a phrase.
 func IndexText(text string) string {
-	toks := Analyze(text)
-	var b strings.Builder
-	for _, t := range toks {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+	var terms, keys strings.Builder
+	terms.Grow(len(text) * 3 / 4) // stems are shorter than words, and stop words go
+	scan(text, false, func(t Token) {
+		if terms.Len() > 0 {
+			terms.WriteByte(' ')
 		}
-		b.WriteString(t.Term)
-	}
-	for _, t := range toks {
+		terms.WriteString(t.Term)
 		for _, k := range t.Keys {
-			b.WriteByte(' ')
-			b.WriteString(k)
+			keys.WriteByte(' ')
+			keys.WriteString(k)
 		}
-	}
-	return b.String()
+	})
+	terms.WriteString(keys.String()) // a word with keys has a stem: never a leading space
+	return terms.String()
 }
 
 // wordInfo is what analysis makes of one folded word. Computing it —
@@ -337,16 +382,17 @@ type wordCache struct {
 
 var words = &wordCache{m: make(map[string]*wordInfo)}
 
-// lookup returns the wordInfo of a folded word, given as UTF-8 (key) and
-// as runes (buf, whose homoglyphs it may rewrite in place).
-func (c *wordCache) lookup(key []byte, buf []rune) *wordInfo {
+// lookup returns the wordInfo of a folded word, given as UTF-8 (key);
+// runes gives it as runes, whose homoglyphs computeWord may rewrite in
+// place, when it is not yet known.
+func (c *wordCache) lookup(key []byte, runes func() []rune) *wordInfo {
 	c.mu.RLock()
 	w, ok := c.m[string(key)] // no allocation for a map index
 	c.mu.RUnlock()
 	if ok {
 		return w
 	}
-	w = computeWord(buf)
+	w = computeWord(runes())
 	c.mu.Lock()
 	if len(c.m) >= maxCachedWords {
 		c.m = make(map[string]*wordInfo)
@@ -354,13 +400,6 @@ func (c *wordCache) lookup(key []byte, buf []rune) *wordInfo {
 	c.m[string(key)] = w
 	c.mu.Unlock()
 	return w
-}
-
-func appendRunes(b []byte, rs []rune) []byte {
-	for _, r := range rs {
-		b = utf8.AppendRune(b, r)
-	}
-	return b
 }
 
 func computeWord(buf []rune) *wordInfo {

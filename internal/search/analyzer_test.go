@@ -2,7 +2,9 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSameStem(t *testing.T) {
@@ -127,6 +129,36 @@ func TestIndexText(t *testing.T) {
 	if got != want {
 		t.Errorf("IndexText = %q, want %q", got, want)
 	}
+}
+
+// FuzzIndexText checks IndexText, which writes terms as it analyzes,
+// against the tokens of Analyze, and the folded key analysis looks words
+// up by against fold's runes.
+func FuzzIndexText(f *testing.F) {
+	for _, s := range []string{"Tokayev met pipeline builders in Алматы", "Нур-Султан ёлка Kазахстан", "a'", "'s", "\xff\xfeé", "x\u0301\u0301y", "ǅemal ŁÓDŹ Straße", "the of и в"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var terms, keys []string
+		for _, tk := range Analyze(s) {
+			terms = append(terms, tk.Term)
+			keys = append(keys, tk.Keys...)
+		}
+		if got, want := IndexText(s), strings.Join(append(terms, keys...), " "); got != want {
+			t.Fatalf("IndexText(%q) = %q, want %q", s, got, want)
+		}
+		for _, word := range strings.Fields(s) {
+			var want []byte
+			runes := fold(nil, word)
+			for _, r := range runes {
+				want = utf8.AppendRune(want, r)
+			}
+			got, n := foldKey(nil, word)
+			if string(got) != string(want) || n != len(runes) {
+				t.Fatalf("foldKey(%q) = %q, %d runes; fold gives %q, %d", word, got, n, want, len(runes))
+			}
+		}
+	})
 }
 
 func FuzzAnalyze(f *testing.F) {

@@ -47,9 +47,69 @@ var textBlocks = map[string]bool{
 // text of excerpts, reading times and feed titles.
 func PlainText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
-		return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
+		return joinFields(strings.ToValidUTF8(s, ""))
 	}
-	return strings.Join(strings.Fields(strings.ToValidUTF8(proseText.read(s), "")), " ")
+	return joinFields(strings.ToValidUTF8(proseText.read(s), ""))
+}
+
+// joinFields is strings.Join(strings.Fields(s), " ") without the list
+// of words: every run of white space becomes one space, and none is left
+// at either end. Text that is already so comes back as it is.
+func joinFields(s string) string {
+	if fieldsJoined(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); {
+		r, size := runeAt(s, i)
+		if isSpace(r) {
+			space = true
+		} else {
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
+}
+
+// fieldsJoined reports whether joinFields would leave s as it is: no
+// white space at either end, and none between words but single spaces.
+func fieldsJoined(s string) bool {
+	prevSpace := true
+	for i := 0; i < len(s); {
+		r, size := runeAt(s, i)
+		if isSpace(r) {
+			if r != ' ' || prevSpace {
+				return false
+			}
+			prevSpace = true
+		} else {
+			prevSpace = false
+		}
+		i += size
+	}
+	return !prevSpace || s == ""
+}
+
+// runeAt decodes the rune at byte i of s, ASCII without a call.
+func runeAt(s string, i int) (rune, int) {
+	if s[i] < utf8.RuneSelf {
+		return rune(s[i]), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// isSpace is unicode.IsSpace, as strings.Fields reads it.
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || '\t' <= r && r <= '\r'
+	}
+	return unicode.IsSpace(r)
 }
 
 // TextOnly is a title or a name as it may travel to places that read text
@@ -173,7 +233,7 @@ func makeExcerpt(manual, source string, format Format, bodyHTML string, bodyText
 		text = textOf(source, format)
 	}
 	text = noTags(stripShortcodeText(text))
-	return cutAtWord(strings.Join(strings.Fields(text), " "), limit)
+	return cutAtWord(joinFields(text), limit)
 }
 
 // textOf renders source and reduces it to plain text; a source that will

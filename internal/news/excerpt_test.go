@@ -144,3 +144,15 @@ func FuzzMakeExcerpt(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJoinFields checks joinFields against what it stands for.
+func FuzzJoinFields(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a b ", "a  b", "a\tb\n\nc", "x\u00a0y\u2003 z", "\xff \xfe", "a \u0085"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := joinFields(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("joinFields(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -486,9 +486,13 @@ func (db *DB) pageIDs(ctx context.Context, l listingSQL, p pageSpec, total int) 
 func (db *DB) rankedPage(ctx context.Context, l listingSQL, p pageSpec, total int, out *page) error {
 	r := p.rank
 	from, args := l.from+l.where(), l.args
+	matches := total
+	if p.countCap > 0 && total > p.countCap && (r.walk || r.window > 0) {
+		matches = db.plannedMatches(ctx, from, args, total)
+	}
 	pageCtx := ctx
 	if r.walk && p.offset+p.limit <= db.rankWindow() {
-		pageCtx = db.windowRead(ctx, total)
+		pageCtx = db.windowRead(ctx, matches)
 	}
 	if r.window > 0 && total > r.window {
 		// Ranking computes a key for every match, which for a word in
@@ -497,7 +501,7 @@ func (db *DB) rankedPage(ctx context.Context, l listingSQL, p pageSpec, total in
 		// matches, where search's recency preference puts its best
 		// results anyway and a date filter reaches older ones; the count
 		// stays exact.
-		pageCtx = db.windowRead(ctx, total)
+		pageCtx = db.windowRead(ctx, matches)
 		if r.windowCols != "" {
 			from = `(SELECT ` + r.windowCols + ` FROM ` + from + ` ORDER BY ` + r.windowID + ` DESC LIMIT ?) m`
 			args = append(append([]any{}, args...), r.window)

@@ -166,7 +166,7 @@ let words = {};
 // say is the message key with its {name} places filled from args.
 function say(key, args = {}) {
   let s = typeof words[key] === "string" ? words[key] : key;
-  for (const [name, v] of Object.entries(args)) s = s.replace("{" + name + "}", v);
+  for (const [name, v] of Object.entries(args)) s = s.replace("{" + name + "}", () => String(v));
   return s;
 }
 

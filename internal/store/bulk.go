@@ -518,23 +518,28 @@ func (b *rowsBuilder) copyText() ([]byte, error) {
 	return out, nil
 }
 
-// appendCopyString appends s as COPY's text format writes text.
+// appendCopyString appends s as COPY's text format writes text, the
+// runs between characters it escapes in one piece each.
 func appendCopyString(out []byte, s string) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+		var esc byte
+		switch s[i] {
 		case '\\':
-			out = append(out, '\\', '\\')
+			esc = '\\'
 		case '\n':
-			out = append(out, '\\', 'n')
+			esc = 'n'
 		case '\r':
-			out = append(out, '\\', 'r')
+			esc = 'r'
 		case '\t':
-			out = append(out, '\\', 't')
+			esc = 't'
 		default:
-			out = append(out, c)
+			continue
 		}
+		out = append(append(out, s[start:i]...), '\\', esc)
+		start = i + 1
 	}
-	return out
+	return append(out, s[start:]...)
 }
 
 // copyConn is the connection tx is open on when COPY may write in it: a

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -131,6 +132,55 @@ func WaitFor(t testing.TB, ctx context.Context, expr, what string) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// Click clicks the first element matching the CSS selector sel once the
+// page has it, from inside the page. A page that has just replaced the
+// one before it can make Chromium drop the node ids a test holds
+// ("Could not find node with given id"); a click made by the page's own
+// script holds none.
+func Click(t testing.TB, ctx context.Context, sel string) {
+	t.Helper()
+	q := "document.querySelector(" + strconv.Quote(sel) + ")"
+	WaitFor(t, ctx, `document.readyState !== "loading" && `+q, sel)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](q+".click(), true")); err != nil {
+		t.Fatalf("browsertest: clicking %s: %v", sel, err)
+	}
+}
+
+// Retry runs a again, up to five times, when Chromium answers that a
+// node id it used is gone: it drops them all whenever a page's document
+// is replaced, which can fall between finding a node and acting on it
+// just after a navigation. a must be safe to run again from its start
+// (find, clear and type; find and click).
+func Retry(a chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		var err error
+		for try := 0; try < 5; try++ {
+			if _, err = a(ctx, tg); err == nil || !strings.Contains(err.Error(), "Could not find node with given id") {
+				return chromedp.Void{}, err
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, err
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		return chromedp.Void{}, err
+	}
+}
+
+// TypeInto waits for the field sel, empties it and types text into it,
+// as Retry runs it.
+func TypeInto(sel, text string) chromedp.Action[chromedp.Void] {
+	return Retry(chromedp.Steps(
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool]("(document.querySelector("+strconv.Quote(sel)+").value = '', true)")(ctx, tg)
+			return err
+		}),
+		chromedp.SendKeys(chromedp.CSS(sel), text),
+	))
 }
 
 // markPrefix starts the console lines WatchCSP writes to know that it has

@@ -24,11 +24,10 @@ import (
 func signInTab(base string, r auth.Role) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.Navigate(base+"/newsroom/signin"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), string(r)+"@example.com"),
-		chromedp.SendKeys(chromedp.CSS("#password"), password),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/newsroom/articles/new"]`)),
+		browsertest.TypeInto("#email", string(r)+"@example.com"),
+		browsertest.TypeInto("#password", password),
+		browsertest.Retry(chromedp.Submit(chromedp.CSS("#password"))),
+		browsertest.Retry(chromedp.WaitVisible(chromedp.CSS(`a[href="/newsroom/articles/new"]`))),
 	)
 }
 
@@ -74,33 +73,36 @@ func TestBrowserWritePublish(t *testing.T) {
 	must(t, chromedp.Do(ctx,
 		signInTab(base, auth.Author),
 		chromedp.Navigate(base+"/newsroom/articles/new"),
-		chromedp.WaitVisible(chromedp.CSS("#title")),
-		chromedp.SendKeys(chromedp.CSS("#title"), "Bishkek opens a new market"),
-		chromedp.SendKeys(chromedp.CSS("#standfirst"), "Traders move in this week."),
-		chromedp.SendKeys(chromedp.CSS("#body"), "The market has **four hundred** stalls."),
+		browsertest.TypeInto("#title", "Bishkek opens a new market"),
+		browsertest.TypeInto("#standfirst", "Traders move in this week."),
+		browsertest.TypeInto("#body", "The market has **four hundred** stalls."),
 	))
 	// The live preview, by the server's renderer, is re-rendered while
 	// the body is typed: ask for it in one evaluation.
 	browsertest.WaitFor(t, ctx, `document.querySelector("#live strong")`, "the live preview")
-	must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[value="save"]`))))
+	// From here each page replaces the one before: clicks and fields are
+	// done from inside the page (browsertest.Click, Evaluate), which holds
+	// no node id that the new document could take away.
+	browsertest.Click(t, ctx, `button[value="save"]`)
 	waitURL(t, ctx, "done=saved")
-	must(t, chromedp.Do(ctx,
-		chromedp.WaitVisible(chromedp.CSS(`a[href^="/newsroom/media/?for="]`)),
-		chromedp.Click(chromedp.CSS(`a[href^="/newsroom/media/?for="]`)),
-	))
+	browsertest.Click(t, ctx, `a[href^="/newsroom/media/?for="]`)
 	waitURL(t, ctx, "/newsroom/media/?for=")
-	must(t, chromedp.Do(ctx,
-		chromedp.WaitVisible(chromedp.CSS("#file")),
-		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{testPNG(t)}),
-		chromedp.SendKeys(chromedp.CSS("#alt"), "Stalls of the new market"),
-		chromedp.SendKeys(chromedp.CSS("#caption"), "The new market in Bishkek"),
-		chromedp.Submit(chromedp.CSS("#file")),
-	))
+	browsertest.WaitFor(t, ctx, `document.readyState !== "loading" && document.querySelector("#file")`, "the upload form")
+	upload := testPNG(t)
+	var err error
+	for try := 0; try < 5; try++ { // a node id taken away mid-step is asked for again
+		if err = chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{upload})); err == nil {
+			break
+		}
+	}
+	must(t, err)
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#alt").value = "Stalls of the new market";
+		document.querySelector("#caption").value = "The new market in Bishkek";
+		document.querySelector("#file").form.requestSubmit(), true`))
+	must(t, err)
 	waitURL(t, ctx, "?image=")
-	must(t, chromedp.Do(ctx,
-		chromedp.WaitVisible(chromedp.CSS(`img.thumb`)),
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
-	))
+	browsertest.WaitFor(t, ctx, `document.readyState !== "loading" && document.querySelector("img.thumb")`, "the chosen image")
+	browsertest.Click(t, ctx, `button[value="save"]`)
 	waitURL(t, ctx, "done=saved")
 	url, err := chromedp.Run(ctx, chromedp.Location())
 	must(t, err)
@@ -127,9 +129,12 @@ func TestBrowserWritePublish(t *testing.T) {
 	}
 	must(t, chromedp.Do(ctx,
 		chromedp.Navigate(fmt.Sprintf("%s/newsroom/articles/%d/", base, id)),
-		chromedp.WaitVisible(chromedp.CSS(`button[value="publish"]`)),
-		chromedp.Click(chromedp.CSS(`button[value="publish"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+		browsertest.Retry(chromedp.WaitVisible(chromedp.CSS(`button[value="publish"]`))),
+	))
+	browsertest.Click(t, ctx, `button[value="publish"]`)
+	waitURL(t, ctx, "done=")
+	browsertest.WaitFor(t, ctx, `document.querySelector(".flash")`, "the step's message")
+	must(t, chromedp.Do(ctx,
 		chromedp.Navigate(base+"/"+a.Slug+"/"),
 		chromedp.WaitVisible(chromedp.CSS("article.story h1")),
 	))

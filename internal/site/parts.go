@@ -11,40 +11,74 @@ import (
 // a site run without it) does not read them again. It is emptied on every
 // change the store announces, and its keys carry the minute, so stories
 // scheduled to appear do within a minute, as the page cache's copies do.
+//
+// When a part is missing, one request makes it and the others asking for
+// it meanwhile wait for that one: at the turn of each minute every reader
+// of the front page misses at once, and each making the part again would
+// queue dozens of copies of the same reads behind each other.
 type partsCache struct {
-	mu sync.Mutex
-	m  map[string]any
+	mu       sync.Mutex
+	m        map[string]any
+	building map[string]*partBuild
+	gen      uint64 // counts purges; a part made across one is not kept
+}
+
+// partBuild is a part being made, which others wait for.
+type partBuild struct {
+	done chan struct{}
+	v    any
+	err  error
 }
 
 // partsKept bounds the parts kept between changes; past it all go.
 const partsKept = 2048
 
 // get returns the part named key for the minute holding now, making it
-// with make when it is not kept. Errors are not kept.
-func (c *partsCache) get(key string, now time.Time, make func() (any, error)) (any, error) {
+// with build when it is not kept. Errors are not kept: a request that
+// waited for a build that failed (its reader gone, say) makes it itself.
+func (c *partsCache) get(key string, now time.Time, build func() (any, error)) (any, error) {
 	key = now.UTC().Truncate(time.Minute).Format("1504 ") + key
 	c.mu.Lock()
-	v, ok := c.m[key]
-	c.mu.Unlock()
-	if ok {
+	if v, ok := c.m[key]; ok {
+		c.mu.Unlock()
 		return v, nil
 	}
-	v, err := make()
-	if err != nil {
-		return nil, err
+	if b, ok := c.building[key]; ok {
+		c.mu.Unlock()
+		<-b.done
+		if b.err == nil {
+			return b.v, nil
+		}
+		return build()
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= partsKept {
-		c.m = map[string]any{}
+	b := &partBuild{done: make(chan struct{})}
+	if c.building == nil {
+		c.building = map[string]*partBuild{}
 	}
-	c.m[key] = v
+	c.building[key] = b
+	gen := c.gen
 	c.mu.Unlock()
-	return v, nil
+
+	b.v, b.err = build()
+	c.mu.Lock()
+	delete(c.building, key)
+	// A change announced while the part was being made may not be in it:
+	// hand it to those who waited, but keep it only if none came.
+	if b.err == nil && gen == c.gen {
+		if c.m == nil || len(c.m) >= partsKept {
+			c.m = map[string]any{}
+		}
+		c.m[key] = b.v
+	}
+	c.mu.Unlock()
+	close(b.done)
+	return b.v, b.err
 }
 
-// purge drops every part.
+// purge drops every part, and keeps none being made now.
 func (c *partsCache) purge() {
 	c.mu.Lock()
 	c.m = nil
+	c.gen++
 	c.mu.Unlock()
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -465,21 +466,11 @@ func (db *DB) pageIDs(ctx context.Context, l listingSQL, p pageSpec, total int) 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
+	ids, err := scanIDs(rows)
 	if reversed {
-		for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
-			ids[i], ids[j] = ids[j], ids[i]
-		}
+		slices.Reverse(ids)
 	}
-	return ids, rows.Err()
+	return ids, err
 }
 
 // rankedPage ranks l's matches, keeps the page, and reads its articles.

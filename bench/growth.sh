@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # How the cost of pages grows with the archive: one column of the growth
-# table (issue 17) for one binary and one SQLite store, page cache off.
+# table (issue 17) for one binary and one store, page cache off.
 #   bench/growth.sh BIN DATA_DIR [connections] [seconds]
+# The store is SQLite in DATA_DIR, or the PostgreSQL database that
+# DASTAN_DATABASE_URL names (DATA_DIR then holds only media). With
+# PostgreSQL, PG_PID (the postmaster's process id, first line of
+# postmaster.pid) adds the database server's CPU to each request's: give
+# the bench a cluster of its own, or other work is charged to it.
 # Prints, as table rows: time to ready, req/s (p99) of the front page, an
 # article, /category/news/kazakhstan/page/2/, that listing's last page and
 # two searches, the single-request time of /sitemap.xml and of the first
@@ -12,10 +17,14 @@ set -euo pipefail
 BIN=$1; DATA=$2; C=${3:-32}; D=${4:-8}
 PORT=${PORT:-18280}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-DB="$DATA/dastan.db"
 NOW=$(date +%s)
-ARTICLE=$(sqlite3 "$DB" "SELECT slug FROM articles WHERE status='published' ORDER BY published_at DESC LIMIT 1 OFFSET 500")
-KZ=$(sqlite3 "$DB" "SELECT COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id
+if [ -n "${DASTAN_DATABASE_URL:-}" ]; then
+  q() { psql -qAtX -d "$DASTAN_DATABASE_URL" -c "$1"; }
+else
+  q() { sqlite3 "$DATA/dastan.db" "$1"; }
+fi
+ARTICLE=$(q "SELECT slug FROM articles WHERE status='published' ORDER BY published_at DESC LIMIT 1 OFFSET 500")
+KZ=$(q "SELECT COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id
   WHERE s.path = 'news/kazakhstan' AND a.status IN ('published','scheduled') AND a.published_at <= $NOW")
 LAST=$(( (KZ + 9) / 10 ))
 URL=http://127.0.0.1:$PORT
@@ -44,7 +53,17 @@ wrk -t2 -c"$C" -d2s "$URL/$ARTICLE/" >/dev/null
 # The server's CPU time (user + system, in clock ticks) so far: its
 # cost per request holds even when other jobs crowd the machine, which
 # req/s and latency do not.
-cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }
+# With PostgreSQL, add the postmaster's (its reaped children's included)
+# and its live children's: the backends serving this server's pools.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pgcpu() {
+  [ -n "${PG_PID:-}" ] || { echo 0; return; }
+  local t c
+  t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$PG_PID/stat")
+  for c in $(cat /proc/"$PG_PID"/task/*/children); do t=$((t + $(ticks "$c"))); done
+  echo "$t"
+}
+cpu() { echo $(( $(ticks $pid) + $(pgcpu) )); }
 TICK=$(getconf CLK_TCK)
 run() { # name url
   local before out after n
@@ -55,7 +74,8 @@ run() { # name url
   printf "| %-40s | %10s | %9s | %8s |\n" "$1" "$(echo "$out" | awk '/Requests\/sec/{print $2}')" "$(echo "$out" | awk '$1=="99%"{print $2}')" \
     "$(echo "scale=2; ($after - $before) * 1000 / $TICK / ($n + 0.0001)" | bc)"
 }
-echo "| page ($(basename "$BIN"), $(basename "$DATA")) | req/s | p99 | CPU ms/request |"
+store=$(basename "$DATA"); [ -z "${DASTAN_DATABASE_URL:-}" ] || store="PostgreSQL ${DASTAN_DATABASE_URL##*/}"
+echo "| page ($(basename "$BIN"), ${store%%\?*}, load $(cut -d' ' -f1 /proc/loadavg)) | req/s | p99 | CPU ms/request${PG_PID:+ (dastan + PostgreSQL)} |"
 echo "|---|---:|---:|---:|"
 run "front page" "$URL/"
 run "article" "$URL/$ARTICLE/"
@@ -76,4 +96,8 @@ SM=$(curl -s "$URL/sitemap.xml" | grep -o '<loc>[^<]*</loc>' | sed -e 's/<[^>]*>
 single /api/v1/sections "$URL/api/v1/sections"
 echo "| time to ready | ${ready}s | | |"
 echo "| resident memory after the runs | $(awk '/VmRSS/{print int($2/1024) " MB"}' /proc/$pid/status) | | |"
-echo "| store size | $(du -sh "$DATA" | cut -f1) | | |"
+if [ -n "${DASTAN_DATABASE_URL:-}" ]; then
+  echo "| store size | $(q "SELECT pg_size_pretty(pg_database_size(current_database())) || ', ' || pg_database_size(current_database()) / GREATEST(COUNT(*), 1) || ' bytes an article' FROM articles") | | |"
+else
+  echo "| store size | $(du -sh "$DATA" | cut -f1) | | |"
+fi

@@ -79,7 +79,7 @@ func New(o Options) *API {
 		o.Limits = DefaultLimits
 	}
 	if o.Articles == nil {
-		o.Articles = articles.New(articles.Options{Store: o.Store, Now: o.Now, ExcerptLength: o.Config.ExcerptLength})
+		o.Articles = articles.New(articles.Options{Store: o.Store, Now: o.Now, ExcerptLength: o.Config.ExcerptLength, Media: o.Media})
 	}
 	if o.Sections == nil {
 		o.Sections = sections.New(sections.Options{Store: o.Store, Now: o.Now})

@@ -36,6 +36,7 @@ type wpAnswer struct {
 	Categories  []int64
 	Tags        []int64
 	Title       struct{ Rendered string }
+	Content     struct{ Rendered string }
 	Data        map[string]any
 }
 
@@ -145,6 +146,12 @@ func TestWordPressWrites(t *testing.T) {
 		up.Body.Close()
 		if up.StatusCode != 201 || m.AltText != "A budget" || m.Source == "" {
 			t.Errorf("upload: %d %+v", up.StatusCode, m)
+		}
+		// A gallery a client writes names the media's ids as the API gave them.
+		st, gal := f.wp(t, "POST", "/wp-json/wp/v2/posts", author, map[string]any{"title": "Budget in pictures",
+			"content": fmt.Sprintf(`<p>Pictures.</p>[gallery ids="%d"]`, m.ID)})
+		if st != 201 || !strings.Contains(gal.Content.Rendered, `<figure class="gallery-item">`) || !strings.Contains(gal.Content.Rendered, `alt="A budget"`) {
+			t.Errorf("a gallery of uploaded media: %d %s", st, gal.Content.Rendered)
 		}
 		req, _ = http.NewRequest("POST", f.srv.URL+"/wp-json/wp/v2/media", strings.NewReader("not an image"))
 		req.Header.Set("Authorization", author)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"dastan/internal/auth"
+	"dastan/internal/media"
 	"dastan/internal/news"
 	"dastan/internal/store"
 )
@@ -31,6 +32,9 @@ type Options struct {
 	// ExcerptLength is the length of generated excerpts, in characters;
 	// 0 or less means news.DefaultExcerptRunes.
 	ExcerptLength int
+	// Media shows the media library's images in galleries; nil shows
+	// only what imports brought over, by the address they kept.
+	Media *media.Service
 }
 
 // Service is the article workflow over one store.
@@ -38,6 +42,7 @@ type Service struct {
 	db         *store.DB
 	now        func() time.Time
 	excerptLen int
+	media      *media.Service
 }
 
 // New makes the Service.
@@ -48,7 +53,7 @@ func New(o Options) *Service {
 	if o.ExcerptLength <= 0 {
 		o.ExcerptLength = news.DefaultExcerptRunes
 	}
-	return &Service{db: o.Store, now: o.Now, excerptLen: o.ExcerptLength}
+	return &Service{db: o.Store, now: o.Now, excerptLen: o.ExcerptLength, media: o.Media}
 }
 
 // ErrNotFound is returned for an article or revision that does not

@@ -112,7 +112,7 @@ func (s *Service) save(ctx context.Context, u auth.User, in Save, entry *store.A
 	if applyErr != nil {
 		return res, applyErr
 	}
-	if err := s.prepare(ctx, &a, nil, true); err != nil {
+	if err := s.prepare(ctx, &a, s.galleries(ctx, a.ID), true); err != nil {
 		res.Article = a
 		return res, err
 	}

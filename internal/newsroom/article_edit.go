@@ -322,7 +322,8 @@ func jsonReply(w http.ResponseWriter, status int, v any) {
 // makes it, sanitized, for the preview pane.
 func (n *Newsroom) renderBody(w http.ResponseWriter, r *http.Request, u auth.User) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
-	html, err := news.RenderBody(r.PostFormValue("body"), news.Format(r.PostFormValue("format")))
+	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+	html, err := n.articles.Render(r.Context(), id, r.PostFormValue("body"), news.Format(r.PostFormValue("format")))
 	if err != nil {
 		http.Error(w, n.t(u, "nr.msg.render_failed"), http.StatusUnprocessableEntity)
 		return

@@ -93,7 +93,7 @@ func New(o Options) (*Newsroom, error) {
 		o.Logger = slog.Default()
 	}
 	if o.Articles == nil {
-		o.Articles = articles.New(articles.Options{Store: o.Store, Now: o.Now, ExcerptLength: o.Config.ExcerptLength})
+		o.Articles = articles.New(articles.Options{Store: o.Store, Now: o.Now, ExcerptLength: o.Config.ExcerptLength, Media: o.Media})
 	}
 	n := &Newsroom{cfg: o.Config, db: o.Store, articles: o.Articles, auth: o.Auth, users: o.Users, site: o.Site, media: o.Media, log: o.Logger, now: o.Now, mux: http.NewServeMux(),
 		sections:  sections.New(sections.Options{Store: o.Store, Now: o.Now}),

@@ -147,7 +147,7 @@ func New(o Options) (*Server, error) {
 	checkStorage(log, storage)
 	s.Media = &media.Service{Store: db, Storage: storage, Now: o.Now}
 	// One article workflow for every way in, on the server's clock.
-	arts := articles.New(articles.Options{Store: db, Now: o.Now, ExcerptLength: cfg.ExcerptLength})
+	arts := articles.New(articles.Options{Store: db, Now: o.Now, ExcerptLength: cfg.ExcerptLength, Media: s.Media})
 	au := auth.New(auth.Options{Store: db, SiteURL: cfg.SiteURL, Params: o.AuthParams, Now: o.Now,
 		SessionLifetime: cfg.SessionLifetime, SessionIdle: cfg.SessionIdle, AddressBudget: o.SigninBudget})
 	api.New(api.Options{Config: cfg, Store: db, Articles: arts, Media: s.Media, Auth: au, Limits: o.APILimits, Now: o.Now, Logger: log, Search: st.SearchAPI,

@@ -294,22 +294,43 @@ func (db *DB) SaveWPAttachments(ctx context.Context, list []WPAttachment) error 
 
 // WPAttachments returns every imported attachment, by WordPress id.
 func (db *DB) WPAttachments(ctx context.Context) ([]WPAttachment, error) {
-	rows, err := db.read(ctx, `SELECT wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at FROM wp_attachments ORDER BY wp_id`)
+	rows, err := db.read(ctx, `SELECT `+wpAttachmentCols+` FROM wp_attachments ORDER BY wp_id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments: %w", err)
 	}
 	defer rows.Close()
 	var out []WPAttachment
 	for rows.Next() {
-		var m WPAttachment
-		var up int64
-		if err := rows.Scan(&m.WPID, &m.ParentWP, &m.Title, &m.URL, &m.LocalURL, &m.SHA256, &m.Alt, &m.Caption, &m.Description, &up); err != nil {
+		m, err := scanWPAttachment(rows)
+		if err != nil {
 			return nil, fmt.Errorf("store: attachments: %w", err)
 		}
-		m.UploadedAt = fromUnix(up)
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// WPAttachment returns the imported attachment with WordPress id wpID,
+// or ErrNotFound.
+func (db *DB) WPAttachment(ctx context.Context, wpID int64) (WPAttachment, error) {
+	m, err := scanWPAttachment(db.readRow(ctx, `SELECT `+wpAttachmentCols+` FROM wp_attachments WHERE wp_id = ?`, wpID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, ErrNotFound
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: attachment %d: %w", wpID, err)
+	}
+	return m, nil
+}
+
+const wpAttachmentCols = `wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at`
+
+func scanWPAttachment(s scanner) (WPAttachment, error) {
+	var m WPAttachment
+	var up int64
+	err := s.Scan(&m.WPID, &m.ParentWP, &m.Title, &m.URL, &m.LocalURL, &m.SHA256, &m.Alt, &m.Caption, &m.Description, &up)
+	m.UploadedAt = fromUnix(up)
+	return m, err
 }
 
 // UpdateRendered replaces what an import made at write time (body, excerpt,

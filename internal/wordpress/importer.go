@@ -21,6 +21,7 @@ import (
 
 	"dastan/internal/articles"
 	"dastan/internal/links"
+	"dastan/internal/media"
 	"dastan/internal/news"
 	"dastan/internal/sections"
 	"dastan/internal/store"
@@ -518,20 +519,7 @@ func (im *importer) figure(id int64) (news.Figure, bool) {
 	if !ok {
 		return news.Figure{}, false
 	}
-	u := a.LocalURL
-	if u == "" {
-		u = news.SafeURL(a.URL)
-	}
-	if u == "" {
-		return news.Figure{}, false
-	}
-	f := news.Figure{URL: u, Alt: a.Alt, Caption: news.PlainText(a.Caption)}
-	// An image in the library is shown by its largest rendition, with
-	// the others as its srcset.
-	if img, ok := im.opt.Media.Image(im.ctx, a.SHA256); ok {
-		f.URL, f.SrcSet, f.Width, f.Height = img.URL, img.SrcSet, img.Width, img.Height
-	}
-	return f, true
+	return media.AttachmentFigure(a, func(sha string) (news.Figure, bool) { return im.opt.Media.Image(im.ctx, sha) })
 }
 
 var reGallery = regexp.MustCompile(`\[gallery\b[^\]]*\]`)

@@ -59,6 +59,8 @@
     var fd = new FormData();
     fd.append("body", body.value);
     fd.append("format", format.value);
+    // The article's own galleries show as its save will show them.
+    if (form.dataset.article) fd.append("id", form.dataset.article);
     fetch("/newsroom/render", { method: "POST", body: fd, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (html) { live.innerHTML = html; }); // sanitized by the server's renderer

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"dastan/internal/auth"
@@ -97,6 +99,7 @@ func (s *Service) save(ctx context.Context, u auth.User, in Save, entry *store.A
 	var applyErr error
 	if in.Apply != nil {
 		applyErr = in.Apply(&a)
+		s.knownTags(ctx, &a, before.Tags)
 	}
 	// What the status and time are is decided here, never by the input.
 	a.ID, a.Version, a.Status, a.PublishedAt = before.ID, in.Version, before.Status, before.PublishedAt
@@ -220,4 +223,27 @@ func (s *Service) conflict(ctx context.Context, mine news.Article, err error) er
 		return errors.Join(err, cerr)
 	}
 	return &ConflictError{Current: cur, Yours: mine.Version}
+}
+
+// knownTags gives each tag the editor named by its name alone the tag it
+// already is: the article's own tag of that name, or else an existing
+// tag of that name. A tag's slug need not be its name's (WordPress
+// makes "gas-2" for a second "Gas", and imports keep slugs), so making
+// the slug from the name would move the story to another tag, or make a
+// second tag of the same name.
+func (s *Service) knownTags(ctx context.Context, a *news.Article, had []news.Tag) {
+	for i := range a.Tags {
+		t := &a.Tags[i]
+		name := strings.TrimSpace(t.Name)
+		if t.ID != 0 || t.Slug != "" || name == "" {
+			continue
+		}
+		if j := slices.IndexFunc(had, func(h news.Tag) bool { return h.Name == name }); j >= 0 {
+			*t = had[j]
+			continue
+		}
+		if known, err := s.db.TagByName(ctx, name); err == nil {
+			*t = known
+		}
+	}
 }

@@ -34,6 +34,17 @@ func (db *DB) TagByID(ctx context.Context, id int64) (news.Tag, error) {
 	return t, nil
 }
 
+// TagByName returns the oldest tag named name (WordPress lets tags of
+// one name have different slugs), or ErrNotFound.
+func (db *DB) TagByName(ctx context.Context, name string) (news.Tag, error) {
+	var t news.Tag
+	err := db.readRow(ctx, `SELECT id, slug, name FROM tags WHERE name = ? ORDER BY id LIMIT 1`, name).Scan(&t.ID, &t.Slug, &t.Name)
+	if err != nil {
+		return t, fmt.Errorf("store: tag %q: %w", name, notFound(err))
+	}
+	return t, nil
+}
+
 // EnsureTag returns the tag named name, creating it if it is new.
 func (db *DB) EnsureTag(ctx context.Context, name string) (news.Tag, error) {
 	name = strings.TrimSpace(name)

@@ -381,20 +381,21 @@ func (db *DB) insertSearchDocs(ctx context.Context, tx *sql.Tx, list []*news.Art
 		ids[i], args[i] = a.ID, a.ID
 		index[a.ID] = i
 	}
-	tags := make([][]string, len(list))
-	rows, err := db.txReadOnce(ctx, tx, `SELECT lt.article_id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+	tags, tagIDs := make([][]string, len(list)), make([][]int64, len(list))
+	rows, err := db.txReadOnce(ctx, tx, `SELECT lt.article_id, t.id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
 		WHERE lt.article_id IN (`+placeholders(len(args))+`) ORDER BY lt.article_id, t.name`, args...)
 	if err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
 	for rows.Next() {
-		var id int64
+		var id, tagID int64
 		var name string
-		if err := rows.Scan(&id, &name); err != nil {
+		if err := rows.Scan(&id, &tagID, &name); err != nil {
 			rows.Close()
 			return fmt.Errorf("search document: %w", err)
 		}
 		tags[index[id]] = append(tags[index[id]], name)
+		tagIDs[index[id]] = append(tagIDs[index[id]], tagID)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -412,8 +413,13 @@ func (db *DB) insertSearchDocs(ctx context.Context, tx *sql.Tx, list []*news.Art
 	}
 	each(len(list), func(i int) {
 		a := list[i]
+		authorIDs := make([]int64, len(a.Authors)) // as insertLinks linked them
+		for k, au := range a.Authors {
+			authorIDs[k] = au.ID
+		}
 		d := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags[i], "\n"),
-			body: work[i].body, meta: searchMeta{listed: a.Status.Live(), publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}}
+			body: work[i].body, meta: searchMeta{listed: a.Status.Live(), publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID,
+				tagIDs: tagIDs[i], authorIDs: authorIDs}}
 		if work[i].analyzed {
 			docs[i] = db.dialect.withTags(work[i].pre, d)
 		} else {

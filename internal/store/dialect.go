@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"dastan/internal/search"
@@ -56,6 +57,10 @@ type dialect interface {
 	// keepsCounts says whether listing_counts (migration 0015) keeps the
 	// readers' listings' counts in step with every write.
 	keepsCounts() bool
+	// mergeTagFacets is the statement, if any, that moves the search
+	// documents' facets from one tag to another (args: from's facet,
+	// into's, from's), when the tags are merged.
+	mergeTagFacets() string
 }
 
 // indexedDoc is an analyzed search document: FTS5's four columns, or
@@ -73,6 +78,52 @@ type searchMeta struct {
 	publishedAt int64
 	lang        string
 	sectionID   int64
+	// The article's tags and authors, as its links hold them: PostgreSQL
+	// keeps them with the section in the document's facets (migration 0026).
+	tagIDs, authorIDs []int64
+}
+
+// facetsLiteral is m's section, tags and authors as the tsvector literal
+// of article_search.facets (migration 0026): one lexeme each, s, t or a
+// and the id, as search_facets writes them.
+func (m searchMeta) facetsLiteral() string {
+	var terms []string
+	if m.sectionID != 0 {
+		terms = append(terms, facet('s', m.sectionID))
+	}
+	for _, id := range m.tagIDs {
+		terms = append(terms, facet('t', id))
+	}
+	for _, id := range m.authorIDs {
+		terms = append(terms, facet('a', id))
+	}
+	return strings.Join(terms, " ")
+}
+
+// facet is the lexeme of a section ('s'), tag ('t') or author ('a').
+func facet(kind byte, id int64) string {
+	return string(kind) + strconv.FormatInt(id, 10)
+}
+
+// facetsQuery is the tsquery of article_search.facets that keeps the
+// articles in one of sections (when given), with one of tags and by one
+// of authors; "" when none is given.
+func facetsQuery(sections, tags, authors []int64) string {
+	var parts []string
+	for _, f := range []struct {
+		kind byte
+		ids  []int64
+	}{{'s', sections}, {'t', tags}, {'a', authors}} {
+		if len(f.ids) == 0 {
+			continue
+		}
+		any := make([]string, len(f.ids))
+		for i, id := range f.ids {
+			any[i] = facet(f.kind, id)
+		}
+		parts = append(parts, "("+strings.Join(any, " | ")+")")
+	}
+	return strings.Join(parts, " & ")
 }
 
 func (m searchMeta) listedInt() int {
@@ -105,6 +156,10 @@ type searchMatch struct {
 	// a ranking window's matches, which the engine then finds and ranks
 	// in one query (see rankedPage).
 	window string
+	// facets, where set, is the condition (its one argument a
+	// facetsQuery) that filters on sections, tags and authors in the
+	// full-text index itself; otherwise they are joined (see searchSQL).
+	facets string
 }
 
 type sqliteDialect struct{}
@@ -219,6 +274,9 @@ func (sqliteDialect) translationsOf() string { return `articles m INDEXED BY art
 // keepsCounts: SQLite's one writer updates the counts without waiting.
 func (sqliteDialect) keepsCounts() bool { return true }
 
+// mergeTagFacets: SQLite's searches join the tags' links.
+func (sqliteDialect) mergeTagFacets() string { return "" }
+
 // 0x10002 analyzes every table that needs it, however large, as SQLite
 // advises after a bulk load (plain optimize limits its work per table).
 func (sqliteDialect) optimize() string { return "PRAGMA optimize=0x10002" }
@@ -252,11 +310,11 @@ func (d postgresDialect) withTags(_ indexedDoc, doc searchDoc) indexedDoc { retu
 func (postgresDialect) longImport() (string, string) { return "", "" }
 
 func (postgresDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id int64, d indexedDoc) error {
-	_, err := db.txExec(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id)
-		VALUES (?, CAST(CAST(? AS text) AS tsvector), CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)
+	_, err := db.txExec(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id, facets)
+		VALUES (?, CAST(CAST(? AS text) AS tsvector), CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?, CAST(CAST(? AS text) AS tsvector))
 		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, pairs = excluded.pairs, listed = excluded.listed,
-		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id`,
-		id, d.tsv, d.pairs, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id, facets = excluded.facets`,
+		id, d.tsv, d.pairs, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID, d.meta.facetsLiteral())
 	return err
 }
 
@@ -266,19 +324,19 @@ func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, id
 	var b rowsBuilder
 	for i, id := range ids {
 		d := docs[i]
-		b.add(id, d.tsv, d.pairs, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+		b.add(id, d.tsv, d.pairs, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID, d.meta.facetsLiteral())
 	}
 	if b.rows == 0 {
 		return nil
 	}
 	if conn := copyConn(ctx, tx); conn != nil {
-		return b.copy(ctx, conn, `article_search`, `article_id, tsv, pairs, listed, published_at, lang, section_id`)
+		return b.copy(ctx, conn, `article_search`, `article_id, tsv, pairs, listed, published_at, lang, section_id, facets`)
 	}
-	row := `(?, CAST(CAST(? AS text) AS tsvector), CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?)`
-	_, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id)
+	row := `(?, CAST(CAST(? AS text) AS tsvector), CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?, CAST(CAST(? AS text) AS tsvector))`
+	_, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id, facets)
 		VALUES `+strings.TrimSuffix(strings.Repeat(row+`, `, b.rows), `, `)+`
 		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, pairs = excluded.pairs, listed = excluded.listed,
-		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id`, b.args...)
+		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id, facets = excluded.facets`, b.args...)
 	return err
 }
 
@@ -314,6 +372,11 @@ func (postgresDialect) searchMatch(q search.Query) searchMatch {
 		window:  `m.article_id, m.published_at, m.tsv`,
 		rel:     `ts_rank('{0.1, 0.4, 0.6, 1.0}', m.tsv, CAST(CAST(? AS text) AS tsquery), 1)`,
 		relArgs: []any{tsq},
+		// The facets are the second column of the full-text index
+		// (migration 0026): a filtered search reads only the matches in
+		// the section, tag or author, where a join of the links visited
+		// every match of the words and every link.
+		facets: `m.facets @@ CAST(CAST(? AS text) AS tsquery)`,
 	}.coordinated(q, `m.tsv @@ CAST(CAST(? AS text) AS tsquery)`, search.Query.TSQuery)
 	if q.IsLoose() {
 		// A loose query's relevance reads the document twice for ts_rank
@@ -353,3 +416,10 @@ func (postgresDialect) translationsOf() string { return `articles m` }
 // keepsCounts: on PostgreSQL, concurrent writers would queue (and could
 // deadlock) on the shared counter rows; it counts with index-only scans.
 func (postgresDialect) keepsCounts() bool { return false }
+
+// mergeTagFacets finds the documents of the merged tag in the full-text
+// index, by their facets (migration 0026).
+func (postgresDialect) mergeTagFacets() string {
+	return `UPDATE article_search SET facets = ts_delete(facets, CAST(? AS text)) || CAST(CAST(? AS text) AS tsvector)
+		WHERE facets @@ CAST(CAST(? AS text) AS tsquery)`
+}

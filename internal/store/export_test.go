@@ -96,7 +96,8 @@ func (db *DB) SearchRowsQueryForTest() string {
 		return `SELECT s.rowid, s.title, s.standfirst, s.tags, s.body, m.listed, m.published_at, m.lang, m.section_id
 			FROM article_search s JOIN article_search_meta m ON m.article_id = s.rowid ORDER BY s.rowid`
 	}
-	return `SELECT article_id, CAST(tsv AS text), CAST(pairs AS text), listed, published_at, lang, section_id FROM article_search ORDER BY article_id`
+	return `SELECT article_id, CAST(tsv AS text), CAST(pairs AS text), listed, published_at, lang, section_id,
+		facets = search_facets(article_id, section_id) AS facets_follow_links FROM article_search ORDER BY article_id`
 }
 
 // SchemaQueryForTest is the query of the definition of every index,
@@ -149,4 +150,28 @@ func (db *DB) SearchTermsForTest(ctx context.Context) ([]string, error) {
 func (db *DB) RowsReadAsForTest(ctx context.Context, kind, query string) ([]string, error) {
 	k := map[string]readKind{"search": searchRead, "listing": readersListing, "dense": denseWindow}[kind]
 	return db.RowsForTest(readingAs(ctx, k), query)
+}
+
+// SearchCountPlanForTest is EXPLAIN of the statement that counts sq's
+// matches as SearchArticles counts them (without a count limit), read
+// on the pool searches use.
+func (db *DB) SearchCountPlanForTest(ctx context.Context, sq SearchQuery) ([]string, error) {
+	l, err := sq.listing(db.dialect.searchMatch(sq.Query))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read(readingAs(ctx, searchRead), `EXPLAIN SELECT COUNT(*) FROM `+l.from+l.where(), l.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		out = append(out, line)
+	}
+	return out, rows.Err()
 }

@@ -293,12 +293,19 @@ func (f articleFilter) searchSQL(m searchMatch) (listingSQL, error) {
 	}
 	l := listingSQL{from: m.from, countFrom: m.from, id: `m.article_id`, date: `m.published_at`}
 	l.within(m.cond, m.condArgs...)
-	if len(f.sectionIDs) > 0 {
-		cond, args := in(`m.section_id`, f.sectionIDs)
-		l.add(cond, args...)
+	switch {
+	case m.facets != "":
+		if q := facetsQuery(f.sectionIDs, f.tagIDs, f.authorIDs); q != "" {
+			l.add(m.facets, q)
+		}
+	default:
+		if len(f.sectionIDs) > 0 {
+			cond, args := in(`m.section_id`, f.sectionIDs)
+			l.add(cond, args...)
+		}
+		linkedTo(&l, false, tagLinks, `tag_id`, f.tagIDs)
+		linkedTo(&l, false, authorLinks, `author_id`, f.authorIDs)
 	}
-	linkedTo(&l, false, tagLinks, `tag_id`, f.tagIDs)
-	linkedTo(&l, false, authorLinks, `author_id`, f.authorIDs)
 	if f.lang != "" {
 		l.add(`m.lang = ?`, f.lang)
 	}

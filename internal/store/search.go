@@ -25,22 +25,32 @@ type searchDoc struct {
 // document, inside the article's write transaction, so the index never
 // disagrees with the article.
 func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) error {
-	rows, err := db.txRead(ctx, tx, `SELECT t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+	rows, err := db.txRead(ctx, tx, `SELECT t.id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
 		WHERE lt.article_id = ? ORDER BY t.name`, a.ID)
 	if err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
 	var tags []string
+	var tagIDs []int64
 	for rows.Next() {
+		var id int64
 		var name string
-		if err := rows.Scan(&name); err != nil {
+		if err := rows.Scan(&id, &name); err != nil {
 			rows.Close()
 			return fmt.Errorf("search document: %w", err)
 		}
-		tags = append(tags, name)
+		tags, tagIDs = append(tags, name), append(tagIDs, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	rows, err = db.txRead(ctx, tx, `SELECT author_id FROM article_authors WHERE article_id = ? ORDER BY position`, a.ID)
+	if err != nil {
+		return fmt.Errorf("search document: %w", err)
+	}
+	authorIDs, err := scanIDs(rows)
+	if err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
 	body := news.SearchText(a.BodyHTML)
@@ -51,8 +61,8 @@ func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) e
 		return fmt.Errorf("search document: %w", err)
 	}
 	doc := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags, "\n"), body: body,
-		meta: searchMeta{listed: a.Status.Live(),
-			publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID}}
+		meta: searchMeta{listed: a.Status.Live(), publishedAt: unix(a.PublishedAt), lang: a.Lang, sectionID: a.SectionID,
+			tagIDs: tagIDs, authorIDs: authorIDs}}
 	if err := db.dialect.putSearchDoc(ctx, db, tx, a.ID, db.dialect.analyze(doc)); err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
@@ -125,16 +135,8 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 		return out, nil
 	}
 	ctx = readingAs(ctx, searchRead)
-	f := articleFilter{visibleAt: sq.VisibleAt, withPages: true, match: sq.Query, sectionIDs: sq.SectionIDs,
-		lang: sq.Lang, from: sq.From, before: sq.To}
-	if sq.TagID != 0 {
-		f.tagIDs = []int64{sq.TagID}
-	}
-	if sq.AuthorID != 0 {
-		f.authorIDs = []int64{sq.AuthorID}
-	}
 	m := db.dialect.searchMatch(sq.Query)
-	l, err := f.searchSQL(m)
+	l, err := sq.listing(m)
 	if err != nil {
 		return out, err
 	}
@@ -160,6 +162,19 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 		out.Results = append(out.Results, SearchResult{Article: a, BodyText: p.bodies[a.ID], Score: p.keys[a.ID]})
 	}
 	return out, err
+}
+
+// listing is the SQL of sq's matches over the full-text index m.
+func (sq SearchQuery) listing(m searchMatch) (listingSQL, error) {
+	f := articleFilter{visibleAt: sq.VisibleAt, withPages: true, match: sq.Query, sectionIDs: sq.SectionIDs,
+		lang: sq.Lang, from: sq.From, before: sq.To}
+	if sq.TagID != 0 {
+		f.tagIDs = []int64{sq.TagID}
+	}
+	if sq.AuthorID != 0 {
+		f.authorIDs = []int64{sq.AuthorID}
+	}
+	return f.searchSQL(m)
 }
 
 // defaultRankWindow is how many of a query's matches are ranked by
@@ -293,16 +308,16 @@ func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexIt
 	if err := rows.Err(); err != nil || len(batch) == 0 {
 		return nil, err
 	}
-	rows, err = db.read(ctx, `SELECT lt.article_id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+	rows, err = db.read(ctx, `SELECT lt.article_id, t.id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
 		WHERE lt.article_id BETWEEN ? AND ? ORDER BY lt.article_id, t.name`, batch[0].id, batch[len(batch)-1].id)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	for rows.Next() {
-		var id int64
+		var id, tagID int64
 		var name string
-		if err := rows.Scan(&id, &name); err != nil {
+		if err := rows.Scan(&id, &tagID, &name); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		if i, ok := index[id]; ok {
@@ -310,6 +325,26 @@ func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexIt
 				batch[i].doc.tags += "\n"
 			}
 			batch[i].doc.tags += name
+			batch[i].doc.meta.tagIDs = append(batch[i].doc.meta.tagIDs, tagID)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = db.read(ctx, `SELECT article_id, author_id FROM article_authors
+		WHERE article_id BETWEEN ? AND ? ORDER BY article_id, position`, batch[0].id, batch[len(batch)-1].id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, authorID int64
+		if err := rows.Scan(&id, &authorID); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			batch[i].doc.meta.authorIDs = append(batch[i].doc.meta.authorIDs, authorID)
 		}
 	}
 	return batch, rows.Err()

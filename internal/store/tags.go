@@ -212,6 +212,11 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64, audit ...AuditEnt
 		if _, err := db.txExec(ctx, tx, `DELETE FROM article_tags WHERE tag_id = ?`, from); err != nil {
 			return err
 		}
+		if q := db.dialect.mergeTagFacets(); q != "" {
+			if _, err := db.txExec(ctx, tx, q, facet('t', from), facet('t', into), facet('t', from)); err != nil {
+				return err
+			}
+		}
 		var fromSlug, intoSlug string
 		if err := db.txRow(ctx, tx, `SELECT slug FROM tags WHERE id = ?`, from).Scan(&fromSlug); err != nil {
 			return notFound(err)

@@ -13,6 +13,7 @@ func (s *Server) leaderJobs() map[string]func(context.Context) {
 	jobs := map[string]func(context.Context){
 		"scheduled publishing": s.publishScheduled,
 		"trash purge":          func(ctx context.Context) { s.news.PurgeTrash(ctx, time.Hour) },
+		"listing counts":       s.compactListingCounts,
 	}
 	if !s.cfg.RatesOffline {
 		jobs["rates fetch"] = func(ctx context.Context) { s.fetcher.Run(ctx, s.cfg.RatesEvery) }

@@ -413,9 +413,10 @@ func (postgresDialect) sitemapArticles() string { return `articles a` }
 
 func (postgresDialect) translationsOf() string { return `articles m` }
 
-// keepsCounts: on PostgreSQL, concurrent writers would queue (and could
-// deadlock) on the shared counter rows; it counts with index-only scans.
-func (postgresDialect) keepsCounts() bool { return false }
+// keepsCounts: on PostgreSQL writers add rows to listing_counts rather
+// than update a shared counter row (migration 0027), so concurrent
+// writers neither queue nor deadlock on it.
+func (postgresDialect) keepsCounts() bool { return true }
 
 // mergeTagFacets finds the documents of the merged tag in the full-text
 // index, by their facets (migration 0026).

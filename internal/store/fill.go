@@ -82,6 +82,10 @@ func (db *DB) FillEmpty(ctx context.Context, fill func(ctx context.Context) erro
 				return fmt.Errorf("store: fill: %s: %w", q, err)
 			}
 		}
+		// Each batch's statements added their rows to the counts.
+		if err := db.txScript(ctx, tx, compactCounts); err != nil {
+			return fmt.Errorf("store: fill: listing counts: %w", err)
+		}
 		return nil
 	})
 	return err

@@ -74,6 +74,7 @@ func TestFillEmptyLeavesTheSchemaAsItWas(t *testing.T) {
 		if l.Total != 5 { // the draft is not listed
 			t.Errorf("listing after a fill: %d articles, want 5", l.Total)
 		}
+		checkCounts(t, db, "after a fill", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), []int64{kz.ID, opinion.ID}, []int64{a1.ID, a2.ID})
 
 		err = db.FillEmpty(ctx, func(ctx context.Context) error {
 			t.Error("a fill ran in a store with articles")

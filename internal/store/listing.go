@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -288,7 +289,7 @@ func (db *DB) VisibleCounts(ctx context.Context, now time.Time) (sections, tags,
 // countedLinks is, for each kind of listing VisibleCounts answers, where
 // its articles' visibility is read: the table (aliased lt), its listing's
 // id column, and the table as the few articles still to come are found
-// in it (by the visibility index, on SQLite, which alone keeps counts).
+// in it (by the visibility index: SQLite is told, PostgreSQL plans it).
 var countedLinks = map[string]struct{ table, col, future string }{
 	"direct": {`articles lt`, `lt.section_id`, `articles lt INDEXED BY articles_visible`},
 	"tag":    {`article_tags lt`, `lt.tag_id`, `article_tags lt`},
@@ -305,8 +306,20 @@ func (db *DB) visibleCountsSQL(kind string) string {
 	if !db.dialect.keepsCounts() {
 		return `SELECT ` + t.col + ` AS id, COUNT(*) AS n FROM ` + t.table + ` WHERE lt.visible_from <= ? AND ` + t.col + ` IS NOT NULL GROUP BY ` + t.col
 	}
-	return `SELECT c.ref AS id, c.n - (SELECT COUNT(*) FROM ` + t.future + ` WHERE ` + t.col + ` = c.ref AND lt.visible_from > ?) AS n
-		FROM listing_counts c WHERE c.kind = '` + kind + `'`
+	future := t.future
+	if _, pg := db.dialect.(postgresDialect); pg {
+		future = t.table
+	}
+	return `SELECT c.ref AS id, c.n - (SELECT COUNT(*) FROM ` + future + ` WHERE ` + t.col + ` = c.ref AND lt.visible_from > ?) AS n
+		FROM (` + keptCounts(`kind = '`+kind+`'`) + `) c`
+}
+
+// keptCounts is a query of (ref, n): the counts listing_counts keeps for
+// the listings cond selects. A count is the sum of its listing's rows:
+// SQLite keeps one a listing, PostgreSQL's writers add rows (migration
+// 0027 there) that CompactListingCounts folds into one now and then.
+func keptCounts(cond string) string {
+	return `SELECT ref, SUM(n) AS n FROM listing_counts WHERE ` + cond + ` GROUP BY ref`
 }
 
 // pageSpec is which page of a listing to read, and what comes with it.
@@ -399,7 +412,7 @@ func (db *DB) countListing(ctx context.Context, l listingSQL, countCap int) (int
 	query, args := `SELECT COUNT(*) FROM `+l.countFrom+l.where(), l.args
 	switch {
 	case l.kept != nil && db.dialect.keepsCounts():
-		query = `SELECT COALESCE((SELECT n FROM listing_counts WHERE kind = ? AND ref = ?), 0) - (` + l.kept.future + `)`
+		query = `SELECT COALESCE((SELECT n FROM (` + keptCounts(`kind = ? AND ref = ?`) + `) c), 0) - (` + l.kept.future + `)`
 		args = append([]any{l.kept.kind, l.kept.ref}, l.kept.futureArgs...)
 	case countCap > 0: // a few thousand rows, before a faster way to count them all
 		query = `SELECT COUNT(*) FROM (SELECT 1 FROM ` + l.from + l.where() + ` LIMIT ?) c`
@@ -599,4 +612,36 @@ func idsOf(list []news.Article) ([]any, map[int64][]int) {
 		index[a.ID] = append(index[a.ID], i)
 	}
 	return ids, index
+}
+
+// compactCounts folds each listing's rows of PostgreSQL's listing_counts
+// into one (or none, where they sum to nothing). Rows other writers add
+// meanwhile are outside its snapshot and stay; a second compaction at the
+// same time skips the rows the first deleted (READ COMMITTED).
+const compactCounts = `WITH gone AS (
+		DELETE FROM listing_counts WHERE (kind, ref) IN (SELECT kind, ref FROM listing_counts GROUP BY kind, ref HAVING COUNT(*) > 1 OR SUM(n) = 0)
+		RETURNING kind, ref, n)
+	INSERT INTO listing_counts (kind, ref, n) SELECT kind, ref, SUM(n) FROM gone GROUP BY kind, ref HAVING SUM(n) <> 0`
+
+// CompactListingCounts folds each listing's count into one row. On
+// PostgreSQL writers add a row for each statement that changes a count
+// (migration 0027), so without it a count would read more rows the more
+// is written; SQLite updates one row a listing and has nothing to fold.
+// It returns how many rows the counts had before.
+func (db *DB) CompactListingCounts(ctx context.Context) (int64, error) {
+	if db.dialect.name() != "postgres" {
+		return 0, nil
+	}
+	var rows int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.txRow(ctx, tx, `SELECT COUNT(*) FROM listing_counts`).Scan(&rows); err != nil {
+			return err
+		}
+		_, err := db.txExec(ctx, tx, compactCounts)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: compact listing counts: %w", err)
+	}
+	return rows, nil
 }

@@ -11,7 +11,7 @@ import (
 	"dastan/internal/store/storetest"
 )
 
-// Listings' totals (kept in listing_counts on SQLite, counted on
+// Listings' totals (kept in listing_counts, compacted now and then on
 // PostgreSQL) and VisibleCounts must match the articles a listing really
 // shows after every kind of write: import, save, publish, unpublish,
 // scheduling coming due, trash and restore, purge, a move to another
@@ -67,6 +67,24 @@ func TestListingCountsFollowWrites(t *testing.T) {
 		got.Tags = []news.Tag{{Name: "wheat"}}
 		must(t, db.SaveArticle(ctx, &got, 0, ""))
 		check("after moving an article to another section, language and tags")
+
+		// Language and visibility changed by one save, both ways.
+		got, err = db.ArticleByID(ctx, list[6].ID)
+		must(t, err)
+		got.Lang, got.Status = "ru", news.StatusDraft
+		must(t, db.SaveArticle(ctx, &got, 0, ""))
+		got, err = db.ArticleByID(ctx, list[7].ID)
+		must(t, err)
+		got.Lang, got.Status = "ru", news.StatusPublished
+		must(t, db.SaveArticle(ctx, &got, 0, ""))
+		check("after hiding one article and showing another, each changing language")
+
+		before, err := db.CompactListingCounts(ctx)
+		must(t, err)
+		check("after compacting the counts")
+		if again, err := db.CompactListingCounts(ctx); err != nil || (before > 0 && again >= before) {
+			t.Errorf("compacting kept %d rows of counts (before: %d), %v", again, before, err)
+		}
 
 		kz.ParentID = opinion.ID
 		must(t, db.SaveSection(ctx, &kz))

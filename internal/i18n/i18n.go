@@ -39,6 +39,8 @@ type Catalogue struct {
 	langs      []string
 	localizers map[string]*goi18n.Localizer
 	ids        map[string]map[string]*goi18n.Message // language → id → message
+	matchOnce  sync.Once
+	matcher    language.Matcher // over langs, for Preferred
 }
 
 // Load reads the catalogues built into Dastan.
@@ -93,6 +95,28 @@ func LoadFS(fsys fs.FS) (*Catalogue, error) {
 		return c.langs[i] < c.langs[j]
 	})
 	return c, nil
+}
+
+// Preferred is the catalogue's language that best suits a browser's
+// Accept-Language header, for pages shown before anyone signs in (and
+// so before their own choice is known); the default when none suits.
+func (c *Catalogue) Preferred(acceptLanguage string) string {
+	want, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(want) == 0 {
+		return Default
+	}
+	c.matchOnce.Do(func() {
+		tags := make([]language.Tag, len(c.langs))
+		for i, l := range c.langs {
+			tags[i] = language.Make(l)
+		}
+		c.matcher = language.NewMatcher(tags)
+	})
+	_, i, conf := c.matcher.Match(want...)
+	if conf == language.No {
+		return Default
+	}
+	return c.langs[i]
 }
 
 // Languages lists the catalogue's languages, the default first.

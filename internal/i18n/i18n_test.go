@@ -177,3 +177,25 @@ func TestScriptWords(t *testing.T) {
 		t.Errorf("counted in English: %v", en)
 	}
 }
+
+// Preferred picks the catalogue's language a browser asks for, by its
+// order of preference and regional variants, and the default otherwise.
+func TestPreferred(t *testing.T) {
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for header, want := range map[string]string{
+		"ru-RU,ru;q=0.9,en-US;q=0.8": "ru",
+		"en-GB,en;q=0.9,ru;q=0.8":    "en",
+		"de-DE,ru;q=0.5":             "ru",
+		"kk-KZ,ru;q=0.7":             "ru",
+		"de-DE":                      "en",
+		"":                           "en",
+		"not a header ;;;":           "en",
+	} {
+		if got := c.Preferred(header); got != want {
+			t.Errorf("Preferred(%q) = %q, want %q", header, got, want)
+		}
+	}
+}

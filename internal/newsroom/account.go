@@ -45,6 +45,12 @@ func (n *Newsroom) langOf(u auth.User) string {
 	return i18n.Default
 }
 
+// visitor is someone not signed in, who reads the newsroom's sign-in
+// and reset pages in the language their browser asks for.
+func (n *Newsroom) visitor(r *http.Request) auth.User {
+	return auth.User{Lang: n.words.Preferred(r.Header.Get("Accept-Language"))}
+}
+
 // accountLanguage saves the language u reads the newsroom in.
 func (n *Newsroom) accountLanguage(w http.ResponseWriter, r *http.Request, u auth.User) {
 	err := n.users.SetLanguage(r.Context(), u, r.PostFormValue("lang"), n.words.Languages())

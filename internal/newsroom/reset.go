@@ -6,6 +6,7 @@ import (
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
+	"dastan/internal/store"
 	"dastan/internal/users"
 )
 
@@ -14,9 +15,18 @@ type resetContent struct {
 }
 
 // resetGone is the page for a link that is spent, expired or made up.
-func (n *Newsroom) resetGone(w http.ResponseWriter) {
-	n.render(w, http.StatusNotFound, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"),
-		Error: n.t(auth.User{}, "nr.msg.reset_expired")})
+func (n *Newsroom) resetGone(w http.ResponseWriter, v auth.User) {
+	n.render(w, http.StatusNotFound, "reset", Page{Title: n.t(v, "nr.title.reset"), Lang: v.Lang,
+		Error: n.t(v, "nr.msg.reset_expired")})
+}
+
+// reader is who reads a reset page: the user the link is for, in the
+// language they chose, or else a visitor in their browser's.
+func (n *Newsroom) reader(r *http.Request, u store.User) auth.User {
+	if n.words.Has(u.Lang) {
+		return auth.User{Lang: u.Lang}
+	}
+	return n.visitor(r)
 }
 
 // resetForm shows the page a one-time reset link opens. Opening it
@@ -24,10 +34,11 @@ func (n *Newsroom) resetGone(w http.ResponseWriter) {
 func (n *Newsroom) resetForm(w http.ResponseWriter, r *http.Request) {
 	u, err := n.users.ResetFor(r.Context(), r.PathValue("token"))
 	if err != nil {
-		n.resetError(w, r, err, resetContent{})
+		n.resetError(w, r, n.visitor(r), err, resetContent{})
 		return
 	}
-	n.render(w, http.StatusOK, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Content: resetContent{Email: u.Email}})
+	v := n.reader(r, u)
+	n.render(w, http.StatusOK, "reset", Page{Title: n.t(v, "nr.title.reset"), Lang: v.Lang, Content: resetContent{Email: u.Email}})
 }
 
 // resetSave spends the link: it sets the new password, ends the user's
@@ -37,11 +48,11 @@ func (n *Newsroom) resetSave(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	u, err := n.users.UseReset(r.Context(), token, r.PostFormValue("password"))
 	if err != nil {
-		c := resetContent{}
+		c, v := resetContent{}, n.visitor(r)
 		if ru, err := n.users.ResetFor(r.Context(), token); err == nil {
-			c.Email = ru.Email
+			c.Email, v = ru.Email, n.reader(r, ru)
 		}
-		n.resetError(w, r, err, c)
+		n.resetError(w, r, v, err, c)
 		return
 	}
 	if err := n.auth.StartSession(r.Context(), w, r, u.ID); err != nil {
@@ -52,19 +63,23 @@ func (n *Newsroom) resetSave(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, links.NewsroomArticles, http.StatusSeeOther)
 }
 
-func (n *Newsroom) resetError(w http.ResponseWriter, r *http.Request, err error, c resetContent) {
+func (n *Newsroom) resetError(w http.ResponseWriter, r *http.Request, v auth.User, err error, c resetContent) {
 	var ue *users.Error
+	page := Page{Title: n.t(v, "nr.title.reset"), Lang: v.Lang, Content: c}
 	if ref, ok := refused(w, err); ok {
-		n.render(w, http.StatusTooManyRequests, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Error: n.authRefusal(auth.User{}, ref), Content: c})
+		page.Error = n.authRefusal(v, ref)
+		n.render(w, http.StatusTooManyRequests, "reset", page)
 		return
 	}
 	switch {
 	case errors.Is(err, users.ErrNotFound):
-		n.resetGone(w)
+		n.resetGone(w, v)
 	case errors.As(err, &ue):
-		n.render(w, http.StatusUnprocessableEntity, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Error: n.userError(auth.User{}, ue), Content: c})
+		page.Error = n.userError(v, ue)
+		n.render(w, http.StatusUnprocessableEntity, "reset", page)
 	default:
 		n.log.Error("password reset", "err", err)
-		n.render(w, http.StatusInternalServerError, "reset", Page{Title: n.t(auth.User{}, "nr.title.reset"), Error: n.t(auth.User{}, "nr.msg.went_wrong"), Content: c})
+		page.Error = n.t(v, "nr.msg.went_wrong")
+		n.render(w, http.StatusInternalServerError, "reset", page)
 	}
 }

@@ -140,3 +140,54 @@ func (c *client) multipart(path, name string, data []byte, h http.Header) (int, 
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return c.send(req, h)
 }
+
+// Before anyone signs in, their own choice of language is not known: the
+// sign-in page, a refused sign-in and a dead preview link speak the
+// language the browser asks for, and English to a browser that asks for
+// none the newsroom has.
+func TestSignedOutPagesInTheBrowsersLanguage(t *testing.T) {
+	f := newFixture(t, storetest.Open(t, "sqlite"))
+	get := func(method, path, lang string, form url.Values) (int, string) {
+		t.Helper()
+		var body *strings.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		} else {
+			body = strings.NewReader("")
+		}
+		req, err := http.NewRequest(method, f.srv.URL+path, body)
+		must(t, err)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", f.srv.URL)
+		}
+		req.Header.Set("Accept-Language", lang)
+		resp, err := http.DefaultClient.Do(req)
+		must(t, err)
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	cases := []struct {
+		what, method, path, lang string
+		form                     url.Values
+		code                     int
+		want                     []string
+	}{
+		{"sign-in page, Russian browser", "GET", "/newsroom/signin", "ru-RU,ru;q=0.9,en;q=0.8", nil, 200, []string{`<html lang="ru"`, "Вход"}},
+		{"sign-in page, German browser", "GET", "/newsroom/signin", "de-DE,de;q=0.9", nil, 200, []string{`<html lang="en"`, "Sign in"}},
+		{"refused sign-in, Russian browser", "POST", "/newsroom/signin", "ru", url.Values{"email": {"nobody@example.com"}, "password": {"wrong password here"}}, 401,
+			[]string{`<html lang="ru"`, "Адрес электронной почты и пароль не совпадают."}},
+		{"dead preview link, Russian browser", "GET", "/preview/not-a-real-token", "ru", nil, 404, []string{"Эта ссылка для предпросмотра не работает"}},
+		{"dead preview link, no preference", "GET", "/preview/not-a-real-token", "", nil, 404, []string{"This preview link does not work"}},
+	}
+	for _, c := range cases {
+		code, body := get(c.method, c.path, c.lang, c.form)
+		for _, w := range c.want {
+			if code != c.code || !strings.Contains(body, w) {
+				t.Errorf("%s: %d, want %d with %q:\n%.600s", c.what, code, c.code, w, body)
+			}
+		}
+	}
+}

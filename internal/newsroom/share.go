@@ -97,12 +97,14 @@ func (n *Newsroom) OpenPreviewLink(w http.ResponseWriter, r *http.Request) {
 	a, err := n.previews.Open(r.Context(), r.PathValue("token"))
 	if err != nil {
 		h.Set("Cache-Control", "no-store")
+		lang := n.visitor(r).Lang // whoever was sent the link
+		h.Set("Content-Language", lang)
 		if errors.Is(err, previews.ErrInvalid) {
-			http.Error(w, "This preview link does not work: it may have expired or been revoked. Ask the newsroom for a new one.", http.StatusNotFound)
+			http.Error(w, n.words.T(lang, "nr.msg.preview_link_gone"), http.StatusNotFound)
 			return
 		}
 		n.log.Error("preview link", "err", err)
-		http.Error(w, "Something went wrong. Please try again in a moment.", http.StatusInternalServerError)
+		http.Error(w, n.words.T(lang, "nr.msg.went_wrong"), http.StatusInternalServerError)
 		return
 	}
 	n.site.RenderArticlePreview(w, r, a)

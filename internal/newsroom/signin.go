@@ -28,7 +28,8 @@ func (n *Newsroom) signinForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	n.render(w, http.StatusOK, "signin", Page{Title: n.t(auth.User{}, "nr.title.signin"), Content: signinContent{Next: safeNext(r.URL.Query().Get("next"))}})
+	v := n.visitor(r)
+	n.render(w, http.StatusOK, "signin", Page{Title: n.t(v, "nr.title.signin"), Lang: v.Lang, Content: signinContent{Next: safeNext(r.URL.Query().Get("next"))}})
 }
 
 func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
@@ -36,8 +37,9 @@ func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
 	_, err := n.auth.SignIn(r.Context(), w, r, email, r.PostFormValue("password"))
 	if err != nil {
-		status, msg := n.signinError(w, err)
-		n.render(w, status, "signin", Page{Title: n.t(auth.User{}, "nr.title.signin"), Error: msg, Content: signinContent{Email: email, Next: next}})
+		v := n.visitor(r)
+		status, msg := n.signinError(w, v, err)
+		n.render(w, status, "signin", Page{Title: n.t(v, "nr.title.signin"), Lang: v.Lang, Error: msg, Content: signinContent{Email: email, Next: next}})
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -45,16 +47,16 @@ func (n *Newsroom) signin(w http.ResponseWriter, r *http.Request) {
 
 // signinError is the status and words for a refused sign-in or password
 // check; a refusal before any check is a 429 with Retry-After.
-func (n *Newsroom) signinError(w http.ResponseWriter, err error) (int, string) {
+func (n *Newsroom) signinError(w http.ResponseWriter, v auth.User, err error) (int, string) {
 	if ref, ok := refused(w, err); ok {
-		return http.StatusTooManyRequests, n.authRefusal(auth.User{}, ref)
+		return http.StatusTooManyRequests, n.authRefusal(v, ref)
 	}
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
-		return http.StatusUnauthorized, n.authRefusal(auth.User{}, err)
+		return http.StatusUnauthorized, n.authRefusal(v, err)
 	}
 	n.log.Error("sign-in", "err", err)
-	return http.StatusInternalServerError, n.t(auth.User{}, "nr.msg.signin_failed")
+	return http.StatusInternalServerError, n.t(v, "nr.msg.signin_failed")
 }
 
 // authRefusal is a refused sign-in or password check in u's language.

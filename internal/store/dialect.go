@@ -197,10 +197,36 @@ func (sqliteDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id in
 	return err
 }
 
-// putSearchDocs on SQLite writes one by one: a statement costs no round trip.
-func (d sqliteDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error {
-	for i, id := range ids {
-		if err := d.putSearchDoc(ctx, db, tx, id, docs[i]); err != nil {
+// putSearchDocs on SQLite writes the documents' metadata first, then
+// their full-text rows in one statement. FTS5 writes the terms it holds
+// in memory out as a new segment of the index at the start of every
+// later statement of the transaction that may need undoing (its
+// xSavepoint): written one by one, interleaved with the metadata's
+// upserts, every document became a segment of its own, and the import
+// spent its time merging them. Together, a batch is one segment. The
+// deletes are the same as putSearchDoc's (a new article has nothing to
+// delete); the ids are distinct, so deleting all before inserting all
+// leaves what one by one would.
+func (sqliteDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error {
+	for start := 0; start < len(ids); start += bulkRows {
+		end := min(start+bulkRows, len(ids))
+		var meta, text rowsBuilder
+		del := make([]any, 0, end-start)
+		for i := start; i < end; i++ {
+			d := docs[i]
+			meta.add(ids[i], d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+			text.add(ids[i], d.columns[0], d.columns[1], d.columns[2], d.columns[3])
+			del = append(del, ids[i])
+		}
+		if _, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search_meta (article_id, listed, published_at, lang, section_id) VALUES `+meta.values()+`
+			ON CONFLICT (article_id) DO UPDATE SET listed = excluded.listed, published_at = excluded.published_at,
+			lang = excluded.lang, section_id = excluded.section_id`, meta.args...); err != nil {
+			return err
+		}
+		if _, err := db.txExecOnce(ctx, tx, `DELETE FROM article_search WHERE rowid IN (`+placeholders(len(del))+`)`, del...); err != nil {
+			return err
+		}
+		if _, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search (rowid, title, standfirst, tags, body) VALUES `+text.values(), text.args...); err != nil {
 			return err
 		}
 	}

@@ -54,62 +54,84 @@ func PlainText(s string) string {
 
 // joinFields is strings.Join(strings.Fields(s), " ") without the list
 // of words: every run of white space becomes one space, and none is left
-// at either end. Text that is already so comes back as it is.
+// at either end. Text that is already so comes back as it is. Words are
+// copied whole and ASCII is read a byte at a time: every body passes here
+// twice on import (its plain text and its excerpt).
 func joinFields(s string) string {
 	if fieldsJoined(s) {
 		return s
 	}
 	b := make([]byte, 0, len(s))
-	space := false
 	for i := 0; i < len(s); {
-		r, size := runeAt(s, i)
-		if isSpace(r) {
-			space = true
-		} else {
-			if space && len(b) > 0 {
+		start := i // a word: up to the next white space
+		for i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += size
+		}
+		if i > start {
+			if len(b) > 0 {
 				b = append(b, ' ')
 			}
-			space = false
-			b = append(b, s[i:i+size]...)
+			b = append(b, s[start:i]...)
 		}
-		i += size
+		for i < len(s) { // the white space after it
+			if c := s[i]; c < utf8.RuneSelf {
+				if !asciiSpace[c] {
+					break
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			i += size
+		}
 	}
 	return string(b)
 }
+
+// asciiSpace is isSpace for the ASCII bytes.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // fieldsJoined reports whether joinFields would leave s as it is: no
 // white space at either end, and none between words but single spaces.
 func fieldsJoined(s string) bool {
 	prevSpace := true
 	for i := 0; i < len(s); {
-		r, size := runeAt(s, i)
-		if isSpace(r) {
-			if r != ' ' || prevSpace {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c == ' ' {
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			} else if asciiSpace[c] {
 				return false
+			} else {
+				prevSpace = false
 			}
-			prevSpace = true
-		} else {
-			prevSpace = false
+			i++
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) { // never ' '
+			return false
+		}
+		prevSpace = false
 		i += size
 	}
 	return !prevSpace || s == ""
-}
-
-// runeAt decodes the rune at byte i of s, ASCII without a call.
-func runeAt(s string, i int) (rune, int) {
-	if s[i] < utf8.RuneSelf {
-		return rune(s[i]), 1
-	}
-	return utf8.DecodeRuneInString(s[i:])
-}
-
-// isSpace is unicode.IsSpace, as strings.Fields reads it.
-func isSpace(r rune) bool {
-	if r < utf8.RuneSelf {
-		return r == ' ' || '\t' <= r && r <= '\r'
-	}
-	return unicode.IsSpace(r)
 }
 
 // TextOnly is a title or a name as it may travel to places that read text

@@ -223,3 +223,40 @@ func FuzzItemGuard(f *testing.F) {
 		}
 	})
 }
+
+// The guard's short way for plain text and CDATA passes on and drops
+// exactly what stepping every byte would, and counts the same.
+func FuzzItemGuardShortWay(f *testing.F) {
+	for _, big := range oversized() {
+		f.Add([]byte(guardItem(1, "A", "<![CDATA[x]]>", "")+big[:min(len(big), 3000)]+"\n\t</item>\n"), uint16(300))
+	}
+	f.Add([]byte(guardItem(1, "A &amp; B", "&lt;p&gt;ж&amp;ж&lt;/p&gt;", "\t\t<!-- c - c -->\n")), uint16(90))
+	f.Add([]byte(guardItem(1, "A", "<![CDATA[]]]]><![CDATA[>]]>", `<x a="ж&quot;'" b='"'/>`)), uint16(80))
+	f.Fuzz(func(t *testing.T, doc []byte, limit uint16) {
+		read := func(stepped bool) ([]byte, *itemGuard) {
+			g := newItemGuard(bytes.NewReader(doc))
+			g.begin(0, int64(limit))
+			var out []byte
+			for {
+				next := g.ReadByte
+				if stepped {
+					next = g.readByteStepped
+				}
+				b, err := next()
+				if err == io.EOF {
+					return out, g
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, b)
+			}
+		}
+		short, gs := read(false)
+		long, gl := read(true)
+		if !bytes.Equal(short, long) || gs.dropped != gl.dropped || gs.lines != gl.lines || gs.over != gl.over || gs.pos != gl.pos {
+			t.Fatalf("short way %q (dropped %d, lines %d, over %v), stepped %q (dropped %d, lines %d, over %v)",
+				short, gs.dropped, gs.lines, gs.over, long, gl.dropped, gl.lines, gl.over)
+		}
+	})
+}

@@ -464,6 +464,20 @@ func (b *rowsBuilder) insert(ctx context.Context, db *DB, tx *sql.Tx, table, col
 	return err
 }
 
+// insertChunks writes the gathered rows, if any, with head (an INSERT
+// up to VALUES) and tail (what follows the rows), bulkRows rows a
+// statement, in the order they were added.
+func (b *rowsBuilder) insertChunks(ctx context.Context, db *DB, tx *sql.Tx, head, tail string) error {
+	for start := 0; start < b.rows; start += bulkRows {
+		n := min(bulkRows, b.rows-start)
+		chunk := rowsBuilder{width: b.width, rows: n, args: b.args[start*b.width : (start+n)*b.width]}
+		if _, err := db.txExecOnce(ctx, tx, head+chunk.values()+tail, chunk.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // copy writes the gathered rows into table's columns with COPY.
 func (b *rowsBuilder) copy(ctx context.Context, conn *sql.Conn, table, columns string) error {
 	if b.rows == 0 {

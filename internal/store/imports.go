@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -181,8 +182,10 @@ func (db *DB) PutWPMaps(ctx context.Context, rows []WPMapRow) error {
 	return nil
 }
 
-const mapUpsert = `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) VALUES (?, ?, ?, ?)
-	ON CONFLICT (kind, wp_id) DO UPDATE SET local_id = excluded.local_id, checksum = excluded.checksum`
+const mapUpsert = `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) VALUES (?, ?, ?, ?)` + mapConflict
+
+// mapConflict makes an INSERT into wp_import_map an upsert.
+const mapConflict = ` ON CONFLICT (kind, wp_id) DO UPDATE SET local_id = excluded.local_id, checksum = excluded.checksum`
 
 // WriteWPItems writes a batch of imported posts and pages in one
 // transaction: each article with its tags, byline, comments, redirects
@@ -191,8 +194,8 @@ const mapUpsert = `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) V
 func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) error {
 	now = now.UTC()
 	// A first import's batches are all new articles: they are written
-	// together, a statement per table (see importFresh), and the rest of
-	// each item after. A batch that updates anything goes item by item.
+	// together, a statement per table (see importFresh and
+	// writeFreshWPRows). A batch that updates anything goes item by item.
 	var fresh []*news.Article
 	var kinds []string
 	var work []*SearchWork
@@ -209,14 +212,11 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) 
 			if err := db.importFresh(ctx, tx, fresh, freshImport{kinds: kinds, note: wpImportNote, at: now, search: work}); err != nil {
 				return err
 			}
+			return db.writeFreshWPRows(ctx, tx, items, now)
 		}
 		for _, it := range items {
 			a := it.Article
-			if fresh != nil {
-				if err := db.writeComments(ctx, tx, a.ID, it.Comments); err != nil {
-					return fmt.Errorf("wordpress item %d %q: %w", it.WPID, a.Title, err)
-				}
-			} else if !it.Unchanged {
+			if !it.Unchanged {
 				if err := db.writeWPArticle(ctx, tx, it, now); err != nil {
 					return fmt.Errorf("wordpress item %d %q: %w", it.WPID, a.Title, err)
 				}
@@ -238,6 +238,52 @@ func (db *DB) WriteWPItems(ctx context.Context, items []*WPItem, now time.Time) 
 	})
 	if err != nil {
 		return fmt.Errorf("store: import: %w", err)
+	}
+	return nil
+}
+
+// writeFreshWPRows writes the comments, map rows and redirects of a
+// batch of new articles (just written by importFresh) with a multi-row
+// statement per table rather than one an item, as the loop of
+// WriteWPItems would: the same rows, ids drawn in the same order. A new
+// article has no comments to replace.
+func (db *DB) writeFreshWPRows(ctx context.Context, tx *sql.Tx, items []*WPItem, now time.Time) error {
+	var comments, maps, redirects rowsBuilder
+	// A row named twice is written once, with the last values, as one by
+	// one would leave it (PostgreSQL refuses to change a row twice in a statement).
+	mapAt, redirectAt := map[string]int{}, map[string]int{}
+	for _, it := range items {
+		a := it.Article
+		for _, c := range it.Comments {
+			comments.add(a.ID, c.WPID, c.ParentWP, c.Author, c.Email, c.URL, c.IP, c.Body, c.Status, c.Kind, unix(c.CreatedAt))
+		}
+		if i, ok := mapAt[it.MapKind+"\x00"+strconv.FormatInt(it.WPID, 10)]; ok {
+			maps.args[i*maps.width+2], maps.args[i*maps.width+3] = a.ID, it.Checksum
+		} else {
+			mapAt[it.MapKind+"\x00"+strconv.FormatInt(it.WPID, 10)] = maps.rows
+			maps.add(it.MapKind, it.WPID, a.ID, it.Checksum)
+		}
+		to := links.Article(a.Slug)
+		for _, from := range it.OldPaths {
+			if from == to || from == "" {
+				continue
+			}
+			if i, ok := redirectAt[from]; ok {
+				redirects.args[i*redirects.width+1] = to
+				continue
+			}
+			redirectAt[from] = redirects.rows
+			redirects.add(from, to, 301, "wordpress", unix(now))
+		}
+	}
+	if err := comments.insertChunks(ctx, db, tx, `INSERT INTO comments (article_id, wp_id, parent_wp_id, author, email, url, ip, body, status, kind, created_at) VALUES `, ``); err != nil {
+		return fmt.Errorf("comments: %w", err)
+	}
+	if err := maps.insertChunks(ctx, db, tx, `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) VALUES `, mapConflict); err != nil {
+		return fmt.Errorf("import map: %w", err)
+	}
+	if err := redirects.insertChunks(ctx, db, tx, `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES `, redirectConflict); err != nil {
+		return fmt.Errorf("redirects: %w", err)
 	}
 	return nil
 }
@@ -268,24 +314,31 @@ func (db *DB) writeWPArticle(ctx context.Context, tx *sql.Tx, it *WPItem, now ti
 	return db.writeComments(ctx, tx, a.ID, it.Comments)
 }
 
-// SaveWPAttachments records a batch of attachments and their map rows.
+// SaveWPAttachments records a batch of attachments and their map rows,
+// a multi-row statement per table. An attachment listed twice is saved
+// as the later says, as one by one.
 func (db *DB) SaveWPAttachments(ctx context.Context, list []WPAttachment) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		for _, m := range list {
-			_, err := db.txExec(ctx, tx, (`INSERT INTO wp_attachments (wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (wp_id) DO UPDATE SET parent_wp = excluded.parent_wp, title = excluded.title, url = excluded.url,
-				local_url = excluded.local_url, sha256 = excluded.sha256, alt = excluded.alt, caption = excluded.caption,
-				description = excluded.description, uploaded_at = excluded.uploaded_at`),
-				m.WPID, m.ParentWP, m.Title, m.URL, m.LocalURL, m.SHA256, m.Alt, m.Caption, m.Description, unix(m.UploadedAt))
-			if err != nil {
-				return fmt.Errorf("attachment %d: %w", m.WPID, err)
-			}
-			if _, err := db.txExec(ctx, tx, mapUpsert, "attachment", m.WPID, m.WPID, m.Checksum); err != nil {
-				return err
-			}
+	var atts, maps rowsBuilder
+	at := map[int64]int{}
+	for _, m := range list {
+		row := []any{m.WPID, m.ParentWP, m.Title, m.URL, m.LocalURL, m.SHA256, m.Alt, m.Caption, m.Description, unix(m.UploadedAt)}
+		if i, ok := at[m.WPID]; ok {
+			copy(atts.args[i*atts.width:], row)
+			maps.args[i*maps.width+3] = m.Checksum
+			continue
 		}
-		return nil
+		at[m.WPID] = atts.rows
+		atts.add(row...)
+		maps.add("attachment", m.WPID, m.WPID, m.Checksum)
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := atts.insertChunks(ctx, db, tx, `INSERT INTO wp_attachments (wp_id, parent_wp, title, url, local_url, sha256, alt, caption, description, uploaded_at) VALUES `,
+			` ON CONFLICT (wp_id) DO UPDATE SET parent_wp = excluded.parent_wp, title = excluded.title, url = excluded.url,
+			local_url = excluded.local_url, sha256 = excluded.sha256, alt = excluded.alt, caption = excluded.caption,
+			description = excluded.description, uploaded_at = excluded.uploaded_at`); err != nil {
+			return err
+		}
+		return maps.insertChunks(ctx, db, tx, `INSERT INTO wp_import_map (kind, wp_id, local_id, checksum) VALUES `, mapConflict)
 	})
 	if err != nil {
 		return fmt.Errorf("store: attachments: %w", err)

@@ -149,5 +149,8 @@ func (db *DB) ListRedirects(ctx context.Context, q string, limit, offset int) ([
 	return out, total, rows.Err()
 }
 
-const redirectUpsert = `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, 301, 'wordpress', ?)
-	ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path WHERE redirects.created_by = 'wordpress'`
+const redirectUpsert = `INSERT INTO redirects (from_path, to_path, status, created_by, created_at) VALUES (?, ?, 301, 'wordpress', ?)` + redirectConflict
+
+// redirectConflict makes an INSERT of WordPress's redirects an upsert
+// that leaves an editor's redirect alone.
+const redirectConflict = ` ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path WHERE redirects.created_by = 'wordpress'`

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 
@@ -20,8 +22,8 @@ type articleContent struct {
 	Crumbs        []NavItem
 	Related       []news.Article
 	Translations  []EditionLink // "Читать на русском": the article in the other languages
-	Rail          rail
-	Read          string // the read beacon's address, on the public page
+	Rail          template.HTML // the rail, rendered (railHTML)
+	Read          string        // the read beacon's address, on the public page
 	Updated       bool
 	Locked        bool
 	WrongPassword bool
@@ -76,13 +78,12 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		}
 		current = sec.Path
 	}
-	if c.Related, err = s.db.Related(ctx, a, 4, s.now()); err != nil {
+	stories, err := s.articleStories(ctx, a, preview)
+	if err != nil {
 		return nil, err
 	}
-	tr, err := s.db.Translations(ctx, a, s.now())
-	if err != nil {
-		s.log.Warn("translations unavailable", "article", a.ID, "err", err)
-	}
+	c.Related = stories.related
+	tr := stories.translations
 	pg := s.newPage(ctx, lang, a.Title, links.Article(a.Slug), current)
 	for _, t := range tr {
 		if t.Lang != a.Lang {
@@ -90,7 +91,7 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		}
 	}
 	s.switchToTranslations(&pg, c.Translations)
-	if c.Rail, err = s.rail(ctx, lang, a.SectionID, a.ID); err != nil {
+	if c.Rail, err = s.railHTML(ctx, lang, a.SectionID, a.ID); err != nil {
 		return nil, err
 	}
 	if !preview && r.URL.Path == links.Article(a.Slug) && a.VisibleAt(s.now()) && !c.Locked {
@@ -121,6 +122,57 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		resp.about = ""
 	}
 	return resp, nil
+}
+
+// relatedSize is how many related stories an article shows.
+const relatedSize = 4
+
+// articleStories is what an article's page shows of other articles: its
+// related stories and its language versions.
+type articleStories struct {
+	related      []news.Article
+	translations []store.Translation
+}
+
+// translationsFailed marks stories read without their translations: the
+// page shows them, but they are not kept, so the next reader tries again.
+type translationsFailed struct{ err error }
+
+func (e translationsFailed) Error() string { return "translations: " + e.err.Error() }
+
+// articleStories reads a's related stories and translations once for every
+// reader of a in a minute: they cost a page more than the rest of its
+// reads, and change only with a write (which empties s.stories) or with
+// a scheduled story's time (the minute in the key). A preview may show
+// unsaved tags or section, so it reads them itself.
+func (s *Site) articleStories(ctx context.Context, a news.Article, preview bool) (articleStories, error) {
+	now := s.now()
+	build := func() (any, error) {
+		var st articleStories
+		var err error
+		if st.related, err = s.db.Related(ctx, a, relatedSize, now); err != nil {
+			return nil, err
+		}
+		if st.translations, err = s.db.Translations(ctx, a, now); err != nil {
+			return st, translationsFailed{err}
+		}
+		return st, nil
+	}
+	var v any
+	var err error
+	if preview {
+		v, err = build()
+	} else {
+		v, err = s.stories.get(fmt.Sprintf("article %d %d", a.ID, a.Version), now, build)
+	}
+	if tf := (translationsFailed{}); errors.As(err, &tf) {
+		s.log.Warn("translations unavailable", "article", a.ID, "err", tf.err)
+		err = nil
+	}
+	if err != nil {
+		return articleStories{}, err
+	}
+	return v.(articleStories), nil
 }
 
 // switchToTranslations points the masthead's switch at the article's

@@ -3,6 +3,9 @@ package site
 import (
 	"context"
 	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
 	"time"
 
 	"dastan/internal/news"
@@ -20,6 +23,7 @@ type rail struct {
 	MostReadWeek bool
 	Section      *news.Section
 	More         []news.Article // the section's newest, without the article itself
+	readsGen     uint64         // the most-read lists MostRead came from (mostRead.gen)
 }
 
 // railSize is how many stories each of the rail's lists shows.
@@ -34,7 +38,7 @@ func (s *Site) rail(ctx context.Context, lang string, sec, exclude int64) (rail,
 	if r.Latest, err = s.railList(ctx, lang, 0, exclude, now); err != nil {
 		return r, err
 	}
-	r.MostRead, r.MostReadWeek = s.mostReadList(lang)
+	r.MostRead, r.MostReadWeek, r.readsGen = s.mostReadList(lang)
 	if sec == 0 {
 		return r, nil
 	}
@@ -74,14 +78,54 @@ func (s *Site) railList(ctx context.Context, lang string, sec, exclude int64, no
 }
 
 // mostReadList is lang's edition's most read of the day, or of the week
-// when fewer than three stories were read today.
-func (s *Site) mostReadList(lang string) ([]news.Article, bool) {
+// when fewer than three stories were read today, and which lists they
+// came from.
+func (s *Site) mostReadList(lang string) ([]news.Article, bool, uint64) {
 	m := s.reads.lists.Load()
 	day, week := articlesIn(m.Day, lang), articlesIn(m.Week, lang)
 	if len(day) >= 3 || len(week) <= len(day) {
-		return day, false
+		return day, false, m.gen
 	}
-	return week, true
+	return week, true, m.gen
+}
+
+// railHTML is the rail beside an article, rendered once for all the
+// articles that show the same one: executing its template costs a page
+// as much as a third of its own. What the rail shows is named in its key
+// (the stories by id, the most-read lists by generation); their titles
+// and dates change only with a write, which empties the parts.
+func (s *Site) railHTML(ctx context.Context, lang string, sec, exclude int64) (template.HTML, error) {
+	r, err := s.rail(ctx, lang, sec, exclude)
+	if err != nil {
+		return "", err
+	}
+	v, err := s.parts.get(r.key(lang), s.now(), func() (any, error) {
+		var b strings.Builder
+		if err := s.pages["article"].In(lang).ExecuteTemplate(&b, "rail", r); err != nil {
+			return nil, fmt.Errorf("site: render the rail: %w", err)
+		}
+		return template.HTML(b.String()), nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return v.(template.HTML), nil
+}
+
+// key names everything r shows in lang's edition.
+func (r rail) key(lang string) string {
+	b := []byte("railhtml " + lang)
+	b = fmt.Appendf(b, " %d %t", r.readsGen, r.MostReadWeek)
+	if r.Section != nil {
+		b = fmt.Appendf(b, " section %d", r.Section.ID)
+	}
+	for _, l := range [][]news.Article{r.Latest, r.MostRead, r.More} {
+		b = append(b, " |"...)
+		for _, a := range l {
+			b = strconv.AppendInt(append(b, ' '), a.ID, 10)
+		}
+	}
+	return string(b)
 }
 
 // articlesIn is the first mostReadSize articles of list in lang.

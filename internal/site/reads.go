@@ -38,11 +38,13 @@ type readCounter struct {
 	seen    map[string]bool // address and article, this hour
 	hour    time.Time
 	lists   atomic.Pointer[mostRead]
+	gens    atomic.Uint64 // counts the lists read, for mostRead.gen
 }
 
 // mostRead is what the store counted over the last day and week.
 type mostRead struct {
 	Day, Week []store.ReadCount
+	gen       uint64 // which reading of the store this is: it names them in the rail's key
 }
 
 func newReadCounter() *readCounter {
@@ -176,7 +178,7 @@ func (s *Site) refreshMostRead(ctx context.Context) {
 		s.log.Warn("reads: most read", "err", err)
 		return
 	}
-	s.reads.lists.Store(&mostRead{Day: day, Week: week})
+	s.reads.lists.Store(&mostRead{Day: day, Week: week, gen: s.reads.gens.Add(1)})
 }
 
 // FlushReads writes the counted reads to the store and reads back the

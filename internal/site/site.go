@@ -89,6 +89,7 @@ type Site struct {
 	passwords *ratelimit.Limiter // wrong post passwords, per address and per article
 	reads     *readCounter       // readers' reads, for "most read"
 	parts     partsCache         // lists many pages share (the front page's, the rail's)
+	stories   partsCache         // each article's related stories and translations
 }
 
 // New parses the templates and prepares the caches.
@@ -159,6 +160,7 @@ func (s *Site) Invalidate(ch store.Change) {
 	}
 	s.searchCache.Purge()
 	s.parts.purge()
+	s.stories.purge()
 	s.facets.dirty()
 	s.refreshSpellerLater()
 }

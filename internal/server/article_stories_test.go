@@ -1,0 +1,61 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"dastan/internal/news"
+	"dastan/internal/store"
+	"dastan/internal/store/storetest"
+)
+
+// TestArticleStoriesFollowWrites checks that an article's related
+// stories, its translations and the rail beside it, which the site keeps
+// between readers, show a write to another article at the next reading,
+// with no page cache in front and the clock standing still.
+func TestArticleStoriesFollowWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		cfg := testConfig(t)
+		cfg.PageCache = false
+		f := newFixtureConfig(t, db, cfg)
+		ctx := context.Background()
+		_, body := f.get(t, "/pipeline-story-3/")
+		expect(t, body, `class="related"`, `<a href="/pipeline-story-0/">Pipeline story 0</a>`, `<a href="/pipeline-story-1/">Pipeline story 1</a>`)
+		if strings.Contains(body, "Читать на русском") {
+			t.Fatal("an article without a translation links one")
+		}
+
+		// A related story's new title, in the related stories and the rail.
+		a, err := db.ArticleBySlug(ctx, "pipeline-story-0")
+		must(t, err)
+		a.Title = "Pipeline story 0, corrected"
+		f.save(t, &a)
+		_, body = f.get(t, "/pipeline-story-3/")
+		if n := strings.Count(body, ">Pipeline story 0, corrected</a>"); n != 3 {
+			t.Errorf("the corrected title shows %d times, want 3 (related, latest, more in the section)", n)
+		}
+		if strings.Contains(body, ">Pipeline story 0</a>") {
+			t.Error("the old title still shows")
+		}
+
+		// A related story taken back leaves the page.
+		a, err = db.ArticleBySlug(ctx, "pipeline-story-1")
+		must(t, err)
+		a.Status = news.StatusDraft
+		f.save(t, &a)
+		_, body = f.get(t, "/pipeline-story-3/")
+		if strings.Contains(body, `href="/pipeline-story-1/"`) {
+			t.Error("a story taken back is still linked")
+		}
+
+		// A translation published now is linked at once.
+		en, err := db.ArticleBySlug(ctx, "pipeline-story-3")
+		must(t, err)
+		f.save(t, &news.Article{Title: "Трубопровод", Slug: "truboprovod", Lang: "ru", BodySource: "Текст.",
+			Status: news.StatusPublished, PublishedAt: testNow.Add(-time.Minute), TranslationOf: en.ID})
+		_, body = f.get(t, "/pipeline-story-3/")
+		expect(t, body, `<p class="translation"><a href="/truboprovod/" hreflang="ru" lang="ru">Читать на русском</a></p>`)
+	})
+}

@@ -41,6 +41,10 @@ type Catalogue struct {
 	ids        map[string]map[string]*goi18n.Message // language → id → message
 	matchOnce  sync.Once
 	matcher    language.Matcher // over langs, for Preferred
+	// said keeps each message without arguments as said once in a
+	// language (language + "\x00" + id → text): pages say a dozen of
+	// them each, and the catalogue never changes once loaded.
+	said sync.Map
 }
 
 // Load reads the catalogues built into Dastan.
@@ -146,7 +150,18 @@ func (c *Catalogue) Message(lang, id string) (*goi18n.Message, bool) {
 // default language; one that no catalogue has shows as its key, which
 // the catalogue's tests make sure no page ever does.
 func (c *Catalogue) T(lang, key string, args ...any) string {
-	return c.localize(lang, key, nil, args)
+	if len(args) > 0 {
+		return c.localize(lang, key, nil, args)
+	}
+	k := lang + "\x00" + key
+	if v, ok := c.said.Load(k); ok {
+		return v.(string)
+	}
+	v := c.localize(lang, key, nil, nil)
+	if _, known := c.ids[Default][key]; known { // never an unknown key, which may come from anywhere
+		c.said.Store(k, v)
+	}
+	return v
 }
 
 // N is the counted message key in lang, in the plural form that count

@@ -11,16 +11,19 @@ import (
 	"dastan/internal/store/storetest"
 )
 
-// TestArticleStoriesFollowWrites checks that an article's related
-// stories, its translations and the rail beside it, which the site keeps
-// between readers, show a write to another article at the next reading,
-// with no page cache in front and the clock standing still.
+// TestArticleStoriesFollowWrites checks that what the site keeps between
+// readers of different pages — an article's related stories, its
+// translations, the rail beside it, listings' items and the sections
+// bar — shows a write at the next reading, with no page cache in front
+// and the clock standing still.
 func TestArticleStoriesFollowWrites(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		cfg := testConfig(t)
 		cfg.PageCache = false
 		f := newFixtureConfig(t, db, cfg)
 		ctx := context.Background()
+		_, listing := f.get(t, "/category/news/kazakhstan/")
+		expect(t, listing, `<a href="/pipeline-story-0/">Pipeline story 0</a>`, `<a href="/category/news/kazakhstan/" aria-current="page">Kazakhstan</a>`)
 		_, body := f.get(t, "/pipeline-story-3/")
 		expect(t, body, `class="related"`, `<a href="/pipeline-story-0/">Pipeline story 0</a>`, `<a href="/pipeline-story-1/">Pipeline story 1</a>`)
 		if strings.Contains(body, "Читать на русском") {
@@ -38,6 +41,10 @@ func TestArticleStoriesFollowWrites(t *testing.T) {
 		}
 		if strings.Contains(body, ">Pipeline story 0</a>") {
 			t.Error("the old title still shows")
+		}
+		for _, path := range []string{"/category/news/kazakhstan/", "/tag/energy/"} {
+			_, listing = f.get(t, path)
+			expect(t, listing, `<a href="/pipeline-story-0/">Pipeline story 0, corrected</a>`)
 		}
 
 		// A related story taken back leaves the page.
@@ -57,5 +64,13 @@ func TestArticleStoriesFollowWrites(t *testing.T) {
 			Status: news.StatusPublished, PublishedAt: testNow.Add(-time.Minute), TranslationOf: en.ID})
 		_, body = f.get(t, "/pipeline-story-3/")
 		expect(t, body, `<p class="translation"><a href="/truboprovod/" hreflang="ru" lang="ru">Читать на русском</a></p>`)
+
+		// A section renamed, in the sections bar of every page.
+		f.kz.Name = "Qazaqstan"
+		must(t, db.SaveSection(ctx, &f.kz))
+		_, listing = f.get(t, "/category/news/kazakhstan/")
+		expect(t, listing, `<a href="/category/news/kazakhstan/" aria-current="page">Qazaqstan</a>`)
+		_, body = f.get(t, "/pipeline-story-3/")
+		expect(t, body, `<li class="sub"><a href="/category/news/kazakhstan/" aria-current="page">Qazaqstan</a></li>`)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"dastan/internal/auth"
 	"dastan/internal/links"
@@ -20,7 +21,7 @@ type articleContent struct {
 	Body          template.HTML
 	Section       *news.Section
 	Crumbs        []NavItem
-	Related       []news.Article
+	Related       template.HTML // the related stories' items, rendered (articleStories)
 	Translations  []EditionLink // "Читать на русском": the article in the other languages
 	Rail          template.HTML // the rail, rendered (railHTML)
 	Read          string        // the read beacon's address, on the public page
@@ -78,7 +79,7 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		}
 		current = sec.Path
 	}
-	stories, err := s.articleStories(ctx, a, preview)
+	stories, err := s.articleStories(ctx, a, lang, preview)
 	if err != nil {
 		return nil, err
 	}
@@ -128,9 +129,9 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 const relatedSize = 4
 
 // articleStories is what an article's page shows of other articles: its
-// related stories and its language versions.
+// related stories, rendered, and its language versions.
 type articleStories struct {
-	related      []news.Article
+	related      template.HTML
 	translations []store.Translation
 }
 
@@ -140,19 +141,27 @@ type translationsFailed struct{ err error }
 
 func (e translationsFailed) Error() string { return "translations: " + e.err.Error() }
 
-// articleStories reads a's related stories and translations once for every
-// reader of a in a minute: they cost a page more than the rest of its
-// reads, and change only with a write (which empties s.stories) or with
-// a scheduled story's time (the minute in the key). A preview may show
-// unsaved tags or section, so it reads them itself.
-func (s *Site) articleStories(ctx context.Context, a news.Article, preview bool) (articleStories, error) {
+// articleStories reads a's related stories and translations, and renders
+// the related ones in lang's edition, once for every reader of a in a
+// minute: they cost a page more than the rest of its reads and half its
+// rendering, and change only with a write (which empties s.stories) or
+// with a scheduled story's time (the minute in the key). A preview may
+// show unsaved tags or section, so it reads them itself.
+func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, preview bool) (articleStories, error) {
 	now := s.now()
 	build := func() (any, error) {
 		var st articleStories
-		var err error
-		if st.related, err = s.db.Related(ctx, a, relatedSize, now); err != nil {
+		related, err := s.db.Related(ctx, a, relatedSize, now)
+		if err != nil {
 			return nil, err
 		}
+		var b strings.Builder
+		for _, r := range related {
+			if err := s.pages["article"].In(lang).ExecuteTemplate(&b, "item", r); err != nil {
+				return nil, fmt.Errorf("site: render a related story: %w", err)
+			}
+		}
+		st.related = template.HTML(b.String())
 		if st.translations, err = s.db.Translations(ctx, a, now); err != nil {
 			return st, translationsFailed{err}
 		}
@@ -163,7 +172,7 @@ func (s *Site) articleStories(ctx context.Context, a news.Article, preview bool)
 	if preview {
 		v, err = build()
 	} else {
-		v, err = s.stories.get(fmt.Sprintf("article %d %d", a.ID, a.Version), now, build)
+		v, err = s.stories.get(fmt.Sprintf("article %d %d %s", a.ID, a.Version, lang), now, build)
 	}
 	if tf := (translationsFailed{}); errors.As(err, &tf) {
 		s.log.Warn("translations unavailable", "article", a.ID, "err", tf.err)

@@ -20,6 +20,7 @@ type listingContent struct {
 	Heading     string
 	Intro       string
 	Articles    []news.Article
+	Items       []template.HTML // the articles, rendered (listingItems)
 	Total       int
 	First, Last int
 	Pager       pager
@@ -81,6 +82,7 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	size := s.cfg.PageSize
 	q.VisibleAt, q.Limit, q.Offset, q.Lang = s.now(), size, (p.page-1)*size, p.lang
 	ebase := links.In(p.lang, base)
+	gen := s.items.generation() // before the read: items read before a write are not kept
 	l, err := s.db.ListArticles(ctx, q)
 	if err != nil {
 		return nil, err
@@ -93,7 +95,7 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 		c.First, c.Last = q.Offset+1, q.Offset+len(l.Articles)
 	}
 	c.Pager = newPager(ebase, p.page, (l.Total+size-1)/size)
-	if err := s.listingExcerpts(ctx, c.Articles); err != nil {
+	if c.Items, err = s.listingItems(ctx, p.lang, c.Articles, gen); err != nil {
 		return nil, err
 	}
 	title := heading
@@ -128,6 +130,48 @@ func pagerHead(p pager) template.HTML {
 		b.link("next", "", "", p.Next, "")
 	}
 	return template.HTML(b.String())
+}
+
+// listingItems renders each article of a listing in lang's edition as
+// its item. An item is the same in every listing that shows its article
+// (the section's, its parents', a tag's, an author's, a month's), and
+// its escaping and its excerpt cost a listing most of its rendering, so
+// each is rendered once a minute and kept; a write drops them all. Only
+// the items not kept read their excerpts. gen is s.items' generation
+// before list was read.
+func (s *Site) listingItems(ctx context.Context, lang string, list []news.Article, gen uint64) ([]template.HTML, error) {
+	now := s.now()
+	out := make([]template.HTML, len(list))
+	var missing []news.Article
+	var at []int
+	for i, a := range list {
+		if v, ok := s.items.peek(itemKey(lang, a.ID), now); ok {
+			out[i] = v.(template.HTML)
+			continue
+		}
+		missing, at = append(missing, a), append(at, i)
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	if err := s.listingExcerpts(ctx, missing); err != nil {
+		return nil, err
+	}
+	t := s.pages["listing"].In(lang)
+	for j, a := range missing {
+		var b strings.Builder
+		if err := t.ExecuteTemplate(&b, "item", a); err != nil {
+			return nil, fmt.Errorf("site: render a listing's item: %w", err)
+		}
+		out[at[j]] = template.HTML(b.String())
+		s.items.keep(itemKey(lang, a.ID), now, out[at[j]], gen)
+	}
+	return out, nil
+}
+
+// itemKey names the item of article id in lang's edition's listings.
+func itemKey(lang string, id int64) string {
+	return "item " + lang + " " + strconv.FormatInt(id, 10)
 }
 
 // listingExcerpts cuts each excerpt to the listings' length in words,

@@ -37,7 +37,7 @@ const partsKept = 2048
 // with build when it is not kept. Errors are not kept: a request that
 // waited for a build that failed (its reader gone, say) makes it itself.
 func (c *partsCache) get(key string, now time.Time, build func() (any, error)) (any, error) {
-	key = now.UTC().Truncate(time.Minute).Format("1504 ") + key
+	key = minuteKey(key, now)
 	c.mu.Lock()
 	if v, ok := c.m[key]; ok {
 		c.mu.Unlock()
@@ -81,4 +81,41 @@ func (c *partsCache) purge() {
 	c.m = nil
 	c.gen++
 	c.mu.Unlock()
+}
+
+// minuteKey is key in the minute holding now.
+func minuteKey(key string, now time.Time) string {
+	return now.UTC().Truncate(time.Minute).Format("1504 ") + key
+}
+
+// generation is the count of purges so far: a part read from the store
+// after it may be kept with keep.
+func (c *partsCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// peek returns the part named key for the minute holding now, if kept.
+// Pages that make many parts at once (a listing's items) peek at each,
+// then make the missing ones together and keep them.
+func (c *partsCache) peek(key string, now time.Time) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[minuteKey(key, now)]
+	return v, ok
+}
+
+// keep keeps v as the part named key for the minute holding now, unless
+// a purge came after generation gen, which v was made from.
+func (c *partsCache) keep(key string, now time.Time, v any, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.m == nil || len(c.m) >= partsKept {
+		c.m = map[string]any{}
+	}
+	c.m[minuteKey(key, now)] = v
 }

@@ -127,3 +127,23 @@ func TestPartsWaitersMakeWhatFailed(t *testing.T) {
 		t.Errorf("second reader got %v", v)
 	}
 }
+
+// A part made from reads that began before a purge is not kept: it may
+// show what the change replaced.
+func TestPartsKeptOnlyFromTheirGeneration(t *testing.T) {
+	var c partsCache
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	gen := c.generation()
+	c.purge() // a write lands while the part is being made
+	c.keep("item en 7", now, "before the change", gen)
+	if v, ok := c.peek("item en 7", now); ok {
+		t.Errorf("a part made across a purge was kept: %v", v)
+	}
+	c.keep("item en 7", now, "after the change", c.generation())
+	if v, ok := c.peek("item en 7", now); !ok || v != "after the change" {
+		t.Errorf("peek = %v, %v", v, ok)
+	}
+	if _, ok := c.peek("item en 7", now.Add(time.Minute)); ok {
+		t.Error("a part outlived its minute")
+	}
+}

@@ -95,21 +95,23 @@ func (s *Site) mostReadList(lang string) ([]news.Article, bool, uint64) {
 // (the stories by id, the most-read lists by generation); their titles
 // and dates change only with a write, which empties the parts.
 func (s *Site) railHTML(ctx context.Context, lang string, sec, exclude int64) (template.HTML, error) {
+	now := s.now()
+	gen := s.parts.generation() // before the rail's reads: one read before a write is not kept
 	r, err := s.rail(ctx, lang, sec, exclude)
 	if err != nil {
 		return "", err
 	}
-	v, err := s.parts.get(r.key(lang), s.now(), func() (any, error) {
-		var b strings.Builder
-		if err := s.pages["article"].In(lang).ExecuteTemplate(&b, "rail", r); err != nil {
-			return nil, fmt.Errorf("site: render the rail: %w", err)
-		}
-		return template.HTML(b.String()), nil
-	})
-	if err != nil {
-		return "", err
+	key := r.key(lang)
+	if v, ok := s.parts.peek(key, now); ok {
+		return v.(template.HTML), nil
 	}
-	return v.(template.HTML), nil
+	var b strings.Builder
+	if err := s.pages["article"].In(lang).ExecuteTemplate(&b, "rail", r); err != nil {
+		return "", fmt.Errorf("site: render the rail: %w", err)
+	}
+	h := template.HTML(b.String())
+	s.parts.keep(key, now, h, gen)
+	return h, nil
 }
 
 // key names everything r shows in lang's edition.

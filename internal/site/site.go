@@ -90,6 +90,7 @@ type Site struct {
 	reads     *readCounter       // readers' reads, for "most read"
 	parts     partsCache         // lists many pages share (the front page's, the rail's)
 	stories   partsCache         // each article's related stories and translations
+	items     partsCache         // listings' items, rendered (listingItems)
 }
 
 // New parses the templates and prepares the caches.
@@ -161,6 +162,7 @@ func (s *Site) Invalidate(ch store.Change) {
 	s.searchCache.Purge()
 	s.parts.purge()
 	s.stories.purge()
+	s.items.purge()
 	s.facets.dirty()
 	s.refreshSpellerLater()
 }
@@ -258,7 +260,7 @@ type Page struct {
 	Year        int
 	Query       string
 	Ticker      template.HTML
-	Nav         []NavItem
+	Nav         template.HTML // the sections bar's items, rendered (navHTML)
 	Head        template.HTML // extra tags for <head>: feeds, metadata
 	Content     any
 }
@@ -313,27 +315,51 @@ func (s *Site) newPage(ctx context.Context, lang, title, path string, current st
 	if s.ticker != nil {
 		p.Ticker = s.ticker()
 	}
+	p.Nav = s.navHTML(ctx, lang, current)
+	s.switchTo(&p, links.Home)
+	return p
+}
+
+// navHTML is the sections bar of lang's edition with the section current
+// marked, rendered once for every page that shows the same: every page
+// shows it, and escaping its links cost each a tenth of its rendering.
+// A change to the sections is a write, which drops it.
+func (s *Site) navHTML(ctx context.Context, lang, current string) template.HTML {
+	now := s.now()
+	key := "nav " + lang + " " + current
+	if v, ok := s.parts.peek(key, now); ok {
+		return v.(template.HTML)
+	}
+	gen := s.parts.generation() // before the sections are read: a bar read before a write is not kept
 	tree, err := s.sections.get(ctx)
-	if err == nil {
-		for _, sec := range tree.top() {
-			p.Nav = append(p.Nav, NavItem{Name: s.sectionName(lang, sec), URL: links.In(lang, links.Section(sec.Path)), Current: within(current, sec.Path)})
-			if sec.Slug != "news" {
-				continue
-			}
-			// The countries, which readers look for by name; on a
-			// country's pages it is marked rather than News.
-			top := len(p.Nav) - 1
-			for _, kid := range tree.kids(sec.ID) {
-				in := within(current, kid.Path)
-				p.Nav = append(p.Nav, NavItem{Name: s.sectionName(lang, kid), URL: links.In(lang, links.Section(kid.Path)), Current: in, Sub: true})
-				if in {
-					p.Nav[top].Current = false
-				}
+	if err != nil {
+		return "" // the page goes without it, as the sections are unreadable
+	}
+	var nav []NavItem
+	for _, sec := range tree.top() {
+		nav = append(nav, NavItem{Name: s.sectionName(lang, sec), URL: links.In(lang, links.Section(sec.Path)), Current: within(current, sec.Path)})
+		if sec.Slug != "news" {
+			continue
+		}
+		// The countries, which readers look for by name; on a
+		// country's pages it is marked rather than News.
+		top := len(nav) - 1
+		for _, kid := range tree.kids(sec.ID) {
+			in := within(current, kid.Path)
+			nav = append(nav, NavItem{Name: s.sectionName(lang, kid), URL: links.In(lang, links.Section(kid.Path)), Current: in, Sub: true})
+			if in {
+				nav[top].Current = false
 			}
 		}
 	}
-	s.switchTo(&p, links.Home)
-	return p
+	var b strings.Builder
+	if err := s.pages["home"].In(lang).ExecuteTemplate(&b, "nav", nav); err != nil {
+		s.log.Error("sections bar failed", "err", err)
+		return ""
+	}
+	h := template.HTML(b.String())
+	s.parts.keep(key, now, h, gen)
+	return h
 }
 
 // switchTo points the masthead's switch at path (a listing's, in the

@@ -19,7 +19,6 @@ import (
 type listingContent struct {
 	Heading     string
 	Intro       string
-	Articles    []news.Article
 	Items       []template.HTML // the articles, rendered (listingItems)
 	Total       int
 	First, Last int
@@ -82,22 +81,23 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	size := s.cfg.PageSize
 	q.VisibleAt, q.Limit, q.Offset, q.Lang = s.now(), size, (p.page-1)*size, p.lang
 	ebase := links.In(p.lang, base)
-	gen := s.items.generation() // before the read: items read before a write are not kept
-	l, err := s.db.ListArticles(ctx, q)
+	gen := s.items.generation() // before the reads: items read before a write are not kept
+	ids, total, err := s.db.ListArticleIDs(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if p.page > 1 && len(l.Articles) == 0 {
-		return s.notFound(r, p)
-	}
-	c := listingContent{Heading: heading, Intro: intro, Articles: l.Articles, Total: l.Total}
-	if l.Total > 0 {
-		c.First, c.Last = q.Offset+1, q.Offset+len(l.Articles)
-	}
-	c.Pager = newPager(ebase, p.page, (l.Total+size-1)/size)
-	if c.Items, err = s.listingItems(ctx, p.lang, c.Articles, gen); err != nil {
+	items, lastMod, err := s.listingItems(ctx, p.lang, ids, gen)
+	if err != nil {
 		return nil, err
 	}
+	if p.page > 1 && len(items) == 0 {
+		return s.notFound(r, p)
+	}
+	c := listingContent{Heading: heading, Intro: intro, Items: items, Total: total}
+	if total > 0 {
+		c.First, c.Last = q.Offset+1, q.Offset+len(items)
+	}
+	c.Pager = newPager(ebase, p.page, (total+size-1)/size)
 	title := heading
 	if p.page > 1 {
 		title = s.t(p.lang, "site.page_title", "Heading", heading, "Page", p.page)
@@ -112,11 +112,7 @@ func (s *Site) listing(r *http.Request, p params, base, heading, intro, current 
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range l.Articles {
-		if a.UpdatedAt.After(resp.lastMod) {
-			resp.lastMod = a.UpdatedAt
-		}
-	}
+	resp.lastMod = lastMod
 	return resp, nil
 }
 
@@ -132,41 +128,78 @@ func pagerHead(p pager) template.HTML {
 	return template.HTML(b.String())
 }
 
-// listingItems renders each article of a listing in lang's edition as
-// its item. An item is the same in every listing that shows its article
-// (the section's, its parents', a tag's, an author's, a month's), and
-// its escaping and its excerpt cost a listing most of its rendering, so
-// each is rendered once a minute and kept; a write drops them all. Only
-// the items not kept read their excerpts. gen is s.items' generation
-// before list was read.
-func (s *Site) listingItems(ctx context.Context, lang string, list []news.Article, gen uint64) ([]template.HTML, error) {
+// listedItem is an article as a listing shows it, rendered.
+type listedItem struct {
+	html    template.HTML
+	updated time.Time // the article's, for the page's Last-Modified
+}
+
+// listingItems renders the articles ids of a listing in lang's edition as
+// its items, and says when the newest of them changed. An item is the
+// same in every listing that shows its article (the section's, its
+// parents', a tag's, an author's, a month's), and reading it, cutting
+// its excerpt and escaping it cost a listing most of its work, so each
+// is rendered once a minute and kept; a write drops them all. Only the
+// items not kept are read. Articles gone since ids were read are left
+// out. gen is s.items' generation before ids were read.
+func (s *Site) listingItems(ctx context.Context, lang string, ids []int64, gen uint64) ([]template.HTML, time.Time, error) {
 	now := s.now()
-	out := make([]template.HTML, len(list))
-	var missing []news.Article
-	var at []int
-	for i, a := range list {
-		if v, ok := s.items.peek(itemKey(lang, a.ID), now); ok {
-			out[i] = v.(template.HTML)
+	found := make([]*listedItem, len(ids))
+	var missing []int64
+	for i, id := range ids {
+		if v, ok := s.items.peek(itemKey(lang, id), now); ok {
+			found[i] = v.(*listedItem)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		made, err := s.makeItems(ctx, lang, missing, gen, now)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		for i, id := range ids {
+			if found[i] == nil {
+				found[i] = made[id]
+			}
+		}
+	}
+	var out []template.HTML
+	var lastMod time.Time
+	for _, it := range found {
+		if it == nil {
 			continue
 		}
-		missing, at = append(missing, a), append(at, i)
+		out = append(out, it.html)
+		if it.updated.After(lastMod) {
+			lastMod = it.updated
+		}
 	}
-	if len(missing) == 0 {
-		return out, nil
+	return out, lastMod, nil
+}
+
+// makeItems reads and renders the items of the articles ids, and keeps
+// them (see listingItems).
+func (s *Site) makeItems(ctx context.Context, lang string, ids []int64, gen uint64, now time.Time) (map[int64]*listedItem, error) {
+	list, err := s.db.Summaries(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.listingExcerpts(ctx, missing); err != nil {
+	if err := s.listingExcerpts(ctx, list); err != nil {
 		return nil, err
 	}
 	t := s.pages["listing"].In(lang)
-	for j, a := range missing {
+	made := make(map[int64]*listedItem, len(list))
+	for _, a := range list {
 		var b strings.Builder
 		if err := t.ExecuteTemplate(&b, "item", a); err != nil {
 			return nil, fmt.Errorf("site: render a listing's item: %w", err)
 		}
-		out[at[j]] = template.HTML(b.String())
-		s.items.keep(itemKey(lang, a.ID), now, out[at[j]], gen)
+		it := &listedItem{html: template.HTML(b.String()), updated: a.UpdatedAt}
+		made[a.ID] = it
+		s.items.keep(itemKey(lang, a.ID), now, it, gen)
 	}
-	return out, nil
+	return made, nil
 }
 
 // itemKey names the item of article id in lang's edition's listings.

@@ -37,6 +37,48 @@ type Listing struct {
 
 // ListArticles returns a page of summaries, newest first, with authors.
 func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
+	ctx, l, order := db.listQuery(ctx, lq)
+	p, err := db.list(ctx, l, pageSpec{what: "articles", limit: lq.Limit, offset: lq.Offset,
+		noCount: lq.NoCount, bylines: !lq.NoBylines, order: order})
+	return p.Listing, err
+}
+
+// ListArticleIDs is ListArticles's page as ids, in order, with how many
+// there are in all: for pages that keep their
+// articles rendered, and read the summaries (Summaries) only of those
+// they lack.
+func (db *DB) ListArticleIDs(ctx context.Context, lq ListQuery) ([]int64, int, error) {
+	ctx, l, order := db.listQuery(ctx, lq)
+	p := pageSpec{limit: lq.Limit, offset: lq.Offset, order: order}
+	if p.limit <= 0 {
+		p.limit = 10
+	}
+	total, err := db.countListing(ctx, l, 0)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: count articles: %w", err)
+	}
+	if total == 0 || p.offset >= total {
+		return nil, total, nil
+	}
+	ids, err := db.pageIDs(ctx, l, p, total)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: article ids: %w", err)
+	}
+	return ids, total, nil
+}
+
+// Summaries returns the summaries of the articles with ids, with their
+// bylines, in the order of ids; ids that are gone are left out.
+func (db *DB) Summaries(ctx context.Context, ids []int64) ([]news.Article, error) {
+	list, err := db.articlesByID(ctx, ids, summaryCols, scanSummaryRow)
+	if err != nil {
+		return nil, fmt.Errorf("store: summaries: %w", err)
+	}
+	return list, db.attachAuthors(ctx, list)
+}
+
+// listQuery is lq's listing and order, with the context its reads go in.
+func (db *DB) listQuery(ctx context.Context, lq ListQuery) (context.Context, listingSQL, listOrder) {
 	f := articleFilter{visibleAt: lq.VisibleAt, statuses: lq.Statuses, sectionTree: lq.Section, sectionIDs: lq.SectionIDs,
 		lang: lq.Lang, from: lq.From, before: lq.To, excludeID: lq.ExcludeID}
 	if lq.TagID != 0 {
@@ -49,9 +91,7 @@ func (db *DB) ListArticles(ctx context.Context, lq ListQuery) (Listing, error) {
 	if !lq.VisibleAt.IsZero() {
 		ctx = readingAs(ctx, readersListing)
 	}
-	p, err := db.list(ctx, f.articlesSQL(db.dialect, order), pageSpec{what: "articles", limit: lq.Limit, offset: lq.Offset,
-		noCount: lq.NoCount, bylines: !lq.NoBylines, order: order})
-	return p.Listing, err
+	return ctx, f.articlesSQL(db.dialect, order), order
 }
 
 // APIQuery selects articles for the JSON API and its WordPress-compatible

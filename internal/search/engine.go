@@ -84,6 +84,13 @@ func writeFTS5Group(b *strings.Builder, g []clause) {
 	b.WriteByte(')')
 }
 
+// FTS5Term is term as an FTS5 MATCH expression of its own: one quoted string.
+func FTS5Term(term string) string {
+	var b strings.Builder
+	fts5String(&b, term)
+	return b.String()
+}
+
 func fts5String(b *strings.Builder, s string) {
 	b.WriteByte('"')
 	b.WriteString(strings.ReplaceAll(s, `"`, `""`))

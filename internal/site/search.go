@@ -257,8 +257,8 @@ func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree
 		return out, err
 	}
 	out.Total, out.full, out.PerPage = res.Total, res.Full, size
-	if out.Total > searchCountLimit {
-		out.Total, out.More = searchCountLimit, true
+	if res.CountLimit > 0 && out.Total > res.CountLimit { // by relevance, the store may stop at its ranking window
+		out.Total, out.More = res.CountLimit, true
 	}
 	out.Pages = (out.Total + size - 1) / size
 	if len(res.Results) > 0 {

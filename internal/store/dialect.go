@@ -69,7 +69,10 @@ type indexedDoc struct {
 	columns [4]string // title, standfirst, tags, body
 	tsv     string
 	pairs   string // PostgreSQL's word pairs, for phrases (migration 0024)
-	meta    searchMeta
+	// terms is SQLite's record of the document's terms (migration 0028,
+	// search.TermCounts).
+	terms []byte
+	meta  searchMeta
 }
 
 // searchMeta is what a search filters on besides the text.
@@ -167,17 +170,26 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string          { return "sqlite" }
 func (sqliteDialect) migrationsDir() string { return "migrations/sqlite" }
 
-func (sqliteDialect) analyze(d searchDoc) indexedDoc {
-	return indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst),
-		search.IndexText(d.tags), search.IndexText(d.body)}, meta: d.meta}
+func (s sqliteDialect) analyze(d searchDoc) indexedDoc {
+	pre, _ := s.analyzeAhead(d)
+	return s.withTags(pre, d)
 }
 
+// analyzeAhead counts the terms of all but the tags too, on the
+// preparing worker: the one writer then adds only the tags' few.
 func (sqliteDialect) analyzeAhead(d searchDoc) (indexedDoc, bool) {
-	return indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst), "", search.IndexText(d.body)}}, true
+	pre := indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst), "", search.IndexText(d.body)}}
+	var c search.TermCounts
+	for _, i := range []int{0, 1, 3} {
+		c.Add(pre.columns[i], search.FieldWeights[i])
+	}
+	pre.terms = c.Encode()
+	return pre, true
 }
 
 func (sqliteDialect) withTags(pre indexedDoc, d searchDoc) indexedDoc {
 	pre.columns[2], pre.meta = search.IndexText(d.tags), d.meta
+	pre.terms = search.AddTerms(pre.terms, pre.columns[2], search.FieldWeights[2])
 	return pre
 }
 
@@ -194,11 +206,21 @@ func (sqliteDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id in
 		ON CONFLICT (article_id) DO UPDATE SET listed = excluded.listed, published_at = excluded.published_at,
 		lang = excluded.lang, section_id = excluded.section_id`,
 		id, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+	if err != nil {
+		return err
+	}
+	return putArticleTerms(ctx, db, tx, id, d.terms)
+}
+
+// putArticleTerms replaces article id's record of terms (migration 0028).
+func putArticleTerms(ctx context.Context, db *DB, tx *sql.Tx, id int64, terms []byte) error {
+	_, err := db.txExec(ctx, tx, `INSERT INTO article_terms (article_id, terms) VALUES (?, ?)
+		ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms`, id, terms)
 	return err
 }
 
-// putSearchDocs on SQLite writes the documents' metadata first, then
-// their full-text rows in one statement. FTS5 writes the terms it holds
+// putSearchDocs on SQLite writes the documents' metadata and records of
+// terms first, then their full-text rows in one statement. FTS5 writes the terms it holds
 // in memory out as a new segment of the index at the start of every
 // later statement of the transaction that may need undoing (its
 // xSavepoint): written one by one, interleaved with the metadata's
@@ -210,17 +232,22 @@ func (sqliteDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id in
 func (sqliteDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error {
 	for start := 0; start < len(ids); start += bulkRows {
 		end := min(start+bulkRows, len(ids))
-		var meta, text rowsBuilder
+		var meta, terms, text rowsBuilder
 		del := make([]any, 0, end-start)
 		for i := start; i < end; i++ {
 			d := docs[i]
 			meta.add(ids[i], d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
+			terms.add(ids[i], d.terms)
 			text.add(ids[i], d.columns[0], d.columns[1], d.columns[2], d.columns[3])
 			del = append(del, ids[i])
 		}
 		if _, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search_meta (article_id, listed, published_at, lang, section_id) VALUES `+meta.values()+`
 			ON CONFLICT (article_id) DO UPDATE SET listed = excluded.listed, published_at = excluded.published_at,
 			lang = excluded.lang, section_id = excluded.section_id`, meta.args...); err != nil {
+			return err
+		}
+		if _, err := db.txExecOnce(ctx, tx, `INSERT INTO article_terms (article_id, terms) VALUES `+terms.values()+`
+			ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms`, terms.args...); err != nil {
 			return err
 		}
 		if _, err := db.txExecOnce(ctx, tx, `DELETE FROM article_search WHERE rowid IN (`+placeholders(len(del))+`)`, del...); err != nil {

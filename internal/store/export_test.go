@@ -93,8 +93,9 @@ func (db *DB) RowsForTest(ctx context.Context, query string) ([]string, error) {
 // RowsForTest reads it, on this store's engine.
 func (db *DB) SearchRowsQueryForTest() string {
 	if db.dialect.name() == "sqlite" {
-		return `SELECT s.rowid, s.title, s.standfirst, s.tags, s.body, m.listed, m.published_at, m.lang, m.section_id
-			FROM article_search s JOIN article_search_meta m ON m.article_id = s.rowid ORDER BY s.rowid`
+		return `SELECT s.rowid, s.title, s.standfirst, s.tags, s.body, m.listed, m.published_at, m.lang, m.section_id, hex(t.terms)
+			FROM article_search s JOIN article_search_meta m ON m.article_id = s.rowid
+			LEFT JOIN article_terms t ON t.article_id = s.rowid ORDER BY s.rowid`
 	}
 	return `SELECT article_id, CAST(tsv AS text), CAST(pairs AS text), listed, published_at, lang, section_id,
 		facets = search_facets(article_id, section_id) AS facets_follow_links FROM article_search ORDER BY article_id`
@@ -174,4 +175,44 @@ func (db *DB) SearchCountPlanForTest(ctx context.Context, sq SearchQuery) ([]str
 		out = append(out, line)
 	}
 	return out, rows.Err()
+}
+
+// SetTermRankingForTest switches SQLite's ranking of searches in Go
+// (search_rank.go) off, back to FTS5's bm25, or on again.
+func (db *DB) SetTermRankingForTest(on bool) { db.termRanking = on }
+
+// StaleTermRecordsForTest lists the articles whose record of terms
+// (migration 0028) is missing or differs from one made afresh from the
+// article as it is stored now.
+func (db *DB) StaleTermRecordsForTest(ctx context.Context) ([]int64, error) {
+	var stale []int64
+	var last int64
+	for {
+		batch, err := db.reindexBatch(ctx, last, 100)
+		if err != nil || len(batch) == 0 {
+			return stale, err
+		}
+		last = batch[len(batch)-1].id
+		analyzeAll(db.dialect, batch, 1)
+		for _, it := range batch {
+			var rec []byte
+			err := db.readRow(ctx, `SELECT terms FROM article_terms WHERE article_id = ?`, it.id).Scan(&rec)
+			if err != nil || string(rec) != string(it.out.terms) {
+				stale = append(stale, it.id)
+			}
+		}
+	}
+}
+
+// ForgetTermRecordsForTest makes the store look as one made before
+// migration 0028 does after it: no records, and the fill asked for.
+func (db *DB) ForgetTermRecordsForTest(ctx context.Context) error {
+	return db.script(ctx, `DELETE FROM article_terms; INSERT INTO article_terms_fill (pending) VALUES (1)`)
+}
+
+// TermRecordsForTest counts the records of terms (migration 0028).
+func (db *DB) TermRecordsForTest(ctx context.Context) (int, error) {
+	var n int
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM article_terms`).Scan(&n)
+	return n, err
 }

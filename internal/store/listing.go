@@ -585,7 +585,14 @@ func (db *DB) rankedPage(ctx context.Context, l listingSQL, p pageSpec, total in
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if !r.withBody {
+	return db.readRankedArticles(ctx, ids, r.withBody, out)
+}
+
+// readRankedArticles reads the summaries of a ranked page's ids, in their
+// order, into out, with each one's plain body text when withBody is set.
+func (db *DB) readRankedArticles(ctx context.Context, ids []int64, withBody bool, out *page) error {
+	var err error
+	if !withBody {
 		out.Articles, err = db.articlesByID(ctx, ids, summaryCols, scanSummaryRow)
 		return err
 	}

@@ -101,8 +101,12 @@ type SearchResult struct {
 // SearchResults is one page of results and how many match in all.
 type SearchResults struct {
 	Results []SearchResult
-	Total   int // CountLimit+1 when more than the query's CountLimit match
+	Total   int // CountLimit+1 when more than CountLimit match
 	Full    int // of Total, how many match every word (fewer when partial matches are ranked too)
+	// CountLimit is where counting stopped (0: it did not): the query's,
+	// or, by relevance, the ranking window's when that is smaller (see
+	// searchByTerms).
+	CountLimit int
 }
 
 // SearchArticles returns one page of the articles matching sq, ranked by
@@ -140,6 +144,19 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	if err != nil {
 		return out, err
 	}
+	if rk, ok := sq.Query.Ranking(); ok && db.termRanking && !sq.SortByDate {
+		now := sq.VisibleAt
+		if now.IsZero() {
+			now = db.now()
+		}
+		return db.searchByTerms(ctx, l, sq, rk, now)
+	}
+	out.CountLimit = sq.CountLimit
+	if !sq.SortByDate && sq.CountLimit > db.rankWindow() {
+		// Ranked by relevance, no page reaches past the window: counting
+		// further would tell the reader only how many it cannot page to.
+		out.CountLimit = db.rankWindow()
+	}
 	// The count visits every match without ranking it; the page ranks
 	// them all, or the window, but keeps only the best few.
 	r := &ranking{key: `0.0`, order: `m.published_at DESC, m.article_id DESC`, windowID: m.id, walk: true, withBody: true}
@@ -156,7 +173,7 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 		r.order = `score DESC, m.article_id DESC`
 		r.window, r.walk, r.once, r.windowCols = db.rankWindow(), false, m.once, m.window
 	}
-	p, err := db.list(ctx, l, pageSpec{what: "search", limit: sq.Limit, offset: sq.Offset, countCap: sq.CountLimit, bylines: true, rank: r})
+	p, err := db.list(ctx, l, pageSpec{what: "search", limit: sq.Limit, offset: sq.Offset, countCap: out.CountLimit, bylines: true, rank: r})
 	out.Total = p.Total
 	for _, a := range p.Articles {
 		out.Results = append(out.Results, SearchResult{Article: a, BodyText: p.bodies[a.ID], Score: p.keys[a.ID]})

@@ -52,6 +52,10 @@ type DB struct {
 	txStmts sync.Map             // *sql.Tx -> map[string]*sql.Stmt, for the life of a transaction
 
 	testRankWindow int // tests shrink the search ranking window
+	// terms estimates terms' document counts for the ranking of
+	// searches in Go (search_rank.go); termRanking says it is used.
+	terms       termStats
+	termRanking bool
 
 	modeChanges []ModeChange // what Open made private in the data directory
 
@@ -106,6 +110,13 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if db.dialect.name() == "sqlite" {
+		if err := db.fillArticleTerms(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.termRanking = true
 	}
 	return db, nil
 }

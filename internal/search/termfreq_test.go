@@ -1,0 +1,48 @@
+package search
+
+import (
+	"bytes"
+	"math"
+	"testing"
+)
+
+// A document's tags counted into its record afterwards (as the one writer
+// does, after the preparing workers counted the rest) make the record of
+// all four fields counted at once.
+func TestAddTermsIsDocTerms(t *testing.T) {
+	cols := [4]string{IndexText("Tokayev opens the Caspian pipeline"), IndexText("Gas will flow east."),
+		IndexText("Energy\nCaspian\nPipelines"), IndexText("The pipeline carries gas from the Caspian to China. Tokayev spoke.")}
+	var c TermCounts
+	for _, i := range []int{0, 1, 3} {
+		c.Add(cols[i], FieldWeights[i])
+	}
+	got := AddTerms(c.Encode(), cols[2], FieldWeights[2])
+	if want := DocTerms(cols); !bytes.Equal(got, want) {
+		t.Errorf("tags added afterwards: %x\nall at once: %x", got, want)
+	}
+	if empty := AddTerms(c.Encode(), "", FieldWeights[2]); !bytes.Equal(empty, c.Encode()) {
+		t.Error("no tags changed the record")
+	}
+}
+
+// Relevance is bm25 of the field-weighted frequencies, as FTS5 computes
+// it, and counts the clauses a document matches.
+func TestRelevanceIsBM25(t *testing.T) {
+	rec := DocTerms([4]string{IndexText("Pipeline"), "", "", IndexText("A pipeline and a pipeline to China")})
+	r, ok := ParseQuery("pipeline harvest").Ranking()
+	if !ok || len(r.Terms()) != 4 { // each word's stem and name key
+		t.Fatalf("ranking %v, %v", r.Terms(), ok)
+	}
+	idf := []float64{2, 3, 5, 7}
+	rel, matched := r.Relevance(rec, idf, 4)
+	// The document: 6 terms (pipelin twice, the key ~pipeline once, china,
+	// and the title's pipelin with its key). pipelin weighs 10+1+1, ~pipeline 10.
+	norm := 1.2 * (1 - 0.75 + 0.75*6/4.0)
+	want := 2*12*2.2/(12+norm) + 3*10*2.2/(10+norm)
+	if math.Abs(rel-want) > 1e-12 || matched != 1 {
+		t.Errorf("relevance %v matching %d clauses, want %v and 1", rel, matched, want)
+	}
+	if _, ok := ParseQuery(`"gas pipeline" china`).Ranking(); ok {
+		t.Error("a phrase is ranked from records without positions")
+	}
+}

@@ -1,0 +1,314 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"dastan/internal/search"
+)
+
+// On SQLite a search by relevance is ranked in Go (search.Ranking) from
+// the records of terms the writer keeps of each article (migration 0028),
+// not by FTS5's bm25(): bm25 finds each query term's document count by
+// walking the term's whole list of documents on every query, a cost that
+// grows with the archive and was most of a search's. Here the full-text
+// index only finds the window of newest matches, in its own order; the
+// counts come from termStats, which estimates them among the newest
+// articles and keeps them a while. On a store smaller than that sample
+// the counts, and so the scores, are exactly bm25's.
+
+const (
+	// idfSample is how many of the newest articles a term's document
+	// count is counted among, and scaled from to the whole archive: the
+	// count's cost is bounded, however large the archive grows.
+	idfSample = 10000
+	// idfKeep is how long a term's count is kept before it is counted
+	// again: an IDF changes slowly, and need not be exact.
+	idfKeep = 10 * time.Minute
+	// idfTerms bounds the counts kept; when full, they start again.
+	idfTerms = 50000
+)
+
+// termStats is the estimate of each term's document count that the Go
+// ranking weighs terms by, shared by every search of one store.
+type termStats struct {
+	mu     sync.Mutex
+	bound  int64     // the sample is the articles with ids from bound on (0: all)
+	sample int       // how many articles the sample holds
+	found  time.Time // when bound was found
+	hits   map[string]termHits
+}
+
+type termHits struct {
+	hits  int
+	bound int64
+	at    time.Time
+}
+
+// archiveTotals is what bm25 reads of the whole index: how many documents
+// it holds, and their average length in terms.
+type archiveTotals struct {
+	rows      int
+	avgLength float64
+}
+
+// ftsTotals reads FTS5's own record of the index's totals (the row of
+// id 1 in its data table: the number of documents, then each column's
+// total of terms, as SQLite varints), which bm25() reads too.
+func (db *DB) ftsTotals(ctx context.Context) (archiveTotals, error) {
+	var block []byte
+	if err := db.readRow(ctx, `SELECT block FROM article_search_data WHERE id = 1`).Scan(&block); err != nil {
+		return archiveTotals{}, err
+	}
+	var vals []uint64
+	for len(block) > 0 {
+		v, n := sqliteVarint(block)
+		if n == 0 {
+			break
+		}
+		vals, block = append(vals, v), block[n:]
+	}
+	if len(vals) != 5 {
+		return archiveTotals{}, fmt.Errorf("index totals: %d values, want 5", len(vals))
+	}
+	t := archiveTotals{rows: int(vals[0])}
+	if t.rows > 0 {
+		t.avgLength = float64(vals[1]+vals[2]+vals[3]+vals[4]) / float64(t.rows)
+	}
+	return t, nil
+}
+
+// sqliteVarint decodes SQLite's big-endian varint (1 to 9 bytes) at the
+// start of b; n is 0 when b ends first.
+func sqliteVarint(b []byte) (v uint64, n int) {
+	for i := 0; i < 8; i++ {
+		if i >= len(b) {
+			return 0, 0
+		}
+		v = v<<7 | uint64(b[i]&0x7f)
+		if b[i] < 0x80 {
+			return v, i + 1
+		}
+	}
+	if len(b) < 9 {
+		return 0, 0
+	}
+	return v<<8 | uint64(b[8]), 9
+}
+
+// idfs returns the IDF of each of terms over an archive of rows documents.
+func (db *DB) idfs(ctx context.Context, terms []string, rows int) ([]float64, error) {
+	s := &db.terms
+	s.mu.Lock()
+	now := time.Now()
+	if s.found.IsZero() || now.Sub(s.found) > idfKeep {
+		s.mu.Unlock()
+		bound, sample, err := db.idfSampleBound(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		s.bound, s.sample, s.found = bound, sample, now
+	}
+	bound, sample := s.bound, s.sample
+	out := make([]float64, len(terms))
+	var missing []int
+	for i, t := range terms {
+		h, ok := s.hits[t]
+		if !ok || h.bound != bound || now.Sub(h.at) > idfKeep {
+			missing = append(missing, i)
+			continue
+		}
+		out[i] = search.IDF(float64(rows), scaledHits(h.hits, sample, rows))
+	}
+	s.mu.Unlock()
+	for _, i := range missing {
+		var n int
+		err := db.readRow(ctx, `SELECT COUNT(*) FROM article_search WHERE article_search MATCH ? AND rowid >= ?`,
+			search.FTS5Term(terms[i]), bound).Scan(&n)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = search.IDF(float64(rows), scaledHits(n, sample, rows))
+		s.mu.Lock()
+		if s.hits == nil || len(s.hits) >= idfTerms {
+			s.hits = map[string]termHits{}
+		}
+		s.hits[terms[i]] = termHits{hits: n, bound: bound, at: now}
+		s.mu.Unlock()
+	}
+	return out, nil
+}
+
+// scaledHits is a count among sample documents scaled to rows; a sample
+// of the whole archive (or more) is the count itself.
+func scaledHits(hits, sample, rows int) float64 {
+	if sample <= 0 || sample >= rows {
+		return float64(hits)
+	}
+	return float64(hits) * float64(rows) / float64(sample)
+}
+
+// idfSampleBound finds the id from which the newest idfSample articles
+// are indexed, and how many that is (all, with bound 0, on a smaller
+// store).
+func (db *DB) idfSampleBound(ctx context.Context) (bound int64, sample int, err error) {
+	err = db.readRow(ctx, `SELECT article_id FROM article_search_meta ORDER BY article_id DESC LIMIT 1 OFFSET ?`, idfSample-1).Scan(&bound)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	return bound, idfSample, err
+}
+
+// rankedMatch is one match of a search being ranked in Go.
+type rankedMatch struct {
+	id    int64
+	score float64
+}
+
+// searchByTerms is searchArticles by relevance on SQLite: it reads the
+// window of newest matches with their records of terms, ranks them with
+// rk, and reads the page's articles. The window's read counts the
+// matches too: exactly when they fit in it, and past it only when the
+// query asks for every match to be counted (CountLimit 0); otherwise the
+// count stops at the window, as searchArticles' does by relevance.
+func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, rk search.Ranking, now time.Time) (SearchResults, error) {
+	var out SearchResults
+	totals, err := db.ftsTotals(ctx)
+	if err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	idf, err := db.idfs(ctx, rk.Terms(), totals.rows)
+	if err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	window := db.rankWindow()
+	rows, err := db.read(ctx, `SELECT m.article_id, m.published_at, t.terms FROM `+l.from+
+		` LEFT JOIN article_terms t ON t.article_id = m.article_id`+l.where()+
+		` ORDER BY article_search.rowid DESC LIMIT ?`, append(append([]any{}, l.args...), window+1)...)
+	if err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	loose := sq.Query.IsLoose()
+	var matches []rankedMatch
+	for rows.Next() {
+		var m rankedMatch
+		var published int64
+		var rec []byte
+		if err := rows.Scan(&m.id, &published, &rec); err != nil {
+			rows.Close()
+			return out, fmt.Errorf("store: search: %w", err)
+		}
+		rel, matched := rk.Relevance(rec, idf, totals.avgLength)
+		if loose {
+			rel = coordinatedRelevance(rel, matched)
+		}
+		m.score = search.Score(rel, time.Unix(published, 0), now)
+		matches = append(matches, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	out.Total, out.CountLimit = len(matches), min(sq.CountLimit, window)
+	if len(matches) > window {
+		matches = matches[:window]
+		if sq.CountLimit == 0 {
+			if out.Total, err = db.countListing(ctx, l, 0); err != nil {
+				return out, fmt.Errorf("store: count search: %w", err)
+			}
+		}
+	}
+	if out.CountLimit > 0 && out.Total > out.CountLimit {
+		out.Total = out.CountLimit + 1
+	}
+	slices.SortFunc(matches, func(a, b rankedMatch) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	limit := sq.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	if sq.Offset >= len(matches) {
+		return out, nil
+	}
+	matches = matches[sq.Offset:min(sq.Offset+limit, len(matches))]
+	ids := make([]int64, len(matches))
+	p := page{keys: map[int64]float64{}}
+	for i, m := range matches {
+		ids[i] = m.id
+		p.keys[m.id] = m.score
+	}
+	if err := db.readRankedArticles(ctx, ids, true, &p); err != nil {
+		return out, fmt.Errorf("store: search: %w", err)
+	}
+	if err := db.attachAuthors(ctx, p.Articles); err != nil {
+		return out, err
+	}
+	for _, a := range p.Articles {
+		out.Results = append(out.Results, SearchResult{Article: a, BodyText: p.bodies[a.ID], Score: p.keys[a.ID]})
+	}
+	return out, nil
+}
+
+// coordinatedRelevance is searchMatch.coordinated's relevance of a loose
+// query's match, in Go: the text relevance squashed into [1, 2), times
+// coordinationStep for each of the query's clauses the article matches.
+func coordinatedRelevance(rel float64, matched int) float64 {
+	rel = 1 + rel/(1+rel)
+	for range matched {
+		rel *= coordinationStep
+	}
+	return rel
+}
+
+// fillArticleTerms writes the records of terms of a store made before
+// them (migration 0028 marks it), once, at the first start after the
+// upgrade: in batches of one transaction each, analyzed on every core.
+// Until it is done searches are ranked by FTS5's bm25.
+func (db *DB) fillArticleTerms(ctx context.Context) error {
+	var pending int
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM article_terms_fill`).Scan(&pending); err != nil {
+		return fmt.Errorf("store: fill terms: %w", err)
+	}
+	if pending == 0 {
+		return nil
+	}
+	var last int64
+	for {
+		batch, err := db.reindexBatch(ctx, last, 500)
+		if err != nil {
+			return fmt.Errorf("store: fill terms: %w", err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		last = batch[len(batch)-1].id
+		analyzeAll(db.dialect, batch, runtime.NumCPU())
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			for _, it := range batch {
+				if err := putArticleTerms(ctx, db, tx, it.id, it.out.terms); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("store: fill terms: %w", err)
+		}
+	}
+	if err := db.script(ctx, `DELETE FROM article_terms_fill`); err != nil {
+		return fmt.Errorf("store: fill terms: %w", err)
+	}
+	return nil
+}

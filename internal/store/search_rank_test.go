@@ -1,0 +1,192 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"dastan/internal/news"
+	"dastan/internal/search"
+	"dastan/internal/store"
+	"dastan/internal/store/storetest"
+)
+
+// rankedSearches are searches by relevance of seedSearch's archive: plain
+// words, names in either script, OR, exclusions, filters, partial matches
+// and a phrase (which FTS5 still ranks).
+func rankedSearches(c *searchCorpus) map[string]store.SearchQuery {
+	q := func(raw string) store.SearchQuery {
+		return store.SearchQuery{Query: search.ParseQuery(raw), VisibleAt: searchNow, Limit: 50}
+	}
+	out := map[string]store.SearchQuery{}
+	for _, raw := range []string{"pipeline", "gas pipeline", "Tokayev", "Токаев", "газопровод", "pipeline OR wheat",
+		"pipeline -china", "harvest record", "energy", `"gas pipeline"`} {
+		out[raw] = q(raw)
+	}
+	en := q("pipeline")
+	en.Lang = "en"
+	out["pipeline, English"] = en
+	sec := q("pipeline energy")
+	sec.SectionIDs = []int64{c.kz.ID}
+	out["pipeline energy, a section"] = sec
+	partial := q("pipeline harvest zanzibar")
+	partial.Partial = true
+	out["partial matches"] = partial
+	return out
+}
+
+// On SQLite a search by relevance is ranked in Go from the records of
+// terms the writer keeps; on an archive smaller than the sample its
+// document counts are taken from, it finds, ranks and scores every
+// search exactly as FTS5's bm25 did.
+func TestSearchRankedInGoAsBM25(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	c := seedSearch(t, db)
+	ctx := context.Background()
+	for name, sq := range rankedSearches(c) {
+		db.SetTermRankingForTest(false)
+		want, err := db.SearchArticles(ctx, sq)
+		must(t, err)
+		db.SetTermRankingForTest(true)
+		got, err := db.SearchArticles(ctx, sq)
+		must(t, err)
+		if len(want.Results) == 0 && name != "газопровод" {
+			t.Errorf("%s: bm25 finds nothing; the comparison would prove nothing", name)
+		}
+		if got.Total != want.Total || got.Full != want.Full || len(got.Results) != len(want.Results) {
+			t.Errorf("%s: total %d, full %d, %d results; bm25: %d, %d, %d", name, got.Total, got.Full, len(got.Results),
+				want.Total, want.Full, len(want.Results))
+			continue
+		}
+		for i, w := range want.Results {
+			g := got.Results[i]
+			if g.Article.ID != w.Article.ID || math.Abs(g.Score-w.Score) > 1e-9*math.Abs(w.Score) || g.BodyText != w.BodyText {
+				t.Errorf("%s: result %d is %d (score %.12g), bm25's %d (score %.12g)", name, i, g.Article.ID, g.Score, w.Article.ID, w.Score)
+			}
+		}
+	}
+}
+
+// Every write keeps each article's record of terms exact, in the
+// article's own transaction: a save, an edit of the title and the tags,
+// a password, and a purge from the trash.
+func TestTermRecordsFollowWrites(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	_, kz, _, a1, _ := seed(t, db)
+	now := time.Now()
+	a := article("Caspian pipeline opens", kz.ID, now.Add(-time.Hour), []news.Author{a1}, "Energy")
+	must(t, db.SaveArticle(ctx, a, 0, ""))
+	b := article("Wheat prices fall", kz.ID, now.Add(-2*time.Hour), []news.Author{a1}, "Agriculture")
+	must(t, db.SaveArticle(ctx, b, 0, ""))
+	before := searchTop(t, db, "caspian", now)
+	a.Title, a.Tags = "Aral fishery reopens", []news.Tag{{Name: "Water"}, {Name: "Aral Sea"}}
+	a.BodySource, a.BodyHTML = "Nets are out again.", "<p>Nets are out again.</p>"
+	must(t, db.SaveArticle(ctx, a, a.Version, ""))
+	b.Password = "sesame"
+	must(t, db.SaveArticle(ctx, b, b.Version, ""))
+	stale, err := db.StaleTermRecordsForTest(ctx)
+	must(t, err)
+	if len(stale) > 0 {
+		t.Errorf("after the edits, articles %v have no record of terms, or a stale one", stale)
+	}
+	if before != a.ID || searchTop(t, db, "caspian", now) != 0 || searchTop(t, db, "aral", now) != a.ID {
+		t.Errorf("searches do not follow the edit of article %d", a.ID)
+	}
+	must(t, db.TrashArticle(ctx, b.ID, b.Version, now.Add(-48*time.Hour), nil))
+	if _, err := db.PurgeTrash(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.TermRecordsForTest(ctx); err != nil || n != 1 {
+		t.Errorf("after a purge: %d records of terms (%v), want 1", n, err)
+	}
+}
+
+// searchTop is the id of the best match of raw by relevance, or 0.
+func searchTop(t *testing.T, db *store.DB, raw string, now time.Time) int64 {
+	t.Helper()
+	res, err := db.SearchArticles(context.Background(), store.SearchQuery{Query: search.ParseQuery(raw), VisibleAt: now, Limit: 1})
+	must(t, err)
+	if len(res.Results) == 0 {
+		return 0
+	}
+	return res.Results[0].Article.ID
+}
+
+// A store made before the records of terms gets them at its next start,
+// and ranks as before.
+func TestTermRecordsFilledOnUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dir, "")
+	must(t, err)
+	c := seedSearch(t, db)
+	searches := rankedSearches(c)
+	before := map[string]string{}
+	for name, sq := range searches {
+		res, err := db.SearchArticles(ctx, sq)
+		must(t, err)
+		before[name] = fmt.Sprint(resultIDs(res))
+	}
+	must(t, db.ForgetTermRecordsForTest(ctx))
+	must(t, db.Close())
+	db, err = store.Open(ctx, dir, "")
+	must(t, err)
+	defer db.Close()
+	stale, err := db.StaleTermRecordsForTest(ctx)
+	must(t, err)
+	if len(stale) > 0 {
+		t.Errorf("after the upgrade, articles %v have no record of terms, or a stale one", stale)
+	}
+	for name, sq := range searches {
+		res, err := db.SearchArticles(ctx, sq)
+		must(t, err)
+		if got := fmt.Sprint(resultIDs(res)); got != before[name] {
+			t.Errorf("%s: after the upgrade %s, before %s", name, got, before[name])
+		}
+	}
+}
+
+func resultIDs(r store.SearchResults) []int64 {
+	var ids []int64
+	for _, x := range r.Results {
+		ids = append(ids, x.Article.ID)
+	}
+	return ids
+}
+
+// By relevance, counting stops at the ranking window, which no page
+// reaches past, when the query's own limit is further; by date, and
+// when every match is to be counted, it does not. Alike on both engines.
+func TestSearchCountStopsAtRankWindow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Now()
+		for i := 0; i < 12; i++ {
+			must(t, db.SaveArticle(ctx, article(fmt.Sprintf("Story %d about a pipeline", i), kz.ID, now.Add(-time.Duration(i)*time.Hour), []news.Author{a1}), 0, ""))
+		}
+		db.SetRankWindowForTest(5)
+		for _, c := range []struct {
+			name             string
+			byDate           bool
+			countLimit       int
+			total, countedTo int
+			results          int
+		}{
+			{"by relevance", false, 10000, 6, 5, 5},
+			{"by relevance, counting all", false, 0, 12, 0, 5},
+			{"by date", true, 10000, 12, 10000, 10},
+		} {
+			q := store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: now, Limit: 10, SortByDate: c.byDate, CountLimit: c.countLimit}
+			r, err := db.SearchArticles(ctx, q)
+			must(t, err)
+			if r.Total != c.total || r.CountLimit != c.countedTo || len(r.Results) != c.results {
+				t.Errorf("%s: total %d, counted to %d, %d results; want %d, %d, %d", c.name, r.Total, r.CountLimit, len(r.Results),
+					c.total, c.countedTo, c.results)
+			}
+		}
+	})
+}

@@ -29,6 +29,24 @@ func Month(t time.Time, lang string) string {
 	return t.Format("January 2006")
 }
 
+var ruShortMonths = [...]string{"янв.", "февр.", "марта", "апр.", "мая", "июня", "июля", "авг.", "сент.", "окт.", "нояб.", "дек."}
+
+// ShortDate is a date in few letters, for the ticker's "as of": "26 Mar",
+// "26 марта", with the year when withYear ("30 Dec 2025").
+func ShortDate(t time.Time, withYear bool, lang string) string {
+	if lang == "ru" {
+		s := fmt.Sprintf("%d %s", t.Day(), ruShortMonths[t.Month()-1])
+		if withYear {
+			s += fmt.Sprintf(" %d", t.Year())
+		}
+		return s
+	}
+	if withYear {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("2 Jan")
+}
+
 // DateTime adds the time of day on the 24-hour clock.
 func DateTime(t time.Time, lang string) string {
 	return Date(t, lang) + ", " + t.Format("15:04")

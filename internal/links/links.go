@@ -362,6 +362,7 @@ func EditionFuncMap(lang string) template.FuncMap {
 		"author":     func(slug string) string { return In(lang, Author(slug)) },
 		"searchPage": func() string { return In(lang, SearchPage) },
 		"siteFeed":   func() string { return In(lang, SiteFeed) },
+		"rates":      func() string { return In(lang, Rates) },
 	}
 }
 

@@ -5,10 +5,12 @@ import (
 	"context"
 	"html/template"
 	"log/slog"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"dastan/internal/i18n"
 	"dastan/internal/links"
 )
 
@@ -27,6 +29,9 @@ type BoardOptions struct {
 	// pages that show the old one can be dropped.
 	OnChange func()
 	Logger   *slog.Logger
+	// Words says the ticker in each of its languages; nil loads the
+	// catalogue built into Dastan.
+	Words *i18n.Catalogue
 }
 
 // Board holds the latest rates and the ticker built from them, in memory,
@@ -42,7 +47,7 @@ type Board struct {
 type boardState struct {
 	latest map[string][2]Observation
 	items  []TickerItem
-	html   template.HTML
+	html   map[string]template.HTML // by language
 	demo   bool
 }
 
@@ -59,6 +64,12 @@ func NewBoard(o BoardOptions) *Board {
 	}
 	if o.Orientation == "" {
 		o.Orientation = LocalUSD
+	}
+	if o.Words == nil {
+		var err error
+		if o.Words, err = i18n.Load(); err != nil {
+			panic(err) // the catalogue built in is checked by its tests
+		}
 	}
 	b := &Board{o: o, stale: make(chan struct{}, 1)}
 	b.cur.Store(&boardState{})
@@ -79,9 +90,14 @@ func (b *Board) Refresh(ctx context.Context) error {
 	for _, p := range latest {
 		st.demo = st.demo || p[0].Demo
 	}
-	st.html = TickerHTML(st.items, st.demo)
+	st.html = map[string]template.HTML{}
+	for _, lang := range b.o.Words.Languages() {
+		if h := TickerHTML(st.items, st.demo, lang, b.o.Words); h != "" {
+			st.html[lang] = h // none at all when there are no rates, as before any
+		}
+	}
 	old := b.cur.Swap(st)
-	if old.html != st.html && b.o.OnChange != nil {
+	if !maps.Equal(old.html, st.html) && b.o.OnChange != nil {
 		b.o.OnChange()
 	}
 	return nil
@@ -115,8 +131,15 @@ func (b *Board) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Ticker is the ticker's HTML, or "" when there are no rates.
-func (b *Board) Ticker() template.HTML { return b.cur.Load().html }
+// Ticker is the ticker's HTML in lang (the default language's when the
+// catalogue has no lang), or "" when there are no rates.
+func (b *Board) Ticker(lang string) template.HTML {
+	html := b.cur.Load().html
+	if h, ok := html[lang]; ok {
+		return h
+	}
+	return html[i18n.Default]
+}
 
 // Items are the ticker's items.
 func (b *Board) Items() []TickerItem { return b.cur.Load().items }
@@ -151,15 +174,15 @@ func (s boardSink) SaveObservations(ctx context.Context, obs []Observation) erro
 // two copies that make the loop seamless are aria-hidden and out of the
 // tab order. Direction is written as a word for screen readers and an
 // arrow for the eye, never colour alone.
-var tickerTmpl = template.Must(template.New("ticker").Funcs(links.FuncMap()).Parse(
-	`<div class="ticker" role="region" aria-label="Currency rates against the US dollar">` +
-		`{{if .Demo}}<a class="ticker-demo" href="{{rates}}">Demo data</a>{{end}}` +
+var tickerTmpl = template.Must(template.New("ticker").Parse(
+	`<div class="ticker" role="region" aria-label="{{.Label}}">` +
+		`{{if .Demo}}<a class="ticker-demo" href="{{.Rates}}">{{.DemoWord}}</a>{{end}}` +
 		`<div class="ticker-view"><div class="ticker-track">` +
 		`{{template "list" .}}{{template "copy" .}}{{template "copy" .}}` +
 		`</div></div></div>` +
 		`{{define "list"}}<ul class="ticker-list">{{range .Items}}{{template "item" .}}{{end}}</ul>{{end}}` +
 		`{{define "copy"}}<ul class="ticker-list" aria-hidden="true">{{range .Copies}}{{template "item" .}}{{end}}</ul>{{end}}` +
-		`{{define "item"}}<li><a href="{{ratesCurrency .Code}}"{{if .Hidden}} tabindex="-1"{{end}}>` +
+		`{{define "item"}}<li><a href="{{.Link}}"{{if .Hidden}} tabindex="-1"{{end}}>` +
 		`<span class="pair">{{.Pair}}</span> <span class="rate">{{.Rate}}</span>` +
 		`{{if .Change}} <span class="chg {{.Dir}}"><span class="mark" role="img" aria-label="{{.Word}}">{{.Mark}}</span> {{.ChangeText}}</span>{{end}}` +
 		`{{if .AsOf}} <span class="asof">{{.AsOf}}</span>{{end}}</a></li>{{end}}`))
@@ -167,26 +190,41 @@ var tickerTmpl = template.Must(template.New("ticker").Funcs(links.FuncMap()).Par
 type tickerView struct {
 	TickerItem
 	Hidden     bool
+	Link       string // the currency's row on the rates page of the ticker's language
 	Mark, Word string
+	AsOf       string        // "as of 26 Mar" when Stale
 	ChangeText template.HTML // FormatChange's digits and sign, unescaped "+"
 }
 
-// TickerHTML renders ticker items as the masthead's marquee; no items give
-// "". demo adds a note that the rates are generated.
-func TickerHTML(items []TickerItem, demo bool) template.HTML {
+// ChangeMark is how a direction of change is shown: an arrow for the
+// eye and, for screen readers, the catalogue's word for it
+// (site.ticker.up, .down, .flat), never colour alone.
+func ChangeMark(dir string) (mark, wordKey string) {
+	switch dir {
+	case "up":
+		return "▲", "site.ticker.up"
+	case "down":
+		return "▼", "site.ticker.down"
+	}
+	return "▬", "site.ticker.flat"
+}
+
+// TickerHTML renders ticker items as the masthead's marquee in lang, its
+// words from words; no items give "". demo adds a note that the rates are
+// generated.
+func TickerHTML(items []TickerItem, demo bool, lang string, words *i18n.Catalogue) template.HTML {
 	if len(items) == 0 {
 		return ""
 	}
+	rates := links.In(lang, links.Rates)
 	views := make([]tickerView, len(items))
 	for i, it := range items {
-		v := tickerView{TickerItem: it, ChangeText: template.HTML(it.Change)}
-		switch it.Dir {
-		case "up":
-			v.Mark, v.Word = "▲", "up"
-		case "down":
-			v.Mark, v.Word = "▼", "down"
-		default:
-			v.Mark, v.Word = "▬", "unchanged"
+		v := tickerView{TickerItem: it, Link: rates + "#" + it.Code, ChangeText: template.HTML(it.Change)}
+		var key string
+		v.Mark, key = ChangeMark(it.Dir)
+		v.Word = words.T(lang, key)
+		if it.Stale {
+			v.AsOf = words.T(lang, "site.ticker.as_of", "Date", i18n.ShortDate(it.BankDate, it.OldYear, lang))
 		}
 		views[i] = v
 	}
@@ -197,9 +235,10 @@ func TickerHTML(items []TickerItem, demo bool) template.HTML {
 	}
 	var buf bytes.Buffer
 	data := struct {
-		Items, Copies []tickerView
-		Demo          bool
-	}{views, hidden, demo}
+		Items, Copies          []tickerView
+		Demo                   bool
+		Label, DemoWord, Rates string
+	}{views, hidden, demo, words.T(lang, "site.ticker.label"), words.T(lang, "site.ticker.demo"), rates}
 	if err := tickerTmpl.Execute(&buf, data); err != nil {
 		return ""
 	}

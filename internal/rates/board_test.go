@@ -29,8 +29,8 @@ func TestBoardRefreshAndTicker(t *testing.T) {
 	mem := &pairSink{latest: map[string][2]Observation{}}
 	changes := 0
 	b := NewBoard(BoardOptions{Load: mem.load, Now: func() time.Time { return now }, OnChange: func() { changes++ }})
-	if err := b.Refresh(context.Background()); err != nil || b.Ticker() != "" || changes != 0 {
-		t.Fatalf("empty board: %q, %d changes, %v", b.Ticker(), changes, err)
+	if err := b.Refresh(context.Background()); err != nil || b.Ticker("en") != "" || changes != 0 {
+		t.Fatalf("empty board: %q, %d changes, %v", b.Ticker("en"), changes, err)
 	}
 	sink := b.Sink(mem)
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
@@ -42,7 +42,7 @@ func TestBoardRefreshAndTicker(t *testing.T) {
 	}
 	must(sink.SaveObservations(context.Background(), []Observation{{Currency: "UZS", Base: "USD", UnitsPerUSD: 12200, BankDate: day(25), Source: "cbu"}}))
 	must(sink.SaveObservations(context.Background(), []Observation{{Currency: "UZS", Base: "USD", UnitsPerUSD: 12100, BankDate: day(26), Source: "cbu"}}))
-	html := string(b.Ticker())
+	html := string(b.Ticker("en"))
 	if changes != 2 {
 		t.Errorf("OnChange ran %d times, want 2", changes)
 	}
@@ -68,7 +68,7 @@ func TestBoardRefreshAndTicker(t *testing.T) {
 	// The next Tuesday the Thursday rate is stale and says so.
 	now = time.Date(2026, 3, 31, 9, 0, 0, 0, time.UTC)
 	must(b.Refresh(context.Background()))
-	if !strings.Contains(string(b.Ticker()), "as of 26 Mar") || changes != 3 {
-		t.Errorf("stale rate without its date: %s", b.Ticker())
+	if !strings.Contains(string(b.Ticker("en")), "as of 26 Mar") || changes != 3 {
+		t.Errorf("stale rate without its date: %s", b.Ticker("en"))
 	}
 }

@@ -5,13 +5,17 @@ import (
 	"html"
 	"sort"
 	"strings"
+	"time"
+
+	"dastan/internal/i18n"
 )
 
 // ChartSVG draws a small line chart of observations of one currency in the
 // given orientation, server-side: no script, an accessible name (<title>) and
 // description, and the lowest and highest values labelled on the axis. Zero
-// points give an empty chart that says so; one point, a dot.
-func ChartSVG(points []Observation, o Orientation, width, height int) string {
+// points give an empty chart that says so; one point, a dot. Its words
+// and dates are in lang, from words.
+func ChartSVG(points []Observation, o Orientation, width, height int, lang string, words *i18n.Catalogue) string {
 	width, height = max(width, 120), max(height, 60)
 	pts := make([]Observation, 0, len(points))
 	for _, p := range points {
@@ -25,8 +29,8 @@ func ChartSVG(points []Observation, o Orientation, width, height int) string {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="rate-chart" width="%d" height="%d" viewBox="0 0 %d %d" role="img">`,
 		width, height, width, height)
 	if len(pts) == 0 {
-		b.WriteString(`<title>Exchange rate chart: no rates yet</title>`)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="12">No rates yet</text></svg>`, width/2, height/2)
+		fmt.Fprintf(&b, `<title>%s</title>`, esc(words.T(lang, "site.chart.empty_title")))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="12">%s</text></svg>`, width/2, height/2, esc(words.T(lang, "site.chart.empty")))
 		return b.String()
 	}
 	pair := o.Pair(pts[0].Currency)
@@ -36,14 +40,14 @@ func ChartSVG(points []Observation, o Orientation, width, height int) string {
 		v := o.Value(p)
 		lo, hi = min(lo, v), max(hi, v)
 	}
-	demo := ""
+	day := func(d time.Time) string { return i18n.ShortDate(d, true, lang) }
+	title := "site.chart.title"
 	if last.Demo {
-		demo = " (demonstration data)"
+		title = "site.chart.demo_title"
 	}
-	fmt.Fprintf(&b, `<title>%s, %s to %s%s</title>`, esc(pair),
-		first.BankDate.Format("2 Jan 2006"), last.BankDate.Format("2 Jan 2006"), demo)
-	fmt.Fprintf(&b, `<desc>%d rates; low %s, high %s, latest %s on %s.</desc>`, len(pts),
-		FormatRate(lo), FormatRate(hi), FormatRate(o.Value(last)), last.BankDate.Format("2 Jan 2006"))
+	fmt.Fprintf(&b, `<title>%s</title>`, esc(words.T(lang, title, "Pair", pair, "From", day(first.BankDate), "To", day(last.BankDate))))
+	fmt.Fprintf(&b, `<desc>%s</desc>`, esc(words.N(lang, "site.chart.desc", len(pts), "Low", FormatRate(lo), "High", FormatRate(hi),
+		"Latest", FormatRate(o.Value(last)), "Date", day(last.BankDate))))
 
 	// Plot area leaves room for value labels on the left and dates below.
 	const left, top, bottom, right = 64, 8, 20, 8
@@ -62,9 +66,9 @@ func ChartSVG(points []Observation, o Orientation, width, height int) string {
 	}
 	fmt.Fprintf(&b, `<g font-size="10" fill="currentColor"><text x="%d" y="%d" text-anchor="end">%s</text><text x="%d" y="%d" text-anchor="end">%s</text>`,
 		left-4, top+8, FormatRate(hi), left-4, height-bottom, FormatRate(lo))
-	fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`, left, height-4, first.BankDate.Format("2 Jan 2006"))
+	fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`, left, height-4, esc(day(first.BankDate)))
 	if len(pts) > 1 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, width-right, height-4, last.BankDate.Format("2 Jan 2006"))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, width-right, height-4, esc(day(last.BankDate)))
 	}
 	b.WriteString(`</g>`)
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="currentColor" stroke-opacity="0.3"/>`,

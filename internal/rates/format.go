@@ -95,9 +95,12 @@ type TickerItem struct {
 	Rate   string // "0.002089"
 	Change string // "+0.12%", "0.00%", or "" with no previous rate
 	Dir    string // up, down, flat
-	AsOf   string // "as of 26 Mar" when Stale, else ""
-	Stale  bool
-	Code   string // "KZT"
+	Stale  bool   // the bank's date is before its last business day: shown "as of" it
+	// BankDate is the rate's date; OldYear says it is not this year's,
+	// so its year is shown too.
+	BankDate time.Time
+	OldYear  bool
+	Code     string // "KZT"
 }
 
 // BuildTicker turns each currency's latest and previous observations into
@@ -136,8 +139,7 @@ func BuildTicker(latest map[string][2]Observation, o Orientation, now time.Time,
 			it.Change, it.Dir = FormatChange((v - pv) / pv * 100)
 		}
 		if cur.BankDate.Before(cutoff) {
-			it.Stale = true
-			it.AsOf = "as of " + shortDate(cur.BankDate, now.In(loc))
+			it.Stale, it.BankDate, it.OldYear = true, cur.BankDate, cur.BankDate.Year() != now.In(loc).Year()
 		}
 		items = append(items, it)
 	}
@@ -168,12 +170,4 @@ func lastBusinessDayBefore(day time.Time) time.Time {
 		d = d.AddDate(0, 0, -1)
 	}
 	return d
-}
-
-// shortDate is "26 Mar", with the year when it is not the current one.
-func shortDate(d, now time.Time) string {
-	if d.Year() != now.Year() {
-		return d.Format("2 Jan 2006")
-	}
-	return d.Format("2 Jan")
 }

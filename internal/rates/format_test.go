@@ -1,6 +1,7 @@
 package rates
 
 import (
+	"dastan/internal/i18n"
 	"fmt"
 	"math"
 	"strings"
@@ -93,7 +94,7 @@ func TestBuildTicker(t *testing.T) {
 	if u := got["UZS"]; u.Rate != "0.00008201" || u.Change != "0.00%" || u.Dir != "flat" || u.Stale {
 		t.Errorf("UZS = %+v", u)
 	}
-	if k := got["KGS"]; !k.Stale || k.AsOf != "as of 26 Mar" {
+	if k := got["KGS"]; !k.Stale || k.BankDate.Format("2006-01-02") != "2026-03-26" || k.OldYear {
 		t.Errorf("KGS = %+v", k)
 	}
 	if m := got["TMT"]; m.Change != "" || m.Dir != "flat" || m.Rate != "0.2857" {
@@ -128,8 +129,8 @@ func TestStaleness(t *testing.T) {
 	}
 	// Older than this year shows the year.
 	items := BuildTicker(map[string][2]Observation{"KGS": {obs("KGS", 87.45, "2025-12-30"), {}}}, USDLocal, day("2026-01-07"), time.UTC)
-	if items[0].AsOf != "as of 30 Dec 2025" {
-		t.Errorf("AsOf = %q", items[0].AsOf)
+	if it := items[0]; !it.OldYear || i18n.ShortDate(it.BankDate, it.OldYear, "en") != "30 Dec 2025" || i18n.ShortDate(it.BankDate, it.OldYear, "ru") != "30 дек. 2025" {
+		t.Errorf("a rate of last year: %+v", it)
 	}
 }
 
@@ -214,7 +215,7 @@ func TestDemoHistory(t *testing.T) {
 func TestChartSVG(t *testing.T) {
 	h := DemoHistory([]string{"KZT"}, 60, day("2026-04-07"), 1)
 	for _, n := range []int{0, 1, len(h)} {
-		svg := ChartSVG(h[:n], LocalUSD, 600, 200)
+		svg := ChartSVG(h[:n], LocalUSD, 600, 200, "en", words(t))
 		for _, want := range []string{`role="img"`, "<title>", "</svg>"} {
 			if !strings.Contains(svg, want) {
 				t.Errorf("%d points: missing %s in %s", n, want, svg)
@@ -224,7 +225,7 @@ func TestChartSVG(t *testing.T) {
 			t.Errorf("%d points: %s", n, svg)
 		}
 	}
-	svg := ChartSVG(h, USDLocal, 600, 200)
+	svg := ChartSVG(h, USDLocal, 600, 200, "en", words(t))
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, o := range h {
 		lo, hi = math.Min(lo, o.UnitsPerUSD), math.Max(hi, o.UnitsPerUSD)
@@ -233,11 +234,15 @@ func TestChartSVG(t *testing.T) {
 		!strings.Contains(svg, "USD/KZT") || !strings.Contains(svg, "demonstration") || !strings.Contains(svg, "<polyline") {
 		t.Errorf("chart lacks labels: %s", svg)
 	}
-	if svg := ChartSVG(h[:1], USDLocal, 600, 200); !strings.Contains(svg, "<circle") {
+	ru := ChartSVG(h, USDLocal, 600, 200, "ru", words(t))
+	if !strings.Contains(ru, "демонстрационные данные") || !strings.Contains(ru, "42 курса;") || !strings.Contains(ru, "апр. 2026<") {
+		t.Errorf("the chart in Russian: %s", ru)
+	}
+	if svg := ChartSVG(h[:1], USDLocal, 600, 200, "en", words(t)); !strings.Contains(svg, "<circle") {
 		t.Errorf("one point: %s", svg)
 	}
 	flat := []Observation{obs("TMT", 3.5, "2026-04-01"), obs("TMT", 3.5, "2026-04-02")}
-	if svg := ChartSVG(flat, USDLocal, 600, 200); strings.Contains(svg, "NaN") {
+	if svg := ChartSVG(flat, USDLocal, 600, 200, "en", words(t)); strings.Contains(svg, "NaN") {
 		t.Errorf("flat: %s", svg)
 	}
 }
@@ -252,4 +257,13 @@ func TestOrderTicker(t *testing.T) {
 	if want := "KGS KZT TJS UZS TMT RUB"; strings.Join(codes, " ") != want {
 		t.Errorf("order = %v, want %s", codes, want)
 	}
+}
+
+func words(t testing.TB) *i18n.Catalogue {
+	t.Helper()
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

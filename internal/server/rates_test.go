@@ -177,6 +177,41 @@ func TestRatesPage(t *testing.T) {
 	})
 }
 
+// The Russian edition's readers get the ticker and the rates page in
+// Russian: its words, the currencies' and banks' names, dates, the
+// converter's messages, and links that stay in the edition.
+func TestRatesInRussian(t *testing.T) {
+	f, _ := newRatesFixture(t, storetest.Open(t, "sqlite"), nil)
+	for _, path := range []string{"/ru/", "/ru/rates/"} {
+		_, body := f.get(t, path)
+		tk := ticker(t, body)
+		expect(t, tk, `aria-label="Курсы валют к доллару США"`, `<a href="/ru/rates/#KZT">`,
+			`<span class="mark" role="img" aria-label="рост">▲</span> +0.26%`, `aria-label="без изменений"`, `<span class="asof">на 20 нояб.</span>`)
+		if strings.Contains(tk, "as of") || strings.Contains(tk, `aria-label="up"`) {
+			t.Errorf("%s: English in the Russian ticker:\n%s", path, tk)
+		}
+	}
+	resp, body := f.get(t, "/ru/rates/")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	expect(t, body, `<html lang="ru"`, "<title>Курсы валют", "<h1>Курсы валют</h1>", "Казахстанский тенге",
+		"Национальный банк Казахстана", "Центральный банк Узбекистана", `<time datetime="2026-11-26">26 ноября 2026</time>`,
+		`<form class="converter" action="/ru/rates/#converter" method="get">`, `href="/ru/rates/?range=365#charts"`, "За последние 90 дней")
+	for _, english := range []string{"National Bank", "Kazakh tenge", "Currency rates", "Official exchange rates"} {
+		if strings.Contains(body, english) {
+			t.Errorf("English %q on the Russian rates page", english)
+		}
+	}
+	resp, body = f.get(t, "/ru/rates/?amount=abc&from=USD&to=KZT")
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a bad amount: %d", resp.StatusCode)
+	}
+	expect(t, body, "Введите сумму числом, например 100 или 2500,50.")
+	_, body = f.get(t, "/ru/rates/?amount=10&from=USD&to=XYZ")
+	expect(t, body, "курса для «XYZ» нет")
+}
+
 func TestRatesAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, _ := newRatesFixture(t, db, nil)

@@ -13,27 +13,17 @@ import (
 	"dastan/internal/rates"
 )
 
-// Banks names each provider for readers, with its public site.
-var Banks = map[string]struct{ Name, URL string }{
-	"nbk":  {"National Bank of Kazakhstan", "https://nationalbank.kz/"},
-	"nbkr": {"National Bank of the Kyrgyz Republic", "https://www.nbkr.kg/"},
-	"nbt":  {"National Bank of Tajikistan", "https://www.nbt.tj/"},
-	"cbu":  {"Central Bank of Uzbekistan", "https://cbu.uz/"},
-	"cbt":  {"Central Bank of Turkmenistan", "https://cbt.tm/"},
-	"demo": {"Demo data (generated)", ""},
+// bankSites are each rate provider's public site; the catalogue names
+// them (site.rates.banks.*).
+var bankSites = map[string]string{
+	"nbk": "https://nationalbank.kz/", "nbkr": "https://www.nbkr.kg/", "nbt": "https://www.nbt.tj/",
+	"cbu": "https://cbu.uz/", "cbt": "https://cbt.tm/",
 }
 
-// currencyNames are what the rates page calls each currency.
-var currencyNames = map[string]string{
-	"USD": "US dollar", "KZT": "Kazakh tenge", "KGS": "Kyrgyz som", "TJS": "Tajik somoni",
-	"UZS": "Uzbek sum", "TMT": "Turkmen manat",
-}
-
-func currencyName(code string) string {
-	if n, ok := currencyNames[code]; ok {
-		return n
-	}
-	return code
+// currencyName is what the rates page calls a currency in lang: the
+// catalogue's name (site.rates.names.*), or its code.
+func (s *Site) currencyName(lang, code string) string {
+	return s.words.Value(lang, "site.rates.names", code)
 }
 
 // chartRanges are the spans, in days, a reader can chart.
@@ -48,6 +38,7 @@ type ratesRow struct {
 	Item             rates.TickerItem
 	Mark, Word       string
 	BankDate         time.Time
+	BankDay          string // BankDate as readers of the page's language write it
 	Source, Bank     string
 	BankURL          string
 	Demo             bool
@@ -80,7 +71,8 @@ type ratesContent struct {
 // ratesPage is /rates/: today's table in both orientations with each
 // bank's date and source, a chart per currency, and a converter that works
 // as a plain GET form.
-func (s *Site) ratesPage(r *http.Request, _ params) (*response, error) {
+func (s *Site) ratesPage(r *http.Request, pr params) (*response, error) {
+	lang := pr.lang
 	ctx := r.Context()
 	q := r.URL.Query()
 	latest := s.board.Latest()
@@ -104,37 +96,36 @@ func (s *Site) ratesPage(r *http.Request, _ params) (*response, error) {
 	}
 	c := ratesContent{Demo: s.board.Demo(), Orientation: string(o), Range: days}
 	for _, d := range chartRanges {
-		c.Ranges = append(c.Ranges, rangeLink{Days: d, URL: links.RatesRange(d), Current: d == days})
+		c.Ranges = append(c.Ranges, rangeLink{Days: d, URL: links.In(lang, links.RatesRange(d)), Current: d == days})
 	}
 	to := dateOnly(s.now().In(s.cfg.Location))
 	from := to.AddDate(0, 0, -days+1)
 	for _, code := range codes {
 		cur := latest[code][0]
-		bank := Banks[cur.Source]
 		row := ratesRow{
-			Code: code, Name: currencyName(code),
+			Code: code, Name: s.currencyName(lang, code),
 			PairLocal: rates.LocalUSD.Pair(code), PairUSD: rates.USDLocal.Pair(code),
 			USDPerUnit: rates.FormatRate(cur.USDPerUnit()), UnitsPerUSD: rates.FormatRate(cur.UnitsPerUSD),
-			Item: items[code], BankDate: cur.BankDate, Source: cur.Source, Bank: bank.Name, BankURL: bank.URL, Demo: cur.Demo,
+			Item: items[code], BankDate: cur.BankDate, BankDay: shortDate(cur.BankDate, lang), Source: cur.Source,
+			Bank: s.words.Value(lang, "site.rates.banks", cur.Source), BankURL: bankSites[cur.Source], Demo: cur.Demo,
 		}
-		if row.Bank == "" {
-			row.Bank = cur.Source
-		}
-		row.Mark, row.Word = changeMark(row.Item.Dir)
+		var word string
+		row.Mark, word = rates.ChangeMark(row.Item.Dir)
+		row.Word = s.words.T(lang, word)
 		hist, err := s.db.RateHistory(ctx, code, from, to)
 		if err != nil {
 			return nil, err
 		}
-		row.Chart = template.HTML(rates.ChartSVG(hist, o, 640, 200))
+		row.Chart = template.HTML(rates.ChartSVG(hist, o, 640, 200, lang, s.words))
 		c.Rows = append(c.Rows, row)
 	}
 	status := http.StatusOK
-	c.Conv = s.convert(q, latest, codes)
+	c.Conv = s.convert(lang, q, latest, codes)
 	if c.Conv.Error != "" {
 		status = http.StatusBadRequest
 	}
-	p := s.newPage(ctx, links.DefaultLang, "Currency rates", links.Rates, "")
-	p.Description = "Official exchange rates of the Central Asian currencies against the US dollar, from their central banks."
+	p := s.newPage(ctx, lang, s.words.T(lang, "site.rates.title"), links.In(lang, links.Rates), "")
+	p.Description = s.words.T(lang, "site.rates.about")
 	p.Content = c
 	resp, err := s.render("rates", status, p)
 	if err != nil {
@@ -145,9 +136,12 @@ func (s *Site) ratesPage(r *http.Request, _ params) (*response, error) {
 
 // convert reads the converter's GET form. Nothing asked gives an empty
 // form; bad input gives a message in plain words.
-func (s *Site) convert(q url.Values, latest map[string][2]rates.Observation, codes []string) converterView {
+func (s *Site) convert(lang string, q url.Values, latest map[string][2]rates.Observation, codes []string) converterView {
 	v := converterView{Amount: q.Get("amount"), From: strings.ToUpper(q.Get("from")), To: strings.ToUpper(q.Get("to")),
-		Codes: append([]string{"USD"}, codes...), Names: currencyNames}
+		Codes: append([]string{"USD"}, codes...), Names: map[string]string{}}
+	for _, code := range v.Codes {
+		v.Names[code] = s.currencyName(lang, code)
+	}
 	asked := q.Has("amount") || q.Has("from") || q.Has("to")
 	if v.Amount == "" {
 		v.Amount = "100"
@@ -166,7 +160,7 @@ func (s *Site) convert(q url.Values, latest map[string][2]rates.Observation, cod
 	}
 	amount, ok := parseAmount(v.Amount)
 	if !ok {
-		v.Error = "Enter the amount as a number, for example 100 or 2500.50."
+		v.Error = s.words.T(lang, "site.rates.bad_amount")
 		return v
 	}
 	now := map[string]rates.Observation{}
@@ -175,13 +169,13 @@ func (s *Site) convert(q url.Values, latest map[string][2]rates.Observation, cod
 	}
 	for _, code := range []string{v.From, v.To} {
 		if _, known := now[code]; !known && code != "USD" {
-			v.Error = "Choose currencies from the lists: there is no rate for “" + code + "”."
+			v.Error = s.words.T(lang, "site.rates.unknown_currency", "Code", code)
 			return v
 		}
 	}
 	out, err := rates.Convert(amount, v.From, v.To, now)
 	if err != nil {
-		v.Error = "That conversion could not be made with today's rates."
+		v.Error = s.words.T(lang, "site.rates.no_conversion")
 		return v
 	}
 	v.Result = formatAmount(amount, false) + " " + v.From + " = " + formatAmount(out, true) + " " + v.To
@@ -239,16 +233,6 @@ func formatAmount(v float64, result bool) string {
 		b.WriteString("." + frac)
 	}
 	return b.String()
-}
-
-func changeMark(dir string) (mark, word string) {
-	switch dir {
-	case "up":
-		return "▲", "up"
-	case "down":
-		return "▼", "down"
-	}
-	return "▬", "unchanged"
 }
 
 func dateOnly(t time.Time) time.Time {

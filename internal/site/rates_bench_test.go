@@ -37,10 +37,10 @@ func BenchmarkTicker(b *testing.B) {
 	cfg.PageCache = false
 	now := func() time.Time { return end }
 	board := rates.NewBoard(rates.BoardOptions{Load: db.LatestRates, Orientation: rates.LocalUSD, Location: cfg.Location, Now: now})
-	if err := board.Refresh(ctx); err != nil || board.Ticker() == "" {
+	if err := board.Refresh(ctx); err != nil || board.Ticker("en") == "" {
 		b.Fatalf("no ticker: %v", err)
 	}
-	handler := func(ticker func() template.HTML) http.Handler {
+	handler := func(ticker func(lang string) template.HTML) http.Handler {
 		runner := jobs.New(nil)
 		b.Cleanup(func() { runner.Stop(); runner.Wait() }) // before the store closes
 		s, err := site.New(site.Options{Config: cfg, Store: db, Now: now, Ticker: ticker, Rates: board, Jobs: runner})
@@ -70,7 +70,7 @@ func BenchmarkTicker(b *testing.B) {
 	}
 	b.Run("ticker-only", func(b *testing.B) {
 		for b.Loop() {
-			if board.Ticker() == "" {
+			if board.Ticker("en") == "" {
 				b.Fatal("empty")
 			}
 		}

@@ -44,9 +44,10 @@ type Options struct {
 	Logger  *slog.Logger
 	// Now tells the time; tests set it. Defaults to time.Now.
 	Now func() time.Time
-	// Ticker returns the currency ticker's HTML for the masthead, read
-	// from memory; nil leaves the masthead without one.
-	Ticker func() template.HTML
+	// Ticker returns the currency ticker's HTML for the masthead of an
+	// edition's pages, in its language, read from memory; nil leaves the
+	// masthead without one.
+	Ticker func(lang string) template.HTML
 	// Rates is the in-memory board the rates page reads; nil means no
 	// rates page.
 	Rates *rates.Board
@@ -62,7 +63,7 @@ type Site struct {
 	metrics *metrics.Registry
 	log     *slog.Logger
 	now     func() time.Time
-	ticker  func() template.HTML
+	ticker  func(lang string) template.HTML
 	board   *rates.Board
 
 	words    *i18n.Catalogue
@@ -207,8 +208,17 @@ func shortDates(loc *time.Location) func(lang string) template.FuncMap {
 		if lang == links.DefaultLang {
 			return nil
 		}
-		return template.FuncMap{"shortdate": func(t time.Time) string { return i18n.Date(t.In(loc), lang) }}
+		return template.FuncMap{"shortdate": func(t time.Time) string { return shortDate(t.In(loc), lang) }}
 	}
+}
+
+// shortDate is a date in lists and tables: "2 Nov 2026" in English, "2
+// ноября 2026" in Russian (whose months have no short forms in news).
+func shortDate(t time.Time, lang string) string {
+	if lang == links.DefaultLang {
+		return t.Format("2 Jan 2006")
+	}
+	return i18n.Date(t, lang)
 }
 
 // parsePages parses each page with the layout, once per language of the
@@ -313,7 +323,7 @@ func (s *Site) newPage(ctx context.Context, lang, title, path string, current st
 		Year:      now.Year(),
 	}
 	if s.ticker != nil {
-		p.Ticker = s.ticker()
+		p.Ticker = s.ticker(lang)
 	}
 	p.Nav = s.navHTML(ctx, lang, current)
 	s.switchTo(&p, links.Home)
@@ -414,7 +424,7 @@ func (s *Site) funcs() template.FuncMap {
 	maps.Copy(fm, template.FuncMap{
 		"date":      func(t time.Time, lang string) string { return i18n.Date(t.In(s.cfg.Location), lang) },
 		"datetime":  func(t time.Time, lang string) string { return i18n.DateTime(t.In(s.cfg.Location), lang) },
-		"shortdate": func(t time.Time) string { return t.In(s.cfg.Location).Format("2 Jan 2006") },
+		"shortdate": func(t time.Time) string { return shortDate(t.In(s.cfg.Location), links.DefaultLang) },
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html":      func(s string) template.HTML { return template.HTML(s) },
 		// apiRoot is where WordPress clients find the REST API.

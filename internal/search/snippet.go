@@ -85,7 +85,9 @@ func matchedTokens(text string, q Query) []Token {
 		return nil
 	}
 	var out []Token
-	for _, t := range analyze(text, true) {
+	// scanned, not analyzed into a list: a body's hundreds of tokens
+	// would be kept only to keep the few that match.
+	scan(text, true, func(t Token) {
 		ok := want[t.Term]
 		for _, k := range t.Keys {
 			ok = ok || want[k]
@@ -93,7 +95,7 @@ func matchedTokens(text string, q Query) []Token {
 		if ok {
 			out = append(out, t)
 		}
-	}
+	})
 	return out
 }
 

@@ -348,29 +348,12 @@ func ReadingMinutes(bodyHTML string) int {
 }
 
 // readingMinutesOf is ReadingMinutes for text already reduced by PlainText.
+// It reads the text once, a byte at a time for ASCII, rather than word by
+// word: every imported body passes here.
 func readingMinutesOf(text string) int {
 	var latin, cyr int
-	for w := range strings.FieldsSeq(text) {
-		var letters, cyrLetters int
-		for _, r := range w {
-			switch {
-			case r < utf8.RuneSelf:
-				if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
-					letters++
-				}
-			case 0x400 <= r && r <= 0x4ff:
-				// The basic Cyrillic block: every letter in it is Cyrillic.
-				if unicode.IsLetter(r) {
-					letters++
-					cyrLetters++
-				}
-			case unicode.IsLetter(r) || unicode.IsDigit(r):
-				letters++
-				if unicode.Is(unicode.Cyrillic, r) {
-					cyrLetters++
-				}
-			}
-		}
+	var letters, cyrLetters int // of the word being read
+	endWord := func() {
 		switch {
 		case letters == 0:
 			// Punctuation standing alone, like a dash, is not a word.
@@ -379,7 +362,38 @@ func readingMinutesOf(text string) int {
 		default:
 			latin++
 		}
+		letters, cyrLetters = 0, 0
 	}
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case asciiSpace[c]:
+				endWord()
+			case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+				letters++
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		switch {
+		case 0x400 <= r && r <= 0x4ff:
+			// The basic Cyrillic block: every letter in it is Cyrillic.
+			if unicode.IsLetter(r) {
+				letters++
+				cyrLetters++
+			}
+		case unicode.IsSpace(r):
+			endWord()
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			letters++
+			if unicode.Is(unicode.Cyrillic, r) {
+				cyrLetters++
+			}
+		}
+	}
+	endWord()
 	m := float64(latin)/latinWordsPerMinute + float64(cyr)/cyrillicWordsPerMinute
 	return max(1, int(math.Round(m)))
 }

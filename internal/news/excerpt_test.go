@@ -1,8 +1,10 @@
 package news
 
 import (
+	"math"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -153,6 +155,50 @@ func FuzzJoinFields(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := joinFields(s), strings.Join(strings.Fields(s), " "); got != want {
 			t.Fatalf("joinFields(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// readingMinutesByWords is readingMinutesOf as it was first written, word
+// by word: what the one-pass reading must count.
+func readingMinutesByWords(text string) int {
+	var latin, cyr int
+	for w := range strings.FieldsSeq(text) {
+		var letters, cyrLetters int
+		for _, r := range w {
+			switch {
+			case r < utf8.RuneSelf:
+				if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+					letters++
+				}
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				letters++
+				if unicode.Is(unicode.Cyrillic, r) {
+					cyrLetters++
+				}
+			}
+		}
+		switch {
+		case letters == 0:
+		case cyrLetters*2 > letters:
+			cyr++
+		default:
+			latin++
+		}
+	}
+	m := float64(latin)/latinWordsPerMinute + float64(cyr)/cyrillicWordsPerMinute
+	return max(1, int(math.Round(m)))
+}
+
+// FuzzReadingMinutes checks the one-pass count against the word-by-word one.
+func FuzzReadingMinutes(f *testing.F) {
+	for _, s := range []string{"", "a", " — ", strings.Repeat("word ", 330), strings.Repeat("слово ", 271) + strings.Repeat("x ", 60),
+		"ОшКГУ-2024 Ош\u00a0Bishkek\u2003Алматы", "\xff\xfe б \u0085 c", strings.Repeat("Nur-Sultan Нур-Султан 2019 ", 120)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := readingMinutesOf(s), readingMinutesByWords(s); got != want {
+			t.Fatalf("readingMinutesOf(%q) = %d, word by word %d", s, got, want)
 		}
 	})
 }

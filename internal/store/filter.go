@@ -238,8 +238,12 @@ func (f articleFilter) articlesSQL(d dialect, o listOrder) listingSQL {
 		l.kept = &keptCount{kind: leadKind, ref: leadID, future: `SELECT COUNT(*) FROM ` + lead + ` lt WHERE lt.` + leadCol + ` = ? AND lt.visible_from > ?`,
 			futureArgs: []any{leadID, unix(f.visibleAt)}}
 	case plain && lead != "": // an edition's listing (migration 0019)
-		l.kept = &keptCount{kind: leadKind + ":" + f.lang, ref: leadID, future: `SELECT COUNT(*) FROM ` + lead + ` lt JOIN articles a ON a.id = lt.article_id
-			WHERE lt.` + leadCol + ` = ? AND lt.visible_from > ? AND a.lang = ?`, futureArgs: []any{leadID, unix(f.visibleAt), f.lang}}
+		future := `SELECT COUNT(*) FROM ` + lead + ` lt JOIN articles a ON a.id = lt.article_id
+			WHERE lt.` + leadCol + ` = ? AND lt.visible_from > ? AND a.lang = ?`
+		if probe := d.linkLang(); probe != "" {
+			future = `SELECT COUNT(*) FROM ` + lead + ` lt WHERE lt.` + leadCol + ` = ? AND lt.visible_from > ? AND ` + probe + ` = ?`
+		}
+		l.kept = &keptCount{kind: leadKind + ":" + f.lang, ref: leadID, future: future, futureArgs: []any{leadID, unix(f.visibleAt), f.lang}}
 	case plain && lead == "" && f.lang == "":
 		l.kept = &keptCount{kind: "site", future: `SELECT COUNT(*) FROM ` + d.visibleArticles() + ` WHERE a.visible_from > ?`,
 			futureArgs: []any{unix(f.visibleAt)}}
@@ -247,7 +251,10 @@ func (f articleFilter) articlesSQL(d dialect, o listOrder) listingSQL {
 		l.kept = &keptCount{kind: "lang:" + f.lang, future: `SELECT COUNT(*) FROM articles a WHERE a.lang = ? AND a.visible_from > ?`,
 			futureArgs: []any{f.lang, unix(f.visibleAt)}}
 	}
-	if f.lang != "" {
+	switch {
+	case f.lang != "" && lead != "" && d.linkLang() != "":
+		l.add(d.linkLang()+` = ?`, f.lang) // the links alone, then: see linkLang
+	case f.lang != "":
 		l.onArticles(`a.lang = ?`, f.lang)
 	}
 	switch {

@@ -152,6 +152,13 @@ func writeTSGroup(b *strings.Builder, g []clause) {
 	b.WriteByte(')')
 }
 
+// TSTerm is term as a tsquery of its own: one quoted lexeme.
+func TSTerm(term string) string {
+	var b strings.Builder
+	tsLexeme(&b, term)
+	return b.String()
+}
+
 // tsLexeme writes s as a quoted tsquery/tsvector lexeme.
 func tsLexeme(b *strings.Builder, s string) {
 	b.WriteByte('\'')

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -509,6 +510,8 @@ func (b *rowsBuilder) copyText() ([]byte, error) {
 			out = append(out, `\N`...)
 		case string:
 			out = appendCopyString(out, v)
+		case []byte: // bytea's hex input, its backslash escaped
+			out = hex.AppendEncode(append(out, `\\x`...), v)
 		case int:
 			out = strconv.AppendInt(out, int64(v), 10)
 		case int64:

@@ -99,12 +99,10 @@ func TestImportWritesWhatSavesWrite(t *testing.T) {
 					must(t, db.ImportOneByOneForTest(ctx, list))
 				}
 				dumps[k] = dumpArticles(t, db)
-				if engine == "sqlite" {
-					stale, err := db.StaleTermRecordsForTest(ctx)
-					must(t, err)
-					if len(stale) > 0 {
-						t.Errorf("%s: articles %v have no record of terms, or a stale one", way, stale)
-					}
+				stale, err := db.StaleTermRecordsForTest(ctx)
+				must(t, err)
+				if len(stale) > 0 {
+					t.Errorf("%s: articles %v have no record of terms, or a stale one", way, stale)
 				}
 				var slugs []string
 				for _, a := range list {

@@ -66,6 +66,24 @@ type dialect interface {
 	// documents' facets from one tag to another (args: from's facet,
 	// into's, from's), when the tags are merged.
 	mergeTagFacets() string
+	// rankTerms is the SQL of a search ranked in Go from the records of
+	// terms (search_rank.go).
+	rankTerms() rankTermsSQL
+}
+
+// rankTermsSQL is what differs between the engines in a search ranked in
+// Go from the records of terms (search_rank.go).
+type rankTermsSQL struct {
+	// newest finds the id from which the newest articles are indexed
+	// (its argument: how many, less one).
+	newest string
+	// hits counts one term's documents from a bound (its arguments: the
+	// term as termArg writes it, and the bound).
+	hits    string
+	termArg func(term string) string
+	// windowID orders a search's matches newest first, as the index
+	// holds them.
+	windowID string
 }
 
 // indexedDoc is an analyzed search document: FTS5's four columns, or
@@ -74,8 +92,8 @@ type indexedDoc struct {
 	columns [4]string // title, standfirst, tags, body
 	tsv     string
 	pairs   string // PostgreSQL's word pairs, for phrases (migration 0024)
-	// terms is SQLite's record of the document's terms (migration 0028,
-	// search.TermCounts).
+	// terms is the record of the document's terms (SQLite's migration
+	// 0028, PostgreSQL's 0029; search.TermCounts).
 	terms []byte
 	meta  searchMeta
 }
@@ -217,7 +235,8 @@ func (sqliteDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id in
 	return putArticleTerms(ctx, db, tx, id, d.terms)
 }
 
-// putArticleTerms replaces article id's record of terms (migration 0028).
+// putArticleTerms replaces article id's record of terms (SQLite's
+// migration 0028, PostgreSQL's 0029).
 func putArticleTerms(ctx context.Context, db *DB, tx *sql.Tx, id int64, terms []byte) error {
 	_, err := db.txExec(ctx, tx, `INSERT INTO article_terms (article_id, terms) VALUES (?, ?)
 		ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms`, id, terms)
@@ -309,6 +328,15 @@ func (m searchMatch) coordinated(q search.Query, matched string, arg func(search
 	return m
 }
 
+func (sqliteDialect) rankTerms() rankTermsSQL {
+	return rankTermsSQL{
+		newest:   `SELECT article_id FROM article_search_meta ORDER BY article_id DESC LIMIT 1 OFFSET ?`,
+		hits:     `SELECT COUNT(*) FROM article_search WHERE article_search MATCH ? AND rowid >= ?`,
+		termArg:  search.FTS5Term,
+		windowID: `article_search.rowid`,
+	}
+}
+
 // optimizeSearch merges FTS5's segments into one, which queries read fastest.
 func (sqliteDialect) optimizeSearch(ctx context.Context, db *DB) error {
 	return db.script(ctx, `INSERT INTO article_search (article_search) VALUES ('optimize')`)
@@ -361,7 +389,9 @@ func (postgresDialect) migrationsDir() string { return "migrations/postgres" }
 
 func (postgresDialect) analyze(d searchDoc) indexedDoc {
 	tsv, pairs := search.TSVectors(d.title, d.standfirst, d.tags, d.body)
-	return indexedDoc{tsv: tsv, pairs: pairs, meta: d.meta}
+	terms := search.DocTerms([4]string{search.IndexText(d.title), search.IndexText(d.standfirst),
+		search.IndexText(d.tags), search.IndexText(d.body)})
+	return indexedDoc{tsv: tsv, pairs: pairs, terms: terms, meta: d.meta}
 }
 
 // analyzeAhead: a tsvector is made of the whole document at once.
@@ -377,22 +407,33 @@ func (postgresDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id 
 		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, pairs = excluded.pairs, listed = excluded.listed,
 		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id, facets = excluded.facets`,
 		id, d.tsv, d.pairs, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID, d.meta.facetsLiteral())
-	return err
+	if err != nil {
+		return err
+	}
+	return putArticleTerms(ctx, db, tx, id, d.terms)
 }
 
 // putSearchDocs on PostgreSQL writes every document in one statement;
 // in a fill, whose articles are all new, by COPY.
 func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error {
-	var b rowsBuilder
+	var b, terms rowsBuilder
 	for i, id := range ids {
 		d := docs[i]
 		b.add(id, d.tsv, d.pairs, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID, d.meta.facetsLiteral())
+		terms.add(id, d.terms)
 	}
 	if b.rows == 0 {
 		return nil
 	}
 	if conn := copyConn(ctx, tx); conn != nil {
-		return b.copy(ctx, conn, `article_search`, `article_id, tsv, pairs, listed, published_at, lang, section_id, facets`)
+		if err := b.copy(ctx, conn, `article_search`, `article_id, tsv, pairs, listed, published_at, lang, section_id, facets`); err != nil {
+			return err
+		}
+		return terms.copy(ctx, conn, `article_terms`, `article_id, terms`)
+	}
+	if err := terms.insertChunks(ctx, db, tx, `INSERT INTO article_terms (article_id, terms) VALUES `,
+		` ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms`); err != nil {
+		return err
 	}
 	row := `(?, CAST(CAST(? AS text) AS tsvector), CAST(CAST(? AS text) AS tsvector), ?, ?, ?, ?, CAST(CAST(? AS text) AS tsvector))`
 	_, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search (article_id, tsv, pairs, listed, published_at, lang, section_id, facets)
@@ -448,6 +489,15 @@ func (postgresDialect) searchMatch(q search.Query) searchMatch {
 		m.once = `m.article_id, m.published_at, m.tsv || CAST('' AS tsvector) AS tsv`
 	}
 	return m
+}
+
+func (postgresDialect) rankTerms() rankTermsSQL {
+	return rankTermsSQL{
+		newest:   `SELECT article_id FROM article_search ORDER BY article_id DESC LIMIT 1 OFFSET ?`,
+		hits:     `SELECT COUNT(*) FROM article_search WHERE tsv @@ CAST(CAST(? AS text) AS tsquery) AND article_id >= ?`,
+		termArg:  search.TSTerm,
+		windowID: `m.article_id`,
+	}
 }
 
 // optimizeSearch refreshes the planner's statistics of the rebuilt index.

@@ -20,7 +20,7 @@ import (
 
 // fillTables are the tables an import writes for each article, whose
 // secondary indexes a fill builds after writing them.
-var fillTables = []string{"articles", "revisions", "article_tags", "article_authors", "article_sections", "article_search"}
+var fillTables = []string{"articles", "revisions", "article_tags", "article_authors", "article_sections", "article_search", "article_terms"}
 
 var errNotEmpty = errors.New("store: fill: the store already has articles; a fill writes only into an empty store")
 

@@ -14,15 +14,21 @@ import (
 	"dastan/internal/search"
 )
 
-// On SQLite a search by relevance is ranked in Go (search.Ranking) from
-// the records of terms the writer keeps of each article (migration 0028),
-// not by FTS5's bm25(): bm25 finds each query term's document count by
+// A search by relevance is ranked in Go (search.Ranking) from the records
+// of terms the writer keeps of each article (SQLite's migration 0028,
+// PostgreSQL's 0029), by the same bm25 on both engines. On SQLite this
+// replaced FTS5's bm25(), which finds each query term's document count by
 // walking the term's whole list of documents on every query, a cost that
-// grows with the archive and was most of a search's. Here the full-text
-// index only finds the window of newest matches, in its own order; the
-// counts come from termStats, which estimates them among the newest
-// articles and keeps them a while. On a store smaller than that sample
-// the counts, and so the scores, are exactly bm25's.
+// grows with the archive and was most of a search's. On PostgreSQL it
+// replaced ts_rank, which unpacked (detoasted) the tsvector of each of
+// the window's documents to rank it; a record is kept in its row and
+// read with the window. Either way the full-text index only finds the
+// window of newest matches, in its own order; the counts come from
+// termStats, which estimates them among the newest articles and keeps
+// them a while. On a store smaller than that sample the counts, and so
+// the scores, are exactly FTS5's bm25's, on both engines. Queries with
+// phrases, which records without positions cannot rank, are still ranked
+// by the engine (bm25, ts_rank).
 
 const (
 	// idfSample is how many of the newest articles a term's document
@@ -43,6 +49,9 @@ type termStats struct {
 	bound  int64     // the sample is the articles with ids from bound on (0: all)
 	sample int       // how many articles the sample holds
 	found  time.Time // when bound was found
+	// totals is PostgreSQL's estimate of the archive's totals, found
+	// with bound (SQLite reads FTS5's own, exact, on every search).
+	totals archiveTotals
 	hits   map[string]termHits
 }
 
@@ -103,21 +112,76 @@ func sqliteVarint(b []byte) (v uint64, n int) {
 	return v<<8 | uint64(b[8]), 9
 }
 
-// idfs returns the IDF of each of terms over an archive of rows documents.
-func (db *DB) idfs(ctx context.Context, terms []string, rows int) ([]float64, error) {
+// rankTotals returns the archive's totals that bm25 weighs by: FTS5's
+// own on SQLite; on PostgreSQL, the documents counted and the average
+// length of the records of the sample idfs counts terms in, kept as long
+// as the sample's bound.
+func (db *DB) rankTotals(ctx context.Context) (archiveTotals, error) {
+	if db.dialect.name() == "sqlite" {
+		return db.ftsTotals(ctx)
+	}
+	if _, _, err := db.termSample(ctx); err != nil {
+		return archiveTotals{}, err
+	}
+	db.terms.mu.Lock()
+	defer db.terms.mu.Unlock()
+	return db.terms.totals, nil
+}
+
+// termSample returns the sample's bound and size (see idfSampleBound),
+// found again when older than idfKeep; on PostgreSQL it finds the
+// archive's totals with them.
+func (db *DB) termSample(ctx context.Context) (bound int64, sample int, err error) {
 	s := &db.terms
 	s.mu.Lock()
 	now := time.Now()
-	if s.found.IsZero() || now.Sub(s.found) > idfKeep {
-		s.mu.Unlock()
-		bound, sample, err := db.idfSampleBound(ctx)
-		if err != nil {
-			return nil, err
-		}
-		s.mu.Lock()
-		s.bound, s.sample, s.found = bound, sample, now
+	if !s.found.IsZero() && now.Sub(s.found) <= idfKeep {
+		defer s.mu.Unlock()
+		return s.bound, s.sample, nil
 	}
-	bound, sample := s.bound, s.sample
+	s.mu.Unlock()
+	bound, sample, err = db.idfSampleBound(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	var totals archiveTotals
+	if db.dialect.name() == "postgres" {
+		if totals, err = db.pgTotals(ctx, bound); err != nil {
+			return 0, 0, err
+		}
+	}
+	s.mu.Lock()
+	s.bound, s.sample, s.found, s.totals = bound, sample, now, totals
+	s.mu.Unlock()
+	return bound, sample, nil
+}
+
+// recordLength is, in PostgreSQL's SQL, the length a record of terms
+// starts with (search.TermCounts.Encode's uvarint, up to 2^21 terms).
+const recordLength = `CASE WHEN get_byte(terms, 0) < 128 THEN get_byte(terms, 0)
+	WHEN get_byte(terms, 1) < 128 THEN (get_byte(terms, 0) & 127) | (get_byte(terms, 1) << 7)
+	ELSE (get_byte(terms, 0) & 127) | ((get_byte(terms, 1) & 127) << 7) | (get_byte(terms, 2) << 14) END`
+
+// pgTotals counts the search documents, and averages the length of the
+// records of those with ids from bound on (all, when bound is 0).
+func (db *DB) pgTotals(ctx context.Context, bound int64) (archiveTotals, error) {
+	var t archiveTotals
+	var avg sql.NullFloat64
+	err := db.readRow(ctx, `SELECT (SELECT COUNT(*) FROM article_search),
+		(SELECT AVG(`+recordLength+`) FROM article_terms WHERE article_id >= ?)`, bound).Scan(&t.rows, &avg)
+	t.avgLength = avg.Float64
+	return t, err
+}
+
+// idfs returns the IDF of each of terms over an archive of rows documents.
+func (db *DB) idfs(ctx context.Context, terms []string, rows int) ([]float64, error) {
+	bound, sample, err := db.termSample(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &db.terms
+	s.mu.Lock()
+	now := time.Now()
 	out := make([]float64, len(terms))
 	var missing []int
 	for i, t := range terms {
@@ -129,10 +193,10 @@ func (db *DB) idfs(ctx context.Context, terms []string, rows int) ([]float64, er
 		out[i] = search.IDF(float64(rows), scaledHits(h.hits, sample, rows))
 	}
 	s.mu.Unlock()
+	sqlOf := db.dialect.rankTerms()
 	for _, i := range missing {
 		var n int
-		err := db.readRow(ctx, `SELECT COUNT(*) FROM article_search WHERE article_search MATCH ? AND rowid >= ?`,
-			search.FTS5Term(terms[i]), bound).Scan(&n)
+		err := db.readRow(ctx, sqlOf.hits, sqlOf.termArg(terms[i]), bound).Scan(&n)
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +224,7 @@ func scaledHits(hits, sample, rows int) float64 {
 // are indexed, and how many that is (all, with bound 0, on a smaller
 // store).
 func (db *DB) idfSampleBound(ctx context.Context) (bound int64, sample int, err error) {
-	err = db.readRow(ctx, `SELECT article_id FROM article_search_meta ORDER BY article_id DESC LIMIT 1 OFFSET ?`, idfSample-1).Scan(&bound)
+	err = db.readRow(ctx, db.dialect.rankTerms().newest, idfSample-1).Scan(&bound)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, nil
 	}
@@ -173,7 +237,7 @@ type rankedMatch struct {
 	score float64
 }
 
-// searchByTerms is searchArticles by relevance on SQLite: it reads the
+// searchByTerms is searchArticles by relevance: it reads the
 // window of newest matches with their records of terms, ranks them with
 // rk, and reads the page's articles. The window's read counts the
 // matches too: exactly when they fit in it, and past it only when the
@@ -181,7 +245,7 @@ type rankedMatch struct {
 // count stops at the window, as searchArticles' does by relevance.
 func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, rk search.Ranking, now time.Time) (SearchResults, error) {
 	var out SearchResults
-	totals, err := db.ftsTotals(ctx)
+	totals, err := db.rankTotals(ctx)
 	if err != nil {
 		return out, fmt.Errorf("store: search: %w", err)
 	}
@@ -190,9 +254,7 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 		return out, fmt.Errorf("store: search: %w", err)
 	}
 	window := db.rankWindow()
-	rows, err := db.read(ctx, `SELECT m.article_id, m.published_at, t.terms FROM `+l.from+
-		` LEFT JOIN article_terms t ON t.article_id = m.article_id`+l.where()+
-		` ORDER BY article_search.rowid DESC LIMIT ?`, append(append([]any{}, l.args...), window+1)...)
+	rows, err := db.readTermWindow(ctx, l, window+1)
 	if err != nil {
 		return out, fmt.Errorf("store: search: %w", err)
 	}
@@ -261,6 +323,25 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 	return out, nil
 }
 
+// readTermWindow reads the newest limit of l's matches, newest first,
+// each with its id, publication time and record of terms. On PostgreSQL
+// the window is found first (from GIN's matches; when the words are in
+// most of the archive, by a walk of the ids, as windowRead says) and
+// only its matches' records are read, each from its row.
+func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int) (*sql.Rows, error) {
+	args := append(append([]any{}, l.args...), limit)
+	windowID := db.dialect.rankTerms().windowID
+	if db.dialect.name() == "sqlite" {
+		return db.read(ctx, `SELECT m.article_id, m.published_at, t.terms FROM `+l.from+
+			` LEFT JOIN article_terms t ON t.article_id = m.article_id`+l.where()+
+			` ORDER BY `+windowID+` DESC LIMIT ?`, args...)
+	}
+	ctx = db.windowRead(ctx, db.plannedMatches(ctx, l.from+l.where(), l.args, 0))
+	return db.read(ctx, `SELECT w.article_id, w.published_at, t.terms FROM (SELECT m.article_id, m.published_at FROM `+
+		l.from+l.where()+` ORDER BY `+windowID+` DESC LIMIT ?) w
+		LEFT JOIN article_terms t ON t.article_id = w.article_id ORDER BY w.article_id DESC`, args...)
+}
+
 // coordinatedRelevance is searchMatch.coordinated's relevance of a loose
 // query's match, in Go: the text relevance squashed into [1, 2), times
 // coordinationStep for each of the query's clauses the article matches.
@@ -273,9 +354,9 @@ func coordinatedRelevance(rel float64, matched int) float64 {
 }
 
 // fillArticleTerms writes the records of terms of a store made before
-// them (migration 0028 marks it), once, at the first start after the
+// them (SQLite's migration 0028 and PostgreSQL's 0029 mark it), once, at the first start after the
 // upgrade: in batches of one transaction each, analyzed on every core.
-// Until it is done searches are ranked by FTS5's bm25.
+// The store opens when it is done.
 func (db *DB) fillArticleTerms(ctx context.Context) error {
 	var pending int
 	if err := db.readRow(ctx, `SELECT COUNT(*) FROM article_terms_fill`).Scan(&pending); err != nil {

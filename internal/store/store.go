@@ -111,13 +111,11 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 		db.Close()
 		return nil, err
 	}
-	if db.dialect.name() == "sqlite" {
-		if err := db.fillArticleTerms(ctx); err != nil {
-			db.Close()
-			return nil, err
-		}
-		db.termRanking = true
+	if err := db.fillArticleTerms(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
+	db.termRanking = true
 	return db, nil
 }
 

@@ -13,6 +13,10 @@ import (
 // jobs holds (migrations hold 7212026).
 var leaderKey = lockKey("jobs leader")
 
+// leaderPingTimeout is how long the leader's connection may take to
+// answer its check before the leader steps down.
+const leaderPingTimeout = 5 * time.Second
+
 // lockKey turns a name into an advisory lock's number.
 func lockKey(name string) int64 {
 	h := fnv.New64a()
@@ -77,7 +81,11 @@ func (db *DB) holdLead(ctx context.Context, conn *pgx.Conn, check time.Duration,
 			stop()
 			return
 		case <-t.C:
-			pctx, cancel := context.WithTimeout(ctx, check)
+			// A ping that is only slow (a busy machine, a database under
+			// load) is no sign the lock was lost: the lock lives as long as
+			// the connection. Only a connection that does not answer for
+			// leaderPingTimeout gives the lead up.
+			pctx, cancel := context.WithTimeout(ctx, max(check, leaderPingTimeout))
 			err := conn.Ping(pctx)
 			cancel()
 			if err != nil {

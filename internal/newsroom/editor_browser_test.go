@@ -63,7 +63,13 @@ func TestBrowserVisualEditor(t *testing.T) {
 		t.Fatal("the textarea still shows under the visual editor")
 	}
 	// Typing at the end of the paragraph, then bold by its shortcut.
-	browsertest.Eval[bool](t, ctx, `dastanEditor.commands.focus("end")`)
+	// The caret at the end, and kept there: the page may still be moving
+	// the focus as it settles, and keys sent before the editor holds it
+	// are lost.
+	focusEnd := `dastanEditor.commands.focus("end") && document.activeElement !== null && document.activeElement.closest(".tiptap") !== null`
+	browsertest.WaitFor(t, ctx, focusEnd, "the editor has the caret")
+	time.Sleep(200 * time.Millisecond)
+	browsertest.WaitFor(t, ctx, focusEnd, "the editor keeps the caret")
 	must(t, chromedp.Do(ctx, chromedp.KeyEvent(" Plain then ")))
 	must(t, chromedp.Do(ctx, chromedp.KeyEvent("b", ctrl), chromedp.KeyEvent("strong"), chromedp.KeyEvent("b", ctrl)))
 	if v := waitBody(t, ctx, "strong</strong></p>"); !strings.Contains(v, "Plain then") || !strings.Contains(v, "<strong>") {

@@ -2,6 +2,7 @@ package articles
 
 import (
 	"context"
+	"sync"
 
 	"dastan/internal/media"
 	"dastan/internal/news"
@@ -15,13 +16,16 @@ import (
 // one made here names the media library's ids, as the WordPress API
 // hands them out. Each kind falls back to the other.
 func (s *Service) galleries(ctx context.Context, id int64) news.MediaResolver {
-	imported := false
-	if id != 0 {
+	// Asked only when the body has a gallery: most saves have none.
+	imported := sync.OnceValue(func() bool {
+		if id == 0 {
+			return false
+		}
 		wp, err := s.db.WPIDsOf(ctx, []string{"post", "page"}, []int64{id})
-		imported = err == nil && wp[id] != 0
-	}
+		return err == nil && wp[id] != 0
+	})
 	return func(ref int64) (news.Figure, bool) {
-		if imported {
+		if imported() {
 			if f, ok := s.attachmentFigure(ctx, ref); ok {
 				return f, true
 			}

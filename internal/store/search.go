@@ -302,9 +302,36 @@ func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, tota
 	return nil
 }
 
-// reindexBatch reads up to n articles with ids above after, with their tags.
+// reindexBatch reads up to n articles with ids above after, with their
+// tags and authors, and their bodies as HTML, to be made into text again.
 func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexItem, error) {
-	rows, err := db.read(ctx, `SELECT id, title, standfirst, CASE WHEN password = '' THEN body_html ELSE '' END, status, published_at, lang, COALESCE(section_id, 0) FROM articles WHERE id > ? ORDER BY id LIMIT ?`, after, n)
+	return db.articleDocs(ctx, db.read, true, `id > ?`, []any{after}, n)
+}
+
+// rowsReader runs a read: the reader pool's (db.read), or a transaction's.
+type rowsReader func(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+
+// txReader reads inside tx, so that what tx wrote is read back.
+func (db *DB) txReader(tx *sql.Tx) rowsReader {
+	return func(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+		return db.txRead(ctx, tx, query, args...)
+	}
+}
+
+// articleDocs reads, by rd, the search documents of up to n articles
+// where the condition where (with args) holds, by id, with their tags
+// and authors. With fromHTML each item holds its body as HTML, to be
+// made into text again (analyzeAll); otherwise its document holds the
+// body's text as stored (articles.body_text, empty for a protected
+// body), and only the analysis is left to do: what a change that leaves
+// bodies alone (a tag's name, a missing record of terms) needs.
+func (db *DB) articleDocs(ctx context.Context, rd rowsReader, fromHTML bool, where string, args []any, n int) ([]reindexItem, error) {
+	body := `body_text`
+	if fromHTML {
+		body = `CASE WHEN password = '' THEN body_html ELSE '' END`
+	}
+	rows, err := rd(ctx, `SELECT id, title, standfirst, `+body+`, status, published_at, lang, COALESCE(section_id, 0) FROM articles
+		WHERE `+where+` ORDER BY id LIMIT ?`, append(append([]any{}, args...), n)...)
 	if err != nil {
 		return nil, err
 	}
@@ -313,9 +340,15 @@ func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexIt
 	for rows.Next() {
 		var it reindexItem
 		var status news.Status
-		if err := rows.Scan(&it.id, &it.doc.title, &it.doc.standfirst, &it.html, &status, &it.doc.meta.publishedAt, &it.doc.meta.lang, &it.doc.meta.sectionID); err != nil {
+		var text string
+		if err := rows.Scan(&it.id, &it.doc.title, &it.doc.standfirst, &text, &status, &it.doc.meta.publishedAt, &it.doc.meta.lang, &it.doc.meta.sectionID); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if fromHTML {
+			it.html = text
+		} else {
+			it.doc.body = text
 		}
 		it.doc.meta.listed = status.Live()
 		index[it.id] = len(batch)
@@ -325,7 +358,9 @@ func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexIt
 	if err := rows.Err(); err != nil || len(batch) == 0 {
 		return nil, err
 	}
-	rows, err = db.read(ctx, `SELECT lt.article_id, t.id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+	// The links of the batch's range of ids: a batch is most of its
+	// range, and a range reads the links' primary keys in order.
+	rows, err = rd(ctx, `SELECT lt.article_id, t.id, t.name FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
 		WHERE lt.article_id BETWEEN ? AND ? ORDER BY lt.article_id, t.name`, batch[0].id, batch[len(batch)-1].id)
 	if err != nil {
 		return nil, err
@@ -349,7 +384,7 @@ func (db *DB) reindexBatch(ctx context.Context, after int64, n int) ([]reindexIt
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = db.read(ctx, `SELECT article_id, author_id FROM article_authors
+	rows, err = rd(ctx, `SELECT article_id, author_id FROM article_authors
 		WHERE article_id BETWEEN ? AND ? ORDER BY article_id, position`, batch[0].id, batch[len(batch)-1].id)
 	if err != nil {
 		return nil, err

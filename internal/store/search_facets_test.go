@@ -14,6 +14,31 @@ import (
 	"dastan/internal/store/storetest"
 )
 
+// searchChecks returns, for c's archive in db, the id of a tag by its
+// slug, and a check that a search (edited by edit) finds exactly the
+// articles of c's keys want.
+func searchChecks(t *testing.T, db *store.DB, c *searchCorpus) (tag func(slug string) int64, check func(step, query string, edit func(*store.SearchQuery), want ...string)) {
+	tag = func(slug string) int64 {
+		tg, err := db.TagBySlug(context.Background(), slug)
+		must(t, err)
+		return tg.ID
+	}
+	check = func(step, query string, edit func(*store.SearchQuery), want ...string) {
+		t.Helper()
+		got, total := searchIDs(t, db, query, edit)
+		var ids []int64
+		for _, k := range want {
+			ids = append(ids, c.ids[k])
+		}
+		slices.Sort(got)
+		slices.Sort(ids)
+		if !slices.Equal(got, ids) || total != len(ids) {
+			t.Errorf("%s: %q found %v (total %d), want %v", step, query, got, total, want)
+		}
+	}
+	return tag, check
+}
+
 // TestSearchFiltersFollowTheLinks: a search in a tag, a section or by an
 // author finds what the article's links say after every kind of write:
 // a save that moves the article and changes its tags and authors, a
@@ -22,24 +47,7 @@ func TestSearchFiltersFollowTheLinks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := seedSearch(t, db)
 		ctx := context.Background()
-		tag := func(slug string) int64 {
-			tg, err := db.TagBySlug(ctx, slug)
-			must(t, err)
-			return tg.ID
-		}
-		check := func(step, query string, edit func(*store.SearchQuery), want ...string) {
-			t.Helper()
-			got, total := searchIDs(t, db, query, edit)
-			var ids []int64
-			for _, k := range want {
-				ids = append(ids, c.ids[k])
-			}
-			slices.Sort(got)
-			slices.Sort(ids)
-			if !slices.Equal(got, ids) || total != len(ids) {
-				t.Errorf("%s: %q found %v (total %d), want %v", step, query, got, total, want)
-			}
-		}
+		tag, check := searchChecks(t, db, c)
 		water, china := tag("water"), tag("china")
 		check("sections", "pipeline", func(q *store.SearchQuery) { q.SectionIDs = []int64{c.kz.ID, c.opinion.ID} }, "pipeline", "pipelines")
 

@@ -50,12 +50,22 @@ func main() {
 	head, items, tail := src[:first], src[first:last], src[last:]
 	out := bufio.NewWriterSize(os.Stdout, 1<<20)
 	out.Write(head)
-	for k := 0; k < *times; k++ {
-		if k == 0 {
-			out.Write(items)
-		} else {
-			out.Write(renumber(items, k))
+	// The next copies are renumbered while this one is written, so a
+	// reader at the other end of a pipe (an import) does not wait for
+	// the regular expressions at each copy's turn.
+	copies := make(chan []byte, 2)
+	go func() {
+		defer close(copies)
+		for k := 0; k < *times; k++ {
+			if k == 0 {
+				copies <- items
+			} else {
+				copies <- renumber(items, k)
+			}
 		}
+	}()
+	for c := range copies {
+		out.Write(c)
 		out.WriteString("\n")
 	}
 	out.Write(tail)

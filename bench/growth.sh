@@ -13,9 +13,13 @@
 # article sitemap, /api/v1/sections, and resident memory after the runs.
 # Run it for the base and the new binary on copies of the same store
 # (bench/growth-table.sh does), so both face the same machine and hour.
+# SEARCHES (default "pipeline kazakhstan+oil+exports") are the two
+# searches, as in the address (the WordPress archive's table uses
+# "energy+pipeline kazakhstan+oil+exports", bench/wpgrowth.sh).
 set -euo pipefail
 BIN=$1; DATA=$2; C=${3:-32}; D=${4:-8}
 PORT=${PORT:-18280}
+read -r S1 S2 <<<"${SEARCHES:-pipeline kazakhstan+oil+exports}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 NOW=$(date +%s)
 if [ -n "${DASTAN_DATABASE_URL:-}" ]; then
@@ -32,12 +36,12 @@ start=$(date +%s.%N)
 DASTAN_DATA_DIR="$DATA" DASTAN_ADDR=127.0.0.1:$PORT DASTAN_PAGE_CACHE=false DASTAN_RATES_OFFLINE=true \
   DASTAN_LOG_LEVEL=warn DASTAN_SEARCH_PER_MINUTE=0 "$BIN" serve >/tmp/dastan-growth.log 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT # the store is free again when it ends
 until curl -sf -o /dev/null $URL/healthz; do sleep 0.01; done
 ready=$(echo "$(date +%s.%N) - $start" | bc)
 # Single requests first, before anything warms SQLite's caches for them.
 one() { curl -s -o /dev/null -w '%{time_total}' "$1"; }
-first_search=$(one "$URL/?s=pipeline")
+first_search=$(one "$URL/?s=$S1")
 # The listing's last page: editions list one language each, so the last
 # page may come before the one all languages would fill; find the last
 # page that answers 200.
@@ -86,15 +90,15 @@ run "front page" "$URL/"
 run "article" "$URL/$ARTICLE/"
 run "/category/news/kazakhstan/page/2/" "$URL/category/news/kazakhstan/page/2/"
 run "that listing's last page ($LAST)" "$URL/category/news/kazakhstan/page/$LAST/"
-run "/?s=pipeline" "$URL/?s=pipeline"
-run "/?s=kazakhstan+oil+exports" "$URL/?s=kazakhstan+oil+exports"
+run "/?s=$S1" "$URL/?s=$S1"
+run "/?s=$S2" "$URL/?s=$S2"
 # Single requests: wall time, and the server's CPU time for it.
 single() { # name url
   local before wall after
   before=$(cpu); wall=$(one "$2"); after=$(cpu)
   echo "| $1 (single request) | ${wall}s | | $(echo "($after - $before) * 1000 / $TICK" | bc) |"
 }
-echo "| first /?s=pipeline after start (single request) | ${first_search}s | | |"
+echo "| first /?s=$S1 after start (single request) | ${first_search}s | | |"
 single /sitemap.xml "$URL/sitemap.xml"
 SM=$(curl -s "$URL/sitemap.xml" | grep -o '<loc>[^<]*</loc>' | sed -e 's/<[^>]*>//g' -e 's|^https\?://[^/]*||' | grep -m1 articles || true)
 [ -n "$SM" ] && single "$SM" "$URL$SM"
@@ -104,5 +108,5 @@ echo "| resident memory after the runs | $(awk '/VmRSS/{print int($2/1024) " MB"
 if [ -n "${DASTAN_DATABASE_URL:-}" ]; then
   echo "| store size | $(q "SELECT pg_size_pretty(pg_database_size(current_database())) || ', ' || pg_database_size(current_database()) / GREATEST(COUNT(*), 1) || ' bytes an article' FROM articles") | | |"
 else
-  echo "| store size | $(du -sh "$DATA" | cut -f1) | | |"
+  echo "| store size | $(du -sh "$DATA" | cut -f1), $(( $(du -sb "$DATA" | cut -f1) / $(q "SELECT MAX(COUNT(*), 1) FROM articles") )) bytes an article | | |"
 fi

@@ -74,3 +74,35 @@ func TestArticleStoriesFollowWrites(t *testing.T) {
 		expect(t, body, `<li class="sub"><a href="/category/news/kazakhstan/" aria-current="page">Qazaqstan</a></li>`)
 	})
 }
+
+// TestPartsOfTheLastMinuteGiveWayToWrites checks that once the minute
+// turns, when readers are served the last minute's shared parts while
+// they are made again, a write still shows at the next reading.
+func TestPartsOfTheLastMinuteGiveWayToWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		cfg := testConfig(t)
+		cfg.PageCache = false
+		f := newFixtureConfig(t, db, cfg)
+		ctx := context.Background()
+		for _, path := range []string{"/pipeline-story-3/", "/", "/category/news/kazakhstan/"} {
+			_, body := f.get(t, path)
+			expect(t, body, `<a href="/pipeline-story-0/">Pipeline story 0</a>`)
+		}
+		f.clock.Add(time.Minute)
+		for _, path := range []string{"/pipeline-story-3/", "/"} {
+			_, body := f.get(t, path) // the last minute's parts, made again behind this reading
+			expect(t, body, `<a href="/pipeline-story-0/">Pipeline story 0</a>`)
+		}
+		a, err := db.ArticleBySlug(ctx, "pipeline-story-0")
+		must(t, err)
+		a.Title = "Pipeline story 0, corrected"
+		f.save(t, &a)
+		for _, path := range []string{"/pipeline-story-3/", "/", "/category/news/kazakhstan/"} {
+			_, body := f.get(t, path)
+			expect(t, body, `<a href="/pipeline-story-0/">Pipeline story 0, corrected</a>`)
+			if strings.Contains(body, ">Pipeline story 0</a>") {
+				t.Errorf("%s: the old title still shows", path)
+			}
+		}
+	})
+}

@@ -149,7 +149,7 @@ func (e translationsFailed) Error() string { return "translations: " + e.err.Err
 // show unsaved tags or section, so it reads them itself.
 func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, preview bool) (articleStories, error) {
 	now := s.now()
-	build := func() (any, error) {
+	build := func(ctx context.Context) (any, error) {
 		var st articleStories
 		related, err := s.db.Related(ctx, a, relatedSize, now)
 		if err != nil {
@@ -170,9 +170,9 @@ func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, 
 	var v any
 	var err error
 	if preview {
-		v, err = build()
+		v, err = build(ctx)
 	} else {
-		v, err = s.stories.get(fmt.Sprintf("article %d %d %s", a.ID, a.Version, lang), now, build)
+		v, err = s.stories.get(ctx, fmt.Sprintf("article %d %d %s", a.ID, a.Version, lang), now, build)
 	}
 	if tf := (translationsFailed{}); errors.As(err, &tf) {
 		s.log.Warn("translations unavailable", "article", a.ID, "err", tf.err)

@@ -51,7 +51,7 @@ func (s *Site) home(r *http.Request, p params) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.parts.get("home "+p.lang, now, func() (any, error) { return s.homeStories(ctx, p.lang, tree, now) })
+	v, err := s.parts.get(ctx, "home "+p.lang, now, func(ctx context.Context) (any, error) { return s.homeStories(ctx, p.lang, tree, now) })
 	if err != nil {
 		return nil, err
 	}

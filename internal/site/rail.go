@@ -61,7 +61,7 @@ func (s *Site) rail(ctx context.Context, lang string, sec, exclude int64) (rail,
 // by every article of the section (partsCache), so one more is read than
 // is shown, and the article leaves it here.
 func (s *Site) railList(ctx context.Context, lang string, sec, exclude int64, now time.Time) ([]news.Article, error) {
-	v, err := s.parts.get(fmt.Sprintf("rail %s %d", lang, sec), now, func() (any, error) {
+	v, err := s.parts.get(ctx, "rail "+lang+" "+strconv.FormatInt(sec, 10), now, func(ctx context.Context) (any, error) {
 		l, err := s.db.ListArticles(ctx, store.ListQuery{Section: sec, Lang: lang, VisibleAt: now, Limit: railSize + 1, NoCount: true, NoBylines: true})
 		return l.Articles, err
 	})
@@ -101,17 +101,17 @@ func (s *Site) railHTML(ctx context.Context, lang string, sec, exclude int64) (t
 	if err != nil {
 		return "", err
 	}
-	key := r.key(lang)
-	if v, ok := s.parts.peek(key, now); ok {
-		return v.(template.HTML), nil
+	v, err := s.parts.made(r.key(lang), now, gen, func() (any, error) {
+		var b strings.Builder
+		if err := s.pages["article"].In(lang).ExecuteTemplate(&b, "rail", r); err != nil {
+			return nil, fmt.Errorf("site: render the rail: %w", err)
+		}
+		return template.HTML(b.String()), nil
+	})
+	if err != nil {
+		return "", err
 	}
-	var b strings.Builder
-	if err := s.pages["article"].In(lang).ExecuteTemplate(&b, "rail", r); err != nil {
-		return "", fmt.Errorf("site: render the rail: %w", err)
-	}
-	h := template.HTML(b.String())
-	s.parts.keep(key, now, h, gen)
-	return h, nil
+	return v.(template.HTML), nil
 }
 
 // key names everything r shows in lang's edition.

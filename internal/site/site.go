@@ -341,9 +341,26 @@ func (s *Site) navHTML(ctx context.Context, lang, current string) template.HTML 
 		return v.(template.HTML)
 	}
 	gen := s.parts.generation() // before the sections are read: a bar read before a write is not kept
+	v, err := s.parts.made(key, now, gen, func() (any, error) { return s.renderNav(ctx, lang, current) })
+	if err != nil {
+		if !errors.Is(err, errNoSections) {
+			s.log.Error("sections bar failed", "err", err)
+		}
+		return "" // the page goes without it
+	}
+	return v.(template.HTML)
+}
+
+// errNoSections is a sections bar not made because the sections are
+// unreadable; the page goes without it, as before it was kept.
+var errNoSections = errors.New("site: sections unreadable")
+
+// renderNav renders the sections bar of lang's edition with the section
+// current marked.
+func (s *Site) renderNav(ctx context.Context, lang, current string) (template.HTML, error) {
 	tree, err := s.sections.get(ctx)
 	if err != nil {
-		return "" // the page goes without it, as the sections are unreadable
+		return "", fmt.Errorf("%w: %w", errNoSections, err)
 	}
 	var nav []NavItem
 	for _, sec := range tree.top() {
@@ -364,12 +381,9 @@ func (s *Site) navHTML(ctx context.Context, lang, current string) template.HTML 
 	}
 	var b strings.Builder
 	if err := s.pages["home"].In(lang).ExecuteTemplate(&b, "nav", nav); err != nil {
-		s.log.Error("sections bar failed", "err", err)
-		return ""
+		return "", err
 	}
-	h := template.HTML(b.String())
-	s.parts.keep(key, now, h, gen)
-	return h
+	return template.HTML(b.String()), nil
 }
 
 // switchTo points the masthead's switch at path (a listing's, in the

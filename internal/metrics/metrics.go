@@ -17,7 +17,7 @@ var buckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 
 // Registry holds Dastan's counters. It is safe for concurrent use.
 type Registry struct {
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	requests map[[2]string]*atomic.Int64 // route, status class
 	hist     map[string]*histogram       // route
 	counters map[string]*atomic.Int64
@@ -42,21 +42,27 @@ func New() *Registry {
 	}
 }
 
-// ObserveRequest records one answered request.
+// ObserveRequest records one answered request. Every request comes here,
+// so the series it counts in are looked up under a read lock, and made
+// under the lock only the first time.
 func (r *Registry) ObserveRequest(route string, status int, d time.Duration) {
-	class := fmt.Sprintf("%dxx", status/100)
-	r.mu.Lock()
+	class := statusClass(status)
+	r.mu.RLock()
 	c, ok := r.requests[[2]string{route, class}]
-	if !ok {
-		c = new(atomic.Int64)
-		r.requests[[2]string{route, class}] = c
+	h, hok := r.hist[route]
+	r.mu.RUnlock()
+	if !ok || !hok {
+		r.mu.Lock()
+		if c, ok = r.requests[[2]string{route, class}]; !ok {
+			c = new(atomic.Int64)
+			r.requests[[2]string{route, class}] = c
+		}
+		if h, ok = r.hist[route]; !ok {
+			h = &histogram{counts: make([]atomic.Int64, len(buckets))}
+			r.hist[route] = h
+		}
+		r.mu.Unlock()
 	}
-	h, ok := r.hist[route]
-	if !ok {
-		h = &histogram{counts: make([]atomic.Int64, len(buckets))}
-		r.hist[route] = h
-	}
-	r.mu.Unlock()
 	c.Add(1)
 	s := d.Seconds()
 	for i, b := range buckets {
@@ -68,17 +74,29 @@ func (r *Registry) ObserveRequest(route string, status int, d time.Duration) {
 	h.n.Add(1)
 }
 
+// statusClass is "2xx" for 200 and the like.
+func statusClass(status int) string {
+	if status >= 100 && status < 600 {
+		return [...]string{"1xx", "2xx", "3xx", "4xx", "5xx"}[status/100-1]
+	}
+	return fmt.Sprintf("%dxx", status/100)
+}
+
 // Add increases the named counter (e.g. dastan_page_cache_hits_total).
 // The name may carry labels, dastan_rates_jumps_held_total{currency="KZT"}:
 // each label set is its own series of one family.
 func (r *Registry) Add(name string, n int64) {
-	r.mu.Lock()
+	r.mu.RLock()
 	c, ok := r.counters[name]
+	r.mu.RUnlock()
 	if !ok {
-		c = new(atomic.Int64)
-		r.counters[name] = c
+		r.mu.Lock()
+		if c, ok = r.counters[name]; !ok {
+			c = new(atomic.Int64)
+			r.counters[name] = c
+		}
+		r.mu.Unlock()
 	}
-	r.mu.Unlock()
 	c.Add(n)
 }
 

@@ -120,6 +120,47 @@ func docFreq(entries []byte, h uint32) int {
 	return 0
 }
 
+// Wanted is what Narrow keeps of a record for r: the hashes of r's terms,
+// sorted and each once, 4 bytes each (little-endian).
+func (r Ranking) Wanted() []byte {
+	hashes := slices.Clone(r.hashes)
+	slices.Sort(hashes)
+	hashes = slices.Compact(hashes)
+	out := make([]byte, 0, 4*len(hashes))
+	for _, h := range hashes {
+		out = binary.LittleEndian.AppendUint32(out, h)
+	}
+	return out
+}
+
+// Narrow returns the record rec (from Encode) cut down to what a ranking
+// reads of it: the document's length and the entries of the terms in
+// wanted (from Ranking.Wanted). Relevance scores it exactly as it scores
+// rec. A record lists every term of its document (some 1.4 KB an
+// article); the store cuts it down where it reads it, so that a window
+// of a thousand matches copies out a few bytes of each rather than all.
+// It allocates nothing but its result, and keeps no part of its
+// arguments; nil stays nil.
+func Narrow(rec, wanted []byte) []byte {
+	if rec == nil {
+		return nil
+	}
+	n, size := binary.Uvarint(rec)
+	if size <= 0 {
+		return []byte{}
+	}
+	entries := rec[size:]
+	out := binary.AppendUvarint(make([]byte, 0, size+5*len(wanted)/4), n)
+	for ; len(wanted) >= 4; wanted = wanted[4:] {
+		h := binary.LittleEndian.Uint32(wanted)
+		if f := docFreq(entries, h); f > 0 {
+			out = binary.LittleEndian.AppendUint32(out, h)
+			out = append(out, byte(f))
+		}
+	}
+	return out
+}
+
 // IDF is bm25's weight of a term found in hits of rows documents, as
 // FTS5 computes it (never below a millionth).
 func IDF(rows, hits float64) float64 {

@@ -46,3 +46,32 @@ func TestRelevanceIsBM25(t *testing.T) {
 		t.Error("a phrase is ranked from records without positions")
 	}
 }
+
+// A record narrowed to a query's terms scores as the whole record, for
+// every kind of query the records rank; nil stays nil.
+func TestNarrowScoresAsWholeRecord(t *testing.T) {
+	rec := DocTerms([4]string{IndexText("Tokayev opens the Caspian pipeline"), IndexText("Gas will flow east."),
+		IndexText("Energy\nCaspian\nPipelines"), IndexText("The pipeline carries gas from the Caspian to China. Tokayev spoke, and Токаев.")})
+	for _, q := range []string{"pipeline", "energy pipeline", "Токаев gas", "wheat OR caspian -russia", "harvest", "pipeline pipelines"} {
+		r, ok := ParseQuery(q).Ranking()
+		if !ok {
+			t.Fatalf("%q: no ranking", q)
+		}
+		idf := make([]float64, len(r.Terms()))
+		for i := range idf {
+			idf[i] = float64(i + 1)
+		}
+		narrow := Narrow(rec, r.Wanted())
+		if len(narrow) >= len(rec) {
+			t.Errorf("%q: narrowed to %d bytes of %d", q, len(narrow), len(rec))
+		}
+		rel, matched := r.Relevance(rec, idf, 7)
+		nrel, nmatched := r.Relevance(narrow, idf, 7)
+		if rel != nrel || matched != nmatched {
+			t.Errorf("%q: narrowed record scores %v (%d clauses), whole %v (%d)", q, nrel, nmatched, rel, matched)
+		}
+	}
+	if Narrow(nil, []byte{1, 2, 3, 4}) != nil {
+		t.Error("no record narrowed to one")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 
 	"dastan/internal/news"
 )
@@ -179,7 +180,7 @@ func (db *DB) SearchCountPlanForTest(ctx context.Context, sq SearchQuery) ([]str
 
 // SetTermRankingForTest switches SQLite's ranking of searches in Go
 // (search_rank.go) off, back to FTS5's bm25, or on again.
-func (db *DB) SetTermRankingForTest(on bool) { db.termRanking = on }
+func (db *DB) SetTermRankingForTest(on bool) { db.termRanking.Store(on) }
 
 // StaleTermRecordsForTest lists the articles whose record of terms
 // (migration 0028) is missing or differs from one made afresh from the
@@ -216,3 +217,21 @@ func (db *DB) TermRecordsForTest(ctx context.Context) (int, error) {
 	err := db.readRow(ctx, `SELECT COUNT(*) FROM article_terms`).Scan(&n)
 	return n, err
 }
+
+// TermFillForTest makes the fill of records of terms (terms_fill.go)
+// write batch articles a transaction, check every retry, and, when
+// stopAfter is above 0, stop after that many batches, as a restart would.
+func TermFillForTest(batch, stopAfter int, retry time.Duration) Option {
+	return func(db *DB) { db.fill.batch, db.fill.stopAfter, db.fill.retry = batch, stopAfter, retry }
+}
+
+// TermFillEndedForTest waits until this instance's fill has ended (done,
+// stopped, or never started).
+func (db *DB) TermFillEndedForTest() {
+	if db.fill.done != nil {
+		<-db.fill.done
+	}
+}
+
+// TermRecordsMadeForTest is how many records this instance's fill made.
+func (db *DB) TermRecordsMadeForTest() int64 { return db.fill.made.Load() }

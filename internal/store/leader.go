@@ -37,9 +37,7 @@ func (db *DB) Lead(ctx context.Context, retry time.Duration, lead func(ctx conte
 		return
 	}
 	for {
-		if conn, err := db.takeLead(ctx); err == nil && conn != nil {
-			db.holdLead(ctx, conn, retry, lead)
-		}
+		db.leadOnce(ctx, leaderKey, retry, lead)
 		select {
 		case <-ctx.Done():
 			return
@@ -48,14 +46,28 @@ func (db *DB) Lead(ctx context.Context, retry time.Duration, lead func(ctx conte
 	}
 }
 
-// takeLead returns a connection holding the leader's lock, or nil when
-// another instance holds it.
-func (db *DB) takeLead(ctx context.Context) (*pgx.Conn, error) {
+// leadOnce runs lead if this instance takes the advisory lock key, which
+// a connection of its own holds while lead runs, checked every check
+// (lead's context ends when the connection fails); when another instance
+// holds it, it returns at once. On SQLite it just runs lead.
+func (db *DB) leadOnce(ctx context.Context, key int64, check time.Duration, lead func(ctx context.Context)) {
+	if db.pgURL == "" {
+		lead(ctx)
+		return
+	}
+	if conn, err := db.takeLock(ctx, key); err == nil && conn != nil {
+		db.holdLead(ctx, conn, check, lead)
+	}
+}
+
+// takeLock returns a connection holding the advisory lock key, or nil
+// when another instance holds it.
+func (db *DB) takeLock(ctx context.Context, key int64) (*pgx.Conn, error) {
 	conn, err := pgx.Connect(ctx, db.pgURL)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := tryLockOn(ctx, conn, leaderKey)
+	ok, err := tryLockOn(ctx, conn, key)
 	if err != nil || !ok {
 		conn.Close(context.WithoutCancel(ctx))
 		return nil, err

@@ -144,7 +144,7 @@ func (db *DB) searchArticles(ctx context.Context, sq SearchQuery) (SearchResults
 	if err != nil {
 		return out, err
 	}
-	if rk, ok := sq.Query.Ranking(); ok && db.termRanking && !sq.SortByDate {
+	if rk, ok := sq.Query.Ranking(); ok && db.termRanking.Load() && !sq.SortByDate {
 		now := sq.VisibleAt
 		if now.IsZero() {
 			now = db.now()

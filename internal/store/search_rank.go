@@ -7,7 +7,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -377,45 +376,4 @@ func coordinatedRelevance(rel float64, matched int) float64 {
 		rel *= coordinationStep
 	}
 	return rel
-}
-
-// fillArticleTerms writes the records of terms of a store made before
-// them (SQLite's migration 0028 and PostgreSQL's 0029 mark it), once, at the first start after the
-// upgrade: in batches of one transaction each, analyzed on every core.
-// The store opens when it is done.
-func (db *DB) fillArticleTerms(ctx context.Context) error {
-	var pending int
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM article_terms_fill`).Scan(&pending); err != nil {
-		return fmt.Errorf("store: fill terms: %w", err)
-	}
-	if pending == 0 {
-		return nil
-	}
-	var last int64
-	for {
-		batch, err := db.reindexBatch(ctx, last, 500)
-		if err != nil {
-			return fmt.Errorf("store: fill terms: %w", err)
-		}
-		if len(batch) == 0 {
-			break
-		}
-		last = batch[len(batch)-1].id
-		analyzeAll(db.dialect, batch, runtime.NumCPU())
-		err = db.tx(ctx, func(tx *sql.Tx) error {
-			for _, it := range batch {
-				if err := putArticleTerms(ctx, db, tx, it.id, it.out.terms); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("store: fill terms: %w", err)
-		}
-	}
-	if err := db.script(ctx, `DELETE FROM article_terms_fill`); err != nil {
-		return fmt.Errorf("store: fill terms: %w", err)
-	}
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -118,8 +119,10 @@ func searchTop(t *testing.T, db *store.DB, raw string, now time.Time) int64 {
 	return res.Results[0].Article.ID
 }
 
-// A store made before the records of terms gets them at its next start,
-// and ranks as before; on both engines.
+// A store made before the records of terms opens without them and gets
+// them in the background: searches find the same articles meanwhile
+// (ranked by the engine), a restart in the middle of the fill resumes
+// it, and once it is done they rank as before; on both engines.
 func TestTermRecordsFilledOnUpgrade(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { termRecordsFilledOnUpgrade(t, t.TempDir(), "") })
 	t.Run("postgres", func(t *testing.T) { termRecordsFilledOnUpgrade(t, "", storetest.NewPostgresDatabase(t)) })
@@ -131,32 +134,110 @@ func termRecordsFilledOnUpgrade(t *testing.T, dir, url string) {
 	must(t, err)
 	c := seedSearch(t, db)
 	searches := rankedSearches(c)
-	before := map[string]string{}
+	ranked, found := map[string]string{}, map[string]string{}
 	for name, sq := range searches {
 		res, err := db.SearchArticles(ctx, sq)
 		must(t, err)
-		before[name] = fmt.Sprint(resultIDs(res))
+		ranked[name], found[name] = fmt.Sprint(resultIDs(res), res.Total), foundIDs(res)
 	}
+	articles, err := db.CountArticles(ctx)
+	must(t, err)
 	must(t, db.ForgetTermRecordsForTest(ctx))
 	must(t, db.Close())
-	db, err = store.Open(ctx, dir, url)
+
+	// The store opens with no records, and its fill stops after a batch
+	// of two, as if the instance had stopped there.
+	db, err = store.Open(ctx, dir, url, store.TermFillForTest(2, 1, 10*time.Millisecond))
 	must(t, err)
-	defer db.Close()
-	if n, err := db.TermRecordsForTest(ctx); err != nil || n == 0 {
-		t.Fatalf("after the upgrade: %d records of terms (%v)", n, err)
+	db.TermFillEndedForTest()
+	if n, err := db.TermRecordsForTest(ctx); err != nil || n != 2 || db.TermRecordsFilled() {
+		t.Fatalf("stopped after a batch: %d records of terms (%v), filled %v; want 2, not filled", n, err, db.TermRecordsFilled())
+	}
+	for name, sq := range searches {
+		res, err := db.SearchArticles(ctx, sq)
+		must(t, err)
+		if got := foundIDs(res); got != found[name] {
+			t.Errorf("%s: during the fill found %s, before %s", name, got, found[name])
+		}
+	}
+	must(t, db.Close())
+
+	// Started again, it resumes and finishes.
+	db, err = store.Open(ctx, dir, url, store.TermFillForTest(2, 0, 10*time.Millisecond))
+	must(t, err)
+	wait, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	must(t, db.WaitForTermRecords(wait))
+	if made := db.TermRecordsMadeForTest(); made != int64(articles-2) {
+		t.Errorf("the restarted fill made %d records, want the %d left", made, articles-2)
+	}
+	if n, err := db.TermRecordsForTest(ctx); err != nil || n != articles {
+		t.Errorf("after the fill: %d records of terms (%v), want %d", n, err, articles)
 	}
 	stale, err := db.StaleTermRecordsForTest(ctx)
 	must(t, err)
 	if len(stale) > 0 {
-		t.Errorf("after the upgrade, articles %v have no record of terms, or a stale one", stale)
+		t.Errorf("after the fill, articles %v have no record of terms, or a stale one", stale)
 	}
 	for name, sq := range searches {
 		res, err := db.SearchArticles(ctx, sq)
 		must(t, err)
-		if got := fmt.Sprint(resultIDs(res)); got != before[name] {
-			t.Errorf("%s: after the upgrade %s, before %s", name, got, before[name])
+		if got := fmt.Sprint(resultIDs(res), res.Total); got != ranked[name] {
+			t.Errorf("%s: after the fill %s, before %s", name, got, ranked[name])
 		}
 	}
+	must(t, db.Close())
+
+	// Done once: the next start ranks in Go from the first search.
+	db, err = store.Open(ctx, dir, url)
+	must(t, err)
+	defer db.Close()
+	if !db.TermRecordsFilled() {
+		t.Error("the start after the fill fills again")
+	}
+}
+
+// Instances of a cluster starting together on a store without records
+// fill them once between them.
+func TestTermRecordsFilledOnceInACluster(t *testing.T) {
+	url := storetest.NewPostgresDatabase(t)
+	ctx := context.Background()
+	db, err := store.Open(ctx, "", url)
+	must(t, err)
+	seedSearch(t, db)
+	articles, err := db.CountArticles(ctx)
+	must(t, err)
+	must(t, db.ForgetTermRecordsForTest(ctx))
+	must(t, db.Close())
+	var made int64
+	var instances []*store.DB
+	for range 3 {
+		db, err := store.Open(ctx, "", url, store.TermFillForTest(1, 0, 10*time.Millisecond))
+		must(t, err)
+		defer db.Close()
+		instances = append(instances, db)
+	}
+	wait, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for _, db := range instances {
+		must(t, db.WaitForTermRecords(wait))
+		made += db.TermRecordsMadeForTest()
+	}
+	if made != int64(articles) {
+		t.Errorf("the instances made %d records between them, want %d, one each article", made, articles)
+	}
+	stale, err := instances[0].StaleTermRecordsForTest(ctx)
+	must(t, err)
+	if len(stale) > 0 {
+		t.Errorf("after the fill, articles %v have no record of terms, or a stale one", stale)
+	}
+}
+
+// foundIDs is r's articles, in order of id, and its total.
+func foundIDs(r store.SearchResults) string {
+	ids := resultIDs(r)
+	slices.Sort(ids)
+	return fmt.Sprint(ids, r.Total)
 }
 
 // PostgreSQL ranks searches in Go from the same records of terms as

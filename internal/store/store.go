@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -53,9 +54,11 @@ type DB struct {
 
 	testRankWindow int // tests shrink the search ranking window
 	// terms estimates terms' document counts for the ranking of
-	// searches in Go (search_rank.go); termRanking says it is used.
+	// searches in Go (search_rank.go); termRanking says it is used,
+	// which it is once every article has its record (terms_fill.go).
 	terms       termStats
-	termRanking bool
+	termRanking atomic.Bool
+	fill        termFill
 
 	modeChanges []ModeChange // what Open made private in the data directory
 
@@ -111,11 +114,10 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 		db.Close()
 		return nil, err
 	}
-	if err := db.fillArticleTerms(ctx); err != nil {
+	if err := db.startTermFill(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	db.termRanking = true
 	return db, nil
 }
 
@@ -197,6 +199,7 @@ func postgresPool(cfg *pgx.ConnConfig, size int, settings map[string]string) *sq
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	db.stopTermFill()
 	db.closeStmts()
 	err := db.w.Close()
 	if db.r != db.w {

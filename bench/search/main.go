@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime/pprof"
 	"slices"
+	"syscall"
 	"time"
 
 	"dastan/internal/search"
@@ -32,13 +34,24 @@ func main() {
 	dbURL := flag.String("database-url", "", "PostgreSQL URL; empty uses SQLite")
 	rounds := flag.Int("rounds", 30, "times each query is run")
 	countLimit := flag.Int("count-limit", 10000, "where counting matches stops, as on the search page (0: count all)")
+	waitTerms := flag.Bool("wait-terms", false, "report how long the store took to open and, on a store upgraded from before the records of terms, to fill them in the background, before searching")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the searches (not the start) to this file")
 	flag.Parse()
 	ctx := context.Background()
+	opening := time.Now()
 	db, err := store.Open(ctx, *dataDir, *dbURL)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer db.Close()
+	if *waitTerms {
+		fmt.Printf("opened in %s; records of terms filled: %v\n", time.Since(opening).Round(time.Millisecond), db.TermRecordsFilled())
+		filling, cpu := time.Now(), processCPU()
+		if err := db.WaitForTermRecords(ctx); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("records of terms filled %s later, %.1f CPU s of this process\n\n", time.Since(filling).Round(time.Millisecond), (processCPU() - cpu).Seconds())
+	}
 	n, _ := db.CountArticles(ctx)
 	secs, err := db.Sections(ctx)
 	if err != nil {
@@ -81,6 +94,16 @@ func main() {
 	fmt.Printf("engine %s, %d articles, %d rounds, counting up to %d matches (0: all)\n\n", db.Engine(), n, *rounds, *countLimit)
 	fmt.Println("| query | matches | p50 ms | p95 ms | p99 ms |")
 	fmt.Println("|---|---:|---:|---:|---:|")
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var all []time.Duration
 	for _, bq := range queries {
 		var times []time.Duration
@@ -116,6 +139,15 @@ func pct(d []time.Duration, p int) time.Duration {
 	slices.Sort(s)
 	i := (len(s)*p + 99) / 100
 	return s[min(max(i-1, 0), len(s)-1)]
+}
+
+// processCPU is the user and system time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }

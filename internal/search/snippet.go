@@ -43,6 +43,9 @@ func ownLanguage(text, lang string) string {
 	case "ru":
 		other = func(r rune) bool { return r < 0x250 }
 	case "en":
+		if !mayHoldCyrillic(text) {
+			return text // nothing to leave out, and no paragraph need be read
+		}
 		other = func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }
 	default:
 		return text
@@ -67,6 +70,25 @@ func ownLanguage(text, lang string) string {
 		return text
 	}
 	return strings.Join(kept, "\n\n")
+}
+
+// mayHoldCyrillic reports whether text has a byte that starts a Cyrillic
+// letter in UTF-8: U+0400–U+052F (lead bytes 0xD0–0xD4), and the rarer
+// ones at U+1C80, U+1D2B, U+2DE0, U+A640, U+FE2E and U+1E030 (0xE1,
+// 0xE2 0xB7, 0xEA, 0xEF 0xB8, 0xF0 0x9E, which start other characters
+// too: those only take the longer way). Most English bodies have none,
+// and a byte at a time is far cheaper than reading their letters.
+func mayHoldCyrillic(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c < 0xD0:
+		case c <= 0xD4, c == 0xE1, c == 0xEA:
+			return true
+		case i+1 < len(text) && (c == 0xE2 && text[i+1] == 0xB7 || c == 0xEF && text[i+1] == 0xB8 || c == 0xF0 && text[i+1] == 0x9E):
+			return true
+		}
+	}
+	return false
 }
 
 // HighlightTitle returns title escaped, with the words matching q marked.

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -107,5 +108,18 @@ func TestSnippetIn(t *testing.T) {
 	// Nothing in the article's language: the text is used whole.
 	if got := string(SnippetIn("Only English here.", "ru", q, 500)); got != "Only English here." {
 		t.Errorf("whole text: %s", got)
+	}
+}
+
+// Every Cyrillic letter, in each of Unicode's Cyrillic blocks, is noticed
+// by the byte test that lets English text skip the paragraph check.
+func TestMayHoldCyrillic(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if unicode.Is(unicode.Cyrillic, r) && !mayHoldCyrillic("An English “quote” — "+string(r)) {
+			t.Errorf("%U %c not noticed", r, r)
+		}
+	}
+	if mayHoldCyrillic("President Tokayev’s pipeline — “on time”, 5 km… ½ é ü ß ğ ş") {
+		t.Error("Latin text with punctuation taken for Cyrillic")
 	}
 }

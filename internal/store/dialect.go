@@ -366,13 +366,13 @@ func (sqliteDialect) optimize() string { return "PRAGMA optimize=0x10002" }
 
 func (sqliteDialect) bulkImport() string { return "" }
 
-// longImport checkpoints the WAL every 64 MiB instead of every 4: each
-// checkpoint stops the one writer while the disk flushes, and pages that
-// every batch changes (indexes, the search index's segments) are copied
-// once a checkpoint, not once a batch. When checkpoints run changes
-// neither what is committed nor what survives a crash.
+// longImport turns the writer's own checkpoints off: each stopped the
+// one writer while the disk flushed. LongImport's checkpointer copies the
+// WAL on a connection of its own instead (checkpoint.go). When
+// checkpoints run changes neither what is committed nor what survives a
+// crash.
 func (sqliteDialect) longImport() (string, string) {
-	return "PRAGMA wal_autocheckpoint = 16384", "PRAGMA wal_autocheckpoint = 1000"
+	return "PRAGMA wal_autocheckpoint = 0", "PRAGMA wal_autocheckpoint = 1000"
 }
 
 type postgresDialect struct{}

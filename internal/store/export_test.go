@@ -18,6 +18,13 @@ func (db *DB) SetStatusForTest(ctx context.Context, id int64, s news.Status) err
 	return err
 }
 
+// SetWALRestartForTest makes a long import's writer wait for the log to be
+// copied every frames pages (walRestartFrames) instead of every 64 MiB.
+func (db *DB) SetWALRestartForTest(frames int64) { db.testWALRestart = frames }
+
+// SQLitePathForTest is the store's SQLite file.
+func (db *DB) SQLitePathForTest() string { return db.path }
+
 // SetRankWindowForTest shrinks the search ranking window.
 func (db *DB) SetRankWindowForTest(n int) { db.testRankWindow = n }
 

@@ -96,8 +96,9 @@ func (db *DB) forgetSearchIndexStats(ctx context.Context) error {
 }
 
 // LongImport readies the store for an import of many transactions, until
-// the returned end is called (on SQLite: fewer, larger checkpoints; see
-// longImport). What is written and its durability are unchanged.
+// the returned end is called (on SQLite: the log is copied into the
+// database beside the writer, not by it; see longImport and
+// checkpoint.go). What is written and its durability are unchanged.
 func (db *DB) LongImport(ctx context.Context) (end func(), err error) {
 	begin, stop := db.dialect.longImport()
 	if begin == "" {
@@ -106,7 +107,21 @@ func (db *DB) LongImport(ctx context.Context) (end func(), err error) {
 	if err := db.script(ctx, begin); err != nil {
 		return nil, fmt.Errorf("store: import: %w", err)
 	}
-	return func() { db.script(context.WithoutCancel(ctx), stop) }, nil
+	restart := int64(walRestartFrames)
+	if db.testWALRestart > 0 {
+		restart = db.testWALRestart
+	}
+	c, err := startCheckpointer(db.path, restart)
+	if err != nil {
+		db.script(context.WithoutCancel(ctx), stop)
+		return nil, fmt.Errorf("store: import: %w", err)
+	}
+	db.ckpt.Store(c)
+	return func() {
+		db.ckpt.Store(nil)
+		c.close()
+		db.script(context.WithoutCancel(ctx), stop)
+	}, nil
 }
 
 // WPMapEntry says which local row a WordPress object became, and the

@@ -180,6 +180,11 @@ type beginner interface {
 // txOn is tx on b: on one connection of the writer pool when a fill
 // needs the transaction's connection itself (see copyRows).
 func (db *DB) txOn(ctx context.Context, b beginner, fn func(*sql.Tx) error) error {
+	ckpt := db.ckpt.Load()
+	if ckpt != nil && b == beginner(db.w) {
+		ckpt.beforeWrite(ctx)
+		defer ckpt.committed()
+	}
 	t, err := b.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -285,6 +290,15 @@ func (db *DB) script(ctx context.Context, sqlText string) error {
 func (db *DB) txScript(ctx context.Context, tx *sql.Tx, sqlText string) error {
 	_, err := tx.ExecContext(ctx, sqlText)
 	return err
+}
+
+// walCheckpoint runs a PASSIVE checkpoint of SQLite's log on conn (the
+// checkpointer's own, see checkpoint.go) and returns how many frames the
+// log holds. It is SQLite's alone: nothing to rebind.
+func walCheckpoint(ctx context.Context, conn *sql.DB) (logged int64, err error) {
+	var busy, copied int64
+	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logged, &copied)
+	return logged, err
 }
 
 // connScript is script on one connection, for session-level statements

@@ -62,6 +62,13 @@ type DB struct {
 
 	modeChanges []ModeChange // what Open made private in the data directory
 
+	// path is the SQLite file; empty on PostgreSQL.
+	path string
+	// ckpt copies the log into the database during a long import on
+	// SQLite (see LongImport and checkpoint.go); nil otherwise.
+	ckpt           atomic.Pointer[checkpointer]
+	testWALRestart int64 // tests shrink walRestartFrames
+
 	// now is the clock of created and updated times, redirects and
 	// search's recency: time.Now unless Open was given WithClock.
 	now func() time.Time
@@ -159,7 +166,7 @@ func openSQLite(dataDir string) (*DB, error) {
 	}
 	// WAL mode has made the -wal and -shm files by now: check them again.
 	changes = privateSidecars(changes, path)
-	return &DB{w: w, r: r, dialect: sqliteDialect{}, modeChanges: changes}, nil
+	return &DB{w: w, r: r, dialect: sqliteDialect{}, modeChanges: changes, path: path}, nil
 }
 
 func openPostgres(url string) (*DB, error) {

@@ -96,6 +96,7 @@ func (s *Site) articleHead(a news.Article, tr []store.Translation, title, desc s
 	base := s.cfg.SiteURL
 	canonical := links.Abs(base, links.Article(a.Slug))
 	var b headBuilder
+	b.Grow(6 << 10) // an article's head tags are 4–5 KB: one allocation, not eight doublings
 	b.meta("property", "og:type", "article")
 	b.meta("property", "og:site_name", s.cfg.SiteName)
 	b.meta("property", "og:title", title)

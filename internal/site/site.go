@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"dastan/internal/config"
@@ -89,10 +90,17 @@ type Site struct {
 	searches  *ratelimit.Limiter // readers' budgets of searches that reach the store
 	passwords *ratelimit.Limiter // wrong post passwords, per address and per article
 	reads     *readCounter       // readers' reads, for "most read"
-	parts     partsCache         // lists many pages share (the front page's, the rail's)
-	stories   partsCache         // each article's related stories and translations
-	items     partsCache         // listings' items, rendered (listingItems)
+	// buffers are pages' render buffers, kept between pages: a page is
+	// copied out of one at its size, where each page allocating its own
+	// (32 KB, doubled as it grew) was a third of an article's garbage.
+	buffers sync.Pool
+	parts   partsCache // lists many pages share (the front page's, the rail's)
+	stories partsCache // each article's related stories and translations
+	items   partsCache // listings' items, rendered (listingItems)
 }
+
+// PageCacheBudget is the bytes of pages the page cache keeps at most.
+const PageCacheBudget = 64 << 20
 
 // New parses the templates and prepares the caches.
 func New(o Options) (*Site, error) {
@@ -109,6 +117,7 @@ func New(o Options) (*Site, error) {
 		return nil, errors.New("site: no job runner for the background work")
 	}
 	s := &Site{cfg: o.Config, db: o.Store, metrics: o.Metrics, log: o.Logger, now: o.Now, ticker: o.Ticker, board: o.Rates}
+	s.buffers.New = func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }
 	var err error
 	if s.css, s.cssETag, s.cssURL, err = asset("site.css"); err != nil {
 		return nil, err
@@ -129,7 +138,7 @@ func New(o Options) (*Site, error) {
 	if s.pages, err = parsePages(s.funcs(), s.words, o.Config.Location); err != nil {
 		return nil, err
 	}
-	s.cache = NewPageCache(o.Config.PageCache, 64<<20, o.Config.CacheTTL, o.Metrics)
+	s.cache = NewPageCache(o.Config.PageCache, PageCacheBudget, o.Config.CacheTTL, o.Metrics)
 	s.sections = &sectionCache{db: o.Store}
 	s.searchCache = newSearchCache(o.Config.PageCache, o.Config.CacheTTL, o.Metrics)
 	s.csp = contentSecurityPolicy(o.Config.SiteURL)
@@ -425,12 +434,24 @@ func (s *Site) render(name string, status int, p Page) (*response, error) {
 	if !ok {
 		return nil, fmt.Errorf("site: no template %q", name)
 	}
-	var buf bytes.Buffer
-	buf.Grow(32 << 10)
-	if err := t.In(p.Lang).ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := s.buffers.Get().(*bytes.Buffer)
+	defer s.putBuffer(buf)
+	if err := t.In(p.Lang).ExecuteTemplate(buf, "layout", p); err != nil {
 		return nil, fmt.Errorf("site: render %s: %w", name, err)
 	}
-	return &response{status: status, ctype: "text/html; charset=utf-8", body: buf.Bytes(), cacheable: status == http.StatusOK}, nil
+	return &response{status: status, ctype: "text/html; charset=utf-8", body: bytes.Clone(buf.Bytes()), cacheable: status == http.StatusOK}, nil
+}
+
+// renderBufferKept bounds the buffers kept for the next page: one that
+// grew past it for a very long article is left to the collector.
+const renderBufferKept = 1 << 20
+
+// putBuffer gives a page's buffer back for the next page.
+func (s *Site) putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= renderBufferKept {
+		buf.Reset()
+		s.buffers.Put(buf)
+	}
 }
 
 func (s *Site) funcs() template.FuncMap {

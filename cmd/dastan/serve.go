@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"syscall"
 	"time"
 
@@ -31,6 +32,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	tuneCollector(os.Getenv, cfg.PageCache)
 	ln, err := listen(cfg.Addr)
 	if err != nil {
 		return err

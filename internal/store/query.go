@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -23,6 +24,7 @@ import (
 //	write, writeRow      a statement on the writer, outside a transaction
 //	tx, txOn             a write transaction, with txExec, txRow and txRead inside it
 //	copyRows             PostgreSQL's COPY inside a transaction on one connection
+//	readRecords          a search's window of records of terms, through pgx itself on PostgreSQL
 //	txExecOnce, txReadOnce  in a transaction, unprepared: multi-row writes
 //	execOn               a statement on the writer or in a transaction (an execer)
 //	script, txScript,    SQL run exactly as written, without arguments:
@@ -260,6 +262,75 @@ func copyRows(ctx context.Context, conn *sql.Conn, table, columns string, rows [
 		_, err := c.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(rows), "COPY "+table+" ("+columns+") FROM STDIN")
 		return err
 	})
+}
+
+// readRecords runs a read of rows of an id, a time and a byte string
+// (a search's window of records of terms, search_rank.go), calling fn
+// with each row's values; rec is valid only until fn returns. On
+// PostgreSQL it reads through pgx itself, on a connection of ctx's
+// reader pool: database/sql handles every value of every row (a lock,
+// a conversion to a driver.Value, and a copy of each byte string, twice),
+// which for a window's thousand records of half a kilobyte each cost
+// more of the client's CPU than ranking them. pgx hands over each
+// record where it was read, in binary.
+func (db *DB) readRecords(ctx context.Context, query string, args []any, fn func(id, at int64, rec []byte)) error {
+	ctx = db.bound(ctx)
+	if db.dialect.name() != "postgres" {
+		rows, err := db.read(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return eachRecord[sql.RawBytes](rows, fn)
+	}
+	p := db.readPool(ctx)
+	if p == nil {
+		p = db.r
+	}
+	conn, err := p.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("read records: not a pgx connection")
+		}
+		var pc pgxQuerier = c.Conn()
+		rows, err := pc.Query(ctx, db.rebind(query), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return eachRecord[pgtype.DriverBytes](rows, fn)
+	})
+}
+
+// recordRows is database/sql's rows or pgx's.
+type recordRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// eachRecord calls fn with each row of rows, its record scanned as B:
+// a type whose bytes stay the driver's, valid until the next row.
+func eachRecord[B ~[]byte](rows recordRows, fn func(id, at int64, rec []byte)) error {
+	for rows.Next() {
+		var id, at int64
+		var rec B
+		if err := rows.Scan(&id, &at, &rec); err != nil {
+			return err
+		}
+		fn(id, at, []byte(rec))
+	}
+	return rows.Err()
+}
+
+// pgxQuerier is pgx's own connection, as readRecords reads through it.
+type pgxQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 // execer is the writer pool or a transaction, for a statement that runs

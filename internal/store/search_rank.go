@@ -256,29 +256,16 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 		return out, fmt.Errorf("store: search: %w", err)
 	}
 	window := db.rankWindow()
-	rows, err := db.readTermWindow(ctx, l, window+1, rk.Wanted())
-	if err != nil {
-		return out, fmt.Errorf("store: search: %w", err)
-	}
 	loose := sq.Query.IsLoose()
 	var matches []rankedMatch
-	for rows.Next() {
-		var m rankedMatch
-		var published int64
-		var rec []byte
-		if err := rows.Scan(&m.id, &published, &rec); err != nil {
-			rows.Close()
-			return out, fmt.Errorf("store: search: %w", err)
-		}
+	err = db.readTermWindow(ctx, l, window+1, rk.Wanted(), func(id, published int64, rec []byte) {
 		rel, matched := rk.Relevance(rec, idf, totals.avgLength)
 		if loose {
 			rel = coordinatedRelevance(rel, matched)
 		}
-		m.score = search.Score(rel, time.Unix(published, 0), now)
-		matches = append(matches, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		matches = append(matches, rankedMatch{id: id, score: search.Score(rel, time.Unix(published, 0), now)})
+	})
+	if err != nil {
 		return out, fmt.Errorf("store: search: %w", err)
 	}
 	out.Total, out.CountLimit = len(matches), min(sq.CountLimit, window)
@@ -326,26 +313,27 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 }
 
 // readTermWindow reads the newest limit of l's matches, newest first,
-// each with its id, publication time and record of terms (on SQLite only
-// the part of it that wanted, a Ranking's Wanted, asks for). On PostgreSQL
-// the window is found first (from GIN's matches; when the words are in
-// most of the archive, by a walk of the ids, as windowRead says) and
-// only its matches' records are read, each from its row.
-func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, wanted []byte) (*sql.Rows, error) {
+// calling fn with each one's id, publication time and record of terms
+// (valid only during the call; on SQLite only the part of it that
+// wanted, a Ranking's Wanted, asks for). On PostgreSQL the window is
+// found first (from GIN's matches; when the words are in most of the
+// archive, by a walk of the ids, as windowRead says) and only its
+// matches' records are read, each from its row.
+func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, wanted []byte, fn func(id, published int64, rec []byte)) error {
 	args := append(append([]any{}, l.args...), limit)
 	windowID := db.dialect.rankTerms().windowID
 	if db.dialect.name() == "sqlite" {
 		// Each record is cut down to the query's terms inside SQLite
 		// (narrowTerms): copied out whole, a window's thousand records
 		// were some 1.4 MB a search, copied twice and collected after.
-		return db.read(ctx, `SELECT m.article_id, m.published_at, `+narrowTermsSQL+`(t.terms, ?) FROM `+l.from+
+		return db.readRecords(ctx, `SELECT m.article_id, m.published_at, `+narrowTermsSQL+`(t.terms, ?) FROM `+l.from+
 			` LEFT JOIN article_terms t ON t.article_id = m.article_id`+l.where()+
-			` ORDER BY `+windowID+` DESC LIMIT ?`, append([]any{wanted}, args...)...)
+			` ORDER BY `+windowID+` DESC LIMIT ?`, append([]any{wanted}, args...), fn)
 	}
 	ctx = db.windowRead(ctx, db.plannedMatches(ctx, l.from+l.where(), l.args, 0))
-	return db.read(ctx, `SELECT w.article_id, w.published_at, t.terms FROM (SELECT m.article_id, m.published_at FROM `+
+	return db.readRecords(ctx, `SELECT w.article_id, w.published_at, t.terms FROM (SELECT m.article_id, m.published_at FROM `+
 		l.from+l.where()+` ORDER BY `+windowID+` DESC LIMIT ?) w
-		LEFT JOIN article_terms t ON t.article_id = w.article_id ORDER BY w.article_id DESC`, args...)
+		LEFT JOIN article_terms t ON t.article_id = w.article_id ORDER BY w.article_id DESC`, args, fn)
 }
 
 // narrowTermsSQL is the SQL function, on SQLite, that cuts a record of

@@ -45,8 +45,12 @@ first_search=$(one "$URL/?s=$S1")
 # The listing's last page: editions list one language each, so the last
 # page may come before the one all languages would fill; find the last
 # page that answers 200.
+# The count above is of the section's own articles; the listing holds its
+# subsections' and second categories' too (a quarter of a WordPress
+# archive's posts are in two), so it may go further: look past it first.
 status() { curl -s -o /dev/null -w '%{http_code}' "$URL/category/news/kazakhstan/page/$1/"; }
 lo=1; hi=$LAST
+while [ "$(status "$hi")" = 200 ]; do lo=$hi; hi=$(( hi * 2 )); done
 while [ "$lo" -lt "$hi" ]; do
   mid=$(( (lo + hi + 1) / 2 ))
   if [ "$(status $mid)" = 200 ]; then lo=$mid; else hi=$(( mid - 1 )); fi

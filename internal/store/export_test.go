@@ -242,3 +242,24 @@ func (db *DB) TermFillEndedForTest() {
 
 // TermRecordsMadeForTest is how many records this instance's fill made.
 func (db *DB) TermRecordsMadeForTest() int64 { return db.fill.made.Load() }
+
+// SitemapTranslationsPlanForTest is SQLite's plan of SitemapTranslations'
+// query for a page of 50,000 ids: EXPLAIN QUERY PLAN's steps, one line each.
+func (db *DB) SitemapTranslationsPlanForTest(ctx context.Context) ([]string, error) {
+	rows, err := db.read(ctx, `EXPLAIN QUERY PLAN `+db.sitemapTranslationsSQL(),
+		0, 50000, 0, 0, 0, 50000, 0, 0, 0, 50000, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		steps = append(steps, detail)
+	}
+	return steps, rows.Err()
+}

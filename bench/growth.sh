@@ -8,8 +8,8 @@
 # postmaster.pid) adds the database server's CPU to each request's: give
 # the bench a cluster of its own, or other work is charged to it.
 # Prints, as table rows: time to ready, req/s (p99) of the front page, an
-# article, /category/news/kazakhstan/page/2/, that listing's last page and
-# two searches, the single-request time of /sitemap.xml and of the first
+# article, /category/news/kazakhstan/page/2/, that listing's last and middle
+# pages and two searches, the single-request time of /sitemap.xml and of the first
 # article sitemap, /api/v1/sections, and resident memory after the runs.
 # Run it for the base and the new binary on copies of the same store
 # (bench/growth-table.sh does), so both face the same machine and hour.
@@ -94,6 +94,8 @@ run "front page" "$URL/"
 run "article" "$URL/$ARTICLE/"
 run "/category/news/kazakhstan/page/2/" "$URL/category/news/kazakhstan/page/2/"
 run "that listing's last page ($LAST)" "$URL/category/news/kazakhstan/page/$LAST/"
+MID=$(( (LAST + 1) / 2 )) # the farthest from both ends: what a deep page costs
+run "that listing's middle page ($MID)" "$URL/category/news/kazakhstan/page/$MID/"
 run "/?s=$S1" "$URL/?s=$S1"
 run "/?s=$S2" "$URL/?s=$S2"
 # Single requests: wall time, and the server's CPU time for it.

@@ -47,6 +47,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	logTermFill(ctx, db, log)
 	var signIns bytes.Buffer // printed once the site answers
 	if *withDemo {
 		// Instances started together on one PostgreSQL take turns: the
@@ -68,6 +69,22 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "Its links name %s (DASTAN_SITE_URL).\n", cfg.SiteURL)
 		}
 	})
+}
+
+// logTermFill says, when a store upgraded from before the records of
+// terms fills them in the background, that searches are ranked by the
+// database until then, and logs when they are filled.
+func logTermFill(ctx context.Context, db *store.DB, log *slog.Logger) {
+	if db.TermRecordsFilled() {
+		return
+	}
+	log.Info("filling the records of terms searches rank by, in the background; until then the database ranks searches")
+	start := time.Now()
+	go func() {
+		if db.WaitForTermRecords(ctx) == nil {
+			log.Info("records of terms filled: searches are ranked by them", "took", time.Since(start).Round(time.Second))
+		}
+	}()
 }
 
 // listen claims serve's address, and names the setting when it cannot.

@@ -49,15 +49,19 @@ func (db *DB) Lead(ctx context.Context, retry time.Duration, lead func(ctx conte
 // leadOnce runs lead if this instance takes the advisory lock key, which
 // a connection of its own holds while lead runs, checked every check
 // (lead's context ends when the connection fails); when another instance
-// holds it, it returns at once. On SQLite it just runs lead.
-func (db *DB) leadOnce(ctx context.Context, key int64, check time.Duration, lead func(ctx context.Context)) {
+// holds it, it returns at once. On SQLite it just runs lead. It says
+// whether lead ran.
+func (db *DB) leadOnce(ctx context.Context, key int64, check time.Duration, lead func(ctx context.Context)) bool {
 	if db.pgURL == "" {
 		lead(ctx)
-		return
+		return true
 	}
-	if conn, err := db.takeLock(ctx, key); err == nil && conn != nil {
-		db.holdLead(ctx, conn, check, lead)
+	conn, err := db.takeLock(ctx, key)
+	if err != nil || conn == nil {
+		return false
 	}
+	db.holdLead(ctx, conn, check, lead)
+	return true
 }
 
 // takeLock returns a connection holding the advisory lock key, or nil

@@ -115,11 +115,16 @@ func (db *DB) fillInBackground(ctx context.Context) {
 		}
 		if err == nil {
 			stopped := false
-			db.leadOnce(ctx, termFillKey, f.retry, func(ctx context.Context) {
+			ran := db.leadOnce(ctx, termFillKey, f.retry, func(ctx context.Context) {
 				stopped, err = db.fillArticleTerms(ctx)
 			})
 			if stopped {
 				return
+			}
+			if ran && err == nil && ctx.Err() == nil {
+				// Filled here, or found filled by the time this
+				// instance could take its turn: check at once.
+				continue
 			}
 		}
 		select {

@@ -8,11 +8,11 @@ import "testing"
 func TestCollectorSettings(t *testing.T) {
 	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
 	gc, limit, setGC, setLimit := collector(env(nil), false)
-	if gc != 400 || limit != 96<<20 || !setGC || !setLimit {
+	if gc != 400 || limit != 64<<20 || !setGC || !setLimit {
 		t.Errorf("no environment, page cache off: GOGC %d, limit %d MiB, set %t %t", gc, limit>>20, setGC, setLimit)
 	}
-	if _, limit, _, _ = collector(env(nil), true); limit != 160<<20 {
-		t.Errorf("page cache on: limit %d MiB, want 160", limit>>20)
+	if _, limit, _, _ = collector(env(nil), true); limit != 128<<20 {
+		t.Errorf("page cache on: limit %d MiB, want 128", limit>>20)
 	}
 	_, _, setGC, setLimit = collector(env(map[string]string{"GOGC": "100"}), false)
 	if setGC || !setLimit {

@@ -22,6 +22,10 @@ import (
 // then stays at about this size, as with SQLite's own autocheckpoint.
 const walRestartFrames = 16384
 
+// commitsPerPass is how many commits the checkpointer lets pass before
+// copying what they wrote (an import's batch is about 8 MB of log).
+const commitsPerPass = 4
+
 // checkpointer runs PASSIVE checkpoints of one SQLite store on its own
 // connection while an import writes.
 type checkpointer struct {
@@ -31,7 +35,9 @@ type checkpointer struct {
 	stop chan struct{}
 	wg   sync.WaitGroup
 
-	logged atomic.Int64 // frames in the log at the end of the last pass
+	logged   atomic.Int64 // frames in the log at the end of the last pass
+	commits  atomic.Int64 // commits announced so far
+	passedAt int64        // commits at the last pass begun by a kick (run only)
 
 	restart  int64      // walRestartFrames; tests make it smaller
 	mu       sync.Mutex // writers (an import's reader saves authors) wait in turn
@@ -64,7 +70,13 @@ func (c *checkpointer) run() {
 		case <-c.stop:
 			return
 		case <-c.kick:
-			c.checkpoint()
+			// A page that every batch changes (an index's upper pages,
+			// the search index's structure) is copied once a pass: a
+			// pass every few commits copies it that much less often.
+			if n := c.commits.Load(); n-c.passedAt >= commitsPerPass {
+				c.passedAt = n
+				c.checkpoint()
+			}
 		case reply := <-c.pass:
 			c.checkpoint()
 			close(reply)
@@ -81,9 +93,11 @@ func (c *checkpointer) checkpoint() {
 	}
 }
 
-// committed tells the checkpointer that the writer committed; a pass
-// already running takes it too, later ones coalesce.
+// committed tells the checkpointer that the writer committed; every
+// commitsPerPass commits it copies what they wrote, and a kick that comes
+// while a pass runs waits for it.
 func (c *checkpointer) committed() {
+	c.commits.Add(1)
 	select {
 	case c.kick <- struct{}{}:
 	default:

@@ -62,6 +62,10 @@ type dialect interface {
 	// keepsCounts says whether listing_counts (migration 0015) keeps the
 	// readers' listings' counts in step with every write.
 	keepsCounts() bool
+	// mergeTagFacets is the statement, if any, that moves the search
+	// documents' facets from one tag to another (args: from's facet,
+	// into's, from's), when the tags are merged.
+	mergeTagFacets() string
 	// rankTerms is the SQL of a search ranked in Go from the records of
 	// terms (search_rank.go).
 	rankTerms() rankTermsSQL
@@ -360,6 +364,9 @@ func (sqliteDialect) linkLang() string { return "" }
 // keepsCounts: SQLite's one writer updates the counts without waiting.
 func (sqliteDialect) keepsCounts() bool { return true }
 
+// mergeTagFacets: SQLite's searches join the tags' links.
+func (sqliteDialect) mergeTagFacets() string { return "" }
+
 // 0x10002 analyzes every table that needs it, however large, as SQLite
 // advises after a bulk load (plain optimize limits its work per table).
 func (sqliteDialect) optimize() string { return "PRAGMA optimize=0x10002" }
@@ -531,3 +538,10 @@ func (postgresDialect) linkLang() string {
 // than update a shared counter row (migration 0027), so concurrent
 // writers neither queue nor deadlock on it.
 func (postgresDialect) keepsCounts() bool { return true }
+
+// mergeTagFacets finds the documents of the merged tag in the full-text
+// index, by their facets (migration 0026).
+func (postgresDialect) mergeTagFacets() string {
+	return `UPDATE article_search SET facets = ts_delete(facets, CAST(? AS text)) || CAST(CAST(? AS text) AS tsvector)
+		WHERE facets @@ CAST(CAST(? AS text) AS tsquery)`
+}

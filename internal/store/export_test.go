@@ -263,3 +263,10 @@ func (db *DB) SitemapTranslationsPlanForTest(ctx context.Context) ([]string, err
 	}
 	return steps, rows.Err()
 }
+
+// TagDocsMadeForTest waits until the search documents of every tag
+// renamed or merged so far are made again (tag_docs.go).
+func (db *DB) TagDocsMadeForTest() { db.tagDocs.wait() }
+
+// TagDocsBatchForTest makes a renamed tag's documents n a transaction.
+func TagDocsBatchForTest(n int) Option { return func(db *DB) { db.tagDocs.batch = n } }

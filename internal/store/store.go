@@ -59,6 +59,9 @@ type DB struct {
 	terms       termStats
 	termRanking atomic.Bool
 	fill        termFill
+	// tagDocs makes renamed and merged tags' search documents again in
+	// the background (tag_docs.go).
+	tagDocs tagDocs
 
 	modeChanges []ModeChange // what Open made private in the data directory
 
@@ -206,6 +209,7 @@ func postgresPool(cfg *pgx.ConnConfig, size int, settings map[string]string) *sq
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	db.tagDocs.close()
 	db.stopTermFill()
 	db.closeStmts()
 	err := db.w.Close()

@@ -185,9 +185,6 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string, audit 
 		if _, err := db.txExec(ctx, tx, `UPDATE tags SET name = ?, slug = ? WHERE id = ?`, name, slug, id); err != nil {
 			return err
 		}
-		if err := db.rewriteTagDocs(ctx, tx, id); err != nil {
-			return err
-		}
 		if err := db.movedTo(ctx, tx, links.Tag(old), links.Tag(slug), db.changedAt(audit)); err != nil {
 			return err // old links keep working
 		}
@@ -196,6 +193,7 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string, audit 
 	if err != nil {
 		return fmt.Errorf("store: rename tag %d: %w", id, err)
 	}
+	db.tagDocs.rewrite(db, id)
 	return nil
 }
 
@@ -225,8 +223,12 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64, audit ...AuditEnt
 		if _, err := db.txExec(ctx, tx, `DELETE FROM tags WHERE id = ?`, from); err != nil {
 			return err
 		}
-		if err := db.rewriteTagDocs(ctx, tx, into); err != nil {
-			return err
+		// Filters follow the merge at once; the words, a batch at a
+		// time after it (tagDocs).
+		if q := db.dialect.mergeTagFacets(); q != "" {
+			if _, err := db.txExec(ctx, tx, q, facet('t', from), facet('t', into), facet('t', from)); err != nil {
+				return err
+			}
 		}
 		if err := db.movedTo(ctx, tx, links.Tag(fromSlug), links.Tag(intoSlug), db.changedAt(audit)); err != nil {
 			return err
@@ -236,33 +238,8 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64, audit ...AuditEnt
 	if err != nil {
 		return fmt.Errorf("store: merge tag %d into %d: %w", from, into, err)
 	}
+	db.tagDocs.rewrite(db, into)
 	return nil
-}
-
-// rewriteTagDocs makes the search documents of tag's articles again,
-// inside tx, after the tag's name or its links changed: a document holds
-// its tags' names as words to search, and on PostgreSQL their ids as
-// facets to filter on. They are made from what the store holds (the
-// bodies' text stays as it is), a batch at a time, analyzed on every
-// core while tx waits: a tag of thousands of articles holds the writer
-// for seconds, which a rename or merge, rare as they are, may cost.
-func (db *DB) rewriteTagDocs(ctx context.Context, tx *sql.Tx, tag int64) error {
-	var after int64
-	for {
-		batch, err := db.articleDocs(ctx, db.txReader(tx), false,
-			`id > ? AND id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)`, []any{after, tag}, 500)
-		if err != nil || len(batch) == 0 {
-			return err
-		}
-		after = batch[len(batch)-1].id
-		ids, docs := make([]int64, len(batch)), make([]indexedDoc, len(batch))
-		eachParallel(len(batch), func(i int) {
-			ids[i], docs[i] = batch[i].id, db.dialect.analyze(batch[i].doc)
-		})
-		if err := db.dialect.putSearchDocs(ctx, db, tx, ids, docs); err != nil {
-			return err
-		}
-	}
 }
 
 // SitemapTags returns the tags that carry visible articles, by id, with

@@ -421,3 +421,38 @@ func TestRelatedRanksByTagsThenSectionThenRecency(t *testing.T) {
 		}
 	})
 }
+
+// TestRelatedTiesKeepOneOrder: stories of equal weight published in the
+// same second (an import's copies, a wire's batch) come in one order,
+// the newest id first, every time they are asked for, rather than in the
+// order of a map's keys.
+func TestRelatedTiesKeepOneOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, kz, _, a1, _ := seed(t, db)
+		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		au := []news.Author{a1}
+		self := article("Self", kz.ID, now.Add(-time.Hour), au, "wheat")
+		must(t, db.SaveArticle(ctx, self, 0, ""))
+		var want []string
+		for i := 0; i < 8; i++ {
+			a := article(fmt.Sprintf("Copy %d", i), kz.ID, now.Add(-2*time.Hour), au, "wheat")
+			must(t, db.SaveArticle(ctx, a, 0, ""))
+			want = append([]string{a.Title}, want...)
+		}
+		want = want[:4]
+		full, err := db.ArticleByID(ctx, self.ID)
+		must(t, err)
+		for try := 0; try < 20; try++ {
+			rel, err := db.Related(ctx, full, 4, now)
+			must(t, err)
+			var got []string
+			for _, r := range rel {
+				got = append(got, r.Title)
+			}
+			if strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Fatalf("ask %d: related %q, want %q", try, got, want)
+			}
+		}
+	})
+}

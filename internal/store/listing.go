@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -240,7 +241,7 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 	latest := map[int64]int64{}
 	for _, t := range a.Tags {
 		rows, err := db.read(ctx, (`SELECT lt.article_id, lt.visible_from, COALESCE(a.section_id, 0) FROM article_tags lt JOIN articles a ON a.id = lt.article_id
-			WHERE lt.tag_id = ? AND lt.article_id <> ? AND lt.visible_from <= ? ORDER BY lt.visible_from DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
+			WHERE lt.tag_id = ? AND lt.article_id <> ? AND lt.visible_from <= ? ORDER BY lt.visible_from DESC, lt.article_id DESC LIMIT ?`), t.ID, a.ID, unix(now), perTag)
 		if err != nil {
 			return nil, fmt.Errorf("store: related: %w", err)
 		}
@@ -285,16 +286,14 @@ func (db *DB) Related(ctx context.Context, a news.Article, n int, now time.Time)
 	return list, db.attachAuthors(ctx, list)
 }
 
+// sortByScore orders ids by score, then by the newest first, then by
+// id, newest first: stories published in the same second (an import's,
+// a wire's) keep one order, the same on every instance and after every
+// restart, rather than the order of a map's keys.
 func sortByScore(ids []int64, score map[int64]int, latest map[int64]int64) {
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0; j-- {
-			a, b := ids[j-1], ids[j]
-			if score[a] > score[b] || (score[a] == score[b] && latest[a] >= latest[b]) {
-				break
-			}
-			ids[j-1], ids[j] = b, a
-		}
-	}
+	slices.SortFunc(ids, func(a, b int64) int {
+		return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(latest[b], latest[a]), cmp.Compare(b, a))
+	})
 }
 
 // VisibleCounts returns how many articles readers may see at now in each

@@ -49,7 +49,7 @@ awk -F'|' -v stores="$i" '
     if (!(key in seen)) { seen[key] = ++rows; label[rows] = key }
     r = seen[key]
     a = $3; b = $4; c = $5; gsub(/^ +| +$/, "", a); gsub(/^ +| +$/, "", b); gsub(/^ +| +$/, "", c)
-    if (name ~ /last page \(/) { p = name; sub(/.*\(/, "", p); sub(/\)/, "", p); pages[r] = pages[r] (pages[r] == "" ? "" : " / ") p }
+    if (name ~ / \([0-9]+\)$/) { p = name; sub(/.*\(/, "", p); sub(/\)/, "", p); pages[r] = pages[r] (pages[r] == "" ? "" : " / ") p }
     if (b != "" || ($6 != "" && name !~ /single request/)) { cell[r, f] = c " (" a ", " b ")"; v[r, f] = c }
     else if (c != "") { cell[r, f] = a " (" c " ms)"; v[r, f] = a }
     else { cell[r, f] = a; v[r, f] = a }

@@ -7,6 +7,10 @@
 //
 //	xz -dk ../shared/fixtures/wordpress/wordpress-news-10000.xml.xz
 //	go run ./bench/wxrrepeat -times 10 wordpress-news-10000.xml > news100k-real.xml
+//
+// -from K starts at copy K, so that the copies an archive does not hold
+// yet can be imported into it: `-from 100 -times 10` is the 100,000
+// posts that follow a million made with `-times 100`.
 package main
 
 import (
@@ -33,9 +37,10 @@ var (
 
 func main() {
 	times := flag.Int("times", 10, "how many copies of the export's items")
+	from := flag.Int("from", 0, "the first copy's number (0: the export itself)")
 	flag.Parse()
-	if flag.NArg() != 1 {
-		log.Fatal("usage: wxrrepeat [-times N] EXPORT.xml > OUT.xml")
+	if flag.NArg() != 1 || *from < 0 {
+		log.Fatal("usage: wxrrepeat [-from K] [-times N] EXPORT.xml > OUT.xml")
 	}
 	src, err := os.ReadFile(flag.Arg(0))
 	if err != nil {
@@ -56,7 +61,7 @@ func main() {
 	copies := make(chan []byte, 2)
 	go func() {
 		defer close(copies)
-		for k := 0; k < *times; k++ {
+		for k := *from; k < *from+*times; k++ {
 			if k == 0 {
 				copies <- items
 			} else {

@@ -270,3 +270,17 @@ func (db *DB) TagDocsMadeForTest() { db.tagDocs.wait() }
 
 // TagDocsBatchForTest makes a renamed tag's documents n a transaction.
 func TagDocsBatchForTest(n int) Option { return func(db *DB) { db.tagDocs.batch = n } }
+
+// PageMarksForTest makes deep pages' marks stride entries apart.
+func PageMarksForTest(stride int) Option { return func(db *DB) { db.pageMarks.stride = stride } }
+
+// PageMarksKeptForTest is how many marks are kept, over every listing.
+func (db *DB) PageMarksKeptForTest() int {
+	db.pageMarks.mu.Lock()
+	defer db.pageMarks.mu.Unlock()
+	n := 0
+	for _, l := range db.pageMarks.lists {
+		n += len(l.marks)
+	}
+	return n
+}

@@ -496,7 +496,8 @@ func (db *DB) orderedPage(ctx context.Context, l listingSQL, p pageSpec, total i
 // only what the count reads (the lead's index, when the conditions need
 // no article row). A page past the middle of a listing whose total is
 // known is read from the other end, backwards, so the last page costs
-// what the first does however long the listing grows.
+// what the first does however long the listing grows; a deep page in
+// between starts from the listing's mark before it (page_marks.go).
 func (db *DB) pageIDs(ctx context.Context, l listingSQL, p pageSpec, total int) ([]int64, error) {
 	from := l.from
 	if p.order.key == byDate {
@@ -513,8 +514,14 @@ func (db *DB) pageIDs(ctx context.Context, l listingSQL, p pageSpec, total int) 
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := db.read(ctx, `SELECT `+l.id+` FROM `+from+l.where()+` ORDER BY `+l.orderBy(order)+` LIMIT ? OFFSET ?`,
-		append(append([]any{}, l.args...), limit, offset)...)
+	q := l
+	if mark, rest, ok, err := db.fromMark(ctx, l, from, order, total, offset); err != nil {
+		return nil, err
+	} else if ok {
+		q, offset = l.after(mark, order), rest
+	}
+	rows, err := db.read(ctx, `SELECT `+l.id+` FROM `+from+q.where()+` ORDER BY `+l.orderBy(order)+` LIMIT ? OFFSET ?`,
+		append(append([]any{}, q.args...), limit, offset)...)
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,8 @@ type DB struct {
 	// tagDocs makes renamed and merged tags' search documents again in
 	// the background (tag_docs.go).
 	tagDocs tagDocs
+	// pageMarks are where deep pages of listings start (page_marks.go).
+	pageMarks pageMarkCache
 
 	modeChanges []ModeChange // what Open made private in the data directory
 
@@ -235,6 +237,7 @@ func (db *DB) OnChange(fn func(Change)) {
 }
 
 func (db *DB) changed(ch Change) {
+	db.pageMarks.purge()
 	db.mu.Lock()
 	fns := append([]func(Change){}, db.onChange...)
 	db.mu.Unlock()

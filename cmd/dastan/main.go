@@ -114,7 +114,7 @@ func setup(ctx context.Context, fs *flag.FlagSet, args []string, uses []string, 
 
 // openStore opens (or creates) the store the configuration names.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...store.Option) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL, opts...)
+	db, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL, append([]store.Option{store.WithLogger(log)}, opts...)...)
 	if err != nil {
 		return nil, err
 	}

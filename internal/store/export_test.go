@@ -271,6 +271,10 @@ func (db *DB) TagDocsMadeForTest() { db.tagDocs.wait() }
 // TagDocsBatchForTest makes a renamed tag's documents n a transaction.
 func TagDocsBatchForTest(n int) Option { return func(db *DB) { db.tagDocs.batch = n } }
 
+// TagDocsStopAfterForTest ends each rewriting of a renamed tag's
+// documents after n batches, as a stop of the instance would.
+func TagDocsStopAfterForTest(n int) Option { return func(db *DB) { db.tagDocs.stopAfter = n } }
+
 // PageMarksForTest makes deep pages' marks stride entries apart.
 func PageMarksForTest(stride int) Option { return func(db *DB) { db.pageMarks.stride = stride } }
 

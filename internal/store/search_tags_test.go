@@ -53,3 +53,38 @@ func renamedTagIsSearchedByItsNewName(t *testing.T, db *store.DB) {
 		t.Errorf("after the rename and the merge, articles %v have no record of terms, or a stale one", stale)
 	}
 }
+
+// TestRenamedTagsDocumentsResumeAfterAStop: the rewriting of a renamed
+// tag's documents, stopped after its first batch as a stop of the
+// instance would, is resumed when the store opens again, so every
+// article of the tag is found by the new name. On both engines.
+func TestRenamedTagsDocumentsResumeAfterAStop(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { renamedTagsDocumentsResume(t, t.TempDir(), "") })
+	t.Run("postgres", func(t *testing.T) { renamedTagsDocumentsResume(t, "", storetest.NewPostgresDatabase(t)) })
+}
+
+func renamedTagsDocumentsResume(t *testing.T, dir, url string) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, dir, url, store.TagDocsBatchForTest(1), store.TagDocsStopAfterForTest(1))
+	must(t, err)
+	c := seedSearch(t, db)
+	tag, check := searchChecks(t, db, c)
+	none := func(*store.SearchQuery) {}
+	// "Energy" is on three articles; a batch is one of them.
+	must(t, db.RenameTag(ctx, tag("energy"), "Hydrocarbons", ""))
+	db.TagDocsMadeForTest()
+	check("stopped after one batch", "hydrocarbons", none, "pipeline")
+	must(t, db.Close())
+
+	db, err = store.Open(ctx, dir, url, store.TagDocsBatchForTest(1))
+	must(t, err)
+	defer db.Close()
+	db.TagDocsMadeForTest()
+	_, check = searchChecks(t, db, c)
+	check("opened again", "hydrocarbons", none, "pipeline", "pipelines", "ru-pipe")
+	left, err := db.RowsForTest(ctx, `SELECT tag_id, after_id FROM tag_doc_rewrites`)
+	must(t, err)
+	if len(left) > 0 {
+		t.Errorf("after the rewriting, %v are left to make", left)
+	}
+}

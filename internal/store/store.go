@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -59,6 +60,10 @@ type DB struct {
 	terms       termStats
 	termRanking atomic.Bool
 	fill        termFill
+	// log hears what background work (the fill of term records, the
+	// rewriting of renamed tags' documents) could not do and retries:
+	// nothing unless Open was given WithLogger.
+	log *slog.Logger
 	// tagDocs makes renamed and merged tags' search documents again in
 	// the background (tag_docs.go).
 	tagDocs tagDocs
@@ -104,6 +109,12 @@ func WithQueryTimeout(d time.Duration) Option {
 	return func(db *DB) { db.queryTimeout = d }
 }
 
+// WithLogger makes the store tell log what its background work could
+// not do and will try again (a fill or rewrite whose batch failed).
+func WithLogger(log *slog.Logger) Option {
+	return func(db *DB) { db.log = log }
+}
+
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the
 // SQLite file dastan.db in dataDir, and applies pending migrations.
 func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB, error) {
@@ -119,6 +130,7 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 	}
 	db.now = time.Now
 	db.changes = newChangeLog()
+	db.log = slog.New(slog.DiscardHandler)
 	for _, o := range opts {
 		o(db)
 	}
@@ -127,6 +139,10 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 		return nil, err
 	}
 	if err := db.startTermFill(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.resumeTagDocs(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

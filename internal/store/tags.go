@@ -188,6 +188,9 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string, audit 
 		if err := db.movedTo(ctx, tx, links.Tag(old), links.Tag(slug), db.changedAt(audit)); err != nil {
 			return err // old links keep working
 		}
+		if err := db.askTagDocs(ctx, tx, id); err != nil {
+			return err
+		}
 		return db.auditIn(ctx, tx, audit)
 	})
 	if err != nil {
@@ -231,6 +234,12 @@ func (db *DB) MergeTags(ctx context.Context, from, into int64, audit ...AuditEnt
 			}
 		}
 		if err := db.movedTo(ctx, tx, links.Tag(fromSlug), links.Tag(intoSlug), db.changedAt(audit)); err != nil {
+			return err
+		}
+		if err := db.dropTagDocs(ctx, tx, from); err != nil {
+			return err
+		}
+		if err := db.askTagDocs(ctx, tx, into); err != nil {
 			return err
 		}
 		return db.auditIn(ctx, tx, audit)

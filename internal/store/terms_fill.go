@@ -127,6 +127,9 @@ func (db *DB) fillInBackground(ctx context.Context) {
 				continue
 			}
 		}
+		if err != nil && ctx.Err() == nil {
+			db.log.Warn("filling the records of terms failed; trying again", "in", f.retry, "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -66,6 +66,9 @@ type importer struct {
 	site   Site
 	lang   string
 
+	// maps holds earlier imports' categories, tags and authors: a few
+	// thousand at most, and every item names some. Posts, pages and
+	// attachments are looked up a batch at a time (lookUp).
 	maps map[string]map[int64]store.WPMapEntry
 
 	cats          []*Category
@@ -80,9 +83,7 @@ type importer struct {
 	authors       map[string]news.Author
 	seen          map[int64]bool
 
-	attMu    sync.RWMutex
-	atts     map[int64]store.WPAttachment
-	children map[int64][]int64 // parent post → attachment ids
+	book *attachmentBook // this run's attachments until they are written
 
 	deferred []deferredFix // written by the writer goroutine only
 
@@ -108,6 +109,12 @@ type batch struct {
 	atts  []store.WPAttachment
 	fixes []deferredFix
 	err   error
+
+	// mapped is what earlier imports made of the batch's posts, pages and
+	// attachments, by kind and WordPress id.
+	mapped map[string]map[int64]store.WPMapEntry
+	// view is the attachments the batch names, while it is prepared.
+	view *attView
 }
 
 // Import reads a WordPress export from r and writes what it holds to the
@@ -134,9 +141,9 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 		ctx: ctx, opt: opt, db: opt.Store, arts: opt.Articles, report: newReport(), lang: "en", sections: sections.New(sections.Options{Store: opt.Store}),
 		maps: map[string]map[int64]store.WPMapEntry{}, sectionIDs: map[string]int64{}, catNames: map[string]string{},
 		tags: map[string]news.Tag{}, authors: map[string]news.Author{}, seen: map[int64]bool{},
-		atts: map[int64]store.WPAttachment{}, children: map[int64][]int64{},
+		book: newAttachmentBook(opt.Store),
 	}
-	for _, k := range []string{"post", "page", "attachment", "category", "tag", "author"} {
+	for _, k := range []string{"category", "tag", "author"} {
 		m, err := im.db.WPImportMap(ctx, k)
 		if err != nil {
 			return nil, err
@@ -148,13 +155,6 @@ func Import(ctx context.Context, src io.Reader, opt Options) (*Report, error) {
 		return nil, err
 	}
 	defer endLong()
-	known, err := im.db.WPAttachments(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range known {
-		im.addAttachment(a)
-	}
 	err = im.run(ctx, src)
 	if ferr := im.finish(ctx, err == nil); ferr != nil && err == nil {
 		err = ferr
@@ -374,8 +374,9 @@ func (im *importer) write(ctx context.Context, b *batch) error {
 		if err := im.db.SaveWPAttachments(ctx, b.atts); err != nil {
 			return err
 		}
+		im.book.written(b.atts)
 		for _, a := range b.atts {
-			im.report.count("attachment", !im.hadMap("attachment", a.WPID))
+			im.report.count("attachment", !b.hadMap("attachment", a.WPID))
 		}
 	}
 	var changed []*store.WPItem
@@ -392,7 +393,7 @@ func (im *importer) write(ctx context.Context, b *batch) error {
 		}
 	}
 	for _, it := range changed {
-		im.report.count(it.MapKind, !im.hadMap(it.MapKind, it.WPID))
+		im.report.count(it.MapKind, !b.hadMap(it.MapKind, it.WPID))
 		im.report.addComments(len(it.Comments))
 	}
 	for _, f := range b.fixes {
@@ -406,14 +407,61 @@ func (im *importer) write(ctx context.Context, b *batch) error {
 	return nil
 }
 
-func (im *importer) hadMap(kind string, id int64) bool {
-	_, ok := im.maps[kind][id]
+// hadMap says whether an earlier import made something of the batch's
+// WordPress object of kind with that id.
+func (b *batch) hadMap(kind string, id int64) bool {
+	_, ok := b.mapped[kind][id]
 	return ok
+}
+
+// lookUp reads what earlier imports made of the batch's items, and the
+// attachments they name (their featured images and galleries, and the
+// batch's own attachments).
+func (im *importer) lookUp(ctx context.Context, b *batch) error {
+	ids := map[string][]int64{}
+	var atts []int64
+	for _, it := range b.items {
+		ids[it.Type] = append(ids[it.Type], it.ID)
+		if it.Type == "attachment" {
+			atts = append(atts, it.ID)
+			continue
+		}
+		if thumb := it.ThumbnailID(); thumb != 0 {
+			atts = append(atts, thumb)
+		}
+		if strings.Contains(it.Content, "[gallery") {
+			atts = append(atts, galleryIDs(it.Content)...)
+		}
+	}
+	b.mapped = map[string]map[int64]store.WPMapEntry{}
+	for kind, list := range ids {
+		m, err := im.db.WPImportMapOf(ctx, kind, list)
+		if err != nil {
+			return err
+		}
+		b.mapped[kind] = m
+	}
+	v, err := im.book.view(ctx, atts)
+	b.view = v
+	return err
 }
 
 // prepare turns a batch's items into what the store writes: attachments
 // first (their files fetched concurrently), then posts and pages.
 func (im *importer) prepare(ctx context.Context, b *batch) {
+	if err := im.lookUp(ctx, b); err != nil {
+		b.err, b.items = err, nil
+		return
+	}
+	im.prepareItems(ctx, b)
+	if b.view.err != nil && b.err == nil {
+		b.err = b.view.err
+	}
+	b.items, b.view = nil, nil
+}
+
+// prepareItems prepares the items of a looked-up batch.
+func (im *importer) prepareItems(ctx context.Context, b *batch) {
 	var wg sync.WaitGroup
 	atts := make([]*store.WPAttachment, len(b.items))
 	for i, it := range b.items {
@@ -421,11 +469,8 @@ func (im *importer) prepare(ctx context.Context, b *batch) {
 			continue
 		}
 		sum := checksum(it)
-		if e, ok := im.maps["attachment"][it.ID]; ok && e.Checksum == sum {
-			im.attMu.RLock()
-			_, have := im.atts[it.ID]
-			im.attMu.RUnlock()
-			if have {
+		if e, ok := b.mapped["attachment"][it.ID]; ok && e.Checksum == sum {
+			if _, have := b.view.get(it.ID); have {
 				im.report.addUnchanged("attachment")
 				continue
 			}
@@ -441,15 +486,16 @@ func (im *importer) prepare(ctx context.Context, b *batch) {
 	wg.Wait()
 	for _, a := range atts {
 		if a != nil {
-			im.addAttachment(*a)
+			b.view.add(*a)
 			b.atts = append(b.atts, *a)
 		}
 	}
+	im.book.prepared(b.atts)
 	for _, it := range b.items {
 		if it.Type == "attachment" {
 			continue
 		}
-		w, fix, err := im.item(ctx, it)
+		w, fix, err := im.item(ctx, b, it)
 		if err != nil {
 			im.report.skip(it.Type, it.ID, it.Title, err.Error())
 			continue
@@ -459,7 +505,6 @@ func (im *importer) prepare(ctx context.Context, b *batch) {
 			b.fixes = append(b.fixes, *fix)
 		}
 	}
-	b.items = nil
 }
 
 func (im *importer) attachment(ctx context.Context, it *Item) store.WPAttachment {
@@ -484,38 +529,14 @@ func (im *importer) attachment(ctx context.Context, it *Item) store.WPAttachment
 	return a
 }
 
-// knows reports whether attachment id has been read, from this export
-// or an earlier import.
-func (im *importer) knows(id int64) bool {
-	im.attMu.RLock()
-	defer im.attMu.RUnlock()
-	_, ok := im.atts[id]
-	return ok
-}
-
 // pendingChecksum marks an item's map row while its deferred fix is not
 // done: it never equals a real checksum, so the item is prepared again.
 func pendingChecksum(sum string) string { return "pending:" + sum }
 
-func (im *importer) addAttachment(a store.WPAttachment) {
-	im.attMu.Lock()
-	defer im.attMu.Unlock()
-	old, had := im.atts[a.WPID]
-	im.atts[a.WPID] = a
-	if had && old.ParentWP == a.ParentWP {
-		return
-	}
-	if a.ParentWP != 0 {
-		im.children[a.ParentWP] = append(im.children[a.ParentWP], a.WPID)
-	}
-}
-
 // figure is an attachment as an article's image; ok is false when it is
 // not (yet) known, or has no address a reader may be sent to.
-func (im *importer) figure(id int64) (news.Figure, bool) {
-	im.attMu.RLock()
-	a, ok := im.atts[id]
-	im.attMu.RUnlock()
+func (im *importer) figure(v *attView, id int64) (news.Figure, bool) {
+	a, ok := v.get(id)
 	if !ok {
 		return news.Figure{}, false
 	}
@@ -526,14 +547,14 @@ var reGallery = regexp.MustCompile(`\[gallery\b[^\]]*\]`)
 
 // item turns a post or page into an article. fix is set when it names
 // attachments not yet seen.
-func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferredFix, error) {
+func (im *importer) item(ctx context.Context, b *batch, it *Item) (*store.WPItem, *deferredFix, error) {
 	kind := it.Type
 	sum := checksum(it)
 	w := &store.WPItem{WPID: it.ID, MapKind: kind, Checksum: sum, Kind: store.KindArticle}
 	if kind == "page" {
 		w.Kind = store.KindPage
 	}
-	if e, ok := im.maps[kind][it.ID]; ok && e.Checksum == sum {
+	if e, ok := b.mapped[kind][it.ID]; ok && e.Checksum == sum {
 		w.Unchanged = true
 		w.Article = &news.Article{ID: e.LocalID}
 		return w, nil, nil
@@ -543,7 +564,7 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 		Lang: im.lang, Status: status(it.Status), PublishedAt: it.PublishedGMT(), UpdatedAt: it.ModifiedGMT,
 		Sticky: it.Sticky, Password: it.Password,
 	}
-	if e, ok := im.maps[kind][it.ID]; ok {
+	if e, ok := b.mapped[kind][it.ID]; ok {
 		a.ID = e.LocalID
 	}
 	if a.Title == "" {
@@ -612,9 +633,13 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 	}
 	var fix *deferredFix
 	missed := false
+	knows := func(id int64) bool {
+		_, ok := b.view.get(id)
+		return ok
+	}
 	resolver := func(id int64) (news.Figure, bool) {
-		f, ok := im.figure(id)
-		if !ok && !im.knows(id) {
+		f, ok := im.figure(b.view, id)
+		if !ok && !knows(id) {
 			missed = true
 		}
 		return f, ok
@@ -624,9 +649,9 @@ func (im *importer) item(ctx context.Context, it *Item) (*store.WPItem, *deferre
 	}
 	a.BodySource = body
 	if thumb := it.ThumbnailID(); thumb != 0 {
-		if f, ok := im.figure(thumb); ok {
+		if f, ok := im.figure(b.view, thumb); ok {
 			a.Image = &f
-		} else if !im.knows(thumb) {
+		} else if !knows(thumb) {
 			missed = true
 		}
 	}
@@ -684,50 +709,67 @@ func fillGalleries(body string, ids []int64) string {
 }
 
 // finish completes the articles that named attachments the export listed
-// after them. Only when the whole export was read (complete) are their
-// map rows marked done; after a broken or interrupted run they stay
-// pending, so the run that resumes it finishes them with every attachment.
+// after them, a batch at a time. Only when the whole export was read
+// (complete) are their map rows marked done; after a broken or
+// interrupted run they stay pending, so the run that resumes it finishes
+// them with every attachment.
 func (im *importer) finish(ctx context.Context, complete bool) error {
-	var list []news.Article
-	var done []store.WPMapRow
-	flush := func() error {
-		if len(list) == 0 {
-			return nil
+	for len(im.deferred) > 0 {
+		n := min(len(im.deferred), im.opt.BatchSize)
+		if err := im.finishBatch(ctx, im.deferred[:n], complete); err != nil {
+			return err
 		}
-		err := im.arts.Rerender(ctx, list, im.figure)
-		if err == nil && complete {
-			err = im.db.PutWPMaps(ctx, done)
-		}
-		list, done = list[:0], done[:0]
-		return err
+		im.deferred = im.deferred[n:]
 	}
-	for _, f := range im.deferred {
+	im.deferred = nil
+	return nil
+}
+
+// finishBatch renders again the articles of fixes, with their galleries'
+// attachments and featured images as they now are.
+func (im *importer) finishBatch(ctx context.Context, fixes []deferredFix, complete bool) error {
+	list := make([]news.Article, len(fixes))
+	parents := make([]int64, len(fixes))
+	for i, f := range fixes {
 		a, err := im.db.ArticleByID(ctx, f.articleID)
 		if err != nil {
 			return err
 		}
-		im.attMu.RLock()
-		kids := slices.Clone(im.children[f.wpID])
-		im.attMu.RUnlock()
-		slices.Sort(kids)
-		a.BodySource = fillGalleries(a.BodySource, kids)
+		list[i], parents[i] = a, f.wpID
+	}
+	kids, err := im.book.children(ctx, parents)
+	if err != nil {
+		return err
+	}
+	var want []int64
+	for i, f := range fixes {
+		list[i].BodySource = fillGalleries(list[i].BodySource, kids[f.wpID])
+		want = append(want, f.thumb)
+		want = append(want, galleryIDs(list[i].BodySource)...)
+	}
+	v, err := im.book.view(ctx, want)
+	if err != nil {
+		return err
+	}
+	done := make([]store.WPMapRow, len(fixes))
+	for i, f := range fixes {
 		if f.thumb != 0 {
-			if fig, ok := im.figure(f.thumb); ok {
-				a.Image = &fig
-			} else if complete && !im.knows(f.thumb) {
+			if fig, ok := im.figure(v, f.thumb); ok {
+				list[i].Image = &fig
+			} else if _, known := v.get(f.thumb); complete && !known {
 				im.report.note(fmt.Sprintf("post %d: its featured image (attachment %d) is not in the export", f.wpID, f.thumb))
 			}
 		}
-		list = append(list, a)
-		done = append(done, store.WPMapRow{Kind: f.kind, WPID: f.wpID, LocalID: f.articleID, Checksum: f.checksum})
-		if len(list) >= im.opt.BatchSize {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
+		done[i] = store.WPMapRow{Kind: f.kind, WPID: f.wpID, LocalID: f.articleID, Checksum: f.checksum}
 	}
-	im.deferred = nil
-	return flush()
+	err = im.arts.Rerender(ctx, list, func(id int64) (news.Figure, bool) { return im.figure(v, id) })
+	if err == nil {
+		err = v.err
+	}
+	if err == nil && complete {
+		err = im.db.PutWPMaps(ctx, done)
+	}
+	return err
 }
 
 // terms writes the export's categories and tags, once, before its first

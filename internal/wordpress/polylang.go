@@ -61,24 +61,35 @@ func (im *importer) addTranslations(t *Term) {
 
 // linkTranslations links, once every post is in, each translation to the
 // original of its story: the post in the site's language, or the one
-// WordPress numbered first when no post is in it.
+// WordPress numbered first when no post is in it. The stories are
+// linked a batch at a time, their posts looked up by WordPress id.
 func (im *importer) linkTranslations(ctx context.Context) error {
-	if len(im.translations) == 0 {
-		return nil
-	}
-	local := map[int64]int64{}
-	for _, kind := range []string{"post", "page"} {
-		m, err := im.db.WPImportMap(ctx, kind)
-		if err != nil {
+	groups := im.translations
+	for len(groups) > 0 {
+		n := min(len(groups), im.opt.BatchSize)
+		if err := im.linkGroups(ctx, groups[:n]); err != nil {
 			return err
 		}
-		for wp, e := range m {
-			local[wp] = e.LocalID
+		groups = groups[n:]
+	}
+	return nil
+}
+
+// linkGroups links the translations of a batch of stories.
+func (im *importer) linkGroups(ctx context.Context, groups []translationGroup) error {
+	var wpIDs []int64
+	for _, g := range groups {
+		for _, wp := range g.posts {
+			wpIDs = append(wpIDs, wp)
 		}
+	}
+	local, err := im.db.WPLocalIDs(ctx, []string{"post", "page"}, wpIDs)
+	if err != nil {
+		return err
 	}
 	links := map[int64]int64{}
 	wpOf := map[int64]int64{}
-	for _, g := range im.translations {
+	for _, g := range groups {
 		var ids []int64
 		for _, wp := range g.posts {
 			if id, ok := local[wp]; ok {

@@ -26,6 +26,20 @@ func (s *Service) PrepareImport(a *news.Article, r news.MediaResolver) error {
 	return s.prepare(context.Background(), a, r, false)
 }
 
+// PrepareImportForSearch is PrepareImport that also returns the body's
+// search text (news.PrepareForSearch), for store.PrepareSearchOf: the
+// body's HTML is then read once for its excerpt and its search entry.
+func (s *Service) PrepareImportForSearch(a *news.Article, r news.MediaResolver) (string, error) {
+	if err := s.ready(context.Background(), a, false); err != nil {
+		return "", err
+	}
+	text, err := news.PrepareForSearch(a, s.excerptLen, r)
+	if err != nil {
+		return "", reword(err)
+	}
+	return text, nil
+}
+
 // WriteWordPress writes a batch of WordPress posts and pages, each
 // prepared by PrepareImport, in one transaction: each article with its
 // tags, byline, comments, redirects and import map row, or none of them.

@@ -156,6 +156,18 @@ func isSlug(s string) bool {
 // (news.Prepare) and, when refs is set, checks that its section and
 // authors exist. Errors are *ValidationError.
 func (s *Service) prepare(ctx context.Context, a *news.Article, r news.MediaResolver, refs bool) error {
+	if err := s.ready(ctx, a, refs); err != nil {
+		return err
+	}
+	if err := news.Prepare(a, s.excerptLen, r); err != nil {
+		return reword(err)
+	}
+	return nil
+}
+
+// ready normalizes and checks a, and its references when refs is set:
+// what comes before news.Prepare.
+func (s *Service) ready(ctx context.Context, a *news.Article, refs bool) error {
 	normalize(a)
 	if err := check(a); err != nil {
 		return err
@@ -164,12 +176,7 @@ func (s *Service) prepare(ctx context.Context, a *news.Article, r news.MediaReso
 		a.Slug = news.Slugify(a.Slug)
 	}
 	if refs {
-		if err := s.checkRefs(ctx, a); err != nil {
-			return err
-		}
-	}
-	if err := news.Prepare(a, s.excerptLen, r); err != nil {
-		return reword(err)
+		return s.checkRefs(ctx, a)
 	}
 	return nil
 }

@@ -150,7 +150,22 @@ func noTags(s string) string { return strings.ReplaceAll(s, "<", "‹") }
 // figure captions, which readers search for, and paragraph breaks, at
 // which snippets are cut.
 func SearchText(bodyHTML string) string {
-	return strings.TrimSpace(stripShortcodeText(searchText.read(bodyHTML)))
+	return searchTextOf(searchText.read(bodyHTML))
+}
+
+// searchTextOf finishes what the searchText reading made of a body.
+func searchTextOf(read string) string { return strings.TrimSpace(stripShortcodeText(read)) }
+
+// BodyTexts returns PlainText(bodyHTML) and SearchText(bodyHTML), reading
+// the HTML once for both: an import makes both texts of every body, and
+// the tokenizer is most of the cost of either.
+func BodyTexts(bodyHTML string) (plain, search string) {
+	if !strings.ContainsAny(bodyHTML, "<&") {
+		// PlainText does not tokenize such text at all.
+		return PlainText(bodyHTML), SearchText(bodyHTML)
+	}
+	texts := readTexts(bodyHTML, proseText, searchText)
+	return joinFields(strings.ToValidUTF8(texts[0], "")), searchTextOf(texts[1])
 }
 
 // textReading is one way of reading HTML as text: which elements' text is
@@ -192,44 +207,82 @@ var searchText = textReading{
 }
 
 // read returns the text of s, its whitespace as the reading left it.
-func (tr textReading) read(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	skipped := map[string]int{}
-	skipping := 0
+func (tr textReading) read(s string) string { return readTexts(s, tr)[0] }
+
+// readTexts returns the text of s by each of readings, from one pass of
+// the tokenizer.
+func readTexts(s string, readings ...textReading) []string {
+	states := make([]textState, len(readings))
+	for i, tr := range readings {
+		states[i] = textState{tr: tr, skipped: map[string]int{}}
+		states[i].b.Grow(len(s))
+	}
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return b.String()
+			out := make([]string, len(states))
+			for i := range states {
+				out[i] = states[i].b.String()
+			}
+			return out
 		case html.TextToken:
-			if skipping == 0 {
-				b.Write(z.Text())
+			var text []byte // Text may be asked once a token
+			for i := range states {
+				if states[i].skipping == 0 {
+					if text == nil {
+						text = z.Text()
+					}
+					states[i].b.Write(text)
+				}
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
-			if tt == html.StartTagToken && tr.skipped[tag] {
-				skipped[tag]++
-				skipping++
+			for i := range states {
+				states[i].open(tag, tt == html.StartTagToken)
 			}
-			b.WriteString(tr.start(tag))
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
-			if skipped[tag] > 0 {
-				skipped[tag]--
-				skipping--
+			for i := range states {
+				states[i].close(tag)
 			}
-			if tag == "figure" && skipped["figcaption"] > 0 {
-				// A caption left open ends with its figure.
-				skipping -= skipped["figcaption"]
-				skipped["figcaption"] = 0
-			}
-			b.WriteString(tr.end(tag))
 		}
 	}
+}
+
+// textState is one reading's progress through a body: its text so far
+// and the skipped elements it is inside.
+type textState struct {
+	tr       textReading
+	b        strings.Builder
+	skipped  map[string]int
+	skipping int
+}
+
+// open takes a start tag; opens is false for a self-closing one.
+func (st *textState) open(tag string, opens bool) {
+	if opens && st.tr.skipped[tag] {
+		st.skipped[tag]++
+		st.skipping++
+	}
+	st.b.WriteString(st.tr.start(tag))
+}
+
+// close takes an end tag.
+func (st *textState) close(tag string) {
+	if st.skipped[tag] > 0 {
+		st.skipped[tag]--
+		st.skipping--
+	}
+	if tag == "figure" && st.skipped["figcaption"] > 0 {
+		// A caption left open ends with its figure.
+		st.skipping -= st.skipped["figcaption"]
+		st.skipped["figcaption"] = 0
+	}
+	st.b.WriteString(st.tr.end(tag))
 }
 
 // MakeExcerpt gives the plain-text summary shown in listings, search
@@ -254,8 +307,13 @@ func makeExcerpt(manual, source string, format Format, bodyHTML string, bodyText
 	} else {
 		text = textOf(source, format)
 	}
-	text = noTags(stripShortcodeText(text))
-	return cutAtWord(joinFields(text), limit)
+	// Every text above is PlainText's, its white space already joined:
+	// only a stripped shortcode can leave a run of spaces to join again
+	// (joining a whole body a second time was a share of every import).
+	if clean := noTags(stripShortcodeText(text)); clean != text {
+		text = joinFields(clean)
+	}
+	return cutAtWord(text, limit)
 }
 
 // textOf renders source and reduces it to plain text; a source that will
@@ -299,10 +357,26 @@ func stripShortcodeText(s string) string {
 	return s
 }
 
+// longerThan reports whether s has more than n runes, counting no
+// further: an excerpt is cut from the start of a whole body's text.
+func longerThan(s string, n int) bool {
+	if len(s) <= n {
+		return false // a rune is at least a byte
+	}
+	count := 0
+	for range s {
+		count++
+		if count > n {
+			return true
+		}
+	}
+	return false
+}
+
 // cutAtWord shortens s to at most limit runes, ellipsis included, cutting
 // between words, or at a sentence's end (EndCleanly).
 func cutAtWord(s string, limit int) string {
-	if limit <= 0 || utf8.RuneCountInString(s) <= limit {
+	if limit <= 0 || !longerThan(s, limit) {
 		return s
 	}
 	// Only the first limit+1 runes are looked at; a whole body need not

@@ -54,9 +54,19 @@ type SearchWork struct {
 // Should a's title, standfirst, body or password change before then, the
 // writer does the work again.
 func (db *DB) PrepareSearch(a *news.Article) *SearchWork {
+	text := ""
+	if a.Password == "" {
+		text = news.SearchText(a.BodyHTML)
+	}
+	return db.PrepareSearchOf(a, text)
+}
+
+// PrepareSearchOf is PrepareSearch for an article whose body's
+// news.SearchText is already known (news.PrepareForSearch made it).
+func (db *DB) PrepareSearchOf(a *news.Article, bodyText string) *SearchWork {
 	w := &SearchWork{title: a.Title, standfirst: a.Standfirst, bodyHTML: a.BodyHTML, protected: a.Password != ""}
 	if !w.protected { // a protected body is neither searched nor shown in snippets
-		w.body = news.SearchText(a.BodyHTML)
+		w.body = bodyText
 	}
 	w.pre, w.analyzed = db.dialect.analyzeAhead(searchDoc{title: a.Title, standfirst: a.Standfirst, body: w.body})
 	return w

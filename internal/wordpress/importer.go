@@ -655,12 +655,13 @@ func (im *importer) item(ctx context.Context, b *batch, it *Item) (*store.WPItem
 			missed = true
 		}
 	}
-	if err := im.arts.PrepareImport(a, resolver); err != nil {
+	searchText, err := im.arts.PrepareImportForSearch(a, resolver)
+	if err != nil {
 		return nil, nil, err
 	}
 	if a.ID == 0 {
 		// Analyzed here, on every core, rather than by the one writer.
-		w.Search = im.db.PrepareSearch(a)
+		w.Search = im.db.PrepareSearchOf(a, searchText)
 	}
 	if missed {
 		fix = &deferredFix{wpID: it.ID, thumb: it.ThumbnailID(), kind: kind, checksum: sum}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -137,10 +138,10 @@ func (r Ranking) Wanted() []byte {
 // reads of it: the document's length and the entries of the terms in
 // wanted (from Ranking.Wanted). Relevance scores it exactly as it scores
 // rec. A record lists every term of its document (some 1.4 KB an
-// article); the store cuts it down where it reads it, so that a window
-// of a thousand matches copies out a few bytes of each rather than all.
-// It allocates nothing but its result, and keeps no part of its
-// arguments; nil stays nil.
+// article); what a ranking reads of it is this much. On SQLite the
+// store counts the same from FTS5 (CountedRecord), without reading the
+// record; Narrow is what that count must equal. It allocates nothing
+// but its result, and keeps no part of its arguments; nil stays nil.
 func Narrow(rec, wanted []byte) []byte {
 	if rec == nil {
 		return nil
@@ -257,6 +258,49 @@ func AddTerms(rec []byte, indexText string, weight int) []byte {
 			out = append(out, byte(min(more.freq[added[i]], maxWeightedFreq)))
 			i++
 		}
+	}
+	return out
+}
+
+// Phrases is what a record made from FTS5's own counts needs of r (see
+// CountedRecord): the hashes of r's terms in the order of Terms, which
+// is also the order of the phrases of its query's FTS5 expression, 4
+// bytes each (little-endian).
+func (r Ranking) Phrases() []byte {
+	out := make([]byte, 0, 4*len(r.hashes))
+	for _, h := range r.hashes {
+		out = binary.LittleEndian.AppendUint32(out, h)
+	}
+	return out
+}
+
+// CountedRecord returns the record, as Narrow cuts it down, of a
+// document of length terms in which the i-th term of phrases (from
+// Phrases) has the field-weighted frequency freq(i): what Encode and
+// Narrow make of the document's TermCounts, but counted from an index
+// that already holds the document's terms (FTS5's position lists), so
+// that no record need be read. Repeated terms count once.
+func CountedRecord(phrases []byte, length int, freq func(i int) int) []byte {
+	type entry struct {
+		h uint32
+		f int
+	}
+	var few [16]entry // a query's terms, most often: no allocation
+	entries := few[:0]
+	for i := 0; 4*i+4 <= len(phrases); i++ {
+		h := binary.LittleEndian.Uint32(phrases[4*i:])
+		if slices.ContainsFunc(entries, func(e entry) bool { return e.h == h }) {
+			continue
+		}
+		if f := freq(i); f > 0 {
+			entries = append(entries, entry{h, min(f, maxWeightedFreq)})
+		}
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
+	out := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+5*len(entries)), uint64(length))
+	for _, e := range entries {
+		out = binary.LittleEndian.AppendUint32(out, e.h)
+		out = append(out, byte(e.f))
 	}
 	return out
 }

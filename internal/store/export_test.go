@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dastan/internal/news"
+	"dastan/internal/search"
 )
 
 // SetStatusForTest changes a status with a bare UPDATE, as a future
@@ -287,4 +288,30 @@ func (db *DB) PageMarksKeptForTest() int {
 		n += len(l.marks)
 	}
 	return n
+}
+
+// CountedRecordsForTest returns, on SQLite, for each article matching
+// q (which must have a search.Ranking): the record of q's terms the
+// window counts from FTS5 with the row's sizes joined, the one it counts
+// without them (FTS5's own xColumnSize), and the article's record of
+// terms, whole.
+func (db *DB) CountedRecordsForTest(ctx context.Context, q search.Query) (joined, own, stored map[int64][]byte, err error) {
+	rk, _ := q.Ranking()
+	rows, err := db.read(ctx, `SELECT article_search.rowid, `+ftsTermsSQL+`(article_search, ?, d.sz), `+ftsTermsSQL+`(article_search, ?, NULL), t.terms
+		FROM article_search LEFT JOIN article_search_docsize d ON d.id = article_search.rowid
+		LEFT JOIN article_terms t ON t.article_id = article_search.rowid WHERE article_search MATCH ?`, rk.Phrases(), rk.Phrases(), q.FTS5())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer rows.Close()
+	joined, own, stored = map[int64][]byte{}, map[int64][]byte{}, map[int64][]byte{}
+	for rows.Next() {
+		var id int64
+		var j, o, s []byte
+		if err := rows.Scan(&id, &j, &o, &s); err != nil {
+			return nil, nil, nil, err
+		}
+		joined[id], own[id], stored[id] = j, o, s
+	}
+	return joined, own, stored, rows.Err()
 }

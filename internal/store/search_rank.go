@@ -4,14 +4,11 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
-
-	"modernc.org/sqlite"
 
 	"dastan/internal/search"
 )
@@ -24,7 +21,10 @@ import (
 // grows with the archive and was most of a search's. On PostgreSQL it
 // replaced ts_rank, which unpacked (detoasted) the tsvector of each of
 // the window's documents to rank it; a record is kept in its row and
-// read with the window. Either way the full-text index only finds the
+// read with the window. On SQLite the window no longer reads the
+// records: FTS5 counts the same from the match it has just found (see
+// fts_terms.go); the writer keeps them still, and the tests prove the
+// counts equal to them. Either way the full-text index only finds the
 // window of newest matches, in its own order; the counts come from
 // termStats, which estimates them among the newest articles and keeps
 // them a while. On a store smaller than that sample the counts, and so
@@ -258,7 +258,7 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 	window := db.rankWindow()
 	loose := sq.Query.IsLoose()
 	var matches []rankedMatch
-	err = db.readTermWindow(ctx, l, window+1, rk.Wanted(), func(id, published int64, rec []byte) {
+	err = db.readTermWindow(ctx, l, window+1, rk, func(id, published int64, rec []byte) {
 		rel, matched := rk.Relevance(rec, idf, totals.avgLength)
 		if loose {
 			rel = coordinatedRelevance(rel, matched)
@@ -314,46 +314,26 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 
 // readTermWindow reads the newest limit of l's matches, newest first,
 // calling fn with each one's id, publication time and record of terms
-// (valid only during the call; on SQLite only the part of it that
-// wanted, a Ranking's Wanted, asks for). On PostgreSQL the window is
+// (valid only during the call; on SQLite counted by FTS5 for rk's terms
+// only, as search.Narrow would cut the record). On PostgreSQL the window is
 // found first (from GIN's matches; when the words are in most of the
 // archive, by a walk of the ids, as windowRead says) and only its
 // matches' records are read, each from its row.
-func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, wanted []byte, fn func(id, published int64, rec []byte)) error {
+func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, rk search.Ranking, fn func(id, published int64, rec []byte)) error {
 	args := append(append([]any{}, l.args...), limit)
 	windowID := db.dialect.rankTerms().windowID
 	if db.dialect.name() == "sqlite" {
-		// Each record is cut down to the query's terms inside SQLite
-		// (narrowTerms): copied out whole, a window's thousand records
-		// were some 1.4 MB a search, copied twice and collected after.
-		return db.readRecords(ctx, `SELECT m.article_id, m.published_at, `+narrowTermsSQL+`(t.terms, ?) FROM `+l.from+
-			` LEFT JOIN article_terms t ON t.article_id = m.article_id`+l.where()+
-			` ORDER BY `+windowID+` DESC LIMIT ?`, append([]any{wanted}, args...), fn)
+		// Each record is counted by FTS5 from the match it has just
+		// read (ftsTermsSQL), already cut down to the query's terms.
+		return db.readRecords(ctx, `SELECT m.article_id, m.published_at, `+ftsTermsSQL+`(article_search, ?, d.sz) FROM `+l.from+
+			` LEFT JOIN article_search_docsize d ON d.id = `+windowID+l.where()+` ORDER BY `+windowID+` DESC LIMIT ?`,
+			append([]any{rk.Phrases()}, args...), fn)
 	}
 	ctx = db.windowRead(ctx, db.plannedMatches(ctx, l.from+l.where(), l.args, 0))
 	return db.readRecords(ctx, `SELECT w.article_id, w.published_at, t.terms FROM (SELECT m.article_id, m.published_at FROM `+
 		l.from+l.where()+` ORDER BY `+windowID+` DESC LIMIT ?) w
 		LEFT JOIN article_terms t ON t.article_id = w.article_id ORDER BY w.article_id DESC`, args, fn)
 }
-
-// narrowTermsSQL is the SQL function, on SQLite, that cuts a record of
-// terms down to a query's (search.Narrow): narrow_terms(terms, wanted).
-const narrowTermsSQL = `dastan_narrow_terms`
-
-// registerNarrowTerms makes narrowTermsSQL known to every SQLite
-// connection opened after it. It reads the record where SQLite keeps it,
-// without copying it (VolatileArgs: search.Narrow keeps no part of it).
-var registerNarrowTerms = sync.OnceValue(func() error {
-	return sqlite.RegisterFunction(narrowTermsSQL, &sqlite.FunctionImpl{NArgs: 2, Deterministic: true, VolatileArgs: true,
-		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			rec, _ := args[0].([]byte)
-			wanted, _ := args[1].([]byte)
-			if rec == nil {
-				return nil, nil
-			}
-			return search.Narrow(rec, wanted), nil
-		}})
-})
 
 // coordinatedRelevance is searchMatch.coordinated's relevance of a loose
 // query's match, in Go: the text relevance squashed into [1, 2), times

@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -337,5 +339,40 @@ func TestOptimizeLeavesFTSIndexUnanalyzed(t *testing.T) {
 	}
 	if got := stats("article_search_idx"); len(got) > 0 {
 		t.Errorf("%d rows of statistics of article_search_idx after Optimize", len(got))
+	}
+}
+
+// On SQLite the window counts each match's terms from FTS5's position
+// lists and sizes instead of reading its record of terms: for every
+// match of every ranked search, the record it counts is the stored
+// record cut down to the query's terms (search.Narrow), byte for byte,
+// with the row's sizes joined and with FTS5's own; a word repeated past
+// the largest weighted frequency a record keeps included.
+func TestWindowCountsTermsAsRecords(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	c := seedSearch(t, db)
+	ctx := context.Background()
+	loud := &news.Article{Title: strings.Repeat("Pipeline ", 30), Standfirst: "Gas, gas and gas.", BodyFormat: news.FormatHTML,
+		BodyHTML: "<p>" + strings.Repeat("The pipeline carries gas. ", 40) + "</p>", Lang: "en", Status: news.StatusPublished,
+		PublishedAt: searchNow.Add(-time.Hour), SectionID: c.kz.ID, Authors: []news.Author{c.a1}, Tags: []news.Tag{{Name: "Energy"}}}
+	must(t, db.SaveArticle(ctx, loud, 0, ""))
+	compared := 0
+	for name, sq := range rankedSearches(c) {
+		rk, ok := sq.Query.Ranking()
+		if !ok {
+			continue
+		}
+		joined, own, stored, err := db.CountedRecordsForTest(ctx, sq.Query)
+		must(t, err)
+		for id, rec := range stored {
+			want := search.Narrow(rec, rk.Wanted())
+			if !bytes.Equal(joined[id], want) || !bytes.Equal(own[id], want) {
+				t.Errorf("%s: article %d counted %x (FTS5's sizes %x), its record cut down %x", name, id, joined[id], own[id], want)
+			}
+			compared++
+		}
+	}
+	if compared < 20 {
+		t.Errorf("%d matches compared; the test proves little", compared)
 	}
 }

@@ -162,7 +162,7 @@ func openSQLite(dataDir string) (*DB, error) {
 	changes = privateSidecars(append(changes, fileChanges...), path)
 	// Page caches are per connection: 16 MB for the writer, 4 MB for each
 	// reader, so a busy site stays well under 200 MB resident.
-	if err := registerNarrowTerms(); err != nil {
+	if err := registerFTSTerms(); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)"

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"modernc.org/libc"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"dastan/internal/search"
+)
+
+// On SQLite the window of a search by relevance reads each match's
+// counts of the query's terms from FTS5 itself, through an auxiliary
+// function of the index (ftsTermsSQL), instead of the match's record in
+// article_terms: FTS5 has just read the match's position lists to find
+// it, and its length is in the index's own small table of sizes. A
+// record was a B-tree descent a match into a table of 1.4 KB rows, most
+// of whose pages were not in the reader's cache: over half of a
+// search's window. The function returns the record as Narrow would cut
+// it (search.CountedRecord), so the ranking reads it unchanged.
+//
+// FTS5 registers auxiliary functions per connection, through its
+// fts5_api, which only C can ask for; modernc's SQLite is C translated
+// to Go, so the store registers the function from an automatic
+// extension (run by every connection as it opens) with the translated
+// API, calling FTS5's function pointers as the translation does.
+
+// ftsTermsSQL is the auxiliary function: dastan_fts_terms(article_search,
+// phrases), phrases being search.Ranking.Phrases of the query whose
+// FTS5 expression the row matched.
+const ftsTermsSQL = `dastan_fts_terms`
+
+// registerFTSTerms makes ftsTermsSQL known to every SQLite connection
+// opened after it.
+var registerFTSTerms = sync.OnceValue(func() error {
+	tls := libc.NewTLS()
+	defer tls.Close()
+	if rc := sqlite3.Xsqlite3_auto_extension(tls, cFuncPointer(ftsTermsInit)); rc != sqlite3.SQLITE_OK {
+		return fmt.Errorf("register %s: code %d", ftsTermsSQL, rc)
+	}
+	return nil
+})
+
+// cFuncPointer is f as the translated C calls a function pointer: a
+// pointer to the Go function value (modernc's own driver does the same).
+func cFuncPointer[T any](f T) uintptr {
+	return *(*uintptr)(unsafe.Pointer(&struct{ f T }{f}))
+}
+
+// at is the translated C's memory at address p, as a T.
+func at[T any](p uintptr) *T {
+	return (*T)(unsafe.Add(nil, p))
+}
+
+// cString is s as a C string the caller frees with libc.Xfree.
+func cString(s string) uintptr {
+	p, err := libc.CString(s)
+	if err != nil {
+		panic(err) // out of memory
+	}
+	return p
+}
+
+// ftsTermsInit is the automatic extension: it registers the auxiliary
+// function on the connection db, as sqlite3_auto_extension's xInit.
+func ftsTermsInit(tls *libc.TLS, db, pzErrMsg, pThunk uintptr) int32 {
+	api, err := fts5API(tls, db)
+	if err != nil {
+		return sqlite3.SQLITE_ERROR
+	}
+	name := cString(ftsTermsSQL)
+	defer libc.Xfree(tls, name)
+	create := *(*func(*libc.TLS, uintptr, uintptr, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{at[sqlite3.Tfts5_api](api).FxCreateFunction}))
+	return create(tls, api, name, 0, cFuncPointer(ftsTerms), 0)
+}
+
+// fts5API is the connection's fts5_api, as FTS5's documentation asks
+// for it: SELECT fts5(?1), binding a pointer of type "fts5_api_ptr".
+func fts5API(tls *libc.TLS, db uintptr) (uintptr, error) {
+	query, ptrType := cString(`SELECT fts5(?1)`), cString("fts5_api_ptr")
+	defer libc.Xfree(tls, query)
+	defer libc.Xfree(tls, ptrType)
+	bp := tls.Alloc(16) // the statement, then the API's pointer
+	defer tls.Free(16)
+	*at[uintptr](bp), *at[uintptr](bp + 8) = 0, 0
+	if rc := sqlite3.Xsqlite3_prepare_v2(tls, db, query, -1, bp, 0); rc != sqlite3.SQLITE_OK {
+		return 0, fmt.Errorf("fts5 api: code %d", rc)
+	}
+	stmt := *at[uintptr](bp)
+	sqlite3.Xsqlite3_bind_pointer(tls, stmt, 1, bp+8, ptrType, 0)
+	sqlite3.Xsqlite3_step(tls, stmt)
+	sqlite3.Xsqlite3_finalize(tls, stmt)
+	api := *at[uintptr](bp + 8)
+	if api == 0 {
+		return 0, errors.New("fts5 api: none")
+	}
+	return api, nil
+}
+
+// ftsTerms is the auxiliary function, as FTS5 calls one (an
+// fts5_extension_function): the record of the current row for the
+// phrases of its first argument, counted from FTS5's position lists
+// (each occurrence weighing its column's search.FieldWeights), with the
+// row's length summed from its second, the row's sizes as FTS5 keeps
+// them (article_search_docsize.sz: a varint a column). The window joins
+// the sizes' small table, which stays in the reader's cache; FTS5's own
+// xColumnSize would read the same row through a statement of its own a
+// match, at twice the cost, and is asked only when the row has none.
+func ftsTerms(tls *libc.TLS, pAPI, pFts, pCtx uintptr, nVal int32, apVal uintptr) {
+	api := at[sqlite3.TFts5ExtensionApi](pAPI)
+	if nVal != 2 {
+		ftsError(tls, pCtx, ftsTermsSQL+": want the phrases and the sizes")
+		return
+	}
+	phrases, sizes := valueBytes(tls, *at[uintptr](apVal)), valueBytes(tls, *at[uintptr](apVal + 8))
+	// Out-parameters: the size (int), the iterator (two pointers), the
+	// column and the offset (ints).
+	bp := tls.Alloc(32)
+	defer tls.Free(32)
+	size, iter, col, off := bp, bp+8, bp+24, bp+28
+	length, ok := docLength(sizes)
+	if !ok {
+		columnSize := *(*func(*libc.TLS, uintptr, int32, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{api.FxColumnSize}))
+		if rc := columnSize(tls, pFts, -1, size); rc != sqlite3.SQLITE_OK {
+			sqlite3.Xsqlite3_result_error_code(tls, pCtx, rc)
+			return
+		}
+		length = int(*at[int32](size))
+	}
+	phraseCount := *(*func(*libc.TLS, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{api.FxPhraseCount}))
+	first := *(*func(*libc.TLS, uintptr, int32, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{api.FxPhraseFirst}))
+	next := *(*func(*libc.TLS, uintptr, uintptr, uintptr, uintptr))(unsafe.Pointer(&struct{ uintptr }{api.FxPhraseNext}))
+	phrasesInQuery := int(phraseCount(tls, pFts))
+	var failed int32
+	rec := search.CountedRecord(phrases, length, func(i int) int {
+		if i >= phrasesInQuery || failed != 0 {
+			return 0
+		}
+		if rc := first(tls, pFts, int32(i), iter, col, off); rc != sqlite3.SQLITE_OK {
+			failed = rc
+			return 0
+		}
+		f := 0
+		for c := *at[int32](col); c >= 0; c = *at[int32](col) {
+			if int(c) < len(search.FieldWeights) {
+				f += search.FieldWeights[c]
+			}
+			next(tls, pFts, iter, col, off)
+		}
+		return f
+	})
+	if failed != 0 {
+		sqlite3.Xsqlite3_result_error_code(tls, pCtx, failed)
+		return
+	}
+	buf := tls.Alloc(len(rec))
+	defer tls.Free(len(rec))
+	copy(unsafe.Slice(at[byte](buf), len(rec)), rec)
+	sqlite3.Xsqlite3_result_blob(tls, pCtx, buf, int32(len(rec)), sqlite3.SQLITE_TRANSIENT)
+}
+
+// valueBytes is the bytes of an argument, where SQLite keeps them (valid
+// during the call only); nil for NULL or empty.
+func valueBytes(tls *libc.TLS, v uintptr) []byte {
+	n := sqlite3.Xsqlite3_value_bytes(tls, v)
+	if n <= 0 {
+		return nil
+	}
+	return unsafe.Slice(at[byte](sqlite3.Xsqlite3_value_blob(tls, v)), n)
+}
+
+// docLength sums a row's sizes as FTS5 keeps them, one varint for each
+// of the index's four columns; false when sizes holds fewer.
+func docLength(sizes []byte) (int, bool) {
+	length := 0
+	for range len(search.FieldWeights) {
+		v, n := sqliteVarint(sizes)
+		if n == 0 {
+			return 0, false
+		}
+		length, sizes = length+int(v), sizes[n:]
+	}
+	return length, true
+}
+
+// ftsError makes msg the function's error.
+func ftsError(tls *libc.TLS, pCtx uintptr, msg string) {
+	p := cString(msg)
+	defer libc.Xfree(tls, p)
+	sqlite3.Xsqlite3_result_error(tls, pCtx, p, -1)
+}

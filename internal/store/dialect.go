@@ -69,6 +69,10 @@ type dialect interface {
 	// rankTerms is the SQL of a search ranked in Go from the records of
 	// terms (search_rank.go).
 	rankTerms() rankTermsSQL
+	// jsonList is the aggregate of a JSON array of one object per row,
+	// its keys and values the pairs of fields ('ID', au.id, …), in the
+	// order of orderBy; an empty array for no rows.
+	jsonList(fields, orderBy string) string
 }
 
 // rankTermsSQL is what differs between the engines in a search ranked in
@@ -382,7 +386,15 @@ func (sqliteDialect) longImport() (string, string) {
 	return "PRAGMA wal_autocheckpoint = 0", "PRAGMA wal_autocheckpoint = 1000"
 }
 
+func (sqliteDialect) jsonList(fields, orderBy string) string {
+	return `json_group_array(json_object(` + fields + `) ORDER BY ` + orderBy + `)`
+}
+
 type postgresDialect struct{}
+
+func (postgresDialect) jsonList(fields, orderBy string) string {
+	return `COALESCE(json_agg(json_build_object(` + fields + `) ORDER BY ` + orderBy + `), '[]')`
+}
 
 func (postgresDialect) name() string          { return "postgres" }
 func (postgresDialect) migrationsDir() string { return "migrations/postgres" }

@@ -79,7 +79,18 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 		}
 		current = sec.Path
 	}
-	stories, err := s.articleStories(ctx, a, lang, preview)
+	title, desc := a.Title, a.SEODescription
+	if a.SEOTitle != "" {
+		title = a.SEOTitle
+	}
+	if desc == "" {
+		desc = a.Excerpt
+	}
+	section, crumbs := c.Section, c.Crumbs // a minute's remaking may run after this request
+	head := func(tr []store.Translation) template.HTML {
+		return s.articleHead(a, tr, title, desc, section, crumbs)
+	}
+	stories, err := s.articleStories(ctx, a, lang, preview, head)
 	if err != nil {
 		return nil, err
 	}
@@ -98,14 +109,7 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	if !preview && r.URL.Path == links.Article(a.Slug) && a.VisibleAt(s.now()) && !c.Locked {
 		c.Read, pg.ReadScript = links.Read(a.ID), s.readURL
 	}
-	if a.SEOTitle != "" {
-		pg.Title = a.SEOTitle
-	}
-	pg.Description = a.SEODescription
-	if pg.Description == "" {
-		pg.Description = a.Excerpt
-	}
-	pg.Head = s.articleHead(a, tr, pg.Title, pg.Description, c.Section, c.Crumbs)
+	pg.Title, pg.Description, pg.Head = title, desc, stories.head
 	if preview {
 		pg.Head = `<meta name="robots" content="noindex, nofollow">` + "\n" + pg.Head
 	}
@@ -129,10 +133,12 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 const relatedSize = 4
 
 // articleStories is what an article's page shows of other articles: its
-// related stories, rendered, and its language versions.
+// related stories, rendered, and its language versions; and its head
+// tags, which name those versions.
 type articleStories struct {
 	related      template.HTML
 	translations []store.Translation
+	head         template.HTML
 }
 
 // translationsFailed marks stories read without their translations: the
@@ -142,12 +148,14 @@ type translationsFailed struct{ err error }
 func (e translationsFailed) Error() string { return "translations: " + e.err.Error() }
 
 // articleStories reads a's related stories and translations, and renders
-// the related ones in lang's edition, once for every reader of a in a
-// minute: they cost a page more than the rest of its reads and half its
-// rendering, and change only with a write (which empties s.stories) or
-// with a scheduled story's time (the minute in the key). A preview may
-// show unsaved tags or section, so it reads them itself.
-func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, preview bool) (articleStories, error) {
+// the related ones in lang's edition and a's head tags (head, given the
+// translations), once for every reader of a in a minute: they cost a
+// page more than the rest of its reads and half its rendering, and
+// change only with a write (which empties s.stories) or with a scheduled
+// story's time (the minute in the key). The head was a tenth of a page's
+// CPU and a fifth of its garbage (its JSON-LD is marshalled from maps).
+// A preview may show unsaved tags or section, so it reads them itself.
+func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, preview bool, head func([]store.Translation) template.HTML) (articleStories, error) {
 	now := s.now()
 	build := func(ctx context.Context) (any, error) {
 		var st articleStories
@@ -162,7 +170,9 @@ func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, 
 			}
 		}
 		st.related = template.HTML(b.String())
-		if st.translations, err = s.db.Translations(ctx, a, now); err != nil {
+		st.translations, err = s.db.Translations(ctx, a, now)
+		st.head = head(st.translations)
+		if err != nil {
 			return st, translationsFailed{err}
 		}
 		return st, nil

@@ -41,7 +41,7 @@ func (s *Site) articlePage(r *http.Request, p params) (*response, error) {
 // may see.
 func (s *Site) article(r *http.Request, slug, password string, tried bool) (*response, bool, error) {
 	ctx := r.Context()
-	a, err := s.db.ArticleBySlug(ctx, slug)
+	a, err := s.db.ArticleToShow(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !a.VisibleAt(s.now())) {
 		resp, err := s.notFound(r, params{})
 		return resp, false, err

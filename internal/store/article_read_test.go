@@ -12,7 +12,7 @@ import (
 )
 
 // TestOneArticleReadsItsBylineAndTagsAsListingsDo: an article read by
-// slug or id (one query, its byline and tags as JSON lists) holds the
+// slug or id, or to show (one query, its byline and tags as JSON lists) holds the
 // same authors and tags, in the same order, as the same article read
 // with a listing's separate reads (FeedArticlesByID), on both engines:
 // bylines in the order the newsroom gave them (not by id or name), tags
@@ -40,7 +40,17 @@ func TestOneArticleReadsItsBylineAndTagsAsListingsDo(t *testing.T) {
 			must(t, err)
 			byID, err := db.ArticleByID(ctx, want.ID)
 			must(t, err)
-			for _, got := range []news.Article{bySlug, byID} {
+			toShow, err := db.ArticleToShow(ctx, want.Slug)
+			must(t, err)
+			if bySlug.BodySource != want.BodySource || toShow.BodySource != "" {
+				t.Errorf("article %d: sources %q by slug, %q to show, want %q and none", i, bySlug.BodySource, toShow.BodySource, want.BodySource)
+			}
+			shown := bySlug
+			shown.BodySource = ""
+			if !reflect.DeepEqual(toShow, shown) {
+				t.Errorf("article %d: to show %#v, by slug without its source %#v", i, toShow, shown)
+			}
+			for _, got := range []news.Article{bySlug, byID, toShow} {
 				if !reflect.DeepEqual(got.Authors, want.Authors) {
 					t.Errorf("article %d: byline %#v, a listing reads %#v", i, got.Authors, want.Authors)
 				}

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"dastan/internal/news"
@@ -19,7 +20,15 @@ const summaryCols = `a.id, a.slug, a.title, a.standfirst, a.excerpt, a.lang, a.s
 	COALESCE(a.section_id, 0), a.image_url, a.image_alt, a.reading_minutes, a.sticky, a.version,
 	a.image_width, a.image_height, a.image_srcset`
 
-const fullCols = summaryCols + `, a.body_source, a.body_format, a.body_html, a.manual_excerpt, a.created_at,
+const fullCols = summaryCols + `, a.body_source, ` + pastSourceCols
+
+// shownCols are fullCols but for the body's source, which only the
+// newsroom and the API show: a reader's page, read most, reads its HTML
+// alone (an empty string stands in for the source, about as long again).
+const shownCols = summaryCols + `, '', ` + pastSourceCols
+
+// pastSourceCols are a whole article's columns after its body's source.
+const pastSourceCols = `a.body_format, a.body_html, a.manual_excerpt, a.created_at,
 	a.image_caption, a.image_credit,
 	a.seo_title, a.seo_description, a.password, a.translation_of`
 
@@ -84,28 +93,44 @@ func (db *DB) ArticleBySlug(ctx context.Context, slug string) (news.Article, err
 	if !validKey(slug) {
 		return news.Article{}, fmt.Errorf("store: article %q: %w", slug, ErrNotFound)
 	}
-	return db.article(ctx, db.articleSQL(`a.slug = ?`), slug)
+	return db.article(ctx, db.articleSQL().bySlug, slug)
+}
+
+// ArticleToShow is ArticleBySlug without the body's source (BodySource
+// is empty): the article as its page shows it to readers.
+func (db *DB) ArticleToShow(ctx context.Context, slug string) (news.Article, error) {
+	if !validKey(slug) {
+		return news.Article{}, fmt.Errorf("store: article %q: %w", slug, ErrNotFound)
+	}
+	return db.article(ctx, db.articleSQL().toShow, slug)
 }
 
 // ArticleByID returns the whole article with that id.
 func (db *DB) ArticleByID(ctx context.Context, id int64) (news.Article, error) {
-	return db.article(ctx, db.articleSQL(`a.id = ?`), id)
+	return db.article(ctx, db.articleSQL().byID, id)
 }
 
-// articleSQL is the read of one whole article found by where, with its
-// byline and its tags as JSON lists (see article), made once per where.
-func (db *DB) articleSQL(where string) string {
-	if q, ok := db.articleReads.Load(where); ok {
-		return q.(string)
-	}
-	q := `SELECT ` + fullCols + `,
+// articleReads are the reads of one article, with its byline and its
+// tags as JSON lists (see article), in the engine's SQL, made once.
+type articleReads struct {
+	once                 sync.Once
+	bySlug, byID, toShow string
+}
+
+func (db *DB) articleSQL() *articleReads {
+	r := &db.articleReads
+	r.once.Do(func() {
+		read := func(cols, where string) string {
+			return `SELECT ` + cols + `,
 	(SELECT ` + db.dialect.jsonList(`'ID', au.id, 'Slug', au.slug, 'Name', au.name, 'Bio', au.bio, 'UserID', au.user_id`, `aa.position`) + `
 		FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id),
 	(SELECT ` + db.dialect.jsonList(`'ID', t.id, 'Slug', t.slug, 'Name', t.name`, `t.name`) + `
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id)
 	FROM articles a WHERE ` + where
-	db.articleReads.Store(where, q)
-	return q
+		}
+		r.bySlug, r.byID, r.toShow = read(fullCols, `a.slug = ?`), read(fullCols, `a.id = ?`), read(shownCols, `a.slug = ?`)
+	})
+	return r
 }
 
 // article reads one whole article, its byline and its tags in one query:

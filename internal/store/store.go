@@ -48,7 +48,7 @@ type DB struct {
 	queryTimeout time.Duration
 	reach        reachability // whether the database answers, asked at most once a second
 	rebindMap    sync.Map     // query text -> engine text
-	articleReads sync.Map     // where -> the read of one whole article (articleSQL)
+	articleReads articleReads // the reads of one article (articleSQL)
 
 	stmtMu  sync.RWMutex
 	stmts   map[string]*sql.Stmt // prepared read queries, by text

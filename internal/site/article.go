@@ -248,6 +248,7 @@ func (s *Site) articleUnlock(w http.ResponseWriter, r *http.Request) {
 	resp.cacheable = false
 	finish(resp)
 	s.write(w, r, resp)
+	s.release(resp)
 }
 
 // rightPassword compares in constant time, so timing tells nothing of

@@ -80,11 +80,13 @@ func (c *PageCache) Generation() uint64 {
 	return c.gen
 }
 
-// Put stores a page rendered during generation gen.
+// Put stores a page rendered during generation gen (a copy of it, when
+// its body is a render buffer the caller gives back).
 func (c *PageCache) Put(key string, r *response, gen uint64, now time.Time) {
 	if !c.enabled || len(r.body) > c.maxBytes/16 {
 		return
 	}
+	r = r.owned()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {

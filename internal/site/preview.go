@@ -23,4 +23,5 @@ func (s *Site) RenderArticlePreview(w http.ResponseWriter, r *http.Request, a ne
 	finish(resp)
 	w.Header().Set("X-Robots-Tag", "noindex")
 	s.write(w, r, resp)
+	s.release(resp)
 }

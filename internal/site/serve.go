@@ -61,6 +61,7 @@ func (s *Site) serveGated(cache *PageCache, w http.ResponseWriter, r *http.Reque
 		if cacheable && resp.cacheable {
 			cache.Put(key, resp, gen, now)
 		}
+		defer s.release(resp) // kept, it was copied
 	}
 	s.write(w, r, resp)
 }

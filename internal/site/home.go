@@ -69,7 +69,7 @@ func (s *Site) home(r *http.Request, p params) (*response, error) {
 	}
 	c := *v.(*homeContent)
 	m := s.reads.lists.Load()
-	c.MostReadDay, c.MostReadWeek = articlesIn(m.Day, p.lang), articlesIn(m.Week, p.lang)
+	c.MostReadDay, c.MostReadWeek = m.editions[p.lang].Day, m.editions[p.lang].Week
 	pg := s.newPage(ctx, p.lang, "", links.Edition(p.lang), "")
 	pg.Description = s.siteDescription(p.lang)
 	s.listingHead(ctx, &pg, "/", "")

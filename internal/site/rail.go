@@ -82,7 +82,7 @@ func (s *Site) railList(ctx context.Context, lang string, sec, exclude int64, no
 // came from.
 func (s *Site) mostReadList(lang string) ([]news.Article, bool, uint64) {
 	m := s.reads.lists.Load()
-	day, week := articlesIn(m.Day, lang), articlesIn(m.Week, lang)
+	day, week := m.editions[lang].Day, m.editions[lang].Week
 	if len(day) >= 3 || len(week) <= len(day) {
 		return day, false, m.gen
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dastan/internal/auth"
+	"dastan/internal/news"
 	"dastan/internal/ratelimit"
 	"dastan/internal/store"
 )
@@ -45,6 +46,26 @@ type readCounter struct {
 type mostRead struct {
 	Day, Week []store.ReadCount
 	gen       uint64 // which reading of the store this is: it names them in the rail's key
+	// editions are Day's and Week's first mostReadSize articles in each
+	// language, picked once here rather than by every page that shows
+	// them (copying articles cost a page as much as 12 KB).
+	editions map[string]editionMostRead
+}
+
+// editionMostRead is one edition's most read of the day and the week.
+type editionMostRead struct{ Day, Week []news.Article }
+
+// newMostRead is the lists day and week of reading gen.
+func newMostRead(day, week []store.ReadCount, gen uint64) *mostRead {
+	m := &mostRead{Day: day, Week: week, gen: gen, editions: map[string]editionMostRead{}}
+	for _, l := range [][]store.ReadCount{day, week} {
+		for _, rc := range l {
+			if _, ok := m.editions[rc.Article.Lang]; !ok {
+				m.editions[rc.Article.Lang] = editionMostRead{Day: articlesIn(day, rc.Article.Lang), Week: articlesIn(week, rc.Article.Lang)}
+			}
+		}
+	}
+	return m
 }
 
 func newReadCounter() *readCounter {
@@ -178,7 +199,7 @@ func (s *Site) refreshMostRead(ctx context.Context) {
 		s.log.Warn("reads: most read", "err", err)
 		return
 	}
-	s.reads.lists.Store(&mostRead{Day: day, Week: week, gen: s.reads.gens.Add(1)})
+	s.reads.lists.Store(newMostRead(day, week, s.reads.gens.Add(1)))
 }
 
 // FlushReads writes the counted reads to the store and reads back the

@@ -52,3 +52,23 @@ func BenchmarkMakeExcerpt(b *testing.B) {
 		MakeExcerpt("", src, FormatHTML, body, 300)
 	}
 }
+
+// BenchmarkBodyTexts compares an import's two texts of a body read apart
+// (PlainText, then SearchText) and in one pass (BodyTexts).
+func BenchmarkBodyTexts(b *testing.B) {
+	html, err := RenderBody(benchArticle(), FormatHTML)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(html)))
+	b.Run("apart", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = PlainText(html), SearchText(html)
+		}
+	})
+	b.Run("one-pass", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = BodyTexts(html)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"modernc.org/libc"
@@ -33,8 +34,21 @@ import (
 // FTS5 expression the row matched.
 const ftsTermsSQL = `dastan_fts_terms`
 
-// registerFTSTerms makes ftsTermsSQL known to every SQLite connection
-// opened after it.
+// ftsScoreSQL is the auxiliary function that scores a match of a
+// search whose ranking is kept in windowRanks: dastan_fts_score(
+// article_search, search, sizes, published_at, id).
+const ftsScoreSQL = `dastan_fts_score`
+
+// windowRanks holds the rankings of the searches whose windows are being
+// read, by the handle their SQL passes to ftsScoreSQL (from
+// windowRankSeq), for as long as the window's statement runs.
+var (
+	windowRanks   sync.Map // int64 → *windowRank
+	windowRankSeq atomic.Int64
+)
+
+// registerFTSTerms makes ftsTermsSQL and ftsScoreSQL known to every
+// SQLite connection opened after it.
 var registerFTSTerms = sync.OnceValue(func() error {
 	tls := libc.NewTLS()
 	defer tls.Close()
@@ -71,10 +85,19 @@ func ftsTermsInit(tls *libc.TLS, db, pzErrMsg, pThunk uintptr) int32 {
 	if err != nil {
 		return sqlite3.SQLITE_ERROR
 	}
-	name := cString(ftsTermsSQL)
-	defer libc.Xfree(tls, name)
 	create := *(*func(*libc.TLS, uintptr, uintptr, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{at[sqlite3.Tfts5_api](api).FxCreateFunction}))
-	return create(tls, api, name, 0, cFuncPointer(ftsTerms), 0)
+	for _, f := range []struct {
+		name string
+		fn   uintptr
+	}{{ftsTermsSQL, cFuncPointer(ftsTerms)}, {ftsScoreSQL, cFuncPointer(ftsScore)}} {
+		name := cString(f.name)
+		rc := create(tls, api, name, 0, f.fn, 0)
+		libc.Xfree(tls, name)
+		if rc != sqlite3.SQLITE_OK {
+			return rc
+		}
+	}
+	return sqlite3.SQLITE_OK
 }
 
 // fts5API is the connection's fts5_api, as FTS5's documentation asks
@@ -100,22 +123,65 @@ func fts5API(tls *libc.TLS, db uintptr) (uintptr, error) {
 	return api, nil
 }
 
-// ftsTerms is the auxiliary function, as FTS5 calls one (an
-// fts5_extension_function): the record of the current row for the
-// phrases of its first argument, counted from FTS5's position lists
-// (each occurrence weighing its column's search.FieldWeights), with the
-// row's length summed from its second, the row's sizes as FTS5 keeps
-// them (article_search_docsize.sz: a varint a column). The window joins
-// the sizes' small table, which stays in the reader's cache; FTS5's own
-// xColumnSize would read the same row through a statement of its own a
-// match, at twice the cost, and is asked only when the row has none.
+// ftsTerms is the auxiliary function dastan_fts_terms(article_search,
+// phrases, sizes), as FTS5 calls one (an fts5_extension_function): the
+// record of the current row for phrases (search.Ranking.Phrases),
+// counted as countedRecord counts it.
 func ftsTerms(tls *libc.TLS, pAPI, pFts, pCtx uintptr, nVal int32, apVal uintptr) {
-	api := at[sqlite3.TFts5ExtensionApi](pAPI)
 	if nVal != 2 {
 		ftsError(tls, pCtx, ftsTermsSQL+": want the phrases and the sizes")
 		return
 	}
 	phrases, sizes := valueBytes(tls, *at[uintptr](apVal)), valueBytes(tls, *at[uintptr](apVal + 8))
+	rec, rc := countedRecord(tls, at[sqlite3.TFts5ExtensionApi](pAPI), pFts, phrases, sizes)
+	if rc != sqlite3.SQLITE_OK {
+		sqlite3.Xsqlite3_result_error_code(tls, pCtx, rc)
+		return
+	}
+	buf := tls.Alloc(len(rec))
+	defer tls.Free(len(rec))
+	copy(unsafe.Slice(at[byte](buf), len(rec)), rec)
+	sqlite3.Xsqlite3_result_blob(tls, pCtx, buf, int32(len(rec)), sqlite3.SQLITE_TRANSIENT)
+}
+
+// ftsScore is the auxiliary function dastan_fts_score(article_search,
+// search, sizes, published_at, id): the current row's score
+// (search.Score) in the search whose windowRank search is the handle of,
+// from its record counted as countedRecord counts it. It counts the rows
+// it scores, once each, and notes the oldest (ids come newest first), so
+// that the window's count needs no second pass (see sqliteWindowPage).
+func ftsScore(tls *libc.TLS, pAPI, pFts, pCtx uintptr, nVal int32, apVal uintptr) {
+	if nVal != 4 {
+		ftsError(tls, pCtx, ftsScoreSQL+": want the search, the sizes, the publication time and the id")
+		return
+	}
+	arg := func(i uintptr) uintptr { return *at[uintptr](apVal + 8*i) }
+	v, ok := windowRanks.Load(sqlite3.Xsqlite3_value_int64(tls, arg(0)))
+	if !ok {
+		ftsError(tls, pCtx, ftsScoreSQL+": no such search")
+		return
+	}
+	w := v.(*windowRank)
+	rec, rc := countedRecord(tls, at[sqlite3.TFts5ExtensionApi](pAPI), pFts, w.phrases, valueBytes(tls, arg(1)))
+	if rc != sqlite3.SQLITE_OK {
+		sqlite3.Xsqlite3_result_error_code(tls, pCtx, rc)
+		return
+	}
+	if id := sqlite3.Xsqlite3_value_int64(tls, arg(3)); id < w.oldest {
+		w.read, w.oldest = w.read+1, id
+	}
+	sqlite3.Xsqlite3_result_double(tls, pCtx, w.score(rec, sqlite3.Xsqlite3_value_int64(tls, arg(2))))
+}
+
+// countedRecord is the record of FTS5's current row for phrases, counted
+// from FTS5's position lists (each occurrence weighing its column's
+// search.FieldWeights), with the row's length summed from sizes, the
+// row's sizes as FTS5 keeps them (article_search_docsize.sz: a varint a
+// column). The window joins the sizes' small table, which stays in the
+// reader's cache; FTS5's own xColumnSize would read the same row through
+// a statement of its own a match, at twice the cost, and is asked only
+// when the row has none.
+func countedRecord(tls *libc.TLS, api *sqlite3.TFts5ExtensionApi, pFts uintptr, phrases, sizes []byte) ([]byte, int32) {
 	// Out-parameters: the size (int), the iterator (two pointers), the
 	// column and the offset (ints).
 	bp := tls.Alloc(32)
@@ -125,8 +191,7 @@ func ftsTerms(tls *libc.TLS, pAPI, pFts, pCtx uintptr, nVal int32, apVal uintptr
 	if !ok {
 		columnSize := *(*func(*libc.TLS, uintptr, int32, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{api.FxColumnSize}))
 		if rc := columnSize(tls, pFts, -1, size); rc != sqlite3.SQLITE_OK {
-			sqlite3.Xsqlite3_result_error_code(tls, pCtx, rc)
-			return
+			return nil, rc
 		}
 		length = int(*at[int32](size))
 	}
@@ -152,14 +217,7 @@ func ftsTerms(tls *libc.TLS, pAPI, pFts, pCtx uintptr, nVal int32, apVal uintptr
 		}
 		return f
 	})
-	if failed != 0 {
-		sqlite3.Xsqlite3_result_error_code(tls, pCtx, failed)
-		return
-	}
-	buf := tls.Alloc(len(rec))
-	defer tls.Free(len(rec))
-	copy(unsafe.Slice(at[byte](buf), len(rec)), rec)
-	sqlite3.Xsqlite3_result_blob(tls, pCtx, buf, int32(len(rec)), sqlite3.SQLITE_TRANSIENT)
+	return rec, failed
 }
 
 // valueBytes is the bytes of an argument, where SQLite keeps them (valid

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -239,9 +240,10 @@ type rankedMatch struct {
 	score float64
 }
 
-// searchByTerms is searchArticles by relevance: it reads the
-// window of newest matches with their records of terms, ranks them with
-// rk, and reads the page's articles. The window's read counts the
+// searchByTerms is searchArticles by relevance: it ranks the window of
+// newest matches with rk (windowPage: in Go from their records on
+// PostgreSQL, inside SQLite from FTS5's counts on SQLite) and reads the
+// page's articles. The window's read counts the
 // matches too: exactly when they fit in it, and past it only when the
 // query asks for every match to be counted (CountLimit 0); otherwise the
 // count stops at the window, as searchArticles' does by relevance.
@@ -256,44 +258,27 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 		return out, fmt.Errorf("store: search: %w", err)
 	}
 	window := db.rankWindow()
-	loose := sq.Query.IsLoose()
-	var matches []rankedMatch
-	err = db.readTermWindow(ctx, l, window+1, rk, func(id, published int64, rec []byte) {
-		rel, matched := rk.Relevance(rec, idf, totals.avgLength)
-		if loose {
-			rel = coordinatedRelevance(rel, matched)
-		}
-		matches = append(matches, rankedMatch{id: id, score: search.Score(rel, time.Unix(published, 0), now)})
-	})
+	limit := sq.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	w := &windowRank{rk: rk, phrases: rk.Phrases(), idf: idf, avgLength: totals.avgLength, now: now, loose: sq.Query.IsLoose()}
+	matches, read, err := db.windowPage(ctx, l, window, w, sq.Offset, limit)
 	if err != nil {
 		return out, fmt.Errorf("store: search: %w", err)
 	}
-	out.Total, out.CountLimit = len(matches), min(sq.CountLimit, window)
-	if len(matches) > window {
-		matches = matches[:window]
-		if sq.CountLimit == 0 {
-			if out.Total, err = db.countListing(ctx, l, 0); err != nil {
-				return out, fmt.Errorf("store: count search: %w", err)
-			}
+	out.Total, out.CountLimit = read, min(sq.CountLimit, window)
+	if read > window && sq.CountLimit == 0 {
+		if out.Total, err = db.countListing(ctx, l, 0); err != nil {
+			return out, fmt.Errorf("store: count search: %w", err)
 		}
 	}
 	if out.CountLimit > 0 && out.Total > out.CountLimit {
 		out.Total = out.CountLimit + 1
 	}
-	slices.SortFunc(matches, func(a, b rankedMatch) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.id, a.id)
-	})
-	limit := sq.Limit
-	if limit <= 0 {
-		limit = 10
-	}
-	if sq.Offset >= len(matches) {
+	if len(matches) == 0 {
 		return out, nil
 	}
-	matches = matches[sq.Offset:min(sq.Offset+limit, len(matches))]
 	ids := make([]int64, len(matches))
 	p := page{keys: map[int64]float64{}}
 	for i, m := range matches {
@@ -312,23 +297,112 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 	return out, nil
 }
 
-// readTermWindow reads the newest limit of l's matches, newest first,
-// calling fn with each one's id, publication time and record of terms
-// (valid only during the call; on SQLite counted by FTS5 for rk's terms
-// only, as search.Narrow would cut the record). On PostgreSQL the window is
-// found first (from GIN's matches; when the words are in most of the
-// archive, by a walk of the ids, as windowRead says) and only its
-// matches' records are read, each from its row.
-func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, rk search.Ranking, fn func(id, published int64, rec []byte)) error {
+// windowRank is how a search ranks its window's matches: rk's bm25
+// relevance with the archive's IDFs and average length (coordinated,
+// for a loose query), with the recency preference at now.
+type windowRank struct {
+	rk        search.Ranking
+	phrases   []byte // rk.Phrases, for FTS5's counts
+	idf       []float64
+	avgLength float64
+	now       time.Time
+	loose     bool
+	// On SQLite, the matches scored (each once, newest first) and the
+	// oldest of them: see sqliteWindowPage.
+	read   int
+	oldest int64
+}
+
+// score is search.Score of the match published at published whose
+// record of terms is rec.
+func (w *windowRank) score(rec []byte, published int64) float64 {
+	rel, matched := w.rk.Relevance(rec, w.idf, w.avgLength)
+	if w.loose {
+		rel = coordinatedRelevance(rel, matched)
+	}
+	return search.Score(rel, time.Unix(published, 0), w.now)
+}
+
+// windowPage returns the page of limit matches from offset of the
+// window of l's newest matches, ranked by w (best first, ties by the
+// newer article), and how many matches the window's read found: window+1
+// when there are more than the window holds.
+func (db *DB) windowPage(ctx context.Context, l listingSQL, window int, w *windowRank, offset, limit int) ([]rankedMatch, int, error) {
+	if db.dialect.name() == "sqlite" {
+		return db.sqliteWindowPage(ctx, l, window, w, offset, limit)
+	}
+	var matches []rankedMatch
+	err := db.readTermWindow(ctx, l, window+1, func(id, published int64, rec []byte) {
+		matches = append(matches, rankedMatch{id: id, score: w.score(rec, published)})
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	read := len(matches)
+	matches = matches[:min(read, window)]
+	slices.SortFunc(matches, func(a, b rankedMatch) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	if offset >= len(matches) {
+		return nil, read, nil
+	}
+	return matches[offset:min(offset+limit, len(matches))], read, nil
+}
+
+// sqliteWindowPage is windowPage on SQLite, where the window is scored
+// and ranked inside SQLite: FTS5 counts each match's terms and
+// ftsScoreSQL scores it, and only the best offset+limit+1 rows reach Go;
+// a thousand rows crossing into Go, through database/sql, cost as much
+// as their counting. The window is the newest window+1 matches (the one
+// more tells that there are more) less the oldest of them when it is
+// there: the scoring counts them and notes the oldest (w.read,
+// w.oldest), as SQLite must score every one to rank them.
+func (db *DB) sqliteWindowPage(ctx context.Context, l listingSQL, window int, w *windowRank, offset, limit int) ([]rankedMatch, int, error) {
+	handle := windowRankSeq.Add(1)
+	windowRanks.Store(handle, w)
+	defer windowRanks.Delete(handle)
+	w.read, w.oldest = 0, math.MaxInt64
+	windowID := db.dialect.rankTerms().windowID
+	args := append(append([]any{handle}, l.args...), window+1, offset+limit+1)
+	rows, err := db.read(db.bound(ctx), `SELECT id, score FROM (SELECT m.article_id AS id, `+ftsScoreSQL+
+		`(article_search, ?, d.sz, m.published_at, m.article_id) AS score FROM `+l.from+
+		` LEFT JOIN article_search_docsize d ON d.id = `+windowID+l.where()+` ORDER BY `+windowID+` DESC LIMIT ?)
+		ORDER BY score DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var best []rankedMatch
+	for rows.Next() {
+		var m rankedMatch
+		if err := rows.Scan(&m.id, &m.score); err != nil {
+			return nil, 0, err
+		}
+		if w.read <= window || m.id != w.oldest {
+			best = append(best, m)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if offset >= len(best) {
+		return nil, w.read, nil
+	}
+	return best[offset:min(offset+limit, len(best))], w.read, nil
+}
+
+// readTermWindow reads, on PostgreSQL, the newest limit of l's matches,
+// newest first, calling fn with each one's id, publication time and
+// record of terms (valid only during the call). The window is found
+// first (from GIN's matches; when the words are in most of the archive,
+// by a walk of the ids, as windowRead says) and only its matches'
+// records are read, each from its row.
+func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, fn func(id, published int64, rec []byte)) error {
 	args := append(append([]any{}, l.args...), limit)
 	windowID := db.dialect.rankTerms().windowID
-	if db.dialect.name() == "sqlite" {
-		// Each record is counted by FTS5 from the match it has just
-		// read (ftsTermsSQL), already cut down to the query's terms.
-		return db.readRecords(ctx, `SELECT m.article_id, m.published_at, `+ftsTermsSQL+`(article_search, ?, d.sz) FROM `+l.from+
-			` LEFT JOIN article_search_docsize d ON d.id = `+windowID+l.where()+` ORDER BY `+windowID+` DESC LIMIT ?`,
-			append([]any{rk.Phrases()}, args...), fn)
-	}
 	ctx = db.windowRead(ctx, db.plannedMatches(ctx, l.from+l.where(), l.args, 0))
 	return db.readRecords(ctx, `SELECT w.article_id, w.published_at, t.terms FROM (SELECT m.article_id, m.published_at FROM `+
 		l.from+l.where()+` ORDER BY `+windowID+` DESC LIMIT ?) w

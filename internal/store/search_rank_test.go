@@ -316,6 +316,18 @@ func TestSearchCountStopsAtRankWindow(t *testing.T) {
 				t.Errorf("%s: total %d, counted to %d, %d results; want %d, %d, %d", c.name, r.Total, r.CountLimit, len(r.Results),
 					c.total, c.countedTo, c.results)
 			}
+			for _, res := range r.Results {
+				if !c.byDate && res.Article.Title == "Story 5 about a pipeline" {
+					t.Errorf("%s: the sixth newest match, past the window, is ranked", c.name)
+				}
+			}
+		}
+		// A page past the window's end shows nothing, and still counts.
+		q := store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: now, Limit: 10, Offset: 5, CountLimit: 10000}
+		r, err := db.SearchArticles(ctx, q)
+		must(t, err)
+		if r.Total != 6 || len(r.Results) != 0 {
+			t.Errorf("past the window: total %d, %d results; want 6, 0", r.Total, len(r.Results))
 		}
 	})
 }

@@ -42,7 +42,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// Links follow the address actually served (":0" picks a port).
 		cfg.SiteURL = config.SiteURLFor(ln.Addr().String())
 	}
-	db, err := openStore(ctx, cfg, log, store.WithQueryTimeout(cfg.QueryTimeout))
+	db, err := openStore(ctx, cfg, log, store.WithQueryTimeout(cfg.QueryTimeout), store.WithSearchMerge())
 	if err != nil {
 		return err
 	}

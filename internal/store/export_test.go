@@ -315,3 +315,18 @@ func (db *DB) CountedRecordsForTest(ctx context.Context, q search.Query) (joined
 	}
 	return joined, own, stored, rows.Err()
 }
+
+// SearchMergeForTest asks for the background merge of the full-text
+// index when it holds more than kept segments.
+func SearchMergeForTest(kept int) Option {
+	return func(db *DB) { db.merge.on, db.merge.kept = true, kept }
+}
+
+// SearchMergedForTest waits for the background merge to end, and returns
+// how many segments the index holds.
+func (db *DB) SearchMergedForTest(ctx context.Context) (int, error) {
+	if db.merge.done != nil {
+		<-db.merge.done
+	}
+	return db.searchSegments(ctx)
+}

@@ -61,6 +61,7 @@ type DB struct {
 	terms       termStats
 	termRanking atomic.Bool
 	fill        termFill
+	merge       searchMerge // of SQLite's full-text index, after Open
 	// log hears what background work (the fill of term records, the
 	// rewriting of renamed tags' documents) could not do and retries:
 	// nothing unless Open was given WithLogger.
@@ -147,6 +148,7 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 		db.Close()
 		return nil, err
 	}
+	db.startSearchMerge()
 	return db, nil
 }
 
@@ -228,6 +230,7 @@ func postgresPool(cfg *pgx.ConnConfig, size int, settings map[string]string) *sq
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	db.stopSearchMerge()
 	db.tagDocs.close()
 	db.stopTermFill()
 	db.closeStmts()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,8 +69,13 @@ func (s *Site) railList(ctx context.Context, lang string, sec, exclude int64, no
 	if err != nil {
 		return nil, err
 	}
+	list := v.([]news.Article)
+	shown := slices.Clip(list[:min(len(list), railSize)])
+	if !slices.ContainsFunc(shown, func(a news.Article) bool { return a.ID == exclude }) {
+		return shown, nil // shared by the section's other articles, and only read: no copy of 3 KB a page
+	}
 	out := make([]news.Article, 0, railSize) // articles are large: grown by appends, the list cost a page 15 KB
-	for _, a := range v.([]news.Article) {
+	for _, a := range list {
 		if a.ID != exclude && len(out) < railSize {
 			out = append(out, a)
 		}

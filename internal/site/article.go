@@ -28,6 +28,11 @@ type articleContent struct {
 	Updated       bool
 	Locked        bool
 	WrongPassword bool
+	// StoryTop and StoryEnd are the story (the template "story") before
+	// and after its body, as every reader of the article is shown it,
+	// made with its related stories (articleStories); empty, the page
+	// renders the story itself.
+	StoryTop, StoryEnd template.HTML
 }
 
 // articlePage is /{slug}/: one story, if readers may see it now.
@@ -86,28 +91,41 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	if desc == "" {
 		desc = a.Excerpt
 	}
-	section, crumbs := c.Section, c.Crumbs // a minute's remaking may run after this request
-	head := func(tr []store.Translation) template.HTML {
-		return s.articleHead(a, tr, title, desc, section, crumbs)
+	if !preview && r.URL.Path == links.Article(a.Slug) && a.VisibleAt(s.now()) && !c.Locked {
+		c.Read = links.Read(a.ID)
 	}
-	stories, err := s.articleStories(ctx, a, lang, preview, head)
+	// What every reader of a's page is shown, as opposed to a preview or
+	// a protected article, is made once a minute with its related stories.
+	shared := !preview && a.Password == "" && c.Read != ""
+	story := c // as it stands now: a minute's remaking may run after this request
+	made := func(st *articleStories) error {
+		st.head = s.articleHead(a, st.translations, title, desc, story.Section, story.Crumbs)
+		if !shared {
+			return nil
+		}
+		sc := story
+		sc.Translations = s.translationLinks(a, st.translations)
+		var err error
+		st.storyTop, st.storyEnd, err = s.renderStory(lang, sc)
+		return err
+	}
+	stories, err := s.articleStories(ctx, a, lang, preview, made)
 	if err != nil {
 		return nil, err
 	}
 	c.Related = stories.related
 	tr := stories.translations
 	pg := s.newPage(ctx, lang, a.Title, links.Article(a.Slug), current)
-	for _, t := range tr {
-		if t.Lang != a.Lang {
-			c.Translations = append(c.Translations, EditionLink{Lang: t.Lang, Name: s.t(t.Lang, "site.article.read_in"), URL: links.Article(t.Slug)})
-		}
-	}
+	c.Translations = s.translationLinks(a, tr)
 	s.switchToTranslations(&pg, c.Translations)
 	if c.Rail, err = s.railHTML(ctx, lang, a.SectionID, a.ID); err != nil {
 		return nil, err
 	}
-	if !preview && r.URL.Path == links.Article(a.Slug) && a.VisibleAt(s.now()) && !c.Locked {
-		c.Read, pg.ReadScript = links.Read(a.ID), s.readURL
+	if c.Read != "" {
+		pg.ReadScript = s.readURL
+	}
+	if shared {
+		c.StoryTop, c.StoryEnd = stories.storyTop, stories.storyEnd
 	}
 	pg.Title, pg.Description, pg.Head = title, desc, stories.head
 	if preview {
@@ -129,6 +147,41 @@ func (s *Site) articleResponse(r *http.Request, a news.Article, password string,
 	return resp, nil
 }
 
+// translationLinks are the links to a's translations tr ("Читать на
+// русском"), each in its own language.
+func (s *Site) translationLinks(a news.Article, tr []store.Translation) []EditionLink {
+	var out []EditionLink
+	for _, t := range tr {
+		if t.Lang != a.Lang {
+			out = append(out, EditionLink{Lang: t.Lang, Name: s.t(t.Lang, "site.article.read_in"), URL: links.Article(t.Slug)})
+		}
+	}
+	return out
+}
+
+// storyBody marks where the body goes in a story rendered by renderStory.
+// The story's other text cannot hold a NUL byte (html/template and
+// picture write one as U+FFFD); should it hold the mark anyway, the page
+// renders the story itself.
+const storyBody = "\x00body\x00"
+
+// renderStory renders the story of c in lang's edition, as the article
+// page would, in two parts: before the body and after it. The body is
+// left out: it is the largest part and every page has it already, so
+// the part kept for a minute (articleStories) stays small.
+func (s *Site) renderStory(lang string, c articleContent) (top, end template.HTML, err error) {
+	c.Body, c.StoryTop, c.StoryEnd = storyBody, "", ""
+	var b strings.Builder
+	if err := s.pages["article"].In(lang).ExecuteTemplate(&b, "story", Page{Lang: lang, Content: c}); err != nil {
+		return "", "", fmt.Errorf("site: render the story: %w", err)
+	}
+	before, after, ok := strings.Cut(b.String(), storyBody)
+	if !ok || strings.Contains(after, storyBody) {
+		return "", "", nil // the page renders it itself
+	}
+	return template.HTML(before), template.HTML(after), nil
+}
+
 // relatedSize is how many related stories an article shows.
 const relatedSize = 4
 
@@ -139,6 +192,10 @@ type articleStories struct {
 	related      template.HTML
 	translations []store.Translation
 	head         template.HTML
+	// storyTop and storyEnd are the article's story around its body
+	// (renderStory), when the request that made them showed what every
+	// reader is shown.
+	storyTop, storyEnd template.HTML
 }
 
 // translationsFailed marks stories read without their translations: the
@@ -148,14 +205,15 @@ type translationsFailed struct{ err error }
 func (e translationsFailed) Error() string { return "translations: " + e.err.Error() }
 
 // articleStories reads a's related stories and translations, and renders
-// the related ones in lang's edition and a's head tags (head, given the
-// translations), once for every reader of a in a minute: they cost a
-// page more than the rest of its reads and half its rendering, and
-// change only with a write (which empties s.stories) or with a scheduled
-// story's time (the minute in the key). The head was a tenth of a page's
-// CPU and a fifth of its garbage (its JSON-LD is marshalled from maps).
-// A preview may show unsaved tags or section, so it reads them itself.
-func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, preview bool, head func([]store.Translation) template.HTML) (articleStories, error) {
+// the related ones in lang's edition, and with made, given the
+// translations, a's head tags and its story, once for every reader of a
+// in a minute: they cost a page more than the rest of its reads and most
+// of its rendering, and change only with a write (which empties
+// s.stories) or with a scheduled story's time (the minute in the key).
+// The head was a tenth of a page's CPU and a fifth of its garbage (its
+// JSON-LD is marshalled from maps). A preview may show unsaved tags or
+// section, so it reads them itself.
+func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, preview bool, made func(*articleStories) error) (articleStories, error) {
 	now := s.now()
 	build := func(ctx context.Context) (any, error) {
 		var st articleStories
@@ -171,7 +229,9 @@ func (s *Site) articleStories(ctx context.Context, a news.Article, lang string, 
 		}
 		st.related = template.HTML(b.String())
 		st.translations, err = s.db.Translations(ctx, a, now)
-		st.head = head(st.translations)
+		if merr := made(&st); merr != nil {
+			return nil, merr
+		}
 		if err != nil {
 			return st, translationsFailed{err}
 		}

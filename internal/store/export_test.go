@@ -330,3 +330,6 @@ func (db *DB) SearchMergedForTest(ctx context.Context) (int, error) {
 	}
 	return db.searchSegments(ctx)
 }
+
+// DeadlockedForTest is deadlocked: err is PostgreSQL's deadlock.
+func DeadlockedForTest(err error) bool { return deadlocked(err) }

@@ -5,12 +5,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -507,4 +509,12 @@ func rebindDollar(query string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// deadlocked says err is PostgreSQL's answer to a deadlock (SQLSTATE
+// 40P01): it ended this statement's transaction so that the other could
+// go on, and the statement may be run again.
+func deadlocked(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "40P01"
 }

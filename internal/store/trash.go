@@ -97,7 +97,19 @@ func (db *DB) TrashedAt(ctx context.Context, id int64) (time.Time, error) {
 
 // PurgeTrash deletes for good the articles trashed before cutoff.
 func (db *DB) PurgeTrash(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := db.write(ctx, `DELETE FROM articles WHERE status = 'trash' AND deleted_at > 0 AND deleted_at < ?`, unix(cutoff))
+	var res sql.Result
+	var err error
+	// On PostgreSQL the delete can deadlock with a renamed tag's search
+	// documents made in the background (tag_docs.go: a batch holds an
+	// article's document and waits on its row, the delete holds the row
+	// and waits on its document), and PostgreSQL may end the delete:
+	// it only removes what is already trash, so it is tried again.
+	for try := 0; try < 3; try++ {
+		res, err = db.write(ctx, `DELETE FROM articles WHERE status = 'trash' AND deleted_at > 0 AND deleted_at < ?`, unix(cutoff))
+		if !deadlocked(err) {
+			break
+		}
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: purge trash: %w", err)
 	}

@@ -331,5 +331,11 @@ func (db *DB) SearchMergedForTest(ctx context.Context) (int, error) {
 	return db.searchSegments(ctx)
 }
 
+// SearchesAtOnceForTest is the most searches that were inside the store
+// at once, and how many it lets in at once (0: no gate).
+func (db *DB) SearchesAtOnceForTest() (most, slots int) {
+	return int(db.searches.most.Load()), cap(db.searches.slots)
+}
+
 // DeadlockedForTest is deadlocked: err is PostgreSQL's deadlock.
 func DeadlockedForTest(err error) bool { return deadlocked(err) }

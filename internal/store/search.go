@@ -121,6 +121,11 @@ type SearchResults struct {
 // relevance: the best partial matches come after the full ones, and the
 // reader of a long question still finds the stories that answer it.
 func (db *DB) SearchArticles(ctx context.Context, sq SearchQuery) (SearchResults, error) {
+	leave, err := db.searches.enter(ctx)
+	if err != nil {
+		return SearchResults{}, err
+	}
+	defer leave()
 	out, err := db.searchArticles(ctx, sq)
 	out.Full = out.Total
 	if err != nil || !sq.Partial || out.Total >= sq.Limit || sq.SortByDate || len(sq.Query.Parts()) < 2 {

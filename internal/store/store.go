@@ -71,6 +71,9 @@ type DB struct {
 	tagDocs tagDocs
 	// pageMarks are where deep pages of listings start (page_marks.go).
 	pageMarks pageMarkCache
+	// searches lets searches into a SQLite store a few at a time, in the
+	// order they came (search_gate.go).
+	searches searchGate
 
 	modeChanges []ModeChange // what Open made private in the data directory
 
@@ -190,7 +193,9 @@ func openSQLite(dataDir string) (*DB, error) {
 	}
 	// WAL mode has made the -wal and -shm files by now: check them again.
 	changes = privateSidecars(changes, path)
-	return &DB{w: w, r: r, dialect: sqliteDialect{}, modeChanges: changes, path: path}, nil
+	db := &DB{w: w, r: r, dialect: sqliteDialect{}, modeChanges: changes, path: path}
+	db.searches.open()
+	return db, nil
 }
 
 func openPostgres(url string) (*DB, error) {

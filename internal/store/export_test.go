@@ -339,3 +339,18 @@ func (db *DB) SearchesAtOnceForTest() (most, slots int) {
 
 // DeadlockedForTest is deadlocked: err is PostgreSQL's deadlock.
 func DeadlockedForTest(err error) bool { return deadlocked(err) }
+
+// PageMarkFindsForTest is how many times a listing's marks were looked
+// for, and how many requests wait for a finding under way.
+func (db *DB) PageMarkFindsForTest() (finds, waiting int) {
+	db.pageMarks.mu.Lock()
+	defer db.pageMarks.mu.Unlock()
+	for _, f := range db.pageMarks.finding {
+		waiting += f.waiting
+	}
+	return db.pageMarks.finds, waiting
+}
+
+// HoldPageMarksForTest makes each finding of marks call hold before it
+// reads the listing's keys.
+func (db *DB) HoldPageMarksForTest(hold func()) { db.pageMarks.hold = hold }

@@ -26,6 +26,12 @@ import (
 // story coming due, which no write announces, changes the count.
 // Only the listings whose count the store keeps exactly (keptCount: a
 // section's, tag's or author's, an edition's, the site's) get marks.
+//
+// One request at a time finds a listing's marks: the others asking for
+// the same listing wait for it and start from what it found. Finding
+// them for the middle of a listing of a million entries reads half a
+// million keys; when a crawler's first 32 requests all did it at once,
+// each took 32 times as long, and the requests behind them timed out.
 
 const (
 	// pageMarkStride is how many entries apart marks are: the most a
@@ -53,6 +59,26 @@ type pageMarkCache struct {
 	mu     sync.Mutex
 	gen    uint64 // counts purges: marks found across one are not kept
 	lists  map[string]pageMarkList
+	// finding holds the listings whose marks a request is finding now,
+	// by key and count.
+	finding map[markFind]*markFlight
+	// finds counts the reads of keys, for tests; hold, when set, is
+	// called by each before it reads, also for tests.
+	finds int
+	hold  func()
+}
+
+// markFind names one listing at one count, whose marks are found once.
+type markFind struct {
+	key   string
+	total int
+}
+
+// markFlight is a finding of marks under way: done closes when it ends;
+// waiting counts the requests waiting for it.
+type markFlight struct {
+	done    chan struct{}
+	waiting int
 }
 
 // every is how many entries apart marks are.
@@ -116,11 +142,26 @@ func (db *DB) fromMark(ctx context.Context, l listingSQL, from string, order lis
 		return pageMark{}, offset, false, nil
 	}
 	marks, gen := db.pageMarks.get(key, total)
-	if len(marks) < n {
-		if marks, err = db.findMarks(ctx, l, from, order, marks, n); err != nil {
+	for len(marks) < n {
+		f := markFind{key, total}
+		wait := db.pageMarks.begin(f)
+		if wait != nil { // another request is finding them: start from its
+			select {
+			case <-wait:
+			case <-ctx.Done():
+				return pageMark{}, offset, false, ctx.Err()
+			}
+			marks, gen = db.pageMarks.get(key, total)
+			continue
+		}
+		marks, err = db.findMarks(ctx, l, from, order, marks, n)
+		if err == nil {
+			db.pageMarks.put(key, total, marks, gen)
+		}
+		db.pageMarks.end(f)
+		if err != nil {
 			return pageMark{}, offset, false, err
 		}
-		db.pageMarks.put(key, total, marks, gen)
 		if len(marks) < n { // the listing is shorter than its count said
 			return pageMark{}, offset, false, nil
 		}
@@ -128,10 +169,38 @@ func (db *DB) fromMark(ctx context.Context, l listingSQL, from string, order lis
 	return marks[n-1], offset - n*stride - 1, true, nil
 }
 
+// begin claims the finding of f's marks for the caller (nil), or returns
+// the channel that closes when the request finding them now is done.
+func (c *pageMarkCache) begin(f markFind) <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if fl, ok := c.finding[f]; ok {
+		fl.waiting++
+		return fl.done
+	}
+	if c.finding == nil {
+		c.finding = map[markFind]*markFlight{}
+	}
+	c.finding[f] = &markFlight{done: make(chan struct{})}
+	c.finds++
+	return nil
+}
+
+// end lets the requests waiting for f's marks look at them.
+func (c *pageMarkCache) end(f markFind) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	close(c.finding[f].done)
+	delete(c.finding, f)
+}
+
 // findMarks reads the listing's keys on from the last of marks (or its
 // start) until it has n marks, or the listing ends.
 func (db *DB) findMarks(ctx context.Context, l listingSQL, from string, order listOrder, marks []pageMark, n int) ([]pageMark, error) {
 	stride := db.pageMarks.every()
+	if db.pageMarks.hold != nil {
+		db.pageMarks.hold()
+	}
 	marks = append([]pageMark(nil), marks...)
 	want := (n - len(marks)) * stride
 	q, pos := l, 0 // pos: the position read, counted from the last mark

@@ -85,3 +85,63 @@ func deepPagesFromMarks(t *testing.T, db *store.DB) {
 	check("after a new story", now)
 	check("once a story came due", now.Add(2*time.Hour))
 }
+
+// TestDeepPageMarksFoundOnce: requests arriving together for a deep page
+// of a listing whose marks are not kept yet find them once: one reads the
+// listing's keys while the others wait for it, and all get the page that
+// reading the whole listing puts there. On both engines.
+func TestDeepPageMarksFoundOnce(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) { deepPageMarksFoundOnce(t, storetest.Open(t, engine, store.PageMarksForTest(7))) })
+	}
+}
+
+func deepPageMarksFoundOnce(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	nw, kz, _, a1, _ := seed(t, db)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < 64; i++ {
+		must(t, db.SaveArticle(ctx, article(fmt.Sprintf("Story %d", i), kz.ID, now.Add(-time.Duration(i)*time.Hour), []news.Author{a1}, "grain"), 0, ""))
+	}
+	whole, err := db.ListArticles(ctx, store.ListQuery{Section: nw.ID, VisibleAt: now, Limit: 1000})
+	must(t, err)
+	// Page 8 of 3 lies past two marks and before the listing's middle,
+	// so it is read from the front and needs the marks.
+	q := store.ListQuery{Section: nw.ID, VisibleAt: now, Limit: 3, Offset: 21}
+	want := ids(whole.Articles)[21:24]
+
+	release := make(chan struct{})
+	db.HoldPageMarksForTest(func() { <-release })
+	const requests = 12
+	pages := make(chan []int64, requests)
+	errs := make(chan error, requests)
+	for i := 0; i < requests; i++ {
+		go func() {
+			p, err := db.ListArticles(ctx, q)
+			errs <- err
+			pages <- ids(p.Articles)
+		}()
+	}
+	// The first request holds before reading; the rest must queue behind
+	// it rather than read the keys themselves.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+		if _, waiting := db.PageMarkFindsForTest(); waiting == requests-1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			finds, waiting := db.PageMarkFindsForTest()
+			close(release)
+			t.Fatalf("%d requests wait for the marks and %d find them; want %d waiting behind one", waiting, finds, requests-1)
+		}
+	}
+	close(release)
+	for i := 0; i < requests; i++ {
+		must(t, <-errs)
+		if got := <-pages; !slices.Equal(got, want) {
+			t.Errorf("request %d got %v, want %v", i, got, want)
+		}
+	}
+	if finds, _ := db.PageMarkFindsForTest(); finds != 1 {
+		t.Errorf("marks found %d times, want once", finds)
+	}
+}

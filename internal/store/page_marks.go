@@ -238,10 +238,14 @@ func (l listingSQL) after(m pageMark, order listOrder) listingSQL {
 		op, edge = `>`, `>=`
 	}
 	// The first term bounds the index's range; the second leaves out
-	// the mark's own date's entries up to the mark.
+	// the mark's own date's entries up to the mark. They go before l's
+	// own: given two upper bounds on the date (the mark's and a readers'
+	// listing's visibility, now), SQLite starts the range at the first it
+	// meets, and from now it walked every entry above the mark: 7 ms a
+	// page in the middle of a listing of 217,000, against 0.1.
 	cond := l.date + ` ` + edge + ` ? AND (` + l.date + ` ` + op + ` ? OR ` + l.id + ` ` + op + ` ?)`
 	q := l
-	q.cond = append(append([]string(nil), l.cond...), cond)
-	q.args = append(append([]any(nil), l.args...), m.date, m.date, m.id)
+	q.cond = append([]string{cond}, l.cond...)
+	q.args = append([]any{m.date, m.date, m.id}, l.args...)
 	return q
 }

@@ -96,8 +96,9 @@ type indexedDoc struct {
 	columns [4]string // title, standfirst, tags, body
 	tsv     string
 	pairs   string // PostgreSQL's word pairs, for phrases (migration 0024)
-	// terms is the record of the document's terms (SQLite's migration
-	// 0028, PostgreSQL's 0029; search.TermCounts).
+	// terms is the record of the document's terms (PostgreSQL's
+	// migration 0029; search.TermCounts); nil on SQLite, which counts
+	// them from FTS5's index (fts_terms.go).
 	terms []byte
 	meta  searchMeta
 }
@@ -202,21 +203,16 @@ func (s sqliteDialect) analyze(d searchDoc) indexedDoc {
 	return s.withTags(pre, d)
 }
 
-// analyzeAhead counts the terms of all but the tags too, on the
-// preparing worker: the one writer then adds only the tags' few.
+// analyzeAhead analyzes all but the tags, on the preparing worker: the
+// one writer then analyzes only the tags' few words. SQLite keeps no
+// record of terms: a search counts them from FTS5's own position lists
+// (fts_terms.go), so the columns are the whole analysis.
 func (sqliteDialect) analyzeAhead(d searchDoc) (indexedDoc, bool) {
-	pre := indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst), "", search.IndexText(d.body)}}
-	var c search.TermCounts
-	for _, i := range []int{0, 1, 3} {
-		c.Add(pre.columns[i], search.FieldWeights[i])
-	}
-	pre.terms = c.Encode()
-	return pre, true
+	return indexedDoc{columns: [4]string{search.IndexText(d.title), search.IndexText(d.standfirst), "", search.IndexText(d.body)}}, true
 }
 
 func (sqliteDialect) withTags(pre indexedDoc, d searchDoc) indexedDoc {
 	pre.columns[2], pre.meta = search.IndexText(d.tags), d.meta
-	pre.terms = search.AddTerms(pre.terms, pre.columns[2], search.FieldWeights[2])
 	return pre
 }
 
@@ -233,22 +229,19 @@ func (sqliteDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id in
 		ON CONFLICT (article_id) DO UPDATE SET listed = excluded.listed, published_at = excluded.published_at,
 		lang = excluded.lang, section_id = excluded.section_id`,
 		id, d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
-	if err != nil {
-		return err
-	}
-	return putArticleTerms(ctx, db, tx, id, d.terms)
+	return err
 }
 
-// putArticleTerms replaces article id's record of terms (SQLite's
-// migration 0028, PostgreSQL's 0029).
+// putArticleTerms replaces article id's record of terms (PostgreSQL's
+// migration 0029; SQLite keeps none since its 0033).
 func putArticleTerms(ctx context.Context, db *DB, tx *sql.Tx, id int64, terms []byte) error {
 	_, err := db.txExec(ctx, tx, `INSERT INTO article_terms (article_id, terms) VALUES (?, ?)
 		ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms`, id, terms)
 	return err
 }
 
-// putSearchDocs on SQLite writes the documents' metadata and records of
-// terms first, then their full-text rows in one statement. FTS5 writes the terms it holds
+// putSearchDocs on SQLite writes the documents' metadata first, then
+// their full-text rows in one statement. FTS5 writes the terms it holds
 // in memory out as a new segment of the index at the start of every
 // later statement of the transaction that may need undoing (its
 // xSavepoint): written one by one, interleaved with the metadata's
@@ -260,22 +253,17 @@ func putArticleTerms(ctx context.Context, db *DB, tx *sql.Tx, id int64, terms []
 func (sqliteDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, ids []int64, docs []indexedDoc) error {
 	for start := 0; start < len(ids); start += bulkRows {
 		end := min(start+bulkRows, len(ids))
-		var meta, terms, text rowsBuilder
+		var meta, text rowsBuilder
 		del := make([]any, 0, end-start)
 		for i := start; i < end; i++ {
 			d := docs[i]
 			meta.add(ids[i], d.meta.listedInt(), d.meta.publishedAt, d.meta.lang, d.meta.sectionID)
-			terms.add(ids[i], d.terms)
 			text.add(ids[i], d.columns[0], d.columns[1], d.columns[2], d.columns[3])
 			del = append(del, ids[i])
 		}
 		if _, err := db.txExecOnce(ctx, tx, `INSERT INTO article_search_meta (article_id, listed, published_at, lang, section_id) VALUES `+meta.values()+`
 			ON CONFLICT (article_id) DO UPDATE SET listed = excluded.listed, published_at = excluded.published_at,
 			lang = excluded.lang, section_id = excluded.section_id`, meta.args...); err != nil {
-			return err
-		}
-		if _, err := db.txExecOnce(ctx, tx, `INSERT INTO article_terms (article_id, terms) VALUES `+terms.values()+`
-			ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms`, terms.args...); err != nil {
 			return err
 		}
 		if _, err := db.txExecOnce(ctx, tx, `DELETE FROM article_search WHERE rowid IN (`+placeholders(len(del))+`)`, del...); err != nil {

@@ -102,9 +102,8 @@ func (db *DB) RowsForTest(ctx context.Context, query string) ([]string, error) {
 // RowsForTest reads it, on this store's engine.
 func (db *DB) SearchRowsQueryForTest() string {
 	if db.dialect.name() == "sqlite" {
-		return `SELECT s.rowid, s.title, s.standfirst, s.tags, s.body, m.listed, m.published_at, m.lang, m.section_id, hex(t.terms)
-			FROM article_search s JOIN article_search_meta m ON m.article_id = s.rowid
-			LEFT JOIN article_terms t ON t.article_id = s.rowid ORDER BY s.rowid`
+		return `SELECT s.rowid, s.title, s.standfirst, s.tags, s.body, m.listed, m.published_at, m.lang, m.section_id
+			FROM article_search s JOIN article_search_meta m ON m.article_id = s.rowid ORDER BY s.rowid`
 	}
 	return `SELECT article_id, CAST(tsv AS text), CAST(pairs AS text), listed, published_at, lang, section_id,
 		facets = search_facets(article_id, section_id) AS facets_follow_links FROM article_search ORDER BY article_id`
@@ -190,9 +189,11 @@ func (db *DB) SearchCountPlanForTest(ctx context.Context, sq SearchQuery) ([]str
 // (search_rank.go) off, back to FTS5's bm25, or on again.
 func (db *DB) SetTermRankingForTest(on bool) { db.termRanking.Store(on) }
 
-// StaleTermRecordsForTest lists the articles whose record of terms
-// (migration 0028) is missing or differs from one made afresh from the
-// article as it is stored now.
+// StaleTermRecordsForTest lists the articles whose terms, as searches
+// count them, are missing or differ from those made afresh from the
+// article as it is stored now: on PostgreSQL its record of terms
+// (migration 0029); on SQLite, which keeps no records and counts terms
+// from FTS5's index (fts_terms.go), its full-text row's columns.
 func (db *DB) StaleTermRecordsForTest(ctx context.Context) ([]int64, error) {
 	var stale []int64
 	var last int64
@@ -204,6 +205,19 @@ func (db *DB) StaleTermRecordsForTest(ctx context.Context) ([]int64, error) {
 		last = batch[len(batch)-1].id
 		analyzeAll(db.dialect, batch, 1)
 		for _, it := range batch {
+			if db.dialect.name() == "sqlite" {
+				cols, err := db.indexedColumnsForTest(ctx, it.id)
+				if err != nil {
+					return nil, err
+				}
+				for i, c := range it.out.columns {
+					if cols[i] != strings.Join(strings.Fields(c), " ") {
+						stale = append(stale, it.id)
+						break
+					}
+				}
+				continue
+			}
 			var rec []byte
 			err := db.readRow(ctx, `SELECT terms FROM article_terms WHERE article_id = ?`, it.id).Scan(&rec)
 			if err != nil || string(rec) != string(it.out.terms) {
@@ -213,16 +227,53 @@ func (db *DB) StaleTermRecordsForTest(ctx context.Context) ([]int64, error) {
 	}
 }
 
-// ForgetTermRecordsForTest makes the store look as one made before
-// migration 0028 does after it: no records, and the fill asked for.
+// indexedColumnsForTest reads back from SQLite's contentless full-text
+// index (through fts5vocab, in a transaction of the writer's) the terms
+// it holds of article id, column by column, in order, separated by spaces.
+func (db *DB) indexedColumnsForTest(ctx context.Context, id int64) (cols [4]string, err error) {
+	var terms [4][]string
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := db.txExecOnce(ctx, tx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.article_search_instances
+			USING fts5vocab(main, article_search, instance)`); err != nil {
+			return err
+		}
+		rows, err := db.txReadOnce(ctx, tx, `SELECT term, col FROM temp.article_search_instances WHERE doc = ? ORDER BY col, offset`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		index := map[string]int{"title": 0, "standfirst": 1, "tags": 2, "body": 3}
+		for rows.Next() {
+			var term, col string
+			if err := rows.Scan(&term, &col); err != nil {
+				return err
+			}
+			terms[index[col]] = append(terms[index[col]], term)
+		}
+		return rows.Err()
+	})
+	for i, t := range terms {
+		cols[i] = strings.Join(t, " ")
+	}
+	return cols, err
+}
+
+// ForgetTermRecordsForTest makes a PostgreSQL store look as one made
+// before migration 0029 does after it: no records, and the fill asked for.
 func (db *DB) ForgetTermRecordsForTest(ctx context.Context) error {
 	return db.script(ctx, `DELETE FROM article_terms; INSERT INTO article_terms_fill (pending) VALUES (1)`)
 }
 
-// TermRecordsForTest counts the records of terms (migration 0028).
+// TermRecordsForTest counts the articles whose terms searches count: the
+// records of terms on PostgreSQL (migration 0029), the full-text rows on
+// SQLite.
 func (db *DB) TermRecordsForTest(ctx context.Context) (int, error) {
+	q := `SELECT COUNT(*) FROM article_terms`
+	if db.dialect.name() == "sqlite" {
+		q = `SELECT COUNT(*) FROM article_search_docsize`
+	}
 	var n int
-	err := db.readRow(ctx, `SELECT COUNT(*) FROM article_terms`).Scan(&n)
+	err := db.readRow(ctx, q).Scan(&n)
 	return n, err
 }
 
@@ -293,13 +344,14 @@ func (db *DB) PageMarksKeptForTest() int {
 // CountedRecordsForTest returns, on SQLite, for each article matching
 // q (which must have a search.Ranking): the record of q's terms the
 // window counts from FTS5 with the row's sizes joined, the one it counts
-// without them (FTS5's own xColumnSize), and the article's record of
-// terms, whole.
+// without them (FTS5's own xColumnSize), and the record of terms, whole,
+// that search.DocTerms makes of the terms the index holds of the article
+// (what SQLite stored in article_terms before its migration 0033).
 func (db *DB) CountedRecordsForTest(ctx context.Context, q search.Query) (joined, own, stored map[int64][]byte, err error) {
 	rk, _ := q.Ranking()
-	rows, err := db.read(ctx, `SELECT article_search.rowid, `+ftsTermsSQL+`(article_search, ?, d.sz), `+ftsTermsSQL+`(article_search, ?, NULL), t.terms
+	rows, err := db.read(ctx, `SELECT article_search.rowid, `+ftsTermsSQL+`(article_search, ?, d.sz), `+ftsTermsSQL+`(article_search, ?, NULL)
 		FROM article_search LEFT JOIN article_search_docsize d ON d.id = article_search.rowid
-		LEFT JOIN article_terms t ON t.article_id = article_search.rowid WHERE article_search MATCH ?`, rk.Phrases(), rk.Phrases(), q.FTS5())
+		WHERE article_search MATCH ?`, rk.Phrases(), rk.Phrases(), q.FTS5())
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -307,13 +359,23 @@ func (db *DB) CountedRecordsForTest(ctx context.Context, q search.Query) (joined
 	joined, own, stored = map[int64][]byte{}, map[int64][]byte{}, map[int64][]byte{}
 	for rows.Next() {
 		var id int64
-		var j, o, s []byte
-		if err := rows.Scan(&id, &j, &o, &s); err != nil {
+		var j, o []byte
+		if err := rows.Scan(&id, &j, &o); err != nil {
 			return nil, nil, nil, err
 		}
-		joined[id], own[id], stored[id] = j, o, s
+		joined[id], own[id] = j, o
 	}
-	return joined, own, stored, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	for id := range joined {
+		cols, err := db.indexedColumnsForTest(ctx, id)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		stored[id] = search.DocTerms(cols)
+	}
+	return joined, own, stored, nil
 }
 
 // SearchMergeForTest asks for the background merge of the full-text

@@ -20,7 +20,8 @@ import (
 // it, and its length is in the index's own small table of sizes. A
 // record was a B-tree descent a match into a table of 1.4 KB rows, most
 // of whose pages were not in the reader's cache: over half of a
-// search's window. The function returns the record as Narrow would cut
+// search's window. Read by nothing then, the records are no longer kept
+// on SQLite (migration 0033). The function returns the record as Narrow would cut
 // it (search.CountedRecord), so the ranking reads it unchanged.
 //
 // FTS5 registers auxiliary functions per connection, through its

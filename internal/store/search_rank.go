@@ -14,18 +14,19 @@ import (
 	"dastan/internal/search"
 )
 
-// A search by relevance is ranked in Go (search.Ranking) from the records
-// of terms the writer keeps of each article (SQLite's migration 0028,
-// PostgreSQL's 0029), by the same bm25 on both engines. On SQLite this
+// A search by relevance is ranked in Go (search.Ranking) from counts of
+// each article's terms (on PostgreSQL, the records of terms the writer
+// keeps, its migration 0029), by the same bm25 on both engines. On SQLite this
 // replaced FTS5's bm25(), which finds each query term's document count by
 // walking the term's whole list of documents on every query, a cost that
 // grows with the archive and was most of a search's. On PostgreSQL it
 // replaced ts_rank, which unpacked (detoasted) the tsvector of each of
 // the window's documents to rank it; a record is kept in its row and
-// read with the window. On SQLite the window no longer reads the
-// records: FTS5 counts the same from the match it has just found (see
-// fts_terms.go); the writer keeps them still, and the tests prove the
-// counts equal to them. Either way the full-text index only finds the
+// read with the window. On SQLite the window reads no records: FTS5
+// counts the same from the match it has just found (see fts_terms.go),
+// and the tests prove the counts equal to the records search.DocTerms
+// makes of the index's columns; SQLite keeps no records (its migration
+// 0033). Either way the full-text index only finds the
 // window of newest matches, in its own order; the counts come from
 // termStats, which estimates them among the newest articles and keeps
 // them a while. On a store smaller than that sample the counts, and so

@@ -40,12 +40,16 @@ func rankedSearches(c *searchCorpus) map[string]store.SearchQuery {
 	return out
 }
 
-// On SQLite a search by relevance is ranked in Go from the records of
-// terms the writer keeps; on an archive smaller than the sample its
-// document counts are taken from, it finds, ranks and scores every
-// search exactly as FTS5's bm25 did.
+// On SQLite a search by relevance is ranked in Go from the terms FTS5
+// counts of each match, from the first search of a store (there are no
+// records to fill); on an archive smaller than the sample its document
+// counts are taken from, it finds, ranks and scores every search exactly
+// as FTS5's bm25 did.
 func TestSearchRankedInGoAsBM25(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
+	if !db.TermRecordsFilled() {
+		t.Error("a SQLite store does not rank in Go from its first search")
+	}
 	c := seedSearch(t, db)
 	ctx := context.Background()
 	for name, sq := range rankedSearches(c) {
@@ -72,9 +76,10 @@ func TestSearchRankedInGoAsBM25(t *testing.T) {
 	}
 }
 
-// Every write keeps each article's record of terms exact, in the
-// article's own transaction: a save, an edit of the title and the tags,
-// a password, and a purge from the trash; on both engines.
+// Every write keeps the terms searches count of each article exact, in
+// the article's own transaction (its record of terms on PostgreSQL, its
+// full-text row on SQLite): a save, an edit of the title and the tags, a
+// password, and a purge from the trash; on both engines.
 func TestTermRecordsFollowWrites(t *testing.T) {
 	storetest.Each(t, termRecordsFollowWrites)
 }
@@ -121,13 +126,13 @@ func searchTop(t *testing.T, db *store.DB, raw string, now time.Time) int64 {
 	return res.Results[0].Article.ID
 }
 
-// A store made before the records of terms opens without them and gets
-// them in the background: searches find the same articles meanwhile
-// (ranked by the engine), a restart in the middle of the fill resumes
-// it, and once it is done they rank as before; on both engines.
+// A PostgreSQL store made before the records of terms opens without
+// them and gets them in the background: searches find the same articles
+// meanwhile (ranked by the engine), a restart in the middle of the fill
+// resumes it, and once it is done they rank as before. (SQLite keeps no
+// records: TestSearchRankedInGoAsBM25.)
 func TestTermRecordsFilledOnUpgrade(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { termRecordsFilledOnUpgrade(t, t.TempDir(), "") })
-	t.Run("postgres", func(t *testing.T) { termRecordsFilledOnUpgrade(t, "", storetest.NewPostgresDatabase(t)) })
+	termRecordsFilledOnUpgrade(t, "", storetest.NewPostgresDatabase(t))
 }
 
 func termRecordsFilledOnUpgrade(t *testing.T, dir, url string) {
@@ -355,9 +360,10 @@ func TestOptimizeLeavesFTSIndexUnanalyzed(t *testing.T) {
 }
 
 // On SQLite the window counts each match's terms from FTS5's position
-// lists and sizes instead of reading its record of terms: for every
-// match of every ranked search, the record it counts is the stored
-// record cut down to the query's terms (search.Narrow), byte for byte,
+// lists and sizes instead of a record of terms: for every match of every
+// ranked search, the record it counts is the record search.DocTerms
+// makes of the match's full-text columns (what PostgreSQL stores) cut
+// down to the query's terms (search.Narrow), byte for byte,
 // with the row's sizes joined and with FTS5's own; a word repeated past
 // the largest weighted frequency a record keeps included.
 func TestWindowCountsTermsAsRecords(t *testing.T) {

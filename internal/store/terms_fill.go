@@ -12,8 +12,8 @@ import (
 	"dastan/internal/search"
 )
 
-// A store made before the records of terms (SQLite's migration 0028,
-// PostgreSQL's 0029, which leave a row in article_terms_fill) gets them
+// A PostgreSQL store made before the records of terms (migration 0029,
+// which leaves a row in article_terms_fill) gets them
 // after it opens, in the background: the first start after the upgrade
 // used to write all of them before the store opened, minutes at 100,000
 // articles. Until every article has its record, searches by relevance
@@ -32,7 +32,9 @@ import (
 // still without a record are the work left. On PostgreSQL one instance
 // of a cluster fills, the one holding an advisory lock on a connection
 // of its own (as the jobs' leader does, leader.go); the others check
-// every retry whether it is done, and take over if it dies.
+// every retry whether it is done, and take over if it dies. SQLite keeps
+// no records (its migration 0033): its searches count terms from FTS5
+// (fts_terms.go), so they rank in Go from the start.
 
 // termFillKey is the advisory lock the instance filling the records holds.
 var termFillKey = lockKey("term records fill")
@@ -61,6 +63,10 @@ type termFill struct {
 // startTermFill makes searches rank in Go when every article has its
 // record, and otherwise starts the fill in the background.
 func (db *DB) startTermFill(ctx context.Context) error {
+	if db.dialect.name() == "sqlite" {
+		db.termRanking.Store(true)
+		return nil
+	}
 	pending, err := db.termFillPending(ctx)
 	if err != nil {
 		return err

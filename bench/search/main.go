@@ -118,9 +118,10 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
+			hl := search.NewHighlighter(sq.Query) // as the search page marks its results
 			for _, r := range res.Results {
-				_ = search.HighlightTitle(r.Article.Title, sq.Query)
-				_ = search.SnippetIn(r.BodyText, r.Article.Lang, sq.Query, 240)
+				_ = hl.Title(r.Article.Title)
+				_ = hl.SnippetIn(r.BodyText, r.Article.Lang, 240)
 			}
 			total = res.Total
 			if r >= 2 { // the first two warm the caches

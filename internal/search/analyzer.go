@@ -64,10 +64,34 @@ func analyze(text string, allKeys bool) []Token {
 
 // scan calls emit with each token of text, in order.
 func scan(text string, allKeys bool, emit func(Token)) {
-	var buf []rune
 	var key []byte
 	pos := 0
-	for i := 0; i < len(text); {
+	for i := 0; ; {
+		start, end, next := nextWord(text, i)
+		if start < 0 {
+			return
+		}
+		i = next
+		word := text[start:end]
+		w := wordOf(word, &key)
+		if w == nil || w.stop {
+			continue
+		}
+		tok := Token{Term: w.stem, Pos: pos, Start: start, End: end}
+		if allKeys || startsUpper(word) {
+			tok.Keys = w.keys
+		}
+		emit(tok)
+		pos++
+	}
+}
+
+// nextWord returns the byte range of the first word of text at or after
+// i, an English possessive left out ("Tokayev's" is Tokayev), and where
+// the word ended with it (the next word's search starts there); start is
+// -1 when no word is left.
+func nextWord(text string, i int) (start, end, next int) {
+	for i < len(text) {
 		var r rune
 		var size int
 		if c := text[i]; c < utf8.RuneSelf {
@@ -79,34 +103,22 @@ func scan(text string, allKeys bool, emit func(Token)) {
 			i += size
 			continue
 		}
-		start := i
-		end := wordEnd(text, i)
-		i = end
-		word := text[start:end]
-		// "Tokayev's" is Tokayev: drop the English possessive.
-		if n := possessiveLen(word); n > 0 {
-			end -= n
-			word = text[start:end]
-		}
-		var n int
-		key, n = foldKey(key[:0], word)
-		if n == 0 || n > MaxTokenLen {
-			continue
-		}
-		w := words.lookup(key, func() []rune {
-			buf = append(buf[:0], []rune(string(key))...)
-			return buf
-		})
-		if w.stop {
-			continue
-		}
-		tok := Token{Term: w.stem, Pos: pos, Start: start, End: end}
-		if allKeys || startsUpper(word) {
-			tok.Keys = w.keys
-		}
-		emit(tok)
-		pos++
+		next = wordEnd(text, i)
+		return i, next - possessiveLen(text[i:next]), next
 	}
+	return -1, len(text), len(text)
+}
+
+// wordOf returns what analysis makes of word, or nil when it is no token
+// (nothing is left of it once folded, or it is longer than MaxTokenLen);
+// *key is scratch space for its folded form, kept for the next word.
+func wordOf(word string, key *[]byte) *wordInfo {
+	k, n := foldKey((*key)[:0], word)
+	*key = k
+	if n == 0 || n > MaxTokenLen {
+		return nil
+	}
+	return words.lookup(k, func() []rune { return []rune(string(k)) })
 }
 
 func isWordStart(r rune, size int) bool {

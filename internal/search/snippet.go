@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"html/template"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,14 +16,7 @@ import (
 // plain text, such as an article's body without markup. With no match,
 // the snippet is the opening of the text.
 func Snippet(text string, q Query, maxRunes int) template.HTML {
-	text = strings.ToValidUTF8(text, "\uFFFD")
-	toks := matchedTokens(text, q)
-	if maxRunes <= 0 || utf8.RuneCountInString(text) <= maxRunes {
-		return render(text, 0, len(text), toks)
-	}
-	start, end := window(text, toks, maxRunes)
-	start, end = cutAtSpaces(text, start, end)
-	return render(text, start, end, toks)
+	return NewHighlighter(q).Snippet(text, maxRunes)
 }
 
 // SnippetIn is Snippet of an article's body text in language lang (en or
@@ -31,7 +25,86 @@ func Snippet(text string, q Query, maxRunes int) template.HTML {
 // one — are left out, so the snippet reads in the article's language.
 // When every paragraph is in the other script, the text is used whole.
 func SnippetIn(text, lang string, q Query, maxRunes int) template.HTML {
-	return Snippet(ownLanguage(text, lang), q, maxRunes)
+	return NewHighlighter(q).SnippetIn(text, lang, maxRunes)
+}
+
+// HighlightTitle returns title escaped, with the words matching q marked.
+func HighlightTitle(title string, q Query) template.HTML {
+	return NewHighlighter(q).Title(title)
+}
+
+// Highlighter marks one query's words in many texts: the titles and
+// snippets of a page of results. It remembers what it made of each word
+// it has read (its term, and whether it matches), so that a word the
+// page's texts repeat is folded and looked up only the first time: ten
+// bodies hold thousands of words, but only hundreds of distinct ones.
+// One page's: not safe for concurrent use.
+type Highlighter struct {
+	want  map[string]bool      // the query's included terms and name keys
+	words map[string]wordMatch // by the word as written (slices of the texts read)
+	key   []byte               // scratch for a word's folded form
+}
+
+// wordMatch is what a Highlighter made of one word.
+type wordMatch struct {
+	term string // its term (stem); "" for no token
+	ok   bool   // its term or one of its name keys is wanted
+}
+
+// NewHighlighter returns the Highlighter of q's included words.
+func NewHighlighter(q Query) *Highlighter {
+	h := &Highlighter{want: map[string]bool{}, words: map[string]wordMatch{}}
+	for _, t := range q.HighlightTerms() {
+		h.want[t] = true
+	}
+	return h
+}
+
+// Snippet is the package's Snippet of text for h's query.
+func (h *Highlighter) Snippet(text string, maxRunes int) template.HTML {
+	text = validUTF8(text)
+	toks := h.matches(text)
+	if maxRunes <= 0 || !moreRunes(text, maxRunes) {
+		return render(text, 0, len(text), toks)
+	}
+	start, end := window(text, toks, maxRunes)
+	start, end = cutAtSpaces(text, start, end)
+	return render(text, start, end, toks)
+}
+
+// SnippetIn is the package's SnippetIn of text for h's query.
+func (h *Highlighter) SnippetIn(text, lang string, maxRunes int) template.HTML {
+	return h.Snippet(ownLanguage(text, lang), maxRunes)
+}
+
+// Title is the package's HighlightTitle of title for h's query.
+func (h *Highlighter) Title(title string) template.HTML {
+	title = validUTF8(title)
+	return render(title, 0, len(title), h.matches(title))
+}
+
+// validUTF8 is s with each invalid byte sequence replaced by U+FFFD:
+// nearly every text is valid, which is checked faster than rewritten.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// moreRunes reports whether s holds more than n runes, reading no more
+// than n+1 of them.
+func moreRunes(s string, n int) bool {
+	if len(s) <= n {
+		return false
+	}
+	for range s {
+		if n == 0 {
+			return true
+		}
+		n--
+	}
+	return false
 }
 
 // ownLanguage returns the paragraphs of text (separated by blank lines,
@@ -91,40 +164,55 @@ func mayHoldCyrillic(text string) bool {
 	return false
 }
 
-// HighlightTitle returns title escaped, with the words matching q marked.
-func HighlightTitle(title string, q Query) template.HTML {
-	title = strings.ToValidUTF8(title, "\uFFFD")
-	return render(title, 0, len(title), matchedTokens(title, q))
-}
-
-// matchedTokens returns the tokens of text that match q's included terms.
-func matchedTokens(text string, q Query) []Token {
-	want := map[string]bool{}
-	for _, t := range q.HighlightTerms() {
-		want[t] = true
-	}
-	if len(want) == 0 {
+// matches returns the tokens of text that match h's query, in order,
+// with their terms and byte ranges. Words are scanned, not analyzed into
+// a list: a body's hundreds of tokens would be kept only to keep the few
+// that match.
+func (h *Highlighter) matches(text string) []Token {
+	if len(h.want) == 0 {
 		return nil
 	}
 	var out []Token
-	// scanned, not analyzed into a list: a body's hundreds of tokens
-	// would be kept only to keep the few that match.
-	scan(text, true, func(t Token) {
-		ok := want[t.Term]
-		for _, k := range t.Keys {
-			ok = ok || want[k]
+	for i := 0; ; {
+		start, end, next := nextWord(text, i)
+		if start < 0 {
+			return out
 		}
-		if ok {
-			out = append(out, t)
+		i = next
+		word := text[start:end]
+		m, seen := h.words[word]
+		if !seen {
+			m = h.match(word)
+			h.words[word] = m
 		}
-	})
-	return out
+		if m.ok {
+			out = append(out, Token{Term: m.term, Start: start, End: end})
+		}
+	}
+}
+
+// match is what h makes of word, analyzed as scan analyzes it: a token
+// matches when its term or any of its name keys is wanted (a query's
+// words are matched in lower case too, so every word's keys count).
+func (h *Highlighter) match(word string) wordMatch {
+	w := wordOf(word, &h.key)
+	if w == nil || w.stop {
+		return wordMatch{}
+	}
+	ok := h.want[w.stem]
+	for _, k := range w.keys {
+		ok = ok || h.want[k]
+	}
+	return wordMatch{term: w.stem, ok: ok}
 }
 
 // window returns the byte range of about maxRunes runes holding the most
-// matches (distinct terms first), with some text before the first.
+// matches (distinct terms first), with some text before the first. text
+// holds more than maxRunes runes and is valid UTF-8; runes are counted
+// up to the last match, and the range is found from the best match's
+// known offset, so that the rest of a long text is not read.
 func window(text string, matches []Token, maxRunes int) (int, int) {
-	// Rune offset of every match, and of the text's end.
+	// Rune offset of every match.
 	runeAt := make([]int, len(matches))
 	r, b := 0, 0
 	for i, m := range matches {
@@ -132,41 +220,54 @@ func window(text string, matches []Token, maxRunes int) (int, int) {
 		b = m.Start
 		runeAt[i] = r
 	}
-	total := r + utf8.RuneCountInString(text[b:])
 
 	bestI, bestJ, bestScore := 0, -1, -1
+	var distinct []string // the terms of a window: a query's few
 	for i := range matches {
-		distinct := map[string]bool{}
+		distinct = distinct[:0]
 		j := i
 		for ; j < len(matches) && runeAt[j]-runeAt[i] < maxRunes-20; j++ {
-			distinct[matches[j].Term] = true
+			if !slices.Contains(distinct, matches[j].Term) {
+				distinct = append(distinct, matches[j].Term)
+			}
 		}
 		score := len(distinct)*1000 + (j - i)
 		if score > bestScore {
 			bestI, bestJ, bestScore = i, j-1, score
 		}
 	}
-	startRune := 0
+	start := 0
 	if bestJ >= 0 {
 		span := runeAt[bestJ] - runeAt[bestI]
-		startRune = max(0, runeAt[bestI]-(maxRunes-span)/4)
+		before := min(runeAt[bestI], (maxRunes-span)/4)
+		start = runesBefore(text, matches[bestI].Start, before)
 	}
-	if startRune+maxRunes > total {
-		startRune = max(0, total-maxRunes)
+	end, ok := runesAfter(text, start, maxRunes)
+	if !ok { // the text ends first: the window is its last maxRunes runes
+		start, end = runesBefore(text, len(text), maxRunes), len(text)
 	}
-	start := byteOffset(text, startRune)
-	end := byteOffset(text[start:], maxRunes) + start
 	return start, end
 }
 
-func byteOffset(s string, runes int) int {
-	for i := range s {
-		if runes == 0 {
-			return i
-		}
-		runes--
+// runesBefore returns the byte offset n runes before offset at in text.
+func runesBefore(text string, at, n int) int {
+	for ; n > 0 && at > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(text[:at])
+		at -= size
 	}
-	return len(s)
+	return at
+}
+
+// runesAfter returns the byte offset n runes after offset at in text,
+// and whether text holds that many; if not, its end.
+func runesAfter(text string, at, n int) (int, bool) {
+	for i := range text[at:] {
+		if n == 0 {
+			return at + i, true
+		}
+		n--
+	}
+	return len(text), n == 0
 }
 
 // cutAtSpaces narrows [start,end) to whole words.

@@ -123,3 +123,39 @@ func TestMayHoldCyrillic(t *testing.T) {
 		t.Error("Latin text with punctuation taken for Cyrillic")
 	}
 }
+
+// A match near the end of a long text: the window is the text's last
+// maxRunes runes, counted in runes, not bytes, in Cyrillic too.
+func TestSnippetWindowAtEnd(t *testing.T) {
+	filler := strings.Repeat("степь и ветер ", 30)
+	got := string(Snippet(filler+"Токаев открыл газопровод", ParseQuery("газопровод"), 40))
+	want := "…степь и ветер Токаев открыл <mark>газопровод</mark>"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// One Highlighter marks a page's titles and snippets as the package's
+// functions mark each: what it remembers of a word read in one text
+// changes nothing in the next.
+func TestHighlighterPage(t *testing.T) {
+	q := ParseQuery("Tokayev pipelines")
+	texts := []string{
+		"Tokayev's pipeline opens. " + strings.Repeat("words about the steppe ", 20) + "The PIPELINE, said Tokayev.",
+		"Президент Токаев и трубопровод",
+		"No match here at all, just words about the steppe.",
+		"pipeline pipelines Pipeline's tokayev",
+	}
+	h := NewHighlighter(q)
+	for _, text := range texts {
+		if got, want := h.Title(text), HighlightTitle(text, q); got != want {
+			t.Errorf("title %q: got %s, want %s", text, got, want)
+		}
+		if got, want := h.SnippetIn(text, "en", 60), SnippetIn(text, "en", q, 60); got != want {
+			t.Errorf("snippet %q: got %s, want %s", text, got, want)
+		}
+	}
+	if got := string(h.Title(texts[3])); got != "<mark>pipeline</mark> <mark>pipelines</mark> <mark>Pipeline</mark>&#39;s <mark>tokayev</mark>" {
+		t.Errorf("marks: %s", got)
+	}
+}

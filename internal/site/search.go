@@ -264,10 +264,11 @@ func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree
 	if len(res.Results) > 0 {
 		out.First, out.Last = sq.Offset+1, sq.Offset+len(res.Results)
 	}
+	hl := search.NewHighlighter(out.Query) // one for the page: its texts share most words
 	for _, r := range res.Results {
 		a := r.Article
-		item := searchResult{Title: search.HighlightTitle(a.Title, out.Query), URL: links.Article(a.Slug), Published: a.PublishedAt,
-			Lang: a.Lang, Authors: a.Authors, Snippet: search.SnippetIn(r.BodyText, a.Lang, out.Query, snippetRunes)}
+		item := searchResult{Title: hl.Title(a.Title), URL: links.Article(a.Slug), Published: a.PublishedAt,
+			Lang: a.Lang, Authors: a.Authors, Snippet: hl.SnippetIn(r.BodyText, a.Lang, snippetRunes)}
 		if sec, ok := tree.byID[a.SectionID]; ok {
 			item.Section, item.SectionURL = sec.Name, links.Section(sec.Path)
 		}

@@ -384,12 +384,21 @@ func SearchMergeForTest(kept int) Option {
 	return func(db *DB) { db.merge.on, db.merge.kept = true, kept }
 }
 
-// SearchMergedForTest waits for the background merge to end, and returns
-// how many segments the index holds.
+// SearchMergedForTest waits until the background merge has no pass to
+// run or asked for, and returns how many segments the index holds.
 func (db *DB) SearchMergedForTest(ctx context.Context) (int, error) {
-	if db.merge.done != nil {
-		<-db.merge.done
+	for db.merge.busy() {
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
+	return db.searchSegments(ctx)
+}
+
+// SearchSegmentsForTest is how many segments the full-text index holds.
+func (db *DB) SearchSegmentsForTest(ctx context.Context) (int, error) {
 	return db.searchSegments(ctx)
 }
 

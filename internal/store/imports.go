@@ -53,15 +53,18 @@ func (db *DB) ImportArticles(ctx context.Context, list []*news.Article) error {
 }
 
 // Optimize refreshes the query planner's statistics, which a bulk import
-// leaves far behind the tables' real sizes.
+// leaves far behind the tables' real sizes, and, in a server on SQLite,
+// asks for the search index's merge (search_merge.go): every import and
+// bulk fill ends with it.
 func (db *DB) Optimize(ctx context.Context) error {
 	if err := db.script(ctx, db.dialect.optimize()); err != nil {
 		return fmt.Errorf("store: optimize: %w", err)
 	}
-	if db.dialect.name() == "sqlite" {
-		return db.forgetSearchIndexStats(ctx)
+	if db.dialect.name() != "sqlite" {
+		return nil
 	}
-	return nil
+	db.askSearchMerge()
+	return db.forgetSearchIndexStats(ctx)
 }
 
 // forgetSearchIndexStats deletes what ANALYZE wrote of FTS5's own index of

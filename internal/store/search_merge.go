@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 )
 
 // An import leaves SQLite's full-text index in many segments (each batch
@@ -13,15 +14,23 @@ import (
 // a tenth of its CPU less. A site's own writes keep adding segments
 // slowly, which FTS5's automatic merges keep few.
 //
-// So the server (WithSearchMerge) merges the index after the store
-// opens, in the background, when it holds more than searchSegmentsKept
-// segments: a step at a time, each FTS5's incremental 'merge' of about
-// mergeStepPages pages in a short write of its own, so writers wait one
-// step at most, until one segment is left. Readers see the index whole
-// throughout; the articles it finds do not change.
+// So the server (WithSearchMerge) merges the index in the background
+// when it holds more than searchSegmentsKept segments: after the store
+// opens, after an import in this process (Optimize ends every one), and
+// after another process (`dastan import wordpress`, `dastan demo` on the
+// same file) has written and gone quiet, which the poll of the
+// generation hears (WatchChanges). One goroutine a store does the
+// merging, so a merge asked for while one runs makes one more pass after
+// it, never a second at once. It goes a step at a time, each FTS5's
+// incremental 'merge' of about mergeStepPages pages in a short write of
+// its own, so writers wait one step at most, until one segment is left.
+// Readers see the index whole throughout; the articles it finds do not
+// change. A merge cut short (the server stopped) loses nothing: each
+// step done is committed, FTS5 records where its merge stands, and the
+// next pass (at the next start or import) goes on from there.
 
 const (
-	// searchSegmentsKept is the most segments left unmerged at start.
+	// searchSegmentsKept is the most segments left unmerged.
 	searchSegmentsKept = 8
 	// mergeStepPages is the size of one step, in pages (4 MB).
 	mergeStepPages = 1000
@@ -33,29 +42,84 @@ type searchMerge struct {
 	kept int  // searchSegmentsKept; tests set less
 	stop context.CancelFunc
 	done chan struct{}
+	// wake tells the merging goroutine a pass is asked for (a buffer of
+	// one: asks while it is busy make one pass after).
+	wake chan struct{}
+
+	mu      sync.Mutex
+	asked   bool // a pass is wanted and has not begun
+	running bool // a pass runs
 }
 
 // WithSearchMerge makes the store merge SQLite's full-text index in the
-// background after it opens, when an import has left it in many
-// segments (see search_merge.go): what a server wants, and a one-off
-// command need not do.
+// background after it opens and after imports, when they have left it in
+// many segments (see search_merge.go): what a server wants, and a
+// one-off command need not do.
 func WithSearchMerge() Option {
 	return func(db *DB) { db.merge.on = true }
 }
 
-// startSearchMerge starts the background merge, if asked for, on SQLite.
+// startSearchMerge starts the merging goroutine, if asked for, on
+// SQLite, and asks it for a first pass.
 func (db *DB) startSearchMerge() {
 	if !db.merge.on || db.dialect.name() != "sqlite" {
 		return
 	}
 	bg, stop := context.WithCancel(context.Background())
 	db.merge.stop, db.merge.done = stop, make(chan struct{})
+	db.merge.wake = make(chan struct{}, 1)
+	db.askSearchMerge()
 	go func() {
 		defer close(db.merge.done)
-		if err := db.mergeSearchIndex(bg); err != nil && bg.Err() == nil {
+		db.runSearchMerges(bg)
+	}()
+}
+
+// askSearchMerge asks for a pass of the merge, after what a pass running
+// now has done; nothing on a store that does not merge.
+func (db *DB) askSearchMerge() {
+	if db.merge.wake == nil {
+		return
+	}
+	db.merge.mu.Lock()
+	db.merge.asked = true
+	db.merge.mu.Unlock()
+	select {
+	case db.merge.wake <- struct{}{}:
+	default: // already woken: the pass it wakes for sees this ask too
+	}
+}
+
+// runSearchMerges makes a pass each time one is asked for, until ctx ends.
+func (db *DB) runSearchMerges(ctx context.Context) {
+	m := &db.merge
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.wake:
+		}
+		m.mu.Lock()
+		if !m.asked {
+			m.mu.Unlock()
+			continue
+		}
+		m.asked, m.running = false, true
+		m.mu.Unlock()
+		if err := db.mergeSearchIndex(ctx); err != nil && ctx.Err() == nil {
 			db.log.Warn("the search index was left unmerged", "err", err)
 		}
-	}()
+		m.mu.Lock()
+		m.running = false
+		m.mu.Unlock()
+	}
+}
+
+// busy reports whether a pass of the merge runs or is asked for.
+func (m *searchMerge) busy() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.asked || m.running
 }
 
 // stopSearchMerge stops the merge, if one runs, and waits for it.

@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"dastan/internal/search"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
+	"dastan/internal/wordpress"
 )
 
 // A store whose full-text index an import left in many segments has them
@@ -67,4 +70,102 @@ func TestSearchIndexMergedAfterOpen(t *testing.T) {
 	if after := results(merged); !slices.Equal(after, before) {
 		t.Errorf("after the merge the searches find\n%v\nbefore\n%v", after, before)
 	}
+}
+
+// An import into the store of a running server leaves the full-text
+// index merged, without a restart: whether another process imported
+// (`dastan import wordpress` beside `dastan serve`, which the server
+// hears by polling the generation) or the server's own process did (an
+// import ends with Optimize). Searches find and rank the same articles as
+// in a store the same import left unmerged.
+func TestSearchIndexMergedAfterImportWhileServing(t *testing.T) {
+	src, err := os.ReadFile("../wordpress/testdata/themeunittestdata.wordpress.xml")
+	must(t, err)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	clock := store.WithClock(func() time.Time { return now })
+	importInto := func(db *store.DB) {
+		t.Helper()
+		// A transaction an item: a segment each, as a long import's batches.
+		_, err := wordpress.Import(ctx, bytes.NewReader(src), wordpress.Options{Store: db, BatchSize: 1, Workers: 2})
+		must(t, err)
+	}
+	searches := []string{"template", "markup", "image alignment", "lorem ipsum", "post -image", "comments"}
+	results := func(db *store.DB) []string {
+		t.Helper()
+		var out []string
+		for _, q := range searches {
+			r, err := db.SearchArticles(ctx, store.SearchQuery{Query: search.ParseQuery(q), VisibleAt: now, Limit: 100})
+			must(t, err)
+			for _, res := range r.Results {
+				out = append(out, fmt.Sprintf("%s: %d %q %.12g", q, res.Article.ID, res.Article.Title, res.Score))
+			}
+			out = append(out, fmt.Sprintf("%s: %d in all", q, r.Total))
+		}
+		return out
+	}
+
+	// What the import leaves in a store nobody merges.
+	plain := storetest.Open(t, "sqlite", clock)
+	importInto(plain)
+	unmerged, err := plain.SearchSegmentsForTest(ctx)
+	must(t, err)
+	if unmerged <= 2 {
+		t.Fatalf("the import left %d segments; the test proves nothing", unmerged)
+	}
+	want := results(plain)
+	if len(want) <= len(searches) {
+		t.Fatalf("the searches find nothing: %v", want)
+	}
+
+	// merged waits for the served store's index to be merged, which the
+	// server's background work does in its own time.
+	merged := func(t *testing.T, db *store.DB) {
+		t.Helper()
+		wait, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		for {
+			n, err := db.SearchMergedForTest(wait)
+			if n == 1 {
+				return
+			}
+			if err != nil || wait.Err() != nil {
+				n, _ = db.SearchSegmentsForTest(ctx)
+				t.Fatalf("the import's %d segments are %d a minute later; want them merged into one without a restart", unmerged, n)
+			}
+			select {
+			case <-wait.Done():
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+
+	t.Run("another process", func(t *testing.T) {
+		served := storetest.Open(t, "sqlite", clock, store.SearchMergeForTest(2))
+		watch, stop := context.WithCancel(ctx)
+		watching := make(chan struct{})
+		go func() {
+			defer close(watching)
+			served.WatchChanges(watch, 10*time.Millisecond, nil)
+		}()
+		defer func() { stop(); <-watching }()
+		// The import command opens the same file in a store of its own.
+		importer, err := store.Open(ctx, filepath.Dir(served.SQLitePathForTest()), "", clock)
+		must(t, err)
+		importInto(importer)
+		must(t, importer.Close())
+		merged(t, served)
+		if got := results(served); !slices.Equal(got, want) {
+			t.Errorf("after the merge the searches find\n%v\nunmerged\n%v", got, want)
+		}
+	})
+
+	t.Run("the server's own", func(t *testing.T) {
+		served := storetest.Open(t, "sqlite", clock, store.SearchMergeForTest(2))
+		importInto(served)
+		merged(t, served)
+		if got := results(served); !slices.Equal(got, want) {
+			t.Errorf("after the merge the searches find\n%v\nunmerged\n%v", got, want)
+		}
+	})
 }

@@ -122,14 +122,24 @@ func (db *DB) WatchChanges(ctx context.Context, poll time.Duration, started func
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	// othersWrote says a poll found writes nobody told of; on SQLite,
+	// another process's, perhaps an import's, whose end (the first poll
+	// that finds no more) is when the search index may want merging.
+	othersWrote := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			g, err := db.Generation(ctx)
-			if err == nil && db.changes.missed(g) {
+			switch {
+			case err != nil:
+			case db.changes.missed(g):
 				db.changed(ChangeAll)
+				othersWrote = true
+			case othersWrote:
+				othersWrote = false
+				db.askSearchMerge()
 			}
 		}
 	}

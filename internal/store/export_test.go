@@ -425,3 +425,16 @@ func (db *DB) PageMarkFindsForTest() (finds, waiting int) {
 // HoldPageMarksForTest makes each finding of marks call hold before it
 // reads the listing's keys.
 func (db *DB) HoldPageMarksForTest(hold func()) { db.pageMarks.hold = hold }
+
+// ListenAgainForTest is what WatchChanges does when its LISTEN
+// connection comes back after a drop: it listens on a new connection
+// and looks for what was written while it could not. The connection is
+// closed again before it returns.
+func (db *DB) ListenAgainForTest(ctx context.Context) error {
+	conn, err := db.subscribe(ctx)
+	if err != nil {
+		return err
+	}
+	db.changes.setListening(false)
+	return conn.Close(ctx)
+}

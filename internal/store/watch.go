@@ -73,6 +73,19 @@ func (l *changeLog) missed(gen int64) bool {
 	return true
 }
 
+// unheard is missed without the grace: for the generation read just
+// after LISTEN began, whose unheard changes were made before (and will
+// never be notified) or a moment after (and are then emptied for twice).
+func (l *changeLog) unheard(gen int64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if gen <= l.upTo {
+		return false
+	}
+	l.skipTo(gen)
+	return true
+}
+
 func (l *changeLog) skipTo(gen int64) {
 	l.upTo = max(l.upTo, gen)
 	for g := range l.ahead {
@@ -156,8 +169,9 @@ func (db *DB) subscribe(ctx context.Context) (*pgx.Conn, error) {
 		return nil, err
 	}
 	db.changes.setListening(true)
-	// What was written while nobody listened is heard of only now.
-	if g, err := db.Generation(ctx); err == nil && db.changes.missed(g) {
+	// What was written while nobody listened is heard of only now, and
+	// never notified: no grace of a poll for it (the poll may be far off).
+	if g, err := db.Generation(ctx); err == nil && db.changes.unheard(g) {
 		db.changed(ChangeAll)
 	}
 	return conn, nil

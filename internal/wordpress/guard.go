@@ -55,10 +55,19 @@ type itemGuard struct {
 	over    bool
 	dropped int64 // bytes read but not passed on, net of inserted ones
 	lines   int   // newlines among them
+
+	// takes says whether CDATA sections' texts are taken (cdata.go);
+	// taken is the text taken and not yet asked for, takenTail how many
+	// bytes of it follow its last newline, takenLines whether it has one.
+	takes      bool
+	taken      []byte
+	takenTail  int
+	takenLines bool
 }
 
 func newItemGuard(src io.Reader) *itemGuard {
-	return &itemGuard{src: src, buf: make([]byte, 64<<10)}
+	// Big enough for nearly every body's CDATA section (cdata.go).
+	return &itemGuard{src: src, buf: make([]byte, 256<<10)}
 }
 
 // begin guards the item that started at byte start of src; limit <= 0
@@ -101,6 +110,9 @@ func (g *itemGuard) Read(p []byte) (int, error) {
 // step's.
 func (g *itemGuard) ReadByte() (byte, error) {
 	if g.r < g.w && len(g.pending) == 0 && !g.over && !g.cutting && (!g.open || g.pos+1-g.start <= g.limit) {
+		if g.takes && g.state == lxCDATA && g.runLen == 0 && g.k == 0 && g.taken == nil {
+			g.takeCDATA()
+		}
 		b := g.buf[g.r]
 		plain := false
 		switch g.state {
@@ -173,9 +185,14 @@ func (g *itemGuard) next() (byte, error) {
 // nothing is given up on, as bufio does.
 func (g *itemGuard) fill() {
 	g.r, g.w = 0, 0
+	g.read()
+}
+
+// read reads from src into the buffer after g.w.
+func (g *itemGuard) read() {
 	for range 100 {
-		n, err := g.src.Read(g.buf)
-		g.w = n
+		n, err := g.src.Read(g.buf[g.w:])
+		g.w += n
 		if err != nil {
 			g.rerr = err
 			return

@@ -46,6 +46,9 @@ type Reader struct {
 	cur      *Item  // the item being read, for error messages
 	err      error
 	nsCache  map[string]int
+	// colShift is what the decoder's column falls short of the export's
+	// on its line colLine, by the CDATA texts the guard took (cdata.go).
+	colShift, colLine int
 }
 
 const (
@@ -70,6 +73,7 @@ func NewReader(src io.Reader) *Reader {
 	}
 	c := newCleanReader(in)
 	g := newItemGuard(c)
+	g.takes = true // the Reader asks for the texts taken (cdata.go)
 	d := xml.NewDecoder(g)
 	d.Strict = true
 	d.Entity = xml.HTMLEntity // titles sometimes carry &nbsp; and friends
@@ -122,6 +126,7 @@ func (r *Reader) next() (Record, error) {
 			r.pending = nil
 		} else {
 			t, err := r.d.Token()
+			r.tookText() // text between the channel's elements: not read
 			if err == io.EOF {
 				switch r.state {
 				case stBeforeRoot:
@@ -630,7 +635,13 @@ func (r *Reader) int(dst *int64) error {
 }
 
 func (r *Reader) skip() error {
-	if err := r.d.Skip(); err != nil {
+	// Skip reads many tokens: the guard takes none of their texts, which
+	// could not all be accounted for (cdata.go).
+	takes := r.guard.takes
+	r.guard.takes = false
+	err := r.d.Skip()
+	r.guard.takes = takes
+	if err != nil {
 		if err == io.EOF {
 			return r.cutOff()
 		}
@@ -641,6 +652,12 @@ func (r *Reader) skip() error {
 
 func (r *Reader) token() (xml.Token, error) {
 	tok, err := r.d.Token()
+	if text, ok := r.tookText(); ok {
+		// The empty CharData of the CDATA section whose text the guard took.
+		if _, isText := tok.(xml.CharData); isText && err == nil {
+			tok = xml.CharData(text)
+		}
+	}
 	if err == io.EOF {
 		return nil, r.cutOff()
 	}
@@ -680,7 +697,10 @@ func (r *Reader) wrap(err error) error {
 	var se *xml.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		_, col := r.d.InputPos()
+		dline, col := r.d.InputPos()
+		if dline == r.colLine {
+			col += r.colShift
+		}
 		line := r.line()
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
 			return &PositionError{Line: line, Within: r.where(), CutOff: true}

@@ -211,10 +211,34 @@ func (r Ranking) Terms() []string { return r.terms }
 // of the query's clauses the document matches.
 func (r Ranking) Relevance(rec []byte, idf []float64, avgLength float64) (rel float64, matched int) {
 	length, entries := docLength(rec)
+	return r.bm25(length, idf, avgLength, func(i int) int { return docFreq(entries, r.hashes[i]) })
+}
+
+// CountedRelevance is Relevance of the record CountedRecord(r.Phrases(),
+// length, freq) would make, without making it: freq is asked what
+// CountedRecord asks, and the frequencies weigh as the record's would.
+// A search's window scores a thousand matches this way.
+func (r Ranking) CountedRelevance(length int, freq func(i int) int, idf []float64, avgLength float64) (rel float64, matched int) {
+	var few [16]countedTerm // a query's terms, most often: no allocation
+	counted := countTerms(few[:0], len(r.hashes), func(i int) uint32 { return r.hashes[i] }, freq)
+	return r.bm25(length, idf, avgLength, func(i int) int {
+		for _, c := range counted {
+			if c.h == r.hashes[i] {
+				return c.f
+			}
+		}
+		return 0
+	})
+}
+
+// bm25 is the relevance of a document of length terms in which the i-th
+// of r's terms has the weighted frequency freq(i), and how many of the
+// query's clauses it matches: see Relevance.
+func (r Ranking) bm25(length int, idf []float64, avgLength float64, freq func(i int) int) (rel float64, matched int) {
 	norm := bm25K1 * (1 - bm25B + bm25B*float64(length)/max(avgLength, 1))
 	seen := -1
-	for i, h := range r.hashes {
-		f := docFreq(entries, h)
+	for i := range r.hashes {
+		f := freq(i)
 		if f == 0 {
 			continue
 		}
@@ -281,26 +305,36 @@ func (r Ranking) Phrases() []byte {
 // that already holds the document's terms (FTS5's position lists), so
 // that no record need be read. Repeated terms count once.
 func CountedRecord(phrases []byte, length int, freq func(i int) int) []byte {
-	type entry struct {
-		h uint32
-		f int
+	var few [16]countedTerm // a query's terms, most often: no allocation
+	counted := countTerms(few[:0], len(phrases)/4, func(i int) uint32 { return binary.LittleEndian.Uint32(phrases[4*i:]) }, freq)
+	slices.SortFunc(counted, func(a, b countedTerm) int { return cmp.Compare(a.h, b.h) })
+	out := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+5*len(counted)), uint64(length))
+	for _, c := range counted {
+		out = binary.LittleEndian.AppendUint32(out, c.h)
+		out = append(out, byte(c.f))
 	}
-	var few [16]entry // a query's terms, most often: no allocation
-	entries := few[:0]
-	for i := 0; 4*i+4 <= len(phrases); i++ {
-		h := binary.LittleEndian.Uint32(phrases[4*i:])
-		if slices.ContainsFunc(entries, func(e entry) bool { return e.h == h }) {
+	return out
+}
+
+// countedTerm is one term of a document counted from an index: its hash
+// and its weighted frequency, at most maxWeightedFreq.
+type countedTerm struct {
+	h uint32
+	f int
+}
+
+// countTerms appends to out the terms of n (the i-th hashed hash(i))
+// that the document holds, by freq(i), each once: freq is asked only for
+// a term not counted yet.
+func countTerms(out []countedTerm, n int, hash func(i int) uint32, freq func(i int) int) []countedTerm {
+	for i := range n {
+		h := hash(i)
+		if slices.ContainsFunc(out, func(c countedTerm) bool { return c.h == h }) {
 			continue
 		}
 		if f := freq(i); f > 0 {
-			entries = append(entries, entry{h, min(f, maxWeightedFreq)})
+			out = append(out, countedTerm{h, min(f, maxWeightedFreq)})
 		}
-	}
-	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
-	out := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+5*len(entries)), uint64(length))
-	for _, e := range entries {
-		out = binary.LittleEndian.AppendUint32(out, e.h)
-		out = append(out, byte(e.f))
 	}
 	return out
 }

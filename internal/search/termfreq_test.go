@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"math"
+	"math/rand"
 	"testing"
 )
 
@@ -73,5 +74,42 @@ func TestNarrowScoresAsWholeRecord(t *testing.T) {
 	}
 	if Narrow(nil, []byte{1, 2, 3, 4}) != nil {
 		t.Error("no record narrowed to one")
+	}
+}
+
+// The window's scores, counted straight from an index's frequencies, are
+// those of the records CountedRecord makes from the same frequencies:
+// repeated terms (a name's key from both scripts), absent ones and
+// frequencies past a record's byte included.
+func TestCountedRelevanceIsRecordsRelevance(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for _, text := range []string{"energy pipeline", "Tokayev Токаев oil", "kazakhstan oil exports", "oil OR gas OR oil"} {
+		q := ParseQuery(text)
+		for _, loose := range []bool{false, true} {
+			if loose {
+				q = q.Loose()
+			}
+			rk, ok := q.Ranking()
+			if !ok {
+				t.Fatalf("%q: no ranking", text)
+			}
+			idf := make([]float64, len(rk.Terms()))
+			for i := range idf {
+				idf[i] = rng.Float64() * 5
+			}
+			for range 500 {
+				freqs := make([]int, len(idf))
+				for i := range freqs {
+					freqs[i] = []int{0, 0, 1, 3, 10, 254, 255, 256, 1000}[rng.Intn(9)]
+				}
+				freq := func(i int) int { return freqs[i] }
+				length := rng.Intn(3000)
+				wantRel, wantMatched := rk.Relevance(CountedRecord(rk.Phrases(), length, freq), idf, 400)
+				rel, matched := rk.CountedRelevance(length, freq, idf, 400)
+				if rel != wantRel || matched != wantMatched {
+					t.Fatalf("%q freqs %v length %d: %v, %d; the record's %v, %d", text, freqs, length, rel, matched, wantRel, wantMatched)
+				}
+			}
+		}
 	}
 }

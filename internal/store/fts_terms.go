@@ -163,7 +163,7 @@ func ftsScore(tls *libc.TLS, pAPI, pFts, pCtx uintptr, nVal int32, apVal uintptr
 		return
 	}
 	w := v.(*windowRank)
-	rec, rc := countedRecord(tls, at[sqlite3.TFts5ExtensionApi](pAPI), pFts, w.phrases, valueBytes(tls, arg(1)))
+	rel, matched, rc := countedRelevance(tls, at[sqlite3.TFts5ExtensionApi](pAPI), pFts, w, valueBytes(tls, arg(1)))
 	if rc != sqlite3.SQLITE_OK {
 		sqlite3.Xsqlite3_result_error_code(tls, pCtx, rc)
 		return
@@ -171,7 +171,7 @@ func ftsScore(tls *libc.TLS, pAPI, pFts, pCtx uintptr, nVal int32, apVal uintptr
 	if id := sqlite3.Xsqlite3_value_int64(tls, arg(3)); id < w.oldest {
 		w.read, w.oldest = w.read+1, id
 	}
-	sqlite3.Xsqlite3_result_double(tls, pCtx, w.score(rec, sqlite3.Xsqlite3_value_int64(tls, arg(2))))
+	sqlite3.Xsqlite3_result_double(tls, pCtx, w.scored(rel, matched, sqlite3.Xsqlite3_value_int64(tls, arg(2))))
 }
 
 // countedRecord is the record of FTS5's current row for phrases, counted
@@ -183,43 +183,85 @@ func ftsScore(tls *libc.TLS, pAPI, pFts, pCtx uintptr, nVal int32, apVal uintptr
 // a statement of its own a match, at twice the cost, and is asked only
 // when the row has none.
 func countedRecord(tls *libc.TLS, api *sqlite3.TFts5ExtensionApi, pFts uintptr, phrases, sizes []byte) ([]byte, int32) {
+	row, rc := readFTSRow(tls, api, pFts, sizes)
+	if rc != sqlite3.SQLITE_OK {
+		return nil, rc
+	}
+	defer row.close()
+	rec := search.CountedRecord(phrases, row.length, row.freq)
+	return rec, row.failed
+}
+
+// countedRelevance is the relevance (and the clauses matched) of FTS5's
+// current row in the ranking rk, counted as countedRecord counts, but
+// scored without making the record (search.Ranking.CountedRelevance).
+func countedRelevance(tls *libc.TLS, api *sqlite3.TFts5ExtensionApi, pFts uintptr, w *windowRank, sizes []byte) (float64, int, int32) {
+	row, rc := readFTSRow(tls, api, pFts, sizes)
+	if rc != sqlite3.SQLITE_OK {
+		return 0, 0, rc
+	}
+	defer row.close()
+	rel, matched := w.rk.CountedRelevance(row.length, row.freq, w.idf, w.avgLength)
+	return rel, matched, row.failed
+}
+
+// ftsRow reads FTS5's current row for an auxiliary function: its length
+// and its phrases' weighted frequencies (freq).
+type ftsRow struct {
+	tls                *libc.TLS
+	pFts               uintptr
+	bp, iter, col, off uintptr // out-parameters, in bp
+	length, phrases    int
+	first              func(*libc.TLS, uintptr, int32, uintptr, uintptr, uintptr) int32
+	next               func(*libc.TLS, uintptr, uintptr, uintptr, uintptr)
+	failed             int32 // the first error freq met
+}
+
+// readFTSRow starts reading the current row, whose sizes are sizes (see
+// countedRecord); the caller closes it.
+func readFTSRow(tls *libc.TLS, api *sqlite3.TFts5ExtensionApi, pFts uintptr, sizes []byte) (ftsRow, int32) {
 	// Out-parameters: the size (int), the iterator (two pointers), the
 	// column and the offset (ints).
 	bp := tls.Alloc(32)
-	defer tls.Free(32)
-	size, iter, col, off := bp, bp+8, bp+24, bp+28
+	r := ftsRow{tls: tls, pFts: pFts, bp: bp, iter: bp + 8, col: bp + 24, off: bp + 28}
 	length, ok := docLength(sizes)
 	if !ok {
 		columnSize := *(*func(*libc.TLS, uintptr, int32, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{api.FxColumnSize}))
-		if rc := columnSize(tls, pFts, -1, size); rc != sqlite3.SQLITE_OK {
-			return nil, rc
+		if rc := columnSize(tls, pFts, -1, bp); rc != sqlite3.SQLITE_OK {
+			tls.Free(32)
+			return ftsRow{}, rc
 		}
-		length = int(*at[int32](size))
+		length = int(*at[int32](bp))
 	}
+	r.length = length
 	phraseCount := *(*func(*libc.TLS, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{api.FxPhraseCount}))
-	first := *(*func(*libc.TLS, uintptr, int32, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{api.FxPhraseFirst}))
-	next := *(*func(*libc.TLS, uintptr, uintptr, uintptr, uintptr))(unsafe.Pointer(&struct{ uintptr }{api.FxPhraseNext}))
-	phrasesInQuery := int(phraseCount(tls, pFts))
-	var failed int32
-	rec := search.CountedRecord(phrases, length, func(i int) int {
-		if i >= phrasesInQuery || failed != 0 {
-			return 0
-		}
-		if rc := first(tls, pFts, int32(i), iter, col, off); rc != sqlite3.SQLITE_OK {
-			failed = rc
-			return 0
-		}
-		f := 0
-		for c := *at[int32](col); c >= 0; c = *at[int32](col) {
-			if int(c) < len(search.FieldWeights) {
-				f += search.FieldWeights[c]
-			}
-			next(tls, pFts, iter, col, off)
-		}
-		return f
-	})
-	return rec, failed
+	r.first = *(*func(*libc.TLS, uintptr, int32, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{api.FxPhraseFirst}))
+	r.next = *(*func(*libc.TLS, uintptr, uintptr, uintptr, uintptr))(unsafe.Pointer(&struct{ uintptr }{api.FxPhraseNext}))
+	r.phrases = int(phraseCount(tls, pFts))
+	return r, sqlite3.SQLITE_OK
 }
+
+// freq is the weighted frequency of the row's phrase i: each occurrence
+// weighs its column's search.FieldWeights.
+func (r *ftsRow) freq(i int) int {
+	if i >= r.phrases || r.failed != 0 {
+		return 0
+	}
+	if rc := r.first(r.tls, r.pFts, int32(i), r.iter, r.col, r.off); rc != sqlite3.SQLITE_OK {
+		r.failed = rc
+		return 0
+	}
+	f := 0
+	for c := *at[int32](r.col); c >= 0; c = *at[int32](r.col) {
+		if int(c) < len(search.FieldWeights) {
+			f += search.FieldWeights[c]
+		}
+		r.next(r.tls, r.pFts, r.iter, r.col, r.off)
+	}
+	return f
+}
+
+func (r *ftsRow) close() { r.tls.Free(32) }
 
 // valueBytes is the bytes of an argument, where SQLite keeps them (valid
 // during the call only); nil for NULL or empty.

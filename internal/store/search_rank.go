@@ -263,7 +263,7 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 	if limit <= 0 {
 		limit = 10
 	}
-	w := &windowRank{rk: rk, phrases: rk.Phrases(), idf: idf, avgLength: totals.avgLength, now: now, loose: sq.Query.IsLoose()}
+	w := &windowRank{rk: rk, idf: idf, avgLength: totals.avgLength, now: now, loose: sq.Query.IsLoose()}
 	matches, read, err := db.windowPage(ctx, l, window, w, sq.Offset, limit)
 	if err != nil {
 		return out, fmt.Errorf("store: search: %w", err)
@@ -303,7 +303,6 @@ func (db *DB) searchByTerms(ctx context.Context, l listingSQL, sq SearchQuery, r
 // for a loose query), with the recency preference at now.
 type windowRank struct {
 	rk        search.Ranking
-	phrases   []byte // rk.Phrases, for FTS5's counts
 	idf       []float64
 	avgLength float64
 	now       time.Time
@@ -318,6 +317,12 @@ type windowRank struct {
 // record of terms is rec.
 func (w *windowRank) score(rec []byte, published int64) float64 {
 	rel, matched := w.rk.Relevance(rec, w.idf, w.avgLength)
+	return w.scored(rel, matched, published)
+}
+
+// scored is search.Score of a match published at published whose text
+// relevance is rel, matching matched of the query's clauses.
+func (w *windowRank) scored(rel float64, matched int, published int64) float64 {
 	if w.loose {
 		rel = coordinatedRelevance(rel, matched)
 	}

@@ -34,26 +34,34 @@ func HighlightTitle(title string, q Query) template.HTML {
 }
 
 // Highlighter marks one query's words in many texts: the titles and
-// snippets of a page of results. It remembers what it made of each word
-// it has read (its term, and whether it matches), so that a word the
+// snippets of a page of results. It remembers what it made of the words
+// it has read (whether each matches, and its term), so that a word the
 // page's texts repeat is folded and looked up only the first time: ten
 // bodies hold thousands of words, but only hundreds of distinct ones.
 // One page's: not safe for concurrent use.
 type Highlighter struct {
-	want  map[string]bool      // the query's included terms and name keys
-	words map[string]wordMatch // by the word as written (slices of the texts read)
-	key   []byte               // scratch for a word's folded form
+	want  map[string]bool // the query's included terms and name keys
+	terms []string        // the terms of the matching words seen
+	// seen is a direct-mapped table of the words read, by a hash of the
+	// word as written (slices of the texts): cheaper than a map, and a
+	// word whose slot another took is only analyzed again.
+	seen [seenSlots]seenWord
+	key  []byte // scratch for a word's folded form
 }
 
-// wordMatch is what a Highlighter made of one word.
-type wordMatch struct {
-	term string // its term (stem); "" for no token
-	ok   bool   // its term or one of its name keys is wanted
+// seenSlots is the size of a Highlighter's table of words: about the
+// distinct words of a page's ten bodies.
+const seenSlots = 2048
+
+// seenWord is what a Highlighter made of one word.
+type seenWord struct {
+	word string
+	term int32 // the word's term in terms when it matches, else -1
 }
 
 // NewHighlighter returns the Highlighter of q's included words.
 func NewHighlighter(q Query) *Highlighter {
-	h := &Highlighter{want: map[string]bool{}, words: map[string]wordMatch{}}
+	h := &Highlighter{want: map[string]bool{}}
 	for _, t := range q.HighlightTerms() {
 		h.want[t] = true
 	}
@@ -180,30 +188,46 @@ func (h *Highlighter) matches(text string) []Token {
 		}
 		i = next
 		word := text[start:end]
-		m, seen := h.words[word]
-		if !seen {
-			m = h.match(word)
-			h.words[word] = m
+		s := &h.seen[seenSlot(word)]
+		if s.word != word {
+			*s = seenWord{word: word, term: h.match(word)}
 		}
-		if m.ok {
-			out = append(out, Token{Term: m.term, Start: start, End: end})
+		if s.term >= 0 {
+			out = append(out, Token{Term: h.terms[s.term], Start: start, End: end})
 		}
 	}
 }
 
-// match is what h makes of word, analyzed as scan analyzes it: a token
-// matches when its term or any of its name keys is wanted (a query's
-// words are matched in lower case too, so every word's keys count).
-func (h *Highlighter) match(word string) wordMatch {
+// seenSlot is word's slot in a Highlighter's table: FNV-1a of its bytes.
+func seenSlot(word string) uint32 {
+	x := uint32(2166136261)
+	for i := 0; i < len(word); i++ {
+		x = (x ^ uint32(word[i])) * 16777619
+	}
+	return (x ^ x>>16) % seenSlots
+}
+
+// match is the index in h.terms of word's term when it matches h's
+// query, analyzed as scan analyzes it, or -1. A token matches when its
+// term or any of its name keys is wanted (a query's words are matched in
+// lower case too, so every word's keys count).
+func (h *Highlighter) match(word string) int32 {
 	w := wordOf(word, &h.key)
 	if w == nil || w.stop {
-		return wordMatch{}
+		return -1
 	}
 	ok := h.want[w.stem]
 	for _, k := range w.keys {
 		ok = ok || h.want[k]
 	}
-	return wordMatch{term: w.stem, ok: ok}
+	if !ok {
+		return -1
+	}
+	i := slices.Index(h.terms, w.stem)
+	if i < 0 {
+		i, h.terms = len(h.terms), append(h.terms, w.stem)
+	}
+	return int32(i)
 }
 
 // window returns the byte range of about maxRunes runes holding the most

@@ -123,6 +123,7 @@ func main() {
 				_ = hl.Title(r.Article.Title)
 				_ = hl.SnippetIn(r.BodyText, r.Article.Lang, 240)
 			}
+			hl.Release()
 			total = res.Total
 			if r >= 2 { // the first two warm the caches
 				times = append(times, time.Since(start))

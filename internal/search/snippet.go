@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -16,7 +17,9 @@ import (
 // plain text, such as an article's body without markup. With no match,
 // the snippet is the opening of the text.
 func Snippet(text string, q Query, maxRunes int) template.HTML {
-	return NewHighlighter(q).Snippet(text, maxRunes)
+	h := NewHighlighter(q)
+	defer h.Release()
+	return h.Snippet(text, maxRunes)
 }
 
 // SnippetIn is Snippet of an article's body text in language lang (en or
@@ -25,47 +28,74 @@ func Snippet(text string, q Query, maxRunes int) template.HTML {
 // one — are left out, so the snippet reads in the article's language.
 // When every paragraph is in the other script, the text is used whole.
 func SnippetIn(text, lang string, q Query, maxRunes int) template.HTML {
-	return NewHighlighter(q).SnippetIn(text, lang, maxRunes)
+	h := NewHighlighter(q)
+	defer h.Release()
+	return h.SnippetIn(text, lang, maxRunes)
 }
 
 // HighlightTitle returns title escaped, with the words matching q marked.
 func HighlightTitle(title string, q Query) template.HTML {
-	return NewHighlighter(q).Title(title)
+	h := NewHighlighter(q)
+	defer h.Release()
+	return h.Title(title)
 }
 
 // Highlighter marks one query's words in many texts: the titles and
-// snippets of a page of results. It remembers what it made of the words
-// it has read (whether each matches, and its term), so that a word the
+// snippets of a page of results. It remembers what analysis made of the
+// words it has read, and whether each matches, so that a word the
 // page's texts repeat is folded and looked up only the first time: ten
 // bodies hold thousands of words, but only hundreds of distinct ones.
-// One page's: not safe for concurrent use.
+// One page's: not safe for concurrent use; Release gives its memory of
+// words to the next page's Highlighter.
 type Highlighter struct {
 	want  map[string]bool // the query's included terms and name keys
 	terms []string        // the terms of the matching words seen
-	// seen is a direct-mapped table of the words read, by a hash of the
-	// word as written (slices of the texts): cheaper than a map, and a
-	// word whose slot another took is only analyzed again.
-	seen [seenSlots]seenWord
-	key  []byte // scratch for a word's folded form
+	seen  *seenWords
+	key   []byte // scratch for a word's folded form
 }
 
-// seenSlots is the size of a Highlighter's table of words: about the
-// distinct words of a page's ten bodies.
+// seenWords is a direct-mapped table of the words read, by a hash of the
+// word as written (slices of the texts): cheaper than a map, and a word
+// whose slot another took is only analyzed again. What analysis makes of
+// a word holds for every query, so tables pass from page to page (most
+// words of one page's bodies are in the last's); whether it matches is
+// the page's, found again on a page that has not asked.
+type seenWords struct {
+	slots [seenSlots]seenWord
+	page  uint32 // the page using the table, counted from 1
+}
+
+// seenSlots is the size of a table of words: about the distinct words
+// of a page's ten bodies.
 const seenSlots = 2048
 
 // seenWord is what a Highlighter made of one word.
 type seenWord struct {
 	word string
-	term int32 // the word's term in terms when it matches, else -1
+	info *wordInfo // nil: no token
+	page uint32    // the page that found term
+	term int32     // the word's term in that page's terms when it matches, else -1
 }
+
+// seenTables keeps the tables of words that pages have released.
+var seenTables = sync.Pool{New: func() any { return new(seenWords) }}
 
 // NewHighlighter returns the Highlighter of q's included words.
 func NewHighlighter(q Query) *Highlighter {
-	h := &Highlighter{want: map[string]bool{}}
+	h := &Highlighter{want: map[string]bool{}, seen: seenTables.Get().(*seenWords)}
+	if h.seen.page++; h.seen.page == 0 { // counted round: no slot may seem this page's
+		*h.seen = seenWords{page: 1}
+	}
 	for _, t := range q.HighlightTerms() {
 		h.want[t] = true
 	}
 	return h
+}
+
+// Release hands h's memory of words on; h must not be used after it.
+func (h *Highlighter) Release() {
+	seenTables.Put(h.seen)
+	h.seen = nil
 }
 
 // Snippet is the package's Snippet of text for h's query.
@@ -188,9 +218,12 @@ func (h *Highlighter) matches(text string) []Token {
 		}
 		i = next
 		word := text[start:end]
-		s := &h.seen[seenSlot(word)]
+		s := &h.seen.slots[seenSlot(word)]
 		if s.word != word {
-			*s = seenWord{word: word, term: h.match(word)}
+			*s = seenWord{word: word, info: wordOf(word, &h.key)}
+		}
+		if s.page != h.seen.page {
+			s.page, s.term = h.seen.page, h.match(s.info)
 		}
 		if s.term >= 0 {
 			out = append(out, Token{Term: h.terms[s.term], Start: start, End: end})
@@ -207,12 +240,12 @@ func seenSlot(word string) uint32 {
 	return (x ^ x>>16) % seenSlots
 }
 
-// match is the index in h.terms of word's term when it matches h's
-// query, analyzed as scan analyzes it, or -1. A token matches when its
-// term or any of its name keys is wanted (a query's words are matched in
-// lower case too, so every word's keys count).
-func (h *Highlighter) match(word string) int32 {
-	w := wordOf(word, &h.key)
+// match is the index in h.terms of the term of a word analyzed to w
+// (by wordOf, as scan analyzes it) when the word matches h's query, or
+// -1. A token matches when its term or any of its name keys is wanted
+// (a query's words are matched in lower case too, so every word's keys
+// count).
+func (h *Highlighter) match(w *wordInfo) int32 {
 	if w == nil || w.stop {
 		return -1
 	}

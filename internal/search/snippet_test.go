@@ -158,4 +158,12 @@ func TestHighlighterPage(t *testing.T) {
 	if got := string(h.Title(texts[3])); got != "<mark>pipeline</mark> <mark>pipelines</mark> <mark>Pipeline</mark>&#39;s <mark>tokayev</mark>" {
 		t.Errorf("marks: %s", got)
 	}
+	// The next page's Highlighter may be handed what h remembers of the
+	// same words: which of them match is its query's.
+	h.Release()
+	next := NewHighlighter(ParseQuery("steppe"))
+	defer next.Release()
+	if got := string(next.Title(texts[3] + " steppes")); got != "pipeline pipelines Pipeline&#39;s tokayev <mark>steppes</mark>" {
+		t.Errorf("next page's marks: %s", got)
+	}
 }

@@ -265,6 +265,7 @@ func (s *Site) searchOnce(ctx context.Context, p searchParams, tree *sectionTree
 		out.First, out.Last = sq.Offset+1, sq.Offset+len(res.Results)
 	}
 	hl := search.NewHighlighter(out.Query) // one for the page: its texts share most words
+	defer hl.Release()
 	for _, r := range res.Results {
 		a := r.Article
 		item := searchResult{Title: hl.Title(a.Title), URL: links.Article(a.Slug), Published: a.PublishedAt,

@@ -284,6 +284,52 @@ type option struct {
 	Selected     bool
 }
 
+// options are the choices of one of the search form's <select>s.
+type options []option
+
+// HTML is the options' <option> elements. Each is written by optionHTML
+// once and remembered: the form's three lists of up to a hundred
+// choices, written by the page's template one action at a time, were a
+// third of the template's work on every search, for the same few
+// hundred elements.
+func (os options) HTML() template.HTML {
+	var b strings.Builder
+	for _, o := range os {
+		b.WriteString(string(o.html()))
+	}
+	return template.HTML(b.String())
+}
+
+// optionHTML is one <option> element, as the search form wrote each.
+var optionHTML = template.Must(template.New("option").Parse(`<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>`))
+
+// optionsWritten remembers each option's element, by the option (up to
+// maxOptionsWritten, then it starts again: sections, tags and authors
+// change, and old choices are left behind).
+var (
+	optionsWritten     sync.Map // option → template.HTML
+	optionsWrittenSize atomic.Int64
+)
+
+const maxOptionsWritten = 10000
+
+func (o option) html() template.HTML {
+	if h, ok := optionsWritten.Load(o); ok {
+		return h.(template.HTML)
+	}
+	var b strings.Builder
+	if err := optionHTML.Execute(&b, o); err != nil {
+		panic(err) // the template only reads o's fields
+	}
+	h := template.HTML(b.String())
+	if optionsWrittenSize.Add(1) > maxOptionsWritten {
+		optionsWritten.Clear()
+		optionsWrittenSize.Store(1)
+	}
+	optionsWritten.Store(o, h)
+	return h
+}
+
 // filterLink is an active filter with the address that removes it.
 type filterLink struct {
 	Label, Remove string
@@ -292,9 +338,9 @@ type filterLink struct {
 type searchContent struct {
 	searchOutcome
 	Heading       string
-	Sections      []option
-	Tags          []option
-	Authors       []option
+	Sections      options
+	Tags          options
+	Authors       options
 	Filters       []filterLink
 	LangLinks     []filterLink // Label, and the address that sets it
 	SortRelevance string

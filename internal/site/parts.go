@@ -48,6 +48,9 @@ type partBuild struct {
 	used   int64 // the minute it was asked for in
 	v      any
 	err    error
+	// waiting counts the readers who came to wait for it (under the
+	// cache's mu): tests wait for them all to be waiting.
+	waiting int
 }
 
 // partsKept bounds the parts kept between changes; past it, the parts
@@ -107,6 +110,7 @@ func (c *partsCache) make(ctx context.Context, key string, minute, used int64, g
 		return p.v, nil
 	}
 	if b, ok := c.building[key]; ok && b.minute == minute {
+		b.waiting++
 		c.mu.Unlock()
 		<-b.done
 		if b.err == nil {

@@ -28,6 +28,27 @@ func (c *partsCache) waitBuilding(n int) {
 	}
 }
 
+// waitWaiting waits until n readers wait for the making of the part
+// named key, failing t when they do not come in a generous while (they
+// are making it themselves instead).
+func (c *partsCache) waitWaiting(t *testing.T, key string, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		c.mu.RLock()
+		got := 0
+		if b := c.building[key]; b != nil {
+			got = b.waiting
+		}
+		c.mu.RUnlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d readers wait for the making of %s, want %d", got, key, n)
+		}
+	}
+}
+
 // Readers who miss a part together wait for one making of it.
 func TestPartsAreMadeOnceForThoseWhoAskTogether(t *testing.T) {
 	var c partsCache
@@ -53,8 +74,7 @@ func TestPartsAreMadeOnceForThoseWhoAskTogether(t *testing.T) {
 	}
 	// Wait until the first reader is making the part and the others have
 	// found it being made.
-	c.waitBuilding(1)
-	time.Sleep(20 * time.Millisecond) // let the other readers reach the wait
+	c.waitWaiting(t, "home en", len(got)-1)
 	close(release)
 	wg.Wait()
 	if n := made.Load(); n != 1 {
@@ -201,7 +221,7 @@ func TestPartsWaitersMakeWhatFailed(t *testing.T) {
 		v, _ := c.get(ctx, "home en", now, constant("made by the second"))
 		second <- v
 	}()
-	time.Sleep(20 * time.Millisecond)
+	c.waitWaiting(t, "home en", 1)
 	close(release)
 	if err := <-done; !errors.Is(err, errGone) {
 		t.Errorf("first reader: %v", err)
@@ -256,8 +276,7 @@ func TestPartsLastingAreMadeOnce(t *testing.T) {
 			}
 		})
 	}
-	c.waitBuilding(1)
-	time.Sleep(20 * time.Millisecond) // let the other readers reach the wait
+	c.waitWaiting(t, "nav en", 9)
 	close(release)
 	wg.Wait()
 	if n := made.Load(); n != 1 {

@@ -8,6 +8,7 @@ package search
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -387,32 +388,67 @@ const maxCachedWords = 200_000
 
 // wordCache memoises wordInfo by folded word. It holds the results of
 // pure functions, so sharing one per process changes no behaviour.
+//
+// Nearly every lookup finds its word, from several goroutines at once (an
+// import's workers analyze articles in parallel), so a lookup reads a map
+// no one writes, published whole (read), without a lock: a read lock's
+// counter, which every reader writes, was a third of a lookup's cost. The
+// words found since are kept under a mutex (fresh) until there are enough
+// of them to publish a new read map that holds them too.
 type wordCache struct {
-	mu sync.RWMutex
-	m  map[string]*wordInfo
+	read  atomic.Pointer[map[string]*wordInfo]
+	mu    sync.Mutex
+	fresh map[string]*wordInfo // found since read was published
 }
 
-var words = &wordCache{m: make(map[string]*wordInfo)}
+var words = newWordCache()
+
+func newWordCache() *wordCache {
+	c := &wordCache{fresh: make(map[string]*wordInfo)}
+	c.read.Store(&map[string]*wordInfo{})
+	return c
+}
 
 // lookup returns the wordInfo of a folded word, given as UTF-8 (key);
 // runes gives it as runes, whose homoglyphs computeWord may rewrite in
 // place, when it is not yet known.
 func (c *wordCache) lookup(key []byte, runes func() []rune) *wordInfo {
-	c.mu.RLock()
-	w, ok := c.m[string(key)] // no allocation for a map index
-	c.mu.RUnlock()
+	if w, ok := (*c.read.Load())[string(key)]; ok { // no allocation for a map index
+		return w
+	}
+	c.mu.Lock()
+	w, ok := c.fresh[string(key)]
+	c.mu.Unlock()
 	if ok {
 		return w
 	}
 	w = computeWord(runes())
 	c.mu.Lock()
-	if len(c.m) >= maxCachedWords {
-		c.m = make(map[string]*wordInfo)
+	defer c.mu.Unlock()
+	c.fresh[string(key)] = w
+	read := *c.read.Load()
+	switch {
+	case len(read)+len(c.fresh) >= maxCachedWords:
+		c.read.Store(&map[string]*wordInfo{})
+		c.fresh = make(map[string]*wordInfo)
+	case len(c.fresh) >= max(publishWords, len(read)/4):
+		// Each new read map is a quarter larger at least: copying them
+		// all costs a few times the words held, once.
+		m := make(map[string]*wordInfo, len(read)+len(c.fresh))
+		for k, v := range read {
+			m[k] = v
+		}
+		for k, v := range c.fresh {
+			m[k] = v
+		}
+		c.read.Store(&m)
+		c.fresh = make(map[string]*wordInfo)
 	}
-	c.m[string(key)] = w
-	c.mu.Unlock()
 	return w
 }
+
+// publishWords is the fewest fresh words published as a new read map.
+const publishWords = 256
 
 func computeWord(buf []rune) *wordInfo {
 	sc := fixHomoglyphs(buf)

@@ -1,8 +1,10 @@
 package search
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -249,4 +251,53 @@ func TestCrossScriptMatching(t *testing.T) {
 	if matches(ParseQuery("Tashkent"), "Bishkek") {
 		t.Error("Tashkent finds Bishkek")
 	}
+}
+
+// The word cache, looked up from several goroutines at once while it
+// publishes new read maps, returns what computeWord makes of each word,
+// and the same memo for a word each time it is asked again.
+func TestWordCacheConcurrentLookups(t *testing.T) {
+	c := newWordCache()
+	var list []string
+	for i := range 3 * publishWords {
+		list = append(list, fmt.Sprintf("pipeline%dы", i), fmt.Sprintf("газопровод%d", i))
+	}
+	first := make([][]*wordInfo, 4)
+	var wg sync.WaitGroup
+	for g := range first {
+		wg.Go(func() {
+			for i := range list {
+				w := list[(i*7+g*13)%len(list)]
+				first[g] = append(first[g], c.lookup([]byte(w), func() []rune { return []rune(w) }))
+			}
+		})
+	}
+	wg.Wait()
+	for g, found := range first {
+		for i, got := range found {
+			w := list[(i*7+g*13)%len(list)]
+			want := computeWord([]rune(w))
+			if got.stem != want.stem || got.stop != want.stop || !slices.Equal(got.keys, want.keys) {
+				t.Fatalf("%q: %+v, computeWord's %+v", w, *got, *want)
+			}
+			if again := c.lookup([]byte(w), func() []rune { return []rune(w) }); again != c.lookup([]byte(w), nil) {
+				t.Fatalf("%q is not memoised", w)
+			}
+		}
+	}
+	if n := len(*c.read.Load()); n < len(list)/2 {
+		t.Errorf("%d of %d words published in the read map", n, len(list))
+	}
+}
+
+// BenchmarkIndexTextParallel analyzes articles on every core at once, as
+// an import's workers do: what the word cache's lookups cost when shared.
+func BenchmarkIndexTextParallel(b *testing.B) {
+	text := article(600)
+	b.SetBytes(int64(len(text)))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			IndexText(text)
+		}
+	})
 }

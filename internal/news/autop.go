@@ -179,8 +179,12 @@ func newlinesToBr(s string) string {
 	b.Grow(len(s) + len(s)/8)
 	for i := 0; i < len(s); {
 		if !isPCRESpace(s[i]) {
-			b.WriteByte(s[i])
-			i++
+			j := i + 1 // the run up to the next white space, at once
+			for j < len(s) && !isPCRESpace(s[j]) {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
 			continue
 		}
 		end := i

@@ -65,9 +65,11 @@ type seenWords struct {
 	page  uint32 // the page using the table, counted from 1
 }
 
-// seenSlots is the size of a table of words: about the distinct words
-// of a page's ten bodies.
-const seenSlots = 2048
+// seenSlots is the size of a table of words: several times the distinct
+// words of a page's ten bodies (about a thousand), so that few of them
+// take each other's slots, and the common words of the pages before
+// stay.
+const seenSlots = 8192
 
 // seenWord is what a Highlighter made of one word.
 type seenWord struct {
@@ -212,13 +214,13 @@ func (h *Highlighter) matches(text string) []Token {
 	}
 	var out []Token
 	for i := 0; ; {
-		start, end, next := nextWord(text, i)
+		start, end, next, slot := nextSlottedWord(text, i)
 		if start < 0 {
 			return out
 		}
 		i = next
 		word := text[start:end]
-		s := &h.seen.slots[seenSlot(word)]
+		s := &h.seen.slots[slot]
 		if s.word != word {
 			*s = seenWord{word: word, info: wordOf(word, &h.key)}
 		}
@@ -231,14 +233,51 @@ func (h *Highlighter) matches(text string) []Token {
 	}
 }
 
-// seenSlot is word's slot in a Highlighter's table: FNV-1a of its bytes.
+// seenSlot is word's slot in a table of words: FNV-1a of its bytes.
 func seenSlot(word string) uint32 {
-	x := uint32(2166136261)
+	x := uint32(fnvOffset)
 	for i := 0; i < len(word); i++ {
-		x = (x ^ uint32(word[i])) * 16777619
+		x = (x ^ uint32(word[i])) * fnvPrime
 	}
 	return (x ^ x>>16) % seenSlots
 }
+
+const fnvOffset, fnvPrime = 2166136261, 16777619
+
+// nextSlottedWord is nextWord with the word's seenSlot. Most words of
+// news text are ASCII letters and digits ended by ASCII that cannot go
+// on with them (not an apostrophe): those are found and hashed in one
+// pass over their bytes; any other is found by nextWord.
+func nextSlottedWord(text string, i int) (start, end, next int, slot uint32) {
+	for i < len(text) && text[i] < utf8.RuneSelf {
+		if !asciiWordByte[text[i]] {
+			i++
+			continue
+		}
+		start, x := i, uint32(fnvOffset)
+		for ; i < len(text) && text[i] < utf8.RuneSelf && asciiWordByte[text[i]]; i++ {
+			x = (x ^ uint32(text[i])) * fnvPrime
+		}
+		if i == len(text) || text[i] < utf8.RuneSelf && text[i] != '\'' && text[i] != '`' {
+			return start, i, i, (x ^ x>>16) % seenSlots
+		}
+		i = start // a letter, a mark or an apostrophe may go on with it
+		break
+	}
+	if start, end, next = nextWord(text, i); start < 0 {
+		return start, end, next, 0
+	}
+	return start, end, next, seenSlot(text[start:end])
+}
+
+// asciiWordByte holds the ASCII bytes that words are made of: letters
+// and digits (isWordStart, wordEnd).
+var asciiWordByte = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // match is the index in h.terms of the term of a word analyzed to w
 // (by wordOf, as scan analyzes it) when the word matches h's query, or

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -437,4 +438,15 @@ func (db *DB) ListenAgainForTest(ctx context.Context) error {
 	}
 	db.changes.setListening(false)
 	return conn.Close(ctx)
+}
+
+// AutomergeForTest is the full-text index's automerge setting, and
+// whether the store holds one (FTS5 keeps none until it is set).
+func (db *DB) AutomergeForTest(ctx context.Context) (int, bool, error) {
+	var n int
+	err := db.readRow(ctx, `SELECT v FROM article_search_config WHERE k = 'automerge'`).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return n, err == nil, err
 }

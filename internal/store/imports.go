@@ -127,6 +127,27 @@ func (db *DB) LongImport(ctx context.Context) (end func(), err error) {
 	}, nil
 }
 
+// resumeAutomerge sets the full-text index's automatic merges back on
+// when an import that held them off (dialect.go's longImport) died before
+// it could. SQLite only: PostgreSQL's index has no segments.
+func (db *DB) resumeAutomerge(ctx context.Context) error {
+	if db.dialect.name() != "sqlite" {
+		return nil
+	}
+	var n int
+	err := db.readRow(ctx, `SELECT v FROM article_search_config WHERE k = 'automerge'`).Scan(&n)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || err == nil && n != 0:
+		return nil
+	case err != nil:
+		return fmt.Errorf("store: full-text index's settings: %w", err)
+	}
+	if err := db.script(ctx, setAutomerge(ftsAutomerge)); err != nil {
+		return fmt.Errorf("store: full-text index's settings: %w", err)
+	}
+	return nil
+}
+
 // WPMapEntry says which local row a WordPress object became, and the
 // checksum of the source it was made from.
 type WPMapEntry struct {

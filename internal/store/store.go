@@ -151,6 +151,10 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 		db.Close()
 		return nil, err
 	}
+	if err := db.resumeAutomerge(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	db.startSearchMerge()
 	return db, nil
 }

@@ -450,3 +450,37 @@ func (db *DB) AutomergeForTest(ctx context.Context) (int, bool, error) {
 	}
 	return n, err == nil, err
 }
+
+// CommitAfterCancelForTest runs a write transaction whose context is
+// cancelled inside it, and waits until database/sql has rolled it back
+// before letting it commit (the order an interrupted import can meet).
+// With statement set, the transaction runs one more statement instead of
+// returning straight to the commit.
+func (db *DB) CommitAfterCancelForTest(statement bool) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := db.txExec(ctx, tx, `UPDATE redirects SET to_path = to_path WHERE id = 0`); err != nil {
+			return err
+		}
+		cancel()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			// A fresh context: the transaction fails a statement only
+			// once its own goroutine has rolled it back.
+			_, err := db.txExec(context.Background(), tx, `SELECT 1`)
+			if err != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				return errors.New("the cancelled transaction was never rolled back")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if statement {
+			_, err := db.txExec(ctx, tx, `SELECT 1`)
+			return err
+		}
+		return nil
+	})
+}

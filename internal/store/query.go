@@ -197,12 +197,25 @@ func (db *DB) txOn(ctx context.Context, b beginner, fn func(*sql.Tx) error) erro
 	defer db.txStmts.Delete(t) // the statements close with the transaction
 	if err := fn(t); err != nil {
 		t.Rollback()
-		return err
+		return cancelledTx(ctx, err)
 	}
 	if err := t.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return fmt.Errorf("store: commit: %w", cancelledTx(ctx, err))
 	}
 	return nil
+}
+
+// cancelledTx names the cancelled context as err's cause when ctx ended
+// during the transaction: database/sql's own goroutine rolls it back as
+// soon as ctx is done, and what comes after reports only that the
+// transaction or its statement is closed. Callers (an interrupted import)
+// must see context.Canceled to tell an interruption from a failure; err
+// stays in the chain.
+func cancelledTx(ctx context.Context, err error) error {
+	if cause := ctx.Err(); cause != nil && !errors.Is(err, cause) {
+		return fmt.Errorf("%w (%w)", cause, err)
+	}
+	return err
 }
 
 // txExec runs a write inside tx through a statement prepared once per

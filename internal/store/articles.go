@@ -74,7 +74,7 @@ func scanFullAnd(s scanner, extra ...any) (news.Article, error) {
 	var a news.Article
 	var created int64
 	var f news.Figure
-	err := scanSummary(s, &a, append([]any{&a.BodySource, &a.BodyFormat, &a.BodyHTML, &a.ManualExcerpt, &created,
+	err := scanSummary(s, &a, append([]any{unpacked{&a.BodySource}, &a.BodyFormat, unpacked{&a.BodyHTML}, &a.ManualExcerpt, &created,
 		&f.Caption, &f.Credit, &a.SEOTitle, &a.SEODescription, &a.Password, &a.TranslationOf}, extra...)...)
 	if err != nil {
 		return a, err
@@ -285,7 +285,7 @@ func (db *DB) writeArticleOfKind(ctx context.Context, tx *sql.Tx, a *news.Articl
 		return err
 	}
 	_, err := db.txExec(ctx, tx, (`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, userID, note, unix(now))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.Title, a.Standfirst, db.dialect.pack(a.BodySource), a.BodyFormat, userID, note, unix(now))
 	if err != nil {
 		return err
 	}
@@ -324,8 +324,13 @@ const articleColumns = `slug, title, standfirst, body_source, body_format, body_
 	image_url, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, seo_title, seo_description,
 	sticky, password, translation_of`
 
-// articleValues are a's values of articleColumns.
-func articleValues(a *news.Article) []any {
+// articleValues are a's values of articleColumns, its body's source and
+// HTML packed for the engine, from ahead's packing where it has some.
+func (db *DB) articleValues(a *news.Article, ahead *SearchWork) []any {
+	var source, html packedAhead
+	if ahead != nil {
+		source, html = ahead.source, ahead.html
+	}
 	var f news.Figure
 	if a.Image != nil {
 		f = *a.Image
@@ -338,14 +343,14 @@ func articleValues(a *news.Article) []any {
 	if a.Sticky {
 		sticky = 1
 	}
-	return []any{a.Slug, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, a.BodyHTML, a.Excerpt, a.ManualExcerpt,
+	return []any{a.Slug, a.Title, a.Standfirst, db.pack(a.BodySource, source), a.BodyFormat, db.pack(a.BodyHTML, html), a.Excerpt, a.ManualExcerpt,
 		a.Lang, a.Status, unix(a.PublishedAt), unix(a.UpdatedAt), a.ReadingMinutes, section,
 		f.URL, f.Alt, f.Caption, f.Credit, f.Width, f.Height, f.SrcSet, a.SEOTitle, a.SEODescription,
 		sticky, a.Password, a.TranslationOf}
 }
 
 func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, kind string) error {
-	vals := articleValues(a)
+	vals := db.articleValues(a, nil)
 	if a.ID == 0 {
 		a.Version = 1
 		if kind == "" {

@@ -48,6 +48,9 @@ type SearchWork struct {
 	body                        string // the body's search text
 	pre                         indexedDoc
 	analyzed                    bool
+	// The body's source, HTML and search text packed for the engine
+	// (packed.go), which is the writer's to store.
+	source, html, text packedAhead
 }
 
 // PrepareSearch does the search work of article a ahead of its writing.
@@ -69,6 +72,7 @@ func (db *DB) PrepareSearchOf(a *news.Article, bodyText string) *SearchWork {
 		w.body = bodyText
 	}
 	w.pre, w.analyzed = db.dialect.analyzeAhead(searchDoc{title: a.Title, standfirst: a.Standfirst, body: w.body})
+	w.source, w.html, w.text = db.packAhead(a.BodySource), db.packAhead(a.BodyHTML), db.packAhead(w.body)
 	return w
 }
 
@@ -116,11 +120,7 @@ func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article,
 	eachParallel(len(todo), func(k int) {
 		work[todo[k]] = db.PrepareSearch(list[todo[k]])
 	})
-	bodies := make([]string, len(list))
-	for i, w := range work {
-		bodies[i] = w.body
-	}
-	vis, err := db.insertArticleRows(ctx, tx, list, how.kinds, bodies)
+	vis, err := db.insertArticleRows(ctx, tx, list, how.kinds, work)
 	if err != nil {
 		return err
 	}
@@ -128,12 +128,12 @@ func (db *DB) importChunk(ctx context.Context, tx *sql.Tx, list []*news.Article,
 		return err
 	}
 	var revs rowsBuilder
-	for _, a := range list {
+	for i, a := range list {
 		at := a.UpdatedAt
 		if !how.at.IsZero() {
 			at = how.at
 		}
-		revs.add(a.ID, a.Version, a.Title, a.Standfirst, a.BodySource, a.BodyFormat, 0, how.note, unix(at))
+		revs.add(a.ID, a.Version, a.Title, a.Standfirst, db.pack(a.BodySource, work[i].source), a.BodyFormat, 0, how.note, unix(at))
 	}
 	if err := revs.insert(ctx, db, tx, `revisions`, `article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at`); err != nil {
 		return fmt.Errorf("revisions: %w", err)
@@ -191,8 +191,9 @@ func (db *DB) uniqueSlugs(ctx context.Context, tx *sql.Tx, list []*news.Article)
 
 // insertArticleRows inserts the rows of list, of kinds (KindArticle for
 // all when nil), sets each article's id and version, and returns each
-// one's visible_from, in list's order.
-func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Article, kinds []string, bodies []string) ([]sql.NullInt64, error) {
+// one's visible_from, in list's order. work[i] is list[i]'s search work,
+// which holds its body's text and packings.
+func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Article, kinds []string, work []*SearchWork) ([]sql.NullInt64, error) {
 	var b rowsBuilder
 	index := make(map[string]int, len(list))
 	for i, a := range list {
@@ -204,7 +205,8 @@ func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Ar
 		if kinds != nil && kinds[i] != "" {
 			kind = kinds[i]
 		}
-		b.add(append(articleValues(a), unix(a.CreatedAt), 1, kind, bodies[i])...)
+		w := work[i]
+		b.add(append(db.articleValues(a, w), unix(a.CreatedAt), 1, kind, db.pack(w.body, w.text))...)
 		index[a.Slug] = i
 	}
 	const columns = articleColumns + `, created_at, version, kind, body_text`

@@ -73,6 +73,10 @@ type dialect interface {
 	// its keys and values the pairs of fields ('ID', au.id, …), in the
 	// order of orderBy; an empty array for no rows.
 	jsonList(fields, orderBy string) string
+	// pack is a long text (a body, a revision's source) as the engine
+	// stores it, and unpacked the SQL of column col's text (packed.go).
+	pack(s string) any
+	unpacked(col string) string
 }
 
 // rankTermsSQL is what differs between the engines in a search ranked in
@@ -397,7 +401,15 @@ func (sqliteDialect) jsonList(fields, orderBy string) string {
 	return `json_group_array(json_object(` + fields + `) ORDER BY ` + orderBy + `)`
 }
 
+// SQLite packs long texts itself (packed.go).
+func (sqliteDialect) pack(s string) any          { return packText(s) }
+func (sqliteDialect) unpacked(col string) string { return "unpacked(" + col + ")" }
+
 type postgresDialect struct{}
+
+// PostgreSQL compresses long values itself (TOAST).
+func (postgresDialect) pack(s string) any          { return s }
+func (postgresDialect) unpacked(col string) string { return col }
 
 func (postgresDialect) jsonList(fields, orderBy string) string {
 	return `COALESCE(json_agg(json_build_object(` + fields + `) ORDER BY ` + orderBy + `), '[]')`

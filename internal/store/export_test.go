@@ -484,3 +484,13 @@ func (db *DB) CommitAfterCancelForTest(statement bool) error {
 		return nil
 	})
 }
+
+// SetBodyColumnsForTest stores an article's body columns as given, bare,
+// as a store written before packing (or a damaged one) holds them.
+func (db *DB) SetBodyColumnsForTest(ctx context.Context, id int64, source, html, text any) error {
+	_, err := db.write(ctx, `UPDATE articles SET body_source = ?, body_html = ?, body_text = ? WHERE id = ?`, source, html, text, id)
+	return err
+}
+
+// PackForTest is s as this store's engine stores a long text.
+func (db *DB) PackForTest(s string) any { return db.dialect.pack(s) }

@@ -473,7 +473,7 @@ func (db *DB) UpdateRendered(ctx context.Context, list []news.Article) error {
 			}
 			_, err := db.txExec(ctx, tx, (`UPDATE articles SET body_source = ?, body_html = ?, excerpt = ?, reading_minutes = ?,
 				image_url = ?, image_alt = ?, image_caption = ?, image_width = ?, image_height = ?, image_srcset = ? WHERE id = ?`),
-				a.BodySource, a.BodyHTML, a.Excerpt, a.ReadingMinutes, f.URL, f.Alt, f.Caption, f.Width, f.Height, f.SrcSet, a.ID)
+				db.dialect.pack(a.BodySource), db.dialect.pack(a.BodyHTML), a.Excerpt, a.ReadingMinutes, f.URL, f.Alt, f.Caption, f.Width, f.Height, f.SrcSet, a.ID)
 			if err != nil {
 				return fmt.Errorf("article %d: %w", a.ID, err)
 			}

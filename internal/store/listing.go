@@ -606,7 +606,7 @@ func (db *DB) readRankedArticles(ctx context.Context, ids []int64, withBody bool
 	out.Articles, err = db.articlesByID(ctx, ids, summaryCols+`, a.body_text`, func(s scanner) (news.Article, error) {
 		var a news.Article
 		var body string
-		err := scanSummary(s, &a, &body)
+		err := scanSummary(s, &a, unpacked{&body})
 		out.bodies[a.ID] = body
 		return a, err
 	})

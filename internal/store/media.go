@@ -232,7 +232,7 @@ func (db *DB) DeleteMedia(ctx context.Context, id int64, audit ...AuditEntry) er
 func (db *DB) MediaUses(ctx context.Context, sha string) (int, error) {
 	like := "%" + likeEscape(sha) + "%"
 	var n int
-	err := db.readRow(ctx, `SELECT COUNT(*) FROM articles WHERE image_url LIKE ? ESCAPE '!' OR image_srcset LIKE ? ESCAPE '!' OR body_html LIKE ? ESCAPE '!'`,
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM articles WHERE image_url LIKE ? ESCAPE '!' OR image_srcset LIKE ? ESCAPE '!' OR `+db.dialect.unpacked("body_html")+` LIKE ? ESCAPE '!'`,
 		like, like, like).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: uses of media %s: %w", sha, err)

@@ -28,7 +28,7 @@ const revisionCols = `r.id, r.article_id, r.version, r.title, r.standfirst, r.bo
 func scanRevision(s scanner) (Revision, error) {
 	var r Revision
 	var t int64
-	err := s.Scan(&r.ID, &r.ArticleID, &r.Version, &r.Title, &r.Standfirst, &r.BodySource, &r.BodyFormat, &r.UserID, &r.UserEmail, &r.Note, &t)
+	err := s.Scan(&r.ID, &r.ArticleID, &r.Version, &r.Title, &r.Standfirst, unpacked{&r.BodySource}, &r.BodyFormat, &r.UserID, &r.UserEmail, &r.Note, &t)
 	r.CreatedAt = fromUnix(t)
 	return r, err
 }

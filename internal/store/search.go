@@ -57,7 +57,7 @@ func (db *DB) writeSearchDoc(ctx context.Context, tx *sql.Tx, a *news.Article) e
 	if a.Password != "" {
 		body = "" // a protected body is neither searched nor shown in snippets
 	}
-	if _, err := db.txExec(ctx, tx, `UPDATE articles SET body_text = ? WHERE id = ?`, body, a.ID); err != nil {
+	if _, err := db.txExec(ctx, tx, `UPDATE articles SET body_text = ? WHERE id = ?`, db.dialect.pack(body), a.ID); err != nil {
 		return fmt.Errorf("search document: %w", err)
 	}
 	doc := searchDoc{title: a.Title, standfirst: a.Standfirst, tags: strings.Join(tags, "\n"), body: body,
@@ -277,7 +277,7 @@ func (db *DB) Reindex(ctx context.Context, workers int, progress func(done, tota
 	for batch := range batches {
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			for _, it := range batch {
-				if _, err := db.txExec(ctx, tx, `UPDATE articles SET body_text = ? WHERE id = ?`, it.doc.body, it.id); err != nil {
+				if _, err := db.txExec(ctx, tx, `UPDATE articles SET body_text = ? WHERE id = ?`, db.dialect.pack(it.doc.body), it.id); err != nil {
 					return err
 				}
 				if err := db.dialect.putSearchDoc(ctx, db, tx, it.id, it.out); err != nil {
@@ -346,7 +346,7 @@ func (db *DB) articleDocs(ctx context.Context, rd rowsReader, fromHTML bool, whe
 		var it reindexItem
 		var status news.Status
 		var text string
-		if err := rows.Scan(&it.id, &it.doc.title, &it.doc.standfirst, &text, &status, &it.doc.meta.publishedAt, &it.doc.meta.lang, &it.doc.meta.sectionID); err != nil {
+		if err := rows.Scan(&it.id, &it.doc.title, &it.doc.standfirst, unpacked{&text}, &status, &it.doc.meta.publishedAt, &it.doc.meta.lang, &it.doc.meta.sectionID); err != nil {
 			rows.Close()
 			return nil, err
 		}

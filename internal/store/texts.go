@@ -19,7 +19,7 @@ func (db *DB) BodyTexts(ctx context.Context, ids []int64) (map[int64]string, err
 		args[i] = id
 	}
 	rows, err := db.read(ctx, `SELECT id, body_text FROM articles WHERE id IN (`+placeholders(len(ids))+`)
-		AND manual_excerpt = '' AND body_source NOT LIKE '%<!--more%'`, args...)
+		AND manual_excerpt = '' AND `+db.dialect.unpacked("body_source")+` NOT LIKE '%<!--more%'`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: body texts: %w", err)
 	}
@@ -27,7 +27,7 @@ func (db *DB) BodyTexts(ctx context.Context, ids []int64) (map[int64]string, err
 	for rows.Next() {
 		var id int64
 		var text string
-		if err := rows.Scan(&id, &text); err != nil {
+		if err := rows.Scan(&id, unpacked{&text}); err != nil {
 			return nil, fmt.Errorf("store: body texts: %w", err)
 		}
 		out[id] = text

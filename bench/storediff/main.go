@@ -4,7 +4,9 @@
 // import stamps from its clock (revisions', redirects' and the audit
 // log's) are masked, so two imports of one export by two builds compare
 // equal when they wrote the same. The index's segments themselves are not
-// compared: how FTS5 lays them out is not content.
+// compared: how FTS5 lays them out is not content. Long texts compare by
+// their text, whether a build stored them packed or not (unpacked(), the
+// store's SQL function).
 //
 //	go run ./bench/storediff base/dastan.db new/dastan.db
 package main
@@ -19,7 +21,7 @@ import (
 	"os"
 	"strings"
 
-	_ "modernc.org/sqlite"
+	_ "dastan/internal/store" // registers unpacked(), and the driver
 )
 
 // clock lists, by table, the columns an import fills from its clock.
@@ -27,6 +29,12 @@ var clock = map[string][]string{
 	"revisions": {"created_at"},
 	"redirects": {"created_at"},
 	"audit_log": {"at", "created_at"},
+}
+
+// packed lists, by table, the columns a build may store packed.
+var packed = map[string][]string{
+	"articles":  {"body_source", "body_html", "body_text"},
+	"revisions": {"body_source"},
 }
 
 func main() {
@@ -67,6 +75,11 @@ func digests(path string) map[string]string {
 		sel := make([]string, len(cols))
 		for i, c := range cols {
 			sel[i] = `quote("` + c + `")`
+			for _, p := range packed[t] {
+				if c == p {
+					sel[i] = `quote(unpacked("` + c + `"))`
+				}
+			}
 			for _, m := range clock[t] {
 				if c == m {
 					sel[i] = `'clock'`

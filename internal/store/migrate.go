@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"io/fs"
 	"path"
 	"sort"
 	"strconv"
@@ -40,6 +41,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: read migrations: %w", err)
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	if err := db.refuseNewerSchema(ctx, entries); err != nil {
+		return err
+	}
 	seen := map[int]string{}
 	for _, e := range entries {
 		name := e.Name()
@@ -73,6 +77,28 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("store: migration %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// refuseNewerSchema fails when the store holds a migration newer than
+// this binary's last: a newer Dastan wrote it, perhaps in a form this one
+// would misread (packed.go), so an older binary started on it by mistake
+// stops with a plain message instead of serving or writing garbage.
+func (db *DB) refuseNewerSchema(ctx context.Context, entries []fs.DirEntry) error {
+	known := 0
+	for _, e := range entries {
+		num, _, _ := strings.Cut(e.Name(), "_")
+		if v, err := strconv.Atoi(num); err == nil {
+			known = max(known, v)
+		}
+	}
+	var stored sql.NullInt64
+	if err := db.writeRow(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&stored); err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if stored.Valid && stored.Int64 > int64(known) {
+		return fmt.Errorf("store: a newer Dastan has written this store (its schema is at version %d; this binary knows up to %d): run the newer release", stored.Int64, known)
 	}
 	return nil
 }

@@ -26,6 +26,10 @@ import (
 const (
 	packS2  byte = 1   // the rest is an S2 block
 	packMin      = 256 // shorter texts are kept as they are
+	// maxText is SQLite's own limit on a text (SQLITE_MAX_LENGTH): no
+	// text the store packed unpacks to more, so a damaged header that
+	// claims more is not believed.
+	maxText = 1_000_000_000
 )
 
 // packText is s as SQLite stores it: packed when long enough to gain.
@@ -71,11 +75,17 @@ func unpackText(v any) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("store: a packed text is damaged: %w", err)
 		}
+		if n > maxText {
+			return "", fmt.Errorf("store: a packed text is damaged: it claims %d bytes", n)
+		}
+		if n == 0 {
+			return "", nil
+		}
 		out := make([]byte, n)
 		if _, err := s2.Decode(out, v[1:]); err != nil {
 			return "", fmt.Errorf("store: a packed text is damaged: %w", err)
 		}
-		return string(out), nil
+		return unsafe.String(&out[0], n), nil // out is never written again
 	default:
 		return "", fmt.Errorf("store: a stored text read as %T", v)
 	}
@@ -115,6 +125,9 @@ func (db *DB) packAhead(s string) packedAhead {
 // statements that look inside bodies (a LIKE): sqliteDialect.unpacked.
 func init() {
 	err := sqlite.RegisterDeterministicScalarFunction("unpacked", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		if args[0] == nil {
+			return nil, nil // NULL stays NULL, so NOT LIKE stays unknown
+		}
 		return unpackText(args[0])
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +157,75 @@ func TestPlainAndDamagedBodies(t *testing.T) {
 	must(t, db.SetBodyColumnsForTest(ctx, a.ID, a.BodySource, unknown, ""))
 	if _, err := db.ArticleBySlug(ctx, a.Slug); err == nil || !strings.Contains(err.Error(), "unknown packing") {
 		t.Errorf("a body in an unknown packing read as: %v", err)
+	}
+}
+
+// What rewrites a stored body keeps it packed and whole: the import's
+// late fixes (UpdateRendered) and a rebuild of the search index, which
+// reads the packed plain text or HTML back.
+func TestPackedBodiesRewrittenAndReindexed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := longStory(t, db, "Gallery story", "/media/cd/cdef-800.jpg", false)
+		a.BodyHTML += `<div class="gallery"><img src="/media/ef/ef01-800.jpg" alt=""></div>`
+		a.BodySource += "\n\n[gallery ids=\"7\"]"
+		must(t, db.UpdateRendered(ctx, []news.Article{*a}))
+		got, err := db.ArticleBySlug(ctx, a.Slug)
+		must(t, err)
+		if got.BodyHTML != a.BodyHTML || got.BodySource != a.BodySource {
+			t.Errorf("after UpdateRendered:\nsource %q\nhtml %q", got.BodySource, got.BodyHTML)
+		}
+		if db.Engine() == "sqlite" {
+			rows, err := db.RowsForTest(ctx, fmt.Sprintf(`SELECT typeof(body_source), typeof(body_html) FROM articles WHERE id = %d`, a.ID))
+			must(t, err)
+			if rows[0] != "blob | blob" {
+				t.Errorf("after UpdateRendered stored as %q", rows)
+			}
+		}
+		uses, err := db.MediaUses(ctx, "ef01")
+		must(t, err)
+		if uses != 1 {
+			t.Errorf("the gallery's image: %d uses", uses)
+		}
+		must(t, db.Reindex(ctx, 2, nil))
+		res, err := db.SearchArticles(ctx, store.SearchQuery{Query: search.ParseQuery("almaty officials"), VisibleAt: searchNow})
+		must(t, err)
+		if len(res.Results) != 1 || !strings.Contains(res.Results[0].BodyText, "Paragraph 19 of Gallery story") {
+			t.Errorf("search after a rebuild: %+v", res.Results)
+		}
+	})
+}
+
+// A long text that packing would not shrink is stored as it is.
+func TestIncompressibleTextStaysText(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	var b strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&b, "%c", rune(0x4e00+(i*7919)%20000)) // CJK characters in no order
+	}
+	if v, ok := db.PackForTest(b.String()).(string); !ok || v != b.String() {
+		t.Errorf("an incompressible text was stored as %T", db.PackForTest(b.String()))
+	}
+	if v := db.PackForTest(strings.Repeat("short ", 20)); v != strings.Repeat("short ", 20) {
+		t.Errorf("a short text was stored as %T", v)
+	}
+}
+
+// A store that a newer release has migrated is refused with a plain
+// message: an older binary would misread what it no longer knows (such
+// as packed bodies, for a binary from before them).
+func TestNewerSchemaRefused(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	must(t, db.RecordMigrationForTest(ctx, 9999))
+	dir := filepath.Dir(db.SQLitePathForTest())
+	db.Close()
+	again, err := store.Open(ctx, dir, "")
+	if err == nil {
+		again.Close()
+		t.Fatal("a store at schema version 9999 was opened")
+	}
+	if !strings.Contains(err.Error(), "newer Dastan") || !strings.Contains(err.Error(), "9999") {
+		t.Errorf("refused with %q", err)
 	}
 }

@@ -174,37 +174,51 @@ func Autop(text string) string {
 // newlinesToBr does wpautop's `(?<!<br />)\s*\n` → "<br />\n": every run of
 // whitespace ending in a newline becomes a line break, unless a <br />
 // already stands right before it. RE2 has no look-behind, hence the loop.
+//
+// It jumps from newline to newline (strings.IndexByte) and copies the text
+// between them whole: the run of whitespace around each newline is all it
+// looks at.
 func newlinesToBr(s string) string {
+	nl := strings.IndexByte(s, '\n')
+	if nl < 0 {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
-	for i := 0; i < len(s); {
-		if !isPCRESpace(s[i]) {
-			j := i + 1 // the run up to the next white space, at once
-			for j < len(s) && !isPCRESpace(s[j]) {
-				j++
-			}
-			b.WriteString(s[i:j])
-			i = j
-			continue
+	done := 0 // s[:done] is written; s[done] is not white space
+	for nl >= 0 {
+		start := nl // the run of white space holding this newline: s[start:end]
+		for start > done && isPCRESpace(s[start-1]) {
+			start--
 		}
-		end := i
+		end := nl + 1
 		for end < len(s) && isPCRESpace(s[end]) {
 			end++
 		}
-		nl := strings.LastIndexByte(s[i:end], '\n')
-		if nl < 0 {
-			b.WriteString(s[i:end])
-			i = end
-			continue
+		last := start + strings.LastIndexByte(s[start:end], '\n')
+		b.WriteString(s[done:start])
+		if strings.HasSuffix(s[:start], "<br />") {
+			// The run's first character stays; what follows it is a run
+			// of its own, with no <br /> before it.
+			b.WriteByte(s[start])
+			if last > start {
+				b.WriteString("<br />\n")
+				b.WriteString(s[last+1 : end])
+			} else {
+				b.WriteString(s[start+1 : end])
+			}
+		} else {
+			b.WriteString("<br />\n")
+			b.WriteString(s[last+1 : end])
 		}
-		if strings.HasSuffix(s[:i], "<br />") {
-			b.WriteByte(s[i])
-			i++
-			continue
+		done = end
+		if next := strings.IndexByte(s[end:], '\n'); next >= 0 {
+			nl = end + next
+		} else {
+			nl = -1
 		}
-		b.WriteString("<br />\n")
-		i += nl + 1
 	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 

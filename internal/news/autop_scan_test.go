@@ -35,6 +35,7 @@ func checkScanners(t *testing.T, s string) {
 		{"pBeforeBlock", dropPBeforeBlockTag(s, false), rePBeforeBlock.ReplaceAllString(s, "$1")},
 		{"pAfterBlock", dropAfterBlockTag(s, "</p>"), rePAfterBlock.ReplaceAllString(s, "$1")},
 		{"brAfterBlock", dropAfterBlockTag(s, "<br />"), reBrAfterBlock.ReplaceAllString(s, "$1")},
+		{"newlinesToBr", newlinesToBr(s), newlinesToBrByRuns(s)},
 		{"containsFold", boolWord(containsFold(s, "<p><blockquote")), boolWord(strings.Contains(strings.ToLower(s), "<p><blockquote"))},
 	}
 	for _, st := range steps {
@@ -57,6 +58,8 @@ var scannerCases = []string{
 	"<col/>", "<colgroup>", "</colgroup>", "</p >", "</P>", "<P>", "<p>  <div>", "<p><divx></p>", "<p> <li>x</p>",
 	"<link rel=x> </p>", "</ul>\n\n</p>", "<p>< div>", "<br />\n</p>", "<div>\n<br />", "<ul><br />", "<a> <br />",
 	"<p <p>x</p>", "<<div>>", "<div <span> </p>", "<pre> a</p>", "<param>\n\n</p>", "a\n\n\n\nb\n\n", "\n\n\n",
+	"\n", "a\n", "\na", " \n ", "a \t\n \n\tb", "<br />\nx", "<br /> \n \n x", "<br />\n\n", "x<br />\n<br />\n\ny",
+	"<br />", "a\r\n b\v\f\n", "<br /> x\n", "<br />\t", "<br />\n",
 	"<P><BlockQuote>", "<p><blockquot", "<div>", "<p>x</div></div><p>y</form>", "<p>" + strings.Repeat("<", 40) + "</p>",
 	"<figure><img src=\"/a.jpg\"><figcaption>C</figcaption></figure>", "<hr/>", "<section\f>", "<math\v>",
 }
@@ -115,4 +118,40 @@ func TestUnwrapShortcodeParagraphs(t *testing.T) {
 			t.Errorf("unwrapShortcodeParagraphs(%q)\n got %q\nwant %q", s, got, want)
 		}
 	}
+}
+
+// newlinesToBrByRuns is newlinesToBr as it was written first, a run of
+// text or of white space at a time: the reference for the jumps from
+// newline to newline.
+func newlinesToBrByRuns(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !isPCRESpace(s[i]) {
+			j := i + 1
+			for j < len(s) && !isPCRESpace(s[j]) {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		end := i
+		for end < len(s) && isPCRESpace(s[end]) {
+			end++
+		}
+		nl := strings.LastIndexByte(s[i:end], '\n')
+		if nl < 0 {
+			b.WriteString(s[i:end])
+			i = end
+			continue
+		}
+		if strings.HasSuffix(s[:i], "<br />") {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteString("<br />\n")
+		i += nl + 1
+	}
+	return b.String()
 }

@@ -63,7 +63,7 @@ func (db *DB) Optimize(ctx context.Context) error {
 	if db.dialect.name() != "sqlite" {
 		return nil
 	}
-	db.askSearchMerge()
+	db.askSearchMerge(true)
 	return db.forgetSearchIndexStats(ctx)
 }
 

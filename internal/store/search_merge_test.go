@@ -172,3 +172,77 @@ func TestSearchIndexMergedAfterImportWhileServing(t *testing.T) {
 		}
 	})
 }
+
+// An import that leaves few segments (as a million-article one does: 7)
+// is merged into one all the same, whether the server's own process or
+// another imported; a start merges only past searchSegmentsKept, so that
+// opening a store does not rewrite its index for the few segments a
+// site's own writes leave.
+func TestSearchIndexMergedWholeAfterImport(t *testing.T) {
+	src, err := os.ReadFile("../wordpress/testdata/themeunittestdata.wordpress.xml")
+	must(t, err)
+	ctx := context.Background()
+	importInto := func(db *store.DB) {
+		t.Helper()
+		// Batches of 20: a handful of transactions, a segment each.
+		_, err := wordpress.Import(ctx, bytes.NewReader(src), wordpress.Options{Store: db, BatchSize: 20, Workers: 2})
+		must(t, err)
+	}
+	mergedInto := func(t *testing.T, db *store.DB) int {
+		t.Helper()
+		wait, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		for {
+			n, err := db.SearchMergedForTest(wait)
+			if n == 1 || err != nil || wait.Err() != nil {
+				n, _ = db.SearchSegmentsForTest(ctx)
+				return n
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+
+	t.Run("a start", func(t *testing.T) {
+		plain := storetest.Open(t, "sqlite")
+		importInto(plain)
+		few, err := plain.SearchSegmentsForTest(ctx)
+		must(t, err)
+		if few < 2 || few > 8 {
+			t.Fatalf("the import left %d segments; the test wants between 2 and 8 (searchSegmentsKept)", few)
+		}
+		dir := filepath.Dir(plain.SQLitePathForTest())
+		must(t, plain.Close())
+		opened, err := store.Open(ctx, dir, "", store.WithSearchMerge())
+		must(t, err)
+		defer opened.Close()
+		if n, err := opened.SearchMergedForTest(ctx); err != nil || n != few {
+			t.Errorf("a start merged %d segments into %d (%v); want them left", few, n, err)
+		}
+	})
+
+	t.Run("the server's own import", func(t *testing.T) {
+		own := storetest.Open(t, "sqlite", store.WithSearchMerge())
+		importInto(own)
+		if n := mergedInto(t, own); n != 1 {
+			t.Errorf("%d segments after the import, want 1", n)
+		}
+	})
+
+	t.Run("another process's import", func(t *testing.T) {
+		served := storetest.Open(t, "sqlite", store.WithSearchMerge())
+		watch, stop := context.WithCancel(ctx)
+		watching := make(chan struct{})
+		go func() {
+			defer close(watching)
+			served.WatchChanges(watch, 10*time.Millisecond, nil)
+		}()
+		defer func() { stop(); <-watching }()
+		other, err := store.Open(ctx, filepath.Dir(served.SQLitePathForTest()), "")
+		must(t, err)
+		importInto(other)
+		must(t, other.Close())
+		if n := mergedInto(t, served); n != 1 {
+			t.Errorf("%d segments after the import, want 1", n)
+		}
+	})
+}

@@ -152,7 +152,7 @@ func (db *DB) WatchChanges(ctx context.Context, poll time.Duration, started func
 				othersWrote = true
 			case othersWrote:
 				othersWrote = false
-				db.askSearchMerge()
+				db.askSearchMerge(true)
 			}
 		}
 	}

@@ -23,9 +23,10 @@ import (
 // A packed text is a BLOB whose first byte names its format. A TEXT value
 // is a text as written: short ones, and every row written before packing,
 // which read as they always did.
+const packS2 byte = 1 // the format byte of an S2 block
+
 const (
-	packS2  byte = 1   // the rest is an S2 block
-	packMin      = 256 // shorter texts are kept as they are
+	packMin = 256 // shorter texts are kept as they are
 	// maxText is SQLite's own limit on a text (SQLITE_MAX_LENGTH): no
 	// text the store packed unpacks to more, so a damaged header that
 	// claims more is not believed.

@@ -278,14 +278,15 @@ func (db *DB) writeArticleOfKind(ctx context.Context, tx *sql.Tx, a *news.Articl
 		return err
 	}
 	fresh := a.ID == 0
-	if err := db.writeArticleRow(ctx, tx, a, kind); err != nil {
+	source := db.packAhead(a.BodySource) // for the row and the revision alike
+	if err := db.writeArticleRow(ctx, tx, a, kind, source); err != nil {
 		return err
 	}
 	if err := db.writeArticleLinks(ctx, tx, a, fresh); err != nil {
 		return err
 	}
 	_, err := db.txExec(ctx, tx, (`INSERT INTO revisions (article_id, version, title, standfirst, body_source, body_format, user_id, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.Title, a.Standfirst, db.dialect.pack(a.BodySource), a.BodyFormat, userID, note, unix(now))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.Title, a.Standfirst, db.pack(a.BodySource, source), a.BodyFormat, userID, note, unix(now))
 	if err != nil {
 		return err
 	}
@@ -325,12 +326,9 @@ const articleColumns = `slug, title, standfirst, body_source, body_format, body_
 	sticky, password, translation_of`
 
 // articleValues are a's values of articleColumns, its body's source and
-// HTML packed for the engine, from ahead's packing where it has some.
-func (db *DB) articleValues(a *news.Article, ahead *SearchWork) []any {
-	var source, html packedAhead
-	if ahead != nil {
-		source, html = ahead.source, ahead.html
-	}
+// HTML packed for the engine, from source's and html's packing where they
+// hold one.
+func (db *DB) articleValues(a *news.Article, source, html packedAhead) []any {
 	var f news.Figure
 	if a.Image != nil {
 		f = *a.Image
@@ -349,8 +347,9 @@ func (db *DB) articleValues(a *news.Article, ahead *SearchWork) []any {
 		sticky, a.Password, a.TranslationOf}
 }
 
-func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, kind string) error {
-	vals := db.articleValues(a, nil)
+// source is a's body source packed, which its revision stores too.
+func (db *DB) writeArticleRow(ctx context.Context, tx *sql.Tx, a *news.Article, kind string, source packedAhead) error {
+	vals := db.articleValues(a, source, packedAhead{})
 	if a.ID == 0 {
 		a.Version = 1
 		if kind == "" {

@@ -206,7 +206,7 @@ func (db *DB) insertArticleRows(ctx context.Context, tx *sql.Tx, list []*news.Ar
 			kind = kinds[i]
 		}
 		w := work[i]
-		b.add(append(db.articleValues(a, w), unix(a.CreatedAt), 1, kind, db.pack(w.body, w.text))...)
+		b.add(append(db.articleValues(a, w.source, w.html), unix(a.CreatedAt), 1, kind, db.pack(w.body, w.text))...)
 		index[a.Slug] = i
 	}
 	const columns = articleColumns + `, created_at, version, kind, body_text`

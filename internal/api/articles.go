@@ -42,7 +42,7 @@ type Article struct {
 	Version        int64       `json:"version"`
 	TranslationOf  int64       `json:"translation_of,omitempty"`
 	// Translations are the article's other language versions readers may
-	// see; one article's response lists them, listings do not.
+	// see, in one article's response and in listings alike.
 	Translations []TranslationRef `json:"translations,omitempty"`
 }
 
@@ -297,9 +297,16 @@ func (a *API) listArticles(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	versions, err := a.db.TranslationsOfAll(ctx, list.Articles, a.now())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	out := ArticleList{Articles: []Article{}, Total: list.Total, Page: page, PerPage: per, TotalPages: totalPages(list.Total, per)}
 	for _, ar := range list.Articles {
-		out.Articles = append(out.Articles, a.toArticle(ar, secs, false, c.staff()))
+		art := a.toArticle(ar, secs, false, c.staff())
+		art.Translations = a.translationRefs(ar, versions[ar.ID])
+		out.Articles = append(out.Articles, art)
 	}
 	a.reply(w, r, http.StatusOK, out)
 }
@@ -345,13 +352,18 @@ func (a *API) translations(ctx context.Context, ar news.Article) ([]TranslationR
 	if err != nil {
 		return nil, err
 	}
+	return a.translationRefs(ar, list), nil
+}
+
+// translationRefs names the versions of list other than ar itself.
+func (a *API) translationRefs(ar news.Article, list []store.Translation) []TranslationRef {
 	var out []TranslationRef
 	for _, t := range list {
 		if t.ID != ar.ID {
 			out = append(out, TranslationRef{Lang: t.Lang, ID: t.ID, URL: links.Abs(a.cfg.SiteURL, links.Article(t.Slug))})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // mayRead reports whether the caller may see ar: readers what is live,

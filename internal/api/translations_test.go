@@ -38,6 +38,37 @@ func TestTranslationsInAPIs(t *testing.T) {
 			t.Errorf("an article without translation lists %+v", alone.Translations)
 		}
 
+		// A listing names each article's versions too, read for the whole
+		// page at once: the original and its translation both listed,
+		// the draft in neither.
+		var page api.ArticleList
+		f.getJSON(t, "/api/v1/articles?per_page=100", "", 200, &page)
+		listed := map[int64]api.Article{}
+		for _, la := range page.Articles {
+			listed[la.ID] = la
+		}
+		if got := fmt.Sprint(listed[en.ID].Translations); got != want {
+			t.Errorf("listed English article's translations: %s, want %s", got, want)
+		}
+		if tr := listed[ru.ID].Translations; len(tr) != 1 || tr[0].ID != en.ID || tr[0].Lang != "en" || tr[0].URL != "https://timesca.example/"+en.Slug+"/" {
+			t.Errorf("listed Russian article's translations: %+v", tr)
+		}
+		if _, ok := listed[ru.ID]; !ok || listed[f.pub[1].ID].Translations != nil || len(listed) < 3 {
+			t.Errorf("listing: %d articles, the one without translation lists %+v", len(listed), listed[f.pub[1].ID].Translations)
+		}
+		// The Russian edition's listing, which holds the translation but
+		// not its original, still names the original.
+		var ruPage api.ArticleList
+		f.getJSON(t, "/api/v1/articles?lang=ru", "", 200, &ruPage)
+		for _, la := range ruPage.Articles {
+			if tr := la.Translations; la.ID == ru.ID && (len(tr) != 1 || tr[0].ID != en.ID || la.TranslationOf != en.ID) || la.ID != ru.ID && tr != nil {
+				t.Errorf("Russian listing, article %d: translation of %d, translations %+v", la.ID, la.TranslationOf, tr)
+			}
+		}
+		if len(ruPage.Articles) < 2 {
+			t.Errorf("Russian listing: %d articles", len(ruPage.Articles))
+		}
+
 		var p struct {
 			Lang         string           `json:"lang"`
 			Translations map[string]int64 `json:"translations"`

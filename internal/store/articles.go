@@ -16,9 +16,10 @@ import (
 )
 
 // summaryCols are what a listing shows; the body stays in the table.
+// translation_of is there for the versions a listing names (the API's).
 const summaryCols = `a.id, a.slug, a.title, a.standfirst, a.excerpt, a.lang, a.status, a.published_at, a.updated_at,
 	COALESCE(a.section_id, 0), a.image_url, a.image_alt, a.reading_minutes, a.sticky, a.version,
-	a.image_width, a.image_height, a.image_srcset`
+	a.image_width, a.image_height, a.image_srcset, a.translation_of`
 
 const fullCols = summaryCols + `, a.body_source, ` + pastSourceCols
 
@@ -30,7 +31,7 @@ const shownCols = summaryCols + `, '', ` + pastSourceCols
 // pastSourceCols are a whole article's columns after its body's source.
 const pastSourceCols = `a.body_format, a.body_html, a.manual_excerpt, a.created_at,
 	a.image_caption, a.image_credit,
-	a.seo_title, a.seo_description, a.password, a.translation_of`
+	a.seo_title, a.seo_description, a.password`
 
 // visible is the condition for an article readers may see at time ?:
 // scheduled articles appear by themselves once their time has come.
@@ -53,7 +54,7 @@ func scanSummary(s scanner, a *news.Article, extra ...any) error {
 	var img, alt, srcset string
 	var w, h int
 	dst := append([]any{&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.Excerpt, &a.Lang, &a.Status, &pub, &upd,
-		&a.SectionID, &img, &alt, &a.ReadingMinutes, &sticky, &a.Version, &w, &h, &srcset}, extra...)
+		&a.SectionID, &img, &alt, &a.ReadingMinutes, &sticky, &a.Version, &w, &h, &srcset, &a.TranslationOf}, extra...)
 	if err := s.Scan(dst...); err != nil {
 		return err
 	}
@@ -75,7 +76,7 @@ func scanFullAnd(s scanner, extra ...any) (news.Article, error) {
 	var created int64
 	var f news.Figure
 	err := scanSummary(s, &a, append([]any{unpacked{&a.BodySource}, &a.BodyFormat, unpacked{&a.BodyHTML}, &a.ManualExcerpt, &created,
-		&f.Caption, &f.Credit, &a.SEOTitle, &a.SEODescription, &a.Password, &a.TranslationOf}, extra...)...)
+		&f.Caption, &f.Credit, &a.SEOTitle, &a.SEODescription, &a.Password}, extra...)...)
 	if err != nil {
 		return a, err
 	}
@@ -570,6 +571,61 @@ func (db *DB) Translations(ctx context.Context, a news.Article, now time.Time) (
 		return nil, rows.Err()
 	}
 	return out, rows.Err()
+}
+
+// TranslationsOfAll is Translations for every article of list in one
+// read, for a listing: each article that has visible language versions
+// maps to them (itself included), by its id.
+func (db *DB) TranslationsOfAll(ctx context.Context, list []news.Article, now time.Time) (map[int64][]Translation, error) {
+	rootOf := func(a news.Article) int64 {
+		if a.TranslationOf != 0 {
+			return a.TranslationOf
+		}
+		return a.ID
+	}
+	seen := map[int64]bool{}
+	var roots []any
+	for _, a := range list {
+		if r := rootOf(a); !seen[r] {
+			seen[r] = true
+			roots = append(roots, r)
+		}
+	}
+	if len(roots) == 0 {
+		return nil, nil
+	}
+	in := placeholders(len(roots))
+	args := append(append(append([]any{}, roots...), unix(now)), roots...)
+	args = append(args, unix(now))
+	// As in Translations: two index lookups, not an OR that scans.
+	rows, err := db.read(ctx, `SELECT id, slug, lang, root FROM (
+		SELECT a.id, a.slug, a.lang, a.id AS root FROM articles a WHERE a.id IN (`+in+`) AND `+visible+`
+		UNION ALL
+		SELECT a.id, a.slug, a.lang, a.translation_of AS root FROM articles a WHERE a.translation_of IN (`+in+`) AND `+visible+`) t ORDER BY id`,
+		args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: translations: %w", err)
+	}
+	defer rows.Close()
+	byRoot := map[int64][]Translation{}
+	for rows.Next() {
+		var t Translation
+		var root int64
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Lang, &root); err != nil {
+			return nil, fmt.Errorf("store: translations: %w", err)
+		}
+		byRoot[root] = append(byRoot[root], t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: translations: %w", err)
+	}
+	out := map[int64][]Translation{}
+	for _, a := range list {
+		if vs := byRoot[rootOf(a)]; len(vs) >= 2 {
+			out[a.ID] = vs
+		}
+	}
+	return out, nil
 }
 
 // LanguageVersion is one language version of a story, as the newsroom

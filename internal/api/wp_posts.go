@@ -74,6 +74,10 @@ type wpPostContext struct {
 	cats  map[int64]int // counts, for embedded terms
 	tags  map[int64]int
 	ids   *wpIDs // WordPress's ids of imported rows
+	// versions are a listing's articles' language versions, read for
+	// the page at once (listed); one post looks its own up.
+	versions map[int64][]store.Translation
+	listed   bool
 }
 
 func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) wpPostJSON {
@@ -110,7 +114,7 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 	for _, t := range ar.Tags {
 		p.Tags = append(p.Tags, pc.ids.wp(wpTag, t.ID))
 	}
-	p.Lang, p.Translations = ar.Lang, a.wpTranslations(ctx, ar, pc.ids)
+	p.Lang, p.Translations = ar.Lang, a.wpTranslations(ctx, ar, pc)
 	versions := ar.Version
 	p.Links = wpLinks{
 		"self":            a.wpSelf("/posts/" + id),
@@ -155,20 +159,48 @@ func (a *API) toWPPost(ctx context.Context, ar news.Article, pc wpPostContext) w
 // wpTranslations maps the languages of ar's visible language versions
 // to their WordPress ids, as Polylang does: ar alone when it has none (or
 // when they cannot be read, like a featured image that cannot be).
-func (a *API) wpTranslations(ctx context.Context, ar news.Article, ids *wpIDs) map[string]int64 {
+func (a *API) wpTranslations(ctx context.Context, ar news.Article, pc wpPostContext) map[string]int64 {
+	ids := pc.ids
 	out := map[string]int64{ar.Lang: ids.wp(wpArticle, ar.ID)}
-	list, err := a.db.Translations(ctx, ar, a.now())
-	local := make([]int64, len(list))
-	for i, t := range list {
-		local[i] = t.ID
-	}
-	if err != nil || ids.learn(ctx, wpArticle, local) != nil {
-		return out
+	list := pc.versions[ar.ID]
+	if !pc.listed {
+		var err error
+		if list, err = a.db.Translations(ctx, ar, a.now()); err != nil || ids.learn(ctx, wpArticle, versionIDs(list)) != nil {
+			return out
+		}
 	}
 	for _, t := range list {
 		out[t.Lang] = ids.wp(wpArticle, t.ID)
 	}
 	return out
+}
+
+// versionIDs are the ids of list's articles.
+func versionIDs(list []store.Translation) []int64 {
+	out := make([]int64, len(list))
+	for i, t := range list {
+		out[i] = t.ID
+	}
+	return out
+}
+
+// listVersions reads the language versions of a listing's articles, and
+// their WordPress ids, for the page at once. Should that fail, the posts
+// name themselves alone, as one post does when its versions cannot be
+// read.
+func (a *API) listVersions(ctx context.Context, pc *wpPostContext, list []news.Article) {
+	pc.listed = true
+	versions, err := a.db.TranslationsOfAll(ctx, list, a.now())
+	if err != nil {
+		return
+	}
+	var all []int64
+	for _, vs := range versions {
+		all = append(all, versionIDs(vs)...)
+	}
+	if pc.ids.learn(ctx, wpArticle, all) == nil {
+		pc.versions = versions
+	}
 }
 
 func toMap(v any) map[string]any {
@@ -242,6 +274,7 @@ func (a *API) wpPosts(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	a.listVersions(r.Context(), &pc, list.Articles)
 	out := make([]wpPostJSON, 0, len(list.Articles))
 	for _, ar := range list.Articles {
 		out = append(out, a.toWPPost(r.Context(), ar, pc))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dastan/internal/api"
+	"dastan/internal/auth"
 	"dastan/internal/news"
 	"dastan/internal/store"
 	"dastan/internal/store/storetest"
@@ -149,6 +150,33 @@ func TestWordPressIDs(t *testing.T) {
 		f.getJSON(t, "/wp-json/wp/v2/posts?categories=4", "", 200, &list) // neither imported nor above the offset
 		if len(list) != 0 {
 			t.Errorf("categories=4 finds %d", len(list))
+		}
+
+		// A translation made in Dastan of the imported post: the Russian
+		// listing, which does not hold the original, names both versions
+		// by WordPress's ids, as the post's own answer does.
+		ru := f.save(t, news.Article{Title: "Тенге стабилизировался", Slug: "tenge-stabilizirovalsya", Lang: "ru", BodySource: "Абзац.",
+			Status: news.StatusPublished, PublishedAt: f.pub[1].PublishedAt, TranslationOf: f.pub[1].ID}, f.users[auth.Editor])
+		type versions struct {
+			ID           int64
+			Translations map[string]int64
+		}
+		want := fmt.Sprint(map[string]int64{"en": 29120, "ru": ru.ID + postOffset})
+		var one versions
+		f.getJSON(t, fmt.Sprintf("/wp-json/wp/v2/posts/%d", ru.ID+postOffset), "", 200, &one)
+		var ruList []versions
+		f.getJSON(t, "/wp-json/wp/v2/posts?lang=ru&per_page=100", "", 200, &ruList)
+		found := false
+		for _, x := range ruList {
+			if x.ID == ru.ID+postOffset {
+				found = true
+				if got := fmt.Sprint(x.Translations); got != want || fmt.Sprint(one.Translations) != want {
+					t.Errorf("translation's versions: listed %s, alone %v, want %s", got, one.Translations, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("the translation is not in the Russian listing: %+v", ruList)
 		}
 
 		var cat term

@@ -545,32 +545,8 @@ type Translation struct {
 // original and every article that translates it, a included — or nothing
 // when a has no translation.
 func (db *DB) Translations(ctx context.Context, a news.Article, now time.Time) ([]Translation, error) {
-	root := a.ID
-	if a.TranslationOf != 0 {
-		root = a.TranslationOf
-	}
-	// Two index lookups; an OR of the two conditions scans the table.
-	rows, err := db.read(ctx, `SELECT id, slug, lang FROM (
-		SELECT a.id, a.slug, a.lang FROM articles a WHERE a.id = ? AND `+visible+`
-		UNION ALL
-		SELECT a.id, a.slug, a.lang FROM articles a WHERE a.translation_of = ? AND `+visible+`) t ORDER BY id`,
-		root, unix(now), root, unix(now))
-	if err != nil {
-		return nil, fmt.Errorf("store: translations of %d: %w", a.ID, err)
-	}
-	defer rows.Close()
-	var out []Translation
-	for rows.Next() {
-		var t Translation
-		if err := rows.Scan(&t.ID, &t.Slug, &t.Lang); err != nil {
-			return nil, fmt.Errorf("store: translations of %d: %w", a.ID, err)
-		}
-		out = append(out, t)
-	}
-	if len(out) < 2 {
-		return nil, rows.Err()
-	}
-	return out, rows.Err()
+	all, err := db.TranslationsOfAll(ctx, []news.Article{a}, now)
+	return all[a.ID], err
 }
 
 // TranslationsOfAll is Translations for every article of list in one
@@ -597,7 +573,7 @@ func (db *DB) TranslationsOfAll(ctx context.Context, list []news.Article, now ti
 	in := placeholders(len(roots))
 	args := append(append(append([]any{}, roots...), unix(now)), roots...)
 	args = append(args, unix(now))
-	// As in Translations: two index lookups, not an OR that scans.
+	// Two index lookups; an OR of the two conditions scans the table.
 	rows, err := db.read(ctx, `SELECT id, slug, lang, root FROM (
 		SELECT a.id, a.slug, a.lang, a.id AS root FROM articles a WHERE a.id IN (`+in+`) AND `+visible+`
 		UNION ALL

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"golang.org/x/sys/unix"
 
 	"dastan/internal/store"
 )
@@ -239,7 +240,12 @@ func newCluster() (*Cluster, error) {
 // start runs the server and waits until it answers.
 func (c *Cluster) start() error {
 	srv := exec.Command(c.postgres, "-D", c.data, "-p", strconv.Itoa(c.port), "-k", c.dir, "-h", "127.0.0.1",
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
+		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
+		// A test binary's server dies by SIGKILL (Pdeathsig), which leaves
+		// its parallel queries' shared memory behind. As files in the
+		// data folder (not /dev/shm, PostgreSQL's default) it goes with
+		// the folder, rather than pile up in memory run after run.
+		"-c", "dynamic_shared_memory_type=mmap")
 	srv.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred, Pdeathsig: syscall.SIGKILL}
 	logf, _ := os.OpenFile(filepath.Join(c.dir, "server.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	srv.Stdout, srv.Stderr = logf, logf
@@ -276,24 +282,56 @@ func removeStaleClusters() {
 		if err != nil || time.Since(info.ModTime()) < 10*time.Minute {
 			continue
 		}
-		if pid := postmasterPID(dir); pid > 0 {
+		pid, key, shmid := postmasterPID(dir)
+		if pid > 0 {
 			if err := syscall.Kill(pid, 0); err == nil || err == syscall.EPERM {
 				continue // a running test binary's cluster
 			}
 		}
+		removeSegment(key, shmid)
 		os.RemoveAll(dir)
 	}
 }
 
-// postmasterPID reads the server's process id from its data folder, or 0.
-func postmasterPID(dir string) int {
+// postmasterPID reads from a data folder's postmaster.pid the server's
+// process id and its System V shared memory segment's key and id; 0 and
+// -1 when unknown.
+func postmasterPID(dir string) (pid, key, shmid int) {
 	b, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
 	if err != nil {
-		return 0
+		return 0, -1, -1
 	}
-	first, _, _ := strings.Cut(string(b), "\n")
-	pid, _ := strconv.Atoi(strings.TrimSpace(first))
-	return pid
+	lines := strings.Split(string(b), "\n")
+	pid, _ = strconv.Atoi(strings.TrimSpace(lines[0]))
+	key, shmid = -1, -1
+	if len(lines) > 6 { // the seventh line: "  5432001     32769"
+		if f := strings.Fields(lines[6]); len(f) == 2 {
+			k, err1 := strconv.Atoi(f[0])
+			id, err2 := strconv.Atoi(f[1])
+			if err1 == nil && err2 == nil {
+				key, shmid = k, id
+			}
+		}
+	}
+	return pid, key, shmid
+}
+
+// removeSegment removes a dead cluster's System V segment, which
+// outlives a SIGKILL: the kernel holds 4,096 at most, and PostgreSQL
+// cannot start once they are taken. Only a segment that still has the
+// cluster's key and nothing attached is removed, not one whose id has
+// since been given to someone else.
+func removeSegment(key, shmid int) {
+	if shmid < 0 {
+		return
+	}
+	var ds unix.SysvShmDesc
+	if _, err := unix.SysvShmCtl(shmid, unix.IPC_STAT, &ds); err != nil {
+		return
+	}
+	if int(ds.Perm.Key) == key && ds.Nattch == 0 {
+		unix.SysvShmCtl(shmid, unix.IPC_RMID, nil)
+	}
 }
 
 func freePort() (int, error) {

@@ -571,8 +571,8 @@ func (db *DB) TranslationsOfAll(ctx context.Context, list []news.Article, now ti
 		return nil, nil
 	}
 	in := placeholders(len(roots))
-	args := append(append(append([]any{}, roots...), unix(now)), roots...)
-	args = append(args, unix(now))
+	args := append(append([]any{}, roots...), unix(now)) // once for each part
+	args = append(args, args...)
 	// Two index lookups; an OR of the two conditions scans the table.
 	rows, err := db.read(ctx, `SELECT id, slug, lang, root FROM (
 		SELECT a.id, a.slug, a.lang, a.id AS root FROM articles a WHERE a.id IN (`+in+`) AND `+visible+`

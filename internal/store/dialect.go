@@ -441,7 +441,10 @@ func (postgresDialect) putSearchDoc(ctx context.Context, db *DB, tx *sql.Tx, id 
 	if err != nil {
 		return err
 	}
-	return putArticleTerms(ctx, db, tx, id, d.terms)
+	if err := putArticleTerms(ctx, db, tx, id, d.terms); err != nil {
+		return err
+	}
+	return db.searchDocsWritten(ctx, tx, 1)
 }
 
 // putSearchDocs on PostgreSQL writes every document in one statement;
@@ -460,7 +463,10 @@ func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, id
 		if err := b.copy(ctx, conn, `article_search`, `article_id, tsv, pairs, listed, published_at, lang, section_id, facets`); err != nil {
 			return err
 		}
-		return terms.copy(ctx, conn, `article_terms`, `article_id, terms`)
+		if err := terms.copy(ctx, conn, `article_terms`, `article_id, terms`); err != nil {
+			return err
+		}
+		return db.searchDocsWritten(ctx, tx, b.rows)
 	}
 	if err := terms.insertChunks(ctx, db, tx, `INSERT INTO article_terms (article_id, terms) VALUES `,
 		` ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms`); err != nil {
@@ -471,7 +477,10 @@ func (postgresDialect) putSearchDocs(ctx context.Context, db *DB, tx *sql.Tx, id
 		VALUES `+strings.TrimSuffix(strings.Repeat(row+`, `, b.rows), `, `)+`
 		ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, pairs = excluded.pairs, listed = excluded.listed,
 		published_at = excluded.published_at, lang = excluded.lang, section_id = excluded.section_id, facets = excluded.facets`, b.args...)
-	return err
+	if err != nil {
+		return err
+	}
+	return db.searchDocsWritten(ctx, tx, b.rows)
 }
 
 // searchMatch on PostgreSQL ranks by ts_rank with weights in the same
@@ -536,10 +545,13 @@ func (postgresDialect) optimizeSearch(ctx context.Context, db *DB) error {
 	return db.script(ctx, `ANALYZE article_search`)
 }
 
-// optimize also moves the full-text indexes' pending entries into the
-// indexes proper, which searches read faster (see bulkImport).
+// optimize also moves the full-text indexes' pending entries (each
+// part's, migration 0036) into the indexes proper, which searches read
+// faster (see bulkImport).
 func (postgresDialect) optimize() string {
-	return "SELECT gin_clean_pending_list('article_search_tsv'); SELECT gin_clean_pending_list('article_search_pairs'); ANALYZE"
+	return `SELECT gin_clean_pending_list(x.indexrelid) FROM pg_inherits p JOIN pg_index x ON x.indrelid = p.inhrelid
+		JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam
+		WHERE p.inhparent = CAST('article_search' AS regclass) AND a.amname = 'gin'; ANALYZE`
 }
 
 // bulkImport lets new documents gather in the full-text index's pending

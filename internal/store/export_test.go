@@ -27,6 +27,67 @@ func (db *DB) SetWALRestartForTest(frames int64) { db.testWALRestart = frames }
 // SQLitePathForTest is the store's SQLite file.
 func (db *DB) SQLitePathForTest() string { return db.path }
 
+// SetSearchPartsForTest makes PostgreSQL's parts of the search documents
+// hold rows documents (search_part_rows, migration 0036) and has this
+// instance ask for a split after every checkEvery documents it writes.
+func (db *DB) SetSearchPartsForTest(ctx context.Context, rows int, checkEvery int64) error {
+	db.parts.checkEvery = checkEvery
+	return db.script(ctx, fmt.Sprintf(`CREATE OR REPLACE FUNCTION search_part_rows() RETURNS BIGINT
+		LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT %d'`, rows))
+}
+
+// SplitSearchPartsForTest runs a split of the newest part, as the
+// splitter does.
+func (db *DB) SplitSearchPartsForTest(ctx context.Context) error { return db.splitSearchParts(ctx) }
+
+// HoldSearchDocsForTest holds the search documents as a long read does
+// (ACCESS SHARE) until release is called.
+func (db *DB) HoldSearchDocsForTest(ctx context.Context) (release func(), err error) {
+	tx, err := db.r.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.txScript(ctx, tx, `LOCK TABLE article_search IN ACCESS SHARE MODE`); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return func() { tx.Rollback() }, nil
+}
+
+// WaitSearchSplitForTest waits for this instance's split under way.
+func (db *DB) WaitSearchSplitForTest() { db.parts.wg.Wait() }
+
+// SearchPartsForTest lists the parts of PostgreSQL's search documents,
+// oldest first, each as its first id and how many documents it holds.
+func (db *DB) SearchPartsForTest(ctx context.Context) ([][2]int64, error) {
+	rows, err := db.read(ctx, `SELECT CAST(substring(c.relname FROM '^article_search_(\d+)$') AS BIGINT), 0
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = CAST('article_search' AS regclass) ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]int64
+	for rows.Next() {
+		var p [2]int64
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		err := db.readRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM article_search_%d`, out[i][0])).Scan(&out[i][1])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // SetRankWindowForTest shrinks the search ranking window.
 func (db *DB) SetRankWindowForTest(n int) { db.testRankWindow = n }
 

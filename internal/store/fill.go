@@ -145,6 +145,12 @@ func (db *DB) dropFillIndexes(ctx context.Context, tx *sql.Tx) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
+	// An index of the parted search documents (migration 0036) is made
+	// again on every part: its definition, as PostgreSQL writes it, is of
+	// the parted table ONLY, which would leave the parts without one.
+	for i, q := range rebuild {
+		rebuild[i] = strings.Replace(q, " ON ONLY ", " ON ", 1)
+	}
 	for _, q := range append(drops, fkDrops...) {
 		if err := db.txScript(ctx, tx, q); err != nil {
 			return nil, fmt.Errorf("store: fill: %w", err)

@@ -111,15 +111,28 @@ var postgresReadSettings = map[readKind]map[string]string{
 // match: on PostgreSQL, a walk by id or date (denseWindow) when they are
 // at least half of the index's rows.
 func (db *DB) windowRead(ctx context.Context, matches int) context.Context {
-	if db.tuned == nil {
-		return ctx
-	}
-	var rows float64 // the planner's estimate, kept by ANALYZE and autovacuum
-	err := db.readRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = CAST('article_search' AS regclass)`).Scan(&rows)
-	if err != nil || float64(matches)*2 < rows {
+	if !db.denseMatches(ctx, matches) {
 		return ctx
 	}
 	return context.WithValue(ctx, readKindKey{}, denseWindow)
+}
+
+// denseMatches reports whether matches are at least half of the search
+// documents, as the planner's statistics count them (ANALYZE and
+// autovacuum keep each part's count, migration 0036); never on SQLite.
+func (db *DB) denseMatches(ctx context.Context, matches int) bool {
+	if db.tuned == nil {
+		return false
+	}
+	parts, err := db.searchPartList(ctx)
+	if err != nil {
+		return false
+	}
+	var rows float64
+	for _, p := range parts {
+		rows += p.rows
+	}
+	return float64(matches)*2 >= rows
 }
 
 // plannedMatches is, for a listing whose count stopped at its limit, the
@@ -208,6 +221,7 @@ func (db *DB) txOn(ctx context.Context, b beginner, fn func(*sql.Tx) error) erro
 	if err := t.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", cancelledTx(ctx, err))
 	}
+	db.splitIfDue()
 	return nil
 }
 

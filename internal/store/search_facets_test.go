@@ -127,7 +127,7 @@ func TestPostgresSearchFiltersReadTheIndex(t *testing.T) {
 				cond = line
 			}
 		}
-		if !strings.Contains(p, "article_search_tsv") || !strings.Contains(cond, "tsv @@") || !strings.Contains(cond, "facets @@") ||
+		if !strings.Contains(p, "_tsv_facets_idx") || !strings.Contains(cond, "tsv @@") || !strings.Contains(cond, "facets @@") ||
 			strings.Contains(p, "article_tags") || strings.Contains(p, "article_authors") || strings.Contains(p, "Join") {
 			t.Errorf("%s: the count does not find the words and the filter in the full-text index alone:\n%s", name, p)
 		}

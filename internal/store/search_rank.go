@@ -402,17 +402,80 @@ func (db *DB) sqliteWindowPage(ctx context.Context, l listingSQL, window int, w 
 
 // readTermWindow reads, on PostgreSQL, the newest limit of l's matches,
 // newest first, calling fn with each one's id, publication time and
-// record of terms (valid only during the call). The window is found
-// first (from GIN's matches; when the words are in most of the archive,
-// by a walk of the ids, as windowRead says) and only its matches'
+// record of terms (valid only during the call). When the words are in
+// most of the archive, the window is found by a walk of the ids, as
+// windowRead says; otherwise from the full-text indexes of the newest
+// parts of the documents (readPartedWindow). Only the window's matches'
 // records are read, each from its row.
 func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, fn func(id, published int64, rec []byte)) error {
-	args := append(append([]any{}, l.args...), limit)
+	if matches := db.plannedMatches(ctx, l.from+l.where(), l.args, 0); db.denseMatches(ctx, matches) {
+		ctx = context.WithValue(ctx, readKindKey{}, denseWindow)
+		_, err := db.readTermRange(ctx, l, math.MinInt64, math.MaxInt64, limit, fn)
+		return err
+	}
+	return db.readPartedWindow(ctx, l, limit, fn)
+}
+
+// readPartedWindow reads the window a step at a time, each step the
+// matches in a run of the parts, newest first (search_parts.go). The
+// first step reads the newest part (with the one before it when the
+// newest holds less than half a part); each next one as many parts as
+// the matches found so far say the rest of the window needs, with a
+// quarter more, or all that are left when none were found. A search
+// whose window the newest parts fill so never reads the older parts'
+// indexes; one that matches few documents reads them all in two steps.
+func (db *DB) readPartedWindow(ctx context.Context, l listingSQL, limit int, fn func(id, published int64, rec []byte)) error {
+	parts, err := db.searchPartList(ctx)
+	if err != nil {
+		return err
+	}
+	if len(parts) == 0 {
+		_, err := db.readTermRange(ctx, l, math.MinInt64, math.MaxInt64, limit, fn)
+		return err
+	}
+	need, end := limit, int64(math.MaxInt64)
+	var found, scanned float64
+	for i := 0; need > 0 && i < len(parts); i++ {
+		want := math.Inf(1)
+		switch {
+		case scanned == 0:
+			want = parts[0].rows // and the one before, when the newest is young
+			if len(parts) > 1 && parts[0].rows < parts[1].rows/2 {
+				want = parts[0].rows + parts[1].rows
+			}
+		case found > 0:
+			want = float64(need) / (found / scanned) * 1.25
+		}
+		docs := parts[i].rows
+		for i+1 < len(parts) && docs < want {
+			i++
+			docs += parts[i].rows
+		}
+		n, err := db.readTermRange(ctx, l, parts[i].first, end, need, fn)
+		if err != nil {
+			return err
+		}
+		need -= n
+		found += float64(n)
+		scanned += docs
+		end = parts[i].first
+	}
+	return nil
+}
+
+// readTermRange reads, newest first, up to limit of l's matches with
+// ids from first up to (not including) end, and returns how many.
+func (db *DB) readTermRange(ctx context.Context, l listingSQL, first, end int64, limit int, fn func(id, published int64, rec []byte)) (int, error) {
 	windowID := db.dialect.rankTerms().windowID
-	ctx = db.windowRead(ctx, db.plannedMatches(ctx, l.from+l.where(), l.args, 0))
-	return db.readRecords(ctx, `SELECT w.article_id, w.published_at, t.terms FROM (SELECT m.article_id, m.published_at FROM `+
-		l.from+l.where()+` ORDER BY `+windowID+` DESC LIMIT ?) w
-		LEFT JOIN article_terms t ON t.article_id = w.article_id ORDER BY w.article_id DESC`, args, fn)
+	args := append(append([]any{}, l.args...), first, end, limit)
+	n := 0
+	err := db.readRecords(ctx, `SELECT w.article_id, w.published_at, t.terms FROM (SELECT m.article_id, m.published_at FROM `+
+		l.from+l.where()+` AND `+windowID+` >= ? AND `+windowID+` < ? ORDER BY `+windowID+` DESC LIMIT ?) w
+		LEFT JOIN article_terms t ON t.article_id = w.article_id ORDER BY w.article_id DESC`, args, func(id, published int64, rec []byte) {
+		n++
+		fn(id, published, rec)
+	})
+	return n, err
 }
 
 // coordinatedRelevance is searchMatch.coordinated's relevance of a loose

@@ -62,6 +62,7 @@ type DB struct {
 	termRanking atomic.Bool
 	fill        termFill
 	merge       searchMerge // of SQLite's full-text index, after Open
+	parts       searchParts // of PostgreSQL's search documents
 	// log hears what background work (the fill of term records, the
 	// rewriting of renamed tags' documents) could not do and retries:
 	// nothing unless Open was given WithLogger.
@@ -156,6 +157,7 @@ func Open(ctx context.Context, dataDir, databaseURL string, opts ...Option) (*DB
 		return nil, err
 	}
 	db.startSearchMerge()
+	db.startSearchParts()
 	return db, nil
 }
 
@@ -240,6 +242,7 @@ func postgresPool(cfg *pgx.ConnConfig, size int, settings map[string]string) *sq
 // Close releases the connections.
 func (db *DB) Close() error {
 	db.stopSearchMerge()
+	db.stopSearchParts()
 	db.tagDocs.close()
 	db.stopTermFill()
 	db.closeStmts()

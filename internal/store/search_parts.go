@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// On PostgreSQL the search documents are kept in parts of about 65,536
+// articles each, by id (migration 0036), each with its own full-text
+// indexes, so that a search reads only as many of the newest parts as
+// its ranking window needs (readPartedWindow). The newest part takes new
+// documents without end; article_search_split closes it once it is
+// full. A fill closes it as it goes, inside its own transaction; any
+// other writer asks for a split after every splitCheckEvery documents it
+// writes, and a goroutine of this instance tries it (splitSearchParts).
+
+const (
+	// splitCheckEvery is how many search documents an instance writes
+	// between asks whether the newest part is full. A part may so grow
+	// past its size by this many for each instance writing, which no
+	// search notices.
+	splitCheckEvery = 8192
+	// splitLockWait is how long a split waits for the table, which
+	// searches and writers wait for in turn; a split that cannot have it
+	// by then (an import's transaction holds it) is tried again after
+	// splitRetry, up to splitTries times, and otherwise at the next ask.
+	splitLockWait = "200ms"
+	splitRetry    = time.Second
+	splitTries    = 30
+	// searchPartsKeep is how long the list of parts is trusted. One made
+	// since by another instance only leaves a search's steps off the
+	// parts' bounds for that long: the search finds the same matches.
+	searchPartsKeep = 30 * time.Second
+)
+
+// searchParts is this instance's view of the parts and its splitter.
+type searchParts struct {
+	written    atomic.Int64 // documents written since the last ask
+	checkEvery int64        // splitCheckEvery; tests set less
+	due        atomic.Bool  // a split is to be asked for after the commit
+	running    atomic.Bool  // a splitSearchParts goroutine runs
+	wg         sync.WaitGroup
+	stop       context.CancelFunc
+	ctx        context.Context
+
+	mu    sync.Mutex
+	list  []searchPart // newest first
+	found time.Time
+}
+
+// searchPart is one part: the first id it holds (math.MinInt64 for the
+// oldest, which has no lower end) and how many documents it holds, as
+// the planner's statistics last counted them (0 when never counted).
+type searchPart struct {
+	first int64
+	rows  float64
+}
+
+// startSearchParts readies the splitter on PostgreSQL and asks for a
+// split: the newest part may have filled while no instance ran.
+func (db *DB) startSearchParts() {
+	if db.dialect.name() != "postgres" {
+		return
+	}
+	db.parts.ctx, db.parts.stop = context.WithCancel(context.Background())
+	db.askSplit()
+}
+
+// stopSearchParts cancels a split under way (it rolls back whole) and
+// waits for it.
+func (db *DB) stopSearchParts() {
+	if db.parts.stop != nil {
+		db.parts.stop()
+		db.parts.wg.Wait()
+	}
+}
+
+// searchDocsWritten counts n search documents written on ctx's behalf.
+// In a fill, which holds every table until it commits, the newest part
+// is split inside the fill's transaction (tx); otherwise, once
+// splitCheckEvery documents have been written, the splitter is asked
+// when tx commits (splitIfDue), so that it counts them.
+func (db *DB) searchDocsWritten(ctx context.Context, tx *sql.Tx, n int) error {
+	every := db.parts.checkEvery
+	if every == 0 {
+		every = splitCheckEvery
+	}
+	if db.dialect.name() != "postgres" || db.parts.written.Add(int64(n)) < every {
+		return nil
+	}
+	db.parts.written.Store(0)
+	if fillOf(ctx) != nil {
+		for {
+			var cut bool
+			if err := db.txRow(ctx, tx, `SELECT article_search_split()`).Scan(&cut); err != nil {
+				return fmt.Errorf("store: split the search documents: %w", err)
+			}
+			if !cut {
+				return nil
+			}
+		}
+	}
+	db.parts.due.Store(true)
+	return nil
+}
+
+// splitIfDue asks for a split if a committed write made it due.
+func (db *DB) splitIfDue() {
+	if db.parts.due.Load() && db.parts.due.CompareAndSwap(true, false) {
+		db.askSplit()
+	}
+}
+
+// askSplit starts a splitSearchParts goroutine unless one runs.
+func (db *DB) askSplit() {
+	p := &db.parts
+	if p.ctx == nil || p.ctx.Err() != nil || !p.running.CompareAndSwap(false, true) {
+		return
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer p.running.Store(false)
+		if err := db.splitSearchParts(p.ctx); err != nil && p.ctx.Err() == nil {
+			db.log.Warn("the newest part of the search documents was left whole", "err", err)
+		}
+	}()
+}
+
+// splitSearchParts closes the newest part while it is full, each split
+// a short transaction that gives up on the table after splitLockWait.
+func (db *DB) splitSearchParts(ctx context.Context) error {
+	var err error
+	for try := 0; try < splitTries; try++ {
+		var cut bool
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			if err := db.txScript(ctx, tx, `SET LOCAL lock_timeout = '`+splitLockWait+`'`); err != nil {
+				return err
+			}
+			return db.txRow(ctx, tx, `SELECT article_search_split()`).Scan(&cut)
+		})
+		switch {
+		case err == nil && cut:
+			db.parts.mu.Lock()
+			db.parts.found = time.Time{}
+			db.parts.mu.Unlock()
+			try = -1 // the next part may be full too (an import's)
+			continue
+		case err == nil:
+			return nil
+		case !isLockTimeout(err):
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(splitRetry):
+		}
+	}
+	return err
+}
+
+// isLockTimeout reports whether err is PostgreSQL's lock_not_available
+// (55P03), what a lock_timeout ends a statement with.
+func isLockTimeout(err error) bool {
+	var coded interface{ SQLState() string }
+	return errors.As(err, &coded) && coded.SQLState() == "55P03"
+}
+
+// searchPartList returns the parts, newest first, read again when older
+// than searchPartsKeep.
+func (db *DB) searchPartList(ctx context.Context) ([]searchPart, error) {
+	p := &db.parts
+	p.mu.Lock()
+	if !p.found.IsZero() && time.Since(p.found) < searchPartsKeep {
+		defer p.mu.Unlock()
+		return p.list, nil
+	}
+	p.mu.Unlock()
+	rows, err := db.read(ctx, `SELECT CAST(substring(c.relname FROM '^article_search_(\d+)$') AS BIGINT), GREATEST(c.reltuples, 0)
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = CAST('article_search' AS regclass) ORDER BY 1 DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []searchPart
+	for rows.Next() {
+		var s searchPart
+		if err := rows.Scan(&s.first, &s.rows); err != nil {
+			return nil, err
+		}
+		if s.first == 0 {
+			s.first = math.MinInt64
+		}
+		list = append(list, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.list, p.found = list, time.Now()
+	p.mu.Unlock()
+	return list, nil
+}

@@ -402,37 +402,31 @@ func (db *DB) sqliteWindowPage(ctx context.Context, l listingSQL, window int, w 
 
 // readTermWindow reads, on PostgreSQL, the newest limit of l's matches,
 // newest first, calling fn with each one's id, publication time and
-// record of terms (valid only during the call). When the words are in
-// most of the archive, the window is found by a walk of the ids, as
-// windowRead says; otherwise from the full-text indexes of the newest
-// parts of the documents (readPartedWindow). Only the window's matches'
-// records are read, each from its row.
+// record of terms (valid only during the call), a step at a time, each
+// step the matches in a run of the parts of the documents, newest first
+// (search_parts.go). The first step reads the newest part (with the one
+// before it when the newest holds less than half a part); each next one
+// as many parts as the matches found so far say the rest of the window
+// needs, with a quarter more, or all that are left when none were found.
+// A search whose window the newest parts fill never reads the older
+// parts' indexes, nor plans their reads; one that matches few documents
+// reads them all in two steps. Only the window's matches' records are
+// read, each from its row.
+//
+// A step whose range the words mostly match (by the planner's estimate
+// for the first, by the matches found for the next) walks the range's
+// ids newest first (denseWindow), testing each document, and stops at
+// the window: it meets the window's matches after a few more rows than
+// the window holds, sooner than the full-text index lists every match.
 func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, fn func(id, published int64, rec []byte)) error {
-	if matches := db.plannedMatches(ctx, l.from+l.where(), l.args, 0); db.denseMatches(ctx, matches) {
-		ctx = context.WithValue(ctx, readKindKey{}, denseWindow)
-		_, err := db.readTermRange(ctx, l, math.MinInt64, math.MaxInt64, limit, fn)
-		return err
-	}
-	return db.readPartedWindow(ctx, l, limit, fn)
-}
-
-// readPartedWindow reads the window a step at a time, each step the
-// matches in a run of the parts, newest first (search_parts.go). The
-// first step reads the newest part (with the one before it when the
-// newest holds less than half a part); each next one as many parts as
-// the matches found so far say the rest of the window needs, with a
-// quarter more, or all that are left when none were found. A search
-// whose window the newest parts fill so never reads the older parts'
-// indexes; one that matches few documents reads them all in two steps.
-func (db *DB) readPartedWindow(ctx context.Context, l listingSQL, limit int, fn func(id, published int64, rec []byte)) error {
 	parts, err := db.searchPartList(ctx)
 	if err != nil {
 		return err
 	}
-	if len(parts) == 0 {
-		_, err := db.readTermRange(ctx, l, math.MinInt64, math.MaxInt64, limit, fn)
-		return err
+	if len(parts) == 0 { // no statistics yet: one step
+		parts = []searchPart{{first: math.MinInt64}}
 	}
+	windowID := db.dialect.rankTerms().windowID
 	need, end := limit, int64(math.MaxInt64)
 	var found, scanned float64
 	for i := 0; need > 0 && i < len(parts); i++ {
@@ -451,7 +445,16 @@ func (db *DB) readPartedWindow(ctx context.Context, l listingSQL, limit int, fn 
 			i++
 			docs += parts[i].rows
 		}
-		n, err := db.readTermRange(ctx, l, parts[i].first, end, need, fn)
+		dense := found*2 >= scanned
+		if scanned == 0 {
+			matches := db.plannedMatches(ctx, l.from+l.where()+` AND `+windowID+` >= ?`, append(append([]any{}, l.args...), parts[i].first), 0)
+			dense = float64(matches)*2 >= docs
+		}
+		stepCtx := ctx
+		if dense {
+			stepCtx = context.WithValue(ctx, readKindKey{}, denseWindow)
+		}
+		n, err := db.readTermRange(stepCtx, l, parts[i].first, end, need, fn)
 		if err != nil {
 			return err
 		}

@@ -333,7 +333,14 @@ func (db *DB) readRecords(ctx context.Context, query string, args []any, fn func
 			return fmt.Errorf("read records: not a pgx connection")
 		}
 		var pc pgxQuerier = c.Conn()
-		rows, err := pc.Query(ctx, db.rebind(query), args...)
+		// Planned for its own arguments each time (an unnamed statement,
+		// whose description alone is cached): a window's step reads the
+		// parts between its bounds (readTermWindow), and a plan made once
+		// for any bounds, PostgreSQL's generic plan, which it switches to
+		// after five runs, reads the primary key's whole range beside the
+		// full-text index's matches (a BitmapAnd): 2–3 ms more a step at
+		// 100,000 demo articles, 30 % fewer searches a second.
+		rows, err := pc.Query(ctx, db.rebind(query), append([]any{pgx.QueryExecModeCacheDescribe}, args...)...)
 		if err != nil {
 			return err
 		}

@@ -404,20 +404,20 @@ func (db *DB) sqliteWindowPage(ctx context.Context, l listingSQL, window int, w 
 // newest first, calling fn with each one's id, publication time and
 // record of terms (valid only during the call), a step at a time, each
 // step the matches in a run of the parts of the documents, newest first
-// (search_parts.go). The first step reads the newest part (with the one
-// before it when the newest holds less than half a part); each next one
-// as many parts as the matches found so far say the rest of the window
-// needs, with a quarter more, or all that are left when none were found.
-// A search whose window the newest parts fill never reads the older
-// parts' indexes, nor plans their reads; one that matches few documents
-// reads them all in two steps. Only the window's matches' records are
-// read, each from its row.
+// (search_parts.go). Each step reads as many parts as the words' density
+// says the rest of the window needs, with a quarter more, or all that
+// are left when they seem to match nothing: for the first, the density
+// the planner estimates in the newest part (with the one before it when
+// the newest holds less than half a part); for the next, the density of
+// the matches found so far. A search whose window the newest parts fill
+// never reads the older parts' indexes, nor plans their reads; one that
+// matches few documents reads them all, in one step or two. Only the
+// window's matches' records are read, each from its row.
 //
-// A step whose range the words mostly match (by the planner's estimate
-// for the first, by the matches found for the next) walks the range's
-// ids newest first (denseWindow), testing each document, and stops at
-// the window: it meets the window's matches after a few more rows than
-// the window holds, sooner than the full-text index lists every match.
+// A step whose range the words mostly match walks the range's ids newest
+// first (denseWindow), testing each document, and stops at the window:
+// it meets the window's matches after a few more rows than the window
+// holds, sooner than the full-text index lists every match.
 func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, fn func(id, published int64, rec []byte)) error {
 	parts, err := db.searchPartList(ctx)
 	if err != nil {
@@ -428,30 +428,30 @@ func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, fn fu
 	}
 	windowID := db.dialect.rankTerms().windowID
 	need, end := limit, int64(math.MaxInt64)
-	var found, scanned float64
+	var found, scanned float64 // the matches read, and the documents of their parts
 	for i := 0; need > 0 && i < len(parts); i++ {
-		want := math.Inf(1)
-		switch {
-		case scanned == 0:
-			want = parts[0].rows // and the one before, when the newest is young
-			if len(parts) > 1 && parts[0].rows < parts[1].rows/2 {
-				want = parts[0].rows + parts[1].rows
-			}
-		case found > 0:
-			want = float64(need) / (found / scanned) * 1.25
-		}
 		docs := parts[i].rows
+		var density float64 // matches per document
+		if scanned == 0 {
+			if i+1 < len(parts) && parts[i].rows < parts[i+1].rows/2 {
+				i++
+				docs += parts[i].rows
+			}
+			planned := db.plannedMatches(ctx, l.from+l.where()+` AND `+windowID+` >= ?`, append(append([]any{}, l.args...), parts[i].first), 0)
+			density = float64(planned) / max(docs, 1)
+		} else {
+			density = found / scanned
+		}
+		want := math.Inf(1)
+		if density > 0 {
+			want = float64(need) / density * 1.25
+		}
 		for i+1 < len(parts) && docs < want {
 			i++
 			docs += parts[i].rows
 		}
-		dense := found*2 >= scanned
-		if scanned == 0 {
-			matches := db.plannedMatches(ctx, l.from+l.where()+` AND `+windowID+` >= ?`, append(append([]any{}, l.args...), parts[i].first), 0)
-			dense = float64(matches)*2 >= docs
-		}
 		stepCtx := ctx
-		if dense {
+		if density >= 0.5 {
 			stepCtx = context.WithValue(ctx, readKindKey{}, denseWindow)
 		}
 		n, err := db.readTermRange(stepCtx, l, parts[i].first, end, need, fn)

@@ -307,8 +307,12 @@ func copyRows(ctx context.Context, conn *sql.Conn, table, columns string, rows [
 // a conversion to a driver.Value, and a copy of each byte string, twice),
 // which for a window's thousand records of half a kilobyte each cost
 // more of the client's CPU than ranking them. pgx hands over each
-// record where it was read, in binary.
-func (db *DB) readRecords(ctx context.Context, query string, args []any, fn func(id, at int64, rec []byte)) error {
+// record where it was read, in binary. With planEach, PostgreSQL plans
+// the query for its arguments each time, rather than once for any after
+// five runs (a generic plan), which costs each run its planning (0.3 ms
+// for a search's step at a million demo articles) but may suit some
+// arguments far better (readTermRange).
+func (db *DB) readRecords(ctx context.Context, query string, args []any, planEach bool, fn func(id, at int64, rec []byte)) error {
 	ctx = db.bound(ctx)
 	if db.dialect.name() != "postgres" {
 		rows, err := db.read(ctx, query, args...)
@@ -333,14 +337,10 @@ func (db *DB) readRecords(ctx context.Context, query string, args []any, fn func
 			return fmt.Errorf("read records: not a pgx connection")
 		}
 		var pc pgxQuerier = c.Conn()
-		// Planned for its own arguments each time (an unnamed statement,
-		// whose description alone is cached): a window's step reads the
-		// parts between its bounds (readTermWindow), and a plan made once
-		// for any bounds, PostgreSQL's generic plan, which it switches to
-		// after five runs, reads the primary key's whole range beside the
-		// full-text index's matches (a BitmapAnd): 2–3 ms more a step at
-		// 100,000 demo articles, 30 % fewer searches a second.
-		rows, err := pc.Query(ctx, db.rebind(query), append([]any{pgx.QueryExecModeCacheDescribe}, args...)...)
+		if planEach { // an unnamed statement, whose description alone is cached
+			args = append([]any{pgx.QueryExecModeCacheDescribe}, args...)
+		}
+		rows, err := pc.Query(ctx, db.rebind(query), args...)
 		if err != nil {
 			return err
 		}

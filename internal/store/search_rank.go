@@ -467,17 +467,33 @@ func (db *DB) readTermWindow(ctx context.Context, l listingSQL, limit int, fn fu
 }
 
 // readTermRange reads, newest first, up to limit of l's matches with
-// ids from first up to (not including) end, and returns how many.
+// ids from first up to (not including) end, and returns how many. A
+// bound at the end of the ids' range is left out: with one bound, the
+// plan PostgreSQL makes once for any (a generic plan, after five runs)
+// prunes the parts the bound leaves out as it starts; with both, it
+// would also read the primary key's whole range beside the full-text
+// index's matches (a BitmapAnd), so that read is planned for its own
+// bounds each time (planEach).
 func (db *DB) readTermRange(ctx context.Context, l listingSQL, first, end int64, limit int, fn func(id, published int64, rec []byte)) (int, error) {
 	windowID := db.dialect.rankTerms().windowID
-	args := append(append([]any{}, l.args...), first, end, limit)
+	from, args := l.from+l.where(), append([]any{}, l.args...)
+	if first != math.MinInt64 {
+		from += ` AND ` + windowID + ` >= ?`
+		args = append(args, first)
+	}
+	if end != math.MaxInt64 {
+		from += ` AND ` + windowID + ` < ?`
+		args = append(args, end)
+	}
+	planEach := first != math.MinInt64 && end != math.MaxInt64
 	n := 0
 	err := db.readRecords(ctx, `SELECT w.article_id, w.published_at, t.terms FROM (SELECT m.article_id, m.published_at FROM `+
-		l.from+l.where()+` AND `+windowID+` >= ? AND `+windowID+` < ? ORDER BY `+windowID+` DESC LIMIT ?) w
-		LEFT JOIN article_terms t ON t.article_id = w.article_id ORDER BY w.article_id DESC`, args, func(id, published int64, rec []byte) {
-		n++
-		fn(id, published, rec)
-	})
+		from+` ORDER BY `+windowID+` DESC LIMIT ?) w
+		LEFT JOIN article_terms t ON t.article_id = w.article_id ORDER BY w.article_id DESC`, append(args, limit), planEach,
+		func(id, published int64, rec []byte) {
+			n++
+			fn(id, published, rec)
+		})
 	return n, err
 }
 

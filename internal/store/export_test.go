@@ -31,6 +31,7 @@ func (db *DB) SQLitePathForTest() string { return db.path }
 // hold rows documents (search_part_rows, migration 0036) and has this
 // instance ask for a split after every checkEvery documents it writes.
 func (db *DB) SetSearchPartsForTest(ctx context.Context, rows int, checkEvery int64) error {
+	db.parts.wg.Wait() // the split Open asked for, which would count with the new size
 	db.parts.checkEvery = checkEvery
 	return db.script(ctx, fmt.Sprintf(`CREATE OR REPLACE FUNCTION search_part_rows() RETURNS BIGINT
 		LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT %d'`, rows))

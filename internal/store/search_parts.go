@@ -44,10 +44,14 @@ type searchParts struct {
 	written    atomic.Int64 // documents written since the last ask
 	checkEvery int64        // splitCheckEvery; tests set less
 	due        atomic.Bool  // a split is to be asked for after the commit
-	running    atomic.Bool  // a splitSearchParts goroutine runs
-	wg         sync.WaitGroup
-	stop       context.CancelFunc
-	ctx        context.Context
+	asked      atomic.Bool  // a split is asked for and has not begun
+
+	run     sync.Mutex // guards running and closed, and wg.Add against Close's Wait
+	running bool       // a splitter goroutine runs
+	closed  bool
+	wg      sync.WaitGroup
+	stop    context.CancelFunc
+	ctx     context.Context
 
 	mu    sync.Mutex
 	list  []searchPart // newest first
@@ -72,13 +76,17 @@ func (db *DB) startSearchParts() {
 	db.askSplit()
 }
 
-// stopSearchParts cancels a split under way (it rolls back whole) and
-// waits for it.
+// stopSearchParts cancels a split under way (it rolls back whole),
+// waits for it, and lets no other start.
 func (db *DB) stopSearchParts() {
-	if db.parts.stop != nil {
-		db.parts.stop()
-		db.parts.wg.Wait()
+	p := &db.parts
+	p.run.Lock()
+	p.closed = true
+	p.run.Unlock()
+	if p.stop != nil {
+		p.stop()
 	}
+	p.wg.Wait()
 }
 
 // searchDocsWritten counts n search documents written on ctx's behalf.
@@ -117,24 +125,43 @@ func (db *DB) splitIfDue() {
 	}
 }
 
-// askSplit starts a splitSearchParts goroutine unless one runs.
+// askSplit asks for a split: the splitter goroutine starts unless one
+// runs, and one that runs makes one more pass after its own, so that an
+// ask made while it counted is not lost.
 func (db *DB) askSplit() {
 	p := &db.parts
-	if p.ctx == nil || p.ctx.Err() != nil || !p.running.CompareAndSwap(false, true) {
+	p.asked.Store(true)
+	p.run.Lock()
+	defer p.run.Unlock()
+	if p.ctx == nil || p.closed || p.running {
 		return
 	}
+	p.running = true
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		defer p.running.Store(false)
-		if err := db.splitSearchParts(p.ctx); err != nil && p.ctx.Err() == nil {
-			db.log.Warn("the newest part of the search documents was left whole", "err", err)
+		for {
+			if p.asked.Swap(false) {
+				if err := db.splitSearchParts(p.ctx); err != nil && p.ctx.Err() == nil {
+					db.log.Warn("the newest part of the search documents was left whole", "err", err)
+				}
+			}
+			p.run.Lock()
+			if !p.asked.Load() || p.closed {
+				p.running = false
+				p.run.Unlock()
+				return
+			}
+			p.run.Unlock()
 		}
 	}()
 }
 
-// splitSearchParts closes the newest part while it is full, each split
-// a short transaction that gives up on the table after splitLockWait.
+// splitSearchParts closes the newest part if it is full, in a short
+// transaction that gives up on the table after splitLockWait and is
+// tried again. The cut is after the part's newest document, so a part
+// one long transaction overfilled stays so (only a fill writes more than
+// splitCheckEvery documents at once, and a fill splits as it goes).
 func (db *DB) splitSearchParts(ctx context.Context) error {
 	var err error
 	for try := 0; try < splitTries; try++ {
@@ -150,8 +177,7 @@ func (db *DB) splitSearchParts(ctx context.Context) error {
 			db.parts.mu.Lock()
 			db.parts.found = time.Time{}
 			db.parts.mu.Unlock()
-			try = -1 // the next part may be full too (an import's)
-			continue
+			return nil // the next part starts empty
 		case err == nil:
 			return nil
 		case !isLockTimeout(err):

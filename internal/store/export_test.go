@@ -59,32 +59,23 @@ func (db *DB) HoldSearchDocsForTest(ctx context.Context) (release func(), err er
 func (db *DB) WaitSearchSplitForTest() { db.parts.wg.Wait() }
 
 // SearchPartsForTest lists the parts of PostgreSQL's search documents,
-// oldest first, each as its first id and how many documents it holds.
+// oldest first, each as its first id (0 for the oldest) and how many
+// documents it holds, counted.
 func (db *DB) SearchPartsForTest(ctx context.Context) ([][2]int64, error) {
-	rows, err := db.read(ctx, `SELECT CAST(substring(c.relname FROM '^article_search_(\d+)$') AS BIGINT), 0
-		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-		WHERE i.inhparent = CAST('article_search' AS regclass) ORDER BY 1`)
+	db.parts.mu.Lock()
+	db.parts.found = time.Time{}
+	db.parts.mu.Unlock()
+	list, err := db.searchPartList(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out [][2]int64
-	for rows.Next() {
-		var p [2]int64
-		if err := rows.Scan(&p[0], &p[1]); err != nil {
-			rows.Close()
+	for i := len(list) - 1; i >= 0; i-- {
+		p := [2]int64{max(list[i].first, 0)}
+		if err := db.readRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM article_search_%d`, p[0])).Scan(&p[1]); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		err := db.readRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM article_search_%d`, out[i][0])).Scan(&out[i][1])
-		if err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
 }

@@ -221,7 +221,7 @@ func (db *DB) txOn(ctx context.Context, b beginner, fn func(*sql.Tx) error) erro
 	if err := t.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", cancelledTx(ctx, err))
 	}
-	db.splitIfDue()
+	db.splitIfDue(ctx)
 	return nil
 }
 

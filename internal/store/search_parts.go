@@ -14,11 +14,13 @@ import (
 // On PostgreSQL the search documents are kept in parts of about 65,536
 // articles each, by id (migration 0036), each with its own full-text
 // indexes, so that a search reads only as many of the newest parts as
-// its ranking window needs (readPartedWindow). The newest part takes new
+// its ranking window needs (readTermWindow). The newest part takes new
 // documents without end; article_search_split closes it once it is
 // full. A fill closes it as it goes, inside its own transaction; any
-// other writer asks for a split after every splitCheckEvery documents it
-// writes, and a goroutine of this instance tries it (splitSearchParts).
+// other writer tries a split after every splitCheckEvery documents it
+// writes, once its transaction has committed (splitIfDue), and leaves
+// one that cannot have the table soon to a goroutine of this instance,
+// which tries again (splitSearchParts).
 
 const (
 	// splitCheckEvery is how many search documents an instance writes
@@ -92,8 +94,8 @@ func (db *DB) stopSearchParts() {
 // searchDocsWritten counts n search documents written on ctx's behalf.
 // In a fill, which holds every table until it commits, the newest part
 // is split inside the fill's transaction (tx); otherwise, once
-// splitCheckEvery documents have been written, the splitter is asked
-// when tx commits (splitIfDue), so that it counts them.
+// splitCheckEvery documents have been written, the split is tried when
+// tx commits (splitIfDue), so that it counts them.
 func (db *DB) searchDocsWritten(ctx context.Context, tx *sql.Tx, n int) error {
 	every := db.parts.checkEvery
 	if every == 0 {
@@ -118,9 +120,18 @@ func (db *DB) searchDocsWritten(ctx context.Context, tx *sql.Tx, n int) error {
 	return nil
 }
 
-// splitIfDue asks for a split if a committed write made it due.
-func (db *DB) splitIfDue() {
-	if db.parts.due.Load() && db.parts.due.CompareAndSwap(true, false) {
+// splitIfDue splits, after a commit that made it due, in the writer's
+// own goroutine: a batched import's next transaction has not begun, so
+// the split has the table at once. (Asked of another goroutine, the
+// split waited for the import's batches: importing 80,000 WordPress
+// posts, it gave up 15 times in 18 s, each time holding up the import
+// and searches for its 200 ms.) A split that still cannot have the table
+// soon is left to the splitter goroutine, which tries again.
+func (db *DB) splitIfDue(ctx context.Context) {
+	if !db.parts.due.Load() || !db.parts.due.CompareAndSwap(true, false) {
+		return
+	}
+	if err := db.splitOnce(ctx); err != nil {
 		db.askSplit()
 	}
 }
@@ -157,30 +168,12 @@ func (db *DB) askSplit() {
 	}()
 }
 
-// splitSearchParts closes the newest part if it is full, in a short
-// transaction that gives up on the table after splitLockWait and is
-// tried again. The cut is after the part's newest document, so a part
-// one long transaction overfilled stays so (only a fill writes more than
-// splitCheckEvery documents at once, and a fill splits as it goes).
+// splitSearchParts closes the newest part if it is full, trying again
+// after splitRetry while the table is held (splitOnce).
 func (db *DB) splitSearchParts(ctx context.Context) error {
 	var err error
 	for try := 0; try < splitTries; try++ {
-		var cut bool
-		err = db.tx(ctx, func(tx *sql.Tx) error {
-			if err := db.txScript(ctx, tx, `SET LOCAL lock_timeout = '`+splitLockWait+`'`); err != nil {
-				return err
-			}
-			return db.txRow(ctx, tx, `SELECT article_search_split()`).Scan(&cut)
-		})
-		switch {
-		case err == nil && cut:
-			db.parts.mu.Lock()
-			db.parts.found = time.Time{}
-			db.parts.mu.Unlock()
-			return nil // the next part starts empty
-		case err == nil:
-			return nil
-		case !isLockTimeout(err):
+		if err = db.splitOnce(ctx); err == nil || !isLockTimeout(err) {
 			return err
 		}
 		select {
@@ -188,6 +181,27 @@ func (db *DB) splitSearchParts(ctx context.Context) error {
 			return ctx.Err()
 		case <-time.After(splitRetry):
 		}
+	}
+	return err
+}
+
+// splitOnce closes the newest part if it is full, in a short transaction
+// that gives up on the table after splitLockWait. The cut is after the
+// part's newest document, so a part one long transaction overfilled
+// stays so (only a fill writes more than splitCheckEvery documents at
+// once, and a fill splits as it goes).
+func (db *DB) splitOnce(ctx context.Context) error {
+	var cut bool
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.txScript(ctx, tx, `SET LOCAL lock_timeout = '`+splitLockWait+`'`); err != nil {
+			return err
+		}
+		return db.txRow(ctx, tx, `SELECT article_search_split()`).Scan(&cut)
+	})
+	if err == nil && cut {
+		db.parts.mu.Lock()
+		db.parts.found = time.Time{}
+		db.parts.mu.Unlock()
 	}
 	return err
 }

@@ -105,16 +105,11 @@ func (db *DB) searchDocsWritten(ctx context.Context, tx *sql.Tx, n int) error {
 		return nil
 	}
 	db.parts.written.Store(0)
-	if fillOf(ctx) != nil {
-		for {
-			var cut bool
-			if err := db.txRow(ctx, tx, `SELECT article_search_split()`).Scan(&cut); err != nil {
-				return fmt.Errorf("store: split the search documents: %w", err)
-			}
-			if !cut {
-				return nil
-			}
+	if fillOf(ctx) != nil { // one split: the part it opens is empty
+		if _, err := db.txExec(ctx, tx, `SELECT article_search_split()`); err != nil {
+			return fmt.Errorf("store: split the search documents: %w", err)
 		}
+		return nil
 	}
 	db.parts.due.Store(true)
 	return nil

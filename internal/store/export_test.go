@@ -554,3 +554,28 @@ func (db *DB) RecordMigrationForTest(ctx context.Context, version int) error {
 	_, err := db.write(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, 'from a newer release')`, version)
 	return err
 }
+
+// RankTotalsForTest returns the number of documents the ranking of
+// searches in Go weighs by.
+func (db *DB) RankTotalsForTest(ctx context.Context) (int, error) {
+	t, err := db.rankTotals(ctx)
+	return t.rows, err
+}
+
+// TermCountsForTest says how many counts of the terms' sample began.
+func (db *DB) TermCountsForTest() int64 { return db.terms.counts.Load() }
+
+// HoldTermCountsForTest makes counts of the terms' sample wait until the
+// returned release is called; WaitTermCountsForTest waits for one running
+// in the background.
+func (db *DB) HoldTermCountsForTest() (release func()) {
+	hold := make(chan struct{})
+	db.terms.mu.Lock()
+	db.terms.hold = hold
+	db.terms.mu.Unlock()
+	return func() { close(hold) }
+}
+
+// WaitTermCountsForTest waits for a count of the terms' sample running in
+// the background.
+func (db *DB) WaitTermCountsForTest() { db.terms.wg.Wait() }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"dastan/internal/search"
@@ -57,6 +58,12 @@ type termStats struct {
 	// with bound (SQLite reads FTS5's own, exact, on every search).
 	totals archiveTotals
 	hits   map[string]termHits
+	// counting is closed when the running count of the sample ends; nil
+	// when none runs. wg holds a count in the background.
+	counting chan struct{}
+	wg       sync.WaitGroup
+	counts   atomic.Int64  // counts begun, for tests
+	hold     chan struct{} // when set, counts wait for it to close (tests)
 }
 
 type termHits struct {
@@ -132,33 +139,81 @@ func (db *DB) rankTotals(ctx context.Context) (archiveTotals, error) {
 	return db.terms.totals, nil
 }
 
-// termSample returns the sample's bound and size (see idfSampleBound),
-// found again when older than idfKeep; on PostgreSQL it finds the
-// archive's totals with them.
+// termSample returns the sample's bound and size (see idfSampleBound);
+// on PostgreSQL it finds the archive's totals with them. Once found, they
+// are served as they are while one count, in the background, finds them
+// again when older than idfKeep: at a million articles on PostgreSQL the
+// count takes about a second, which every search arriving meanwhile
+// would otherwise wait for, each running its own. Until the first count
+// ends, searches wait for that one.
 func (db *DB) termSample(ctx context.Context) (bound int64, sample int, err error) {
 	s := &db.terms
 	s.mu.Lock()
-	now := time.Now()
-	if !s.found.IsZero() && now.Sub(s.found) <= idfKeep {
-		defer s.mu.Unlock()
-		return s.bound, s.sample, nil
-	}
-	s.mu.Unlock()
-	bound, sample, err = db.idfSampleBound(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	var totals archiveTotals
-	if db.dialect.name() == "postgres" {
-		if totals, err = db.pgTotals(ctx, bound); err != nil {
+	for s.found.IsZero() {
+		if wait := s.counting; wait != nil {
+			s.mu.Unlock()
+			select {
+			case <-wait:
+			case <-ctx.Done():
+				return 0, 0, ctx.Err()
+			}
+			s.mu.Lock()
+			continue // a count that failed leaves found zero: this search counts
+		}
+		s.counting = make(chan struct{})
+		s.mu.Unlock()
+		if err := db.countSample(ctx); err != nil {
 			return 0, 0, err
 		}
+		s.mu.Lock()
+	}
+	defer s.mu.Unlock()
+	if s.counting == nil && db.now().Sub(s.found) > idfKeep {
+		s.counting = make(chan struct{})
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := db.countSample(ctx); err != nil {
+				db.log.Warn("search: counting the terms' sample again", "err", err)
+			}
+		}()
+	}
+	return s.bound, s.sample, nil
+}
+
+// countSample finds the sample's bound and PostgreSQL's totals, keeps
+// them, and ends the count that termSample started: found is set only
+// when they were found.
+func (db *DB) countSample(ctx context.Context) error {
+	s := &db.terms
+	s.counts.Add(1)
+	s.mu.Lock()
+	hold := s.hold
+	s.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
+	now := db.now()
+	bound, sample, err := db.idfSampleBound(ctx)
+	var totals archiveTotals
+	if err == nil && db.dialect.name() == "postgres" {
+		totals, err = db.pgTotals(ctx, bound)
 	}
 	s.mu.Lock()
-	s.bound, s.sample, s.found, s.totals = bound, sample, now, totals
-	s.mu.Unlock()
-	return bound, sample, nil
+	defer s.mu.Unlock()
+	if err == nil {
+		s.bound, s.sample, s.found, s.totals = bound, sample, now, totals
+	}
+	close(s.counting)
+	s.counting = nil
+	return err
 }
+
+// stopTermStats waits for a background count: Close calls it before
+// closing the connections the count uses.
+func (db *DB) stopTermStats() { db.terms.wg.Wait() }
 
 // recordLength is, in PostgreSQL's SQL, the length a record of terms
 // starts with (search.TermCounts.Encode's uvarint, up to 2^21 terms).
@@ -185,7 +240,7 @@ func (db *DB) idfs(ctx context.Context, terms []string, rows int) ([]float64, er
 	}
 	s := &db.terms
 	s.mu.Lock()
-	now := time.Now()
+	now := db.now()
 	out := make([]float64, len(terms))
 	var missing []int
 	for i, t := range terms {

@@ -245,6 +245,7 @@ func (db *DB) Close() error {
 	db.stopSearchParts()
 	db.tagDocs.close()
 	db.stopTermFill()
+	db.stopTermStats()
 	db.closeStmts()
 	err := db.w.Close()
 	if db.r != db.w {

@@ -57,6 +57,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	db.WarmSearch() // after the demo's fill, whose articles it counts
 	srv, err := server.New(server.Options{Config: cfg, Store: db, Logger: log})
 	if err != nil {
 		return err

@@ -169,18 +169,37 @@ func (db *DB) termSample(ctx context.Context) (bound int64, sample int, err erro
 	}
 	defer s.mu.Unlock()
 	if s.counting == nil && db.now().Sub(s.found) > idfKeep {
-		s.counting = make(chan struct{})
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			if err := db.countSample(ctx); err != nil {
-				db.log.Warn("search: counting the terms' sample again", "err", err)
-			}
-		}()
+		db.countInBackground()
 	}
 	return s.bound, s.sample, nil
+}
+
+// WarmSearch counts, in the background, the totals that searches are
+// ranked by, so that the first searches after a start do not wait for
+// them: a server calls it once it has opened the store.
+func (db *DB) WarmSearch() {
+	s := &db.terms
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.counting == nil && s.found.IsZero() && db.termRanking.Load() {
+		db.countInBackground()
+	}
+}
+
+// countInBackground starts a count of the sample that no search waits
+// for; db.terms.mu is held.
+func (db *DB) countInBackground() {
+	s := &db.terms
+	s.counting = make(chan struct{})
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := db.countSample(ctx); err != nil {
+			db.log.Warn("search: counting the archive's totals", "err", err)
+		}
+	}()
 }
 
 // countSample finds the sample's bound and PostgreSQL's totals, keeps

@@ -85,3 +85,25 @@ func TestPostgresSearchTotalsCountedOnceAndAgainInTheBackground(t *testing.T) {
 		t.Fatalf("totals counted again: %d, %v; want %d", got, err, before+1)
 	}
 }
+
+// A server warms the totals once it opens the store: the first search
+// then finds them counted.
+func TestPostgresSearchWarmedCountsTheTotalsBeforeTheFirstSearch(t *testing.T) {
+	db := storetest.Open(t, "postgres")
+	seedSearch(t, db)
+	db.WarmSearch()
+	db.WaitTermCountsForTest()
+	if n := db.TermCountsForTest(); n != 1 {
+		t.Fatalf("%d counts after warming, want 1", n)
+	}
+	_, err := db.SearchArticles(context.Background(), store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: searchNow, Limit: 50})
+	must(t, err)
+	if n := db.TermCountsForTest(); n != 1 {
+		t.Fatalf("the first search after warming counted again (%d counts)", n)
+	}
+	db.WarmSearch()
+	db.WaitTermCountsForTest()
+	if n := db.TermCountsForTest(); n != 1 {
+		t.Fatalf("warming counted totals already counted (%d counts)", n)
+	}
+}

@@ -496,6 +496,13 @@ func (im *importer) prepareItems(ctx context.Context, b *batch) {
 			continue
 		}
 		w, fix, err := im.item(ctx, b, it)
+		// The one writer is the import's serial stage, and Go's
+		// scheduler is fair: with two workers and the writer on two
+		// cores, the writer waited for a core 27-30 % of its time,
+		// 4-10 ms after each preemption. A worker steps aside after
+		// each item (about 0.4 ms) so the writer runs as soon as it
+		// can; when nothing else waits, this returns at once.
+		runtime.Gosched()
 		if err != nil {
 			im.report.skip(it.Type, it.ID, it.Title, err.Error())
 			continue

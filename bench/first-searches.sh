@@ -7,16 +7,12 @@
 # cluster under $BENCH_DIR/pg, started for the run and stopped after.
 set -euo pipefail
 A=$1; B=$2; N=$3; S=${4:-kazakhstan+oil+exports}
-DIR=${BENCH_DIR:-/tmp/dastan-growth}; PG_PORT=${PG_PORT:-55470}
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg" -l "$DIR/pg/server.log" -w -t 300 \
-  -o "-p $PG_PORT -h 127.0.0.1 -k $DIR/pg -c shared_buffers=512MB -c max_wal_size=4GB -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null
-trap 'as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg" -m fast -w -t 300 stop >/dev/null' EXIT
+DIR=${BENCH_DIR:-/tmp/dastan-growth}
+. "$(dirname "$0")/growth-pg.sh"
+growth_pg_start
 out=$(mktemp)
 one() { # BIN
-  DASTAN_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/d$N-new?sslmode=disable" DASTAN_DATA_DIR="$DIR/d$N-new" \
+  DASTAN_DATABASE_URL="$(url "d$N-new")" DASTAN_DATA_DIR="$DIR/d$N-new" \
     DASTAN_ADDR=127.0.0.1:18299 DASTAN_PAGE_CACHE=false DASTAN_SEARCH_PER_MINUTE=0 DASTAN_RATES_OFFLINE=true \
     DASTAN_LOG_LEVEL=warn "$1" serve >/dev/null 2>&1 &
   local pid=$! curls=()

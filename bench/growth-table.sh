@@ -31,24 +31,11 @@ DIR=${BENCH_DIR:-/tmp/dastan-growth}; mkdir -p "$DIR"; DIR=$(cd "$DIR" && pwd)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr); date: $(date -u +%Y-%m-%dT%H:%MZ); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ -n "${PG:-}" ]; then
-  PG_PORT=${PG_PORT:-55470}
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  [ -x "$PG_BIN/initdb" ] || { echo "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)" >&2; exit 1; }
-  # PostgreSQL refuses to run as root: run it as the postgres user then.
-  as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  if [ ! -f "$DIR/pg/PG_VERSION" ]; then
-    mkdir -p "$DIR/pg" && { [ "$(id -u)" != 0 ] || chown postgres "$DIR/pg"; }
-    chmod 755 "$DIR"
-    as_pg "$PG_BIN/initdb" -D "$DIR/pg" -U postgres -A trust -E UTF8 --no-sync --locale=C >/dev/null
-  fi
-  as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg" -l "$DIR/pg/server.log" -w -t 300 \
-    -o "-p $PG_PORT -h 127.0.0.1 -k $DIR/pg -c shared_buffers=512MB -c max_wal_size=4GB -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null
-  trap 'as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg" -m fast -w -t 300 stop >/dev/null' EXIT
+  . "$(dirname "$0")/growth-pg.sh"
+  growth_pg_start
   PG_PID=$(head -1 "$DIR/pg/postmaster.pid")
   export PG_PID
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT, data in $DIR/pg"
-  url() { echo "postgres://postgres@127.0.0.1:$PG_PORT/$1?sslmode=disable"; }
   psql_() { psql -qAtX -d "$(url postgres)" -c "$1"; }
   exists() { [ "$(psql_ "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
 fi

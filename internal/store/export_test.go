@@ -579,3 +579,21 @@ func (db *DB) HoldTermCountsForTest() (release func()) {
 // WaitTermCountsForTest waits for a count of the terms' sample running in
 // the background.
 func (db *DB) WaitTermCountsForTest() { db.terms.wg.Wait() }
+
+// TermTriesForTest says how many counts or looks of the terms' sample
+// began, failed or not.
+func (db *DB) TermTriesForTest() int64 { return db.terms.tries.Load() }
+
+// idfCheckForTest is how often a search looks for added articles.
+const IDFCheckForTest = idfCheck
+
+// TermLooksForTest says how many looks for added articles found none.
+func (db *DB) TermLooksForTest() int64 { return db.terms.looks.Load() }
+
+// FailTermCountsForTest makes counts of the terms' sample fail with err,
+// until it is called with nil.
+func (db *DB) FailTermCountsForTest(err error) {
+	db.terms.mu.Lock()
+	db.terms.fail = err
+	db.terms.mu.Unlock()
+}

@@ -43,6 +43,13 @@ const (
 	// idfKeep is how long a term's count is kept before it is counted
 	// again: an IDF changes slowly, and need not be exact.
 	idfKeep = 10 * time.Minute
+	// idfCheck is how often, at most, a search has the background look
+	// whether articles were added since the sample was found (a cheap
+	// read of two ids), and count it again if so: an import into a
+	// running server, or a first article in an empty one, then weighs
+	// in within about idfCheck rather than idfKeep. It is also the wait
+	// after a background count failed before the next is tried.
+	idfCheck = 30 * time.Second
 	// idfTerms bounds the counts kept; when full, they start again.
 	idfTerms = 50000
 )
@@ -53,7 +60,10 @@ type termStats struct {
 	mu     sync.Mutex
 	bound  int64     // the sample is the articles with ids from bound on (0: all)
 	sample int       // how many articles the sample holds
+	newest int64     // the newest article indexed when the sample was found
+	gen    int       // how many times the sample was found: the terms' counts' key
 	found  time.Time // when bound was found
+	tried  time.Time // when the last count or look began
 	// totals is PostgreSQL's estimate of the archive's totals, found
 	// with bound (SQLite reads FTS5's own, exact, on every search).
 	totals archiveTotals
@@ -62,14 +72,17 @@ type termStats struct {
 	// when none runs. wg holds a count in the background.
 	counting chan struct{}
 	wg       sync.WaitGroup
+	tries    atomic.Int64  // counts and looks begun, for tests
 	counts   atomic.Int64  // counts begun, for tests
+	looks    atomic.Int64  // looks that found no article added, for tests
 	hold     chan struct{} // when set, counts wait for it to close (tests)
+	fail     error         // when set, counts fail with it (tests)
 }
 
 type termHits struct {
-	hits  int
-	bound int64
-	at    time.Time
+	hits int
+	gen  int
+	at   time.Time
 }
 
 // archiveTotals is what bm25 reads of the whole index: how many documents
@@ -126,12 +139,12 @@ func sqliteVarint(b []byte) (v uint64, n int) {
 // rankTotals returns the archive's totals that bm25 weighs by: FTS5's
 // own on SQLite; on PostgreSQL, the documents counted and the average
 // length of the records of the sample idfs counts terms in, kept as long
-// as the sample's bound.
+// as the sample.
 func (db *DB) rankTotals(ctx context.Context) (archiveTotals, error) {
 	if db.dialect.name() == "sqlite" {
 		return db.ftsTotals(ctx)
 	}
-	if _, _, err := db.termSample(ctx); err != nil {
+	if _, err := db.termSample(ctx); err != nil {
 		return archiveTotals{}, err
 	}
 	db.terms.mu.Lock()
@@ -139,14 +152,23 @@ func (db *DB) rankTotals(ctx context.Context) (archiveTotals, error) {
 	return db.terms.totals, nil
 }
 
-// termSample returns the sample's bound and size (see idfSampleBound);
-// on PostgreSQL it finds the archive's totals with them. Once found, they
-// are served as they are while one count, in the background, finds them
-// again when older than idfKeep: at a million articles on PostgreSQL the
-// count takes about a second, which every search arriving meanwhile
-// would otherwise wait for, each running its own. Until the first count
-// ends, searches wait for that one.
-func (db *DB) termSample(ctx context.Context) (bound int64, sample int, err error) {
+// sampleOf is what idfs needs of the sample: its bound and size (see
+// idfSampleBound), and its generation, which the terms' counts are kept
+// under.
+type sampleOf struct {
+	bound  int64
+	sample int
+	gen    int
+}
+
+// termSample returns the sample; on PostgreSQL it finds the archive's
+// totals with it. Once found, they are served as they are while one
+// count, in the background, finds them again: when older than idfKeep,
+// or when articles were added (looked at every idfCheck). At a million
+// articles on PostgreSQL the count takes about a second, which every
+// search arriving meanwhile would otherwise wait for, each running its
+// own. Until the first count ends, searches wait for that one.
+func (db *DB) termSample(ctx context.Context) (sampleOf, error) {
 	s := &db.terms
 	s.mu.Lock()
 	for s.found.IsZero() {
@@ -155,23 +177,24 @@ func (db *DB) termSample(ctx context.Context) (bound int64, sample int, err erro
 			select {
 			case <-wait:
 			case <-ctx.Done():
-				return 0, 0, ctx.Err()
+				return sampleOf{}, ctx.Err()
 			}
 			s.mu.Lock()
 			continue // a count that failed leaves found zero: this search counts
 		}
 		s.counting = make(chan struct{})
+		s.tried = db.now()
 		s.mu.Unlock()
-		if err := db.countSample(ctx); err != nil {
-			return 0, 0, err
+		if err := db.countSample(ctx, false); err != nil {
+			return sampleOf{}, err
 		}
 		s.mu.Lock()
 	}
 	defer s.mu.Unlock()
-	if s.counting == nil && db.now().Sub(s.found) > idfKeep {
-		db.countInBackground()
+	if now := db.now(); s.counting == nil && now.Sub(s.tried) >= idfCheck {
+		db.countInBackground(now.Sub(s.found) <= idfKeep)
 	}
-	return s.bound, s.sample, nil
+	return sampleOf{bound: s.bound, sample: s.sample, gen: s.gen}, nil
 }
 
 // WarmSearch counts, in the background, the totals that searches are
@@ -182,21 +205,24 @@ func (db *DB) WarmSearch() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.counting == nil && s.found.IsZero() && db.termRanking.Load() {
-		db.countInBackground()
+		db.countInBackground(false)
 	}
 }
 
 // countInBackground starts a count of the sample that no search waits
-// for; db.terms.mu is held.
-func (db *DB) countInBackground() {
+// for, or, with ifAdded, a look that counts only when articles were
+// added since the sample was found; db.terms.mu is held. A count that
+// fails is logged, and tried again no sooner than idfCheck after.
+func (db *DB) countInBackground(ifAdded bool) {
 	s := &db.terms
 	s.counting = make(chan struct{})
+	s.tried = db.now()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := db.countSample(ctx); err != nil {
+		if err := db.countSample(ctx, ifAdded); err != nil {
 			db.log.Warn("search: counting the archive's totals", "err", err)
 		}
 	}()
@@ -204,30 +230,54 @@ func (db *DB) countInBackground() {
 
 // countSample finds the sample's bound and PostgreSQL's totals, keeps
 // them, and ends the count that termSample started: found is set only
-// when they were found.
-func (db *DB) countSample(ctx context.Context) error {
+// when they were found. With ifAdded it first looks whether articles were
+// added since the sample was found, and counts nothing when none were.
+func (db *DB) countSample(ctx context.Context, ifAdded bool) (err error) {
 	s := &db.terms
-	s.counts.Add(1)
+	s.tries.Add(1)
+	defer func() {
+		s.mu.Lock()
+		close(s.counting)
+		s.counting = nil
+		s.mu.Unlock()
+	}()
 	s.mu.Lock()
-	hold := s.hold
+	hold, fail := s.hold, s.fail
 	s.mu.Unlock()
 	if hold != nil {
 		<-hold
 	}
+	if fail != nil {
+		return fail
+	}
 	now := db.now()
+	var newest int64
+	if err := db.readRow(ctx, db.dialect.rankTerms().newest, 0).Scan(&newest); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
 	bound, sample, err := db.idfSampleBound(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	same := newest == s.newest && bound == s.bound && sample == s.sample
+	s.mu.Unlock()
+	if ifAdded && same {
+		s.looks.Add(1)
+		return nil
+	}
+	s.counts.Add(1)
 	var totals archiveTotals
-	if err == nil && db.dialect.name() == "postgres" {
-		totals, err = db.pgTotals(ctx, bound)
+	if db.dialect.name() == "postgres" {
+		if totals, err = db.pgTotals(ctx, bound); err != nil {
+			return err
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err == nil {
-		s.bound, s.sample, s.found, s.totals = bound, sample, now, totals
-	}
-	close(s.counting)
-	s.counting = nil
-	return err
+	s.bound, s.sample, s.newest, s.found, s.totals = bound, sample, newest, now, totals
+	s.gen++
+	return nil
 }
 
 // stopTermStats waits for a background count: Close calls it before
@@ -253,7 +303,7 @@ func (db *DB) pgTotals(ctx context.Context, bound int64) (archiveTotals, error) 
 
 // idfs returns the IDF of each of terms over an archive of rows documents.
 func (db *DB) idfs(ctx context.Context, terms []string, rows int) ([]float64, error) {
-	bound, sample, err := db.termSample(ctx)
+	sam, err := db.termSample(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -264,26 +314,26 @@ func (db *DB) idfs(ctx context.Context, terms []string, rows int) ([]float64, er
 	var missing []int
 	for i, t := range terms {
 		h, ok := s.hits[t]
-		if !ok || h.bound != bound || now.Sub(h.at) > idfKeep {
+		if !ok || h.gen != sam.gen || now.Sub(h.at) > idfKeep {
 			missing = append(missing, i)
 			continue
 		}
-		out[i] = search.IDF(float64(rows), scaledHits(h.hits, sample, rows))
+		out[i] = search.IDF(float64(rows), scaledHits(h.hits, sam.sample, rows))
 	}
 	s.mu.Unlock()
 	sqlOf := db.dialect.rankTerms()
 	for _, i := range missing {
 		var n int
-		err := db.readRow(ctx, sqlOf.hits, sqlOf.termArg(terms[i]), bound).Scan(&n)
+		err := db.readRow(ctx, sqlOf.hits, sqlOf.termArg(terms[i]), sam.bound).Scan(&n)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = search.IDF(float64(rows), scaledHits(n, sample, rows))
+		out[i] = search.IDF(float64(rows), scaledHits(n, sam.sample, rows))
 		s.mu.Lock()
 		if s.hits == nil || len(s.hits) >= idfTerms {
 			s.hits = map[string]termHits{}
 		}
-		s.hits[terms[i]] = termHits{hits: n, bound: bound, at: now}
+		s.hits[terms[i]] = termHits{hits: n, gen: sam.gen, at: now}
 		s.mu.Unlock()
 	}
 	return out, nil

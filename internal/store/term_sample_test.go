@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -105,5 +107,133 @@ func TestPostgresSearchWarmedCountsTheTotalsBeforeTheFirstSearch(t *testing.T) {
 	db.WaitTermCountsForTest()
 	if n := db.TermCountsForTest(); n != 1 {
 		t.Fatalf("warming counted totals already counted (%d counts)", n)
+	}
+}
+
+// An import into a running server, or the first articles of an empty
+// one, weigh in the ranking within a look (every half minute at most),
+// not after the ten minutes the sample is otherwise kept: a search after
+// articles were added has the background count it again. A look that
+// finds none added counts nothing.
+func TestSearchSampleFollowsAddedArticles(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) { sampleFollowsAddedArticles(t, engine) })
+	}
+}
+
+func sampleFollowsAddedArticles(t *testing.T, engine string) {
+	{
+		var mu sync.Mutex
+		now := searchNow
+		clock := func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			return now
+		}
+		advance := func(d time.Duration) {
+			mu.Lock()
+			now = now.Add(d)
+			mu.Unlock()
+		}
+		db := storetest.Open(t, engine, store.WithClock(clock))
+		c := seedSearch(t, db)
+		ctx := context.Background()
+		score := func() float64 {
+			t.Helper()
+			res, err := db.SearchArticles(ctx, store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: searchNow, Limit: 50})
+			must(t, err)
+			for _, r := range res.Results {
+				if r.Article.ID == c.ids["pipeline"] {
+					return r.Score
+				}
+			}
+			t.Fatal("the pipeline article was not found")
+			return 0
+		}
+		before := score()
+		counts := db.TermCountsForTest()
+
+		// Five more articles of pipelines make the word commoner: it
+		// weighs less once they are counted in.
+		for i := range 5 {
+			must(t, db.SaveArticle(ctx, &news.Article{Title: fmt.Sprintf("Pipeline %d", i), BodySource: "A pipeline.",
+				BodyFormat: news.FormatHTML, BodyHTML: "<p>A pipeline.</p>", Lang: "en", Status: news.StatusPublished,
+				PublishedAt: searchNow.Add(-time.Hour), SectionID: c.kz.ID, Authors: []news.Author{c.a1}}, 0, ""))
+		}
+		advance(store.IDFCheckForTest + time.Second)
+		score() // has the background look
+		db.WaitTermCountsForTest()
+		if n := db.TermCountsForTest(); n != counts+1 {
+			t.Fatalf("%d counts after articles were added, want %d", n, counts+1)
+		}
+		if after := score(); after >= before {
+			t.Fatalf("pipeline's score %v after five more pipelines were counted in, want below %v", after, before)
+		}
+
+		advance(store.IDFCheckForTest + time.Second)
+		score()
+		db.WaitTermCountsForTest()
+		if n := db.TermCountsForTest(); n != counts+1 {
+			t.Fatalf("a look with no article added counted the sample again (%d counts)", n)
+		}
+		if n := db.TermLooksForTest(); n != 1 {
+			t.Fatalf("%d looks found nothing added, want 1", n)
+		}
+	}
+}
+
+// A count in the background that fails (the database unreachable) is
+// logged and tried again no sooner than a look's interval later: the
+// searches in between are served the totals kept, without starting
+// counts of their own.
+func TestPostgresSearchCountThatFailedWaitsBeforeTheNext(t *testing.T) {
+	var mu sync.Mutex
+	now := searchNow
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	advance := func(d time.Duration) {
+		mu.Lock()
+		now = now.Add(d)
+		mu.Unlock()
+	}
+	db := storetest.Open(t, "postgres", store.WithClock(clock))
+	seedSearch(t, db)
+	ctx := context.Background()
+	sq := store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: searchNow, Limit: 50}
+	search := func() {
+		t.Helper()
+		_, err := db.SearchArticles(ctx, sq)
+		must(t, err)
+		db.WaitTermCountsForTest()
+	}
+	search()
+	before, err := db.RankTotalsForTest(ctx)
+	must(t, err)
+	counts := db.TermCountsForTest()
+
+	db.FailTermCountsForTest(errors.New("database unreachable"))
+	advance(11 * time.Minute)
+	search() // the totals are stale: a count starts, and fails
+	for range 5 {
+		search()
+	}
+	if got, err := db.RankTotalsForTest(ctx); err != nil || got != before {
+		t.Fatalf("totals after a failed count: %d, %v; want the kept %d", got, err, before)
+	}
+	if n := db.TermTriesForTest(); n != 2 {
+		t.Fatalf("%d counts tried (one at the first search, one stale), want 2: searches after a failure retried at once", n)
+	}
+
+	db.FailTermCountsForTest(nil)
+	advance(store.IDFCheckForTest)
+	search()
+	if n := db.TermTriesForTest(); n != 3 {
+		t.Fatalf("%d counts tried after the wait, want 3", n)
+	}
+	if n := db.TermCountsForTest(); n != counts+1 {
+		t.Fatalf("%d counts made, want %d", n, counts+1)
 	}
 }

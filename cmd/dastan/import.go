@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -86,8 +85,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		media = &wordpress.Media{Source: wordpress.DirSource{Root: *mediaDir}, Store: store, Concurrency: 8}
 	case *mediaURL != "":
-		client := &http.Client{Timeout: 60 * time.Second}
-		media = &wordpress.Media{Source: wordpress.HTTPSource{Base: *mediaURL, Client: client, Retries: 3}, Store: store, Concurrency: 8}
+		// No timeout for a whole file: HTTPSource gives up on a server
+		// that sends nothing for its Wait, however long the file takes.
+		media = &wordpress.Media{Source: wordpress.HTTPSource{Base: *mediaURL, Retries: 3}, Store: store, Concurrency: 8}
 	}
 
 	bar := newProgressBar(stdout, info.Size())

@@ -51,8 +51,11 @@ func (d DirSource) Open(_ context.Context, rel string) (io.ReadCloser, error) {
 	return os.Open(filepath.Join(d.Root, filepath.FromSlash(clean)))
 }
 
-// HTTPSource fetches files from the old site, with a timeout per attempt
-// and retries on network errors and server failures.
+// HTTPSource fetches files from the old site, with retries on network
+// errors and server failures. An attempt is given up when the server has
+// not answered, or has sent nothing more of the file, for Wait: a large
+// video over a slow link takes as long as it takes, while a server that
+// hangs is left after Wait rather than holding the import.
 type HTTPSource struct {
 	Base    string // e.g. https://example.com/wp-content/uploads
 	Client  *http.Client
@@ -60,17 +63,24 @@ type HTTPSource struct {
 	// Backoff is the wait before the first retry; the n-th waits n² times
 	// as long. 0 means half a second.
 	Backoff time.Duration
+	// Wait is how long an attempt waits for the answer, and then for each
+	// next part of the file. 0 means 30 seconds.
+	Wait time.Duration
 }
 
 // Open fetches Base/rel.
 func (h HTTPSource) Open(ctx context.Context, rel string) (io.ReadCloser, error) {
 	c := h.Client
 	if c == nil {
-		c = &http.Client{Timeout: 60 * time.Second}
+		c = http.DefaultClient
 	}
 	backoff := h.Backoff
 	if backoff <= 0 {
 		backoff = 500 * time.Millisecond
+	}
+	wait := h.Wait
+	if wait <= 0 {
+		wait = 30 * time.Second
 	}
 	u := strings.TrimSuffix(h.Base, "/") + "/" + (&url.URL{Path: strings.TrimPrefix(rel, "/")}).EscapedPath()
 	var last error
@@ -82,25 +92,89 @@ func (h HTTPSource) Open(ctx context.Context, rel string) (io.ReadCloser, error)
 			case <-time.After(time.Duration(attempt*attempt) * backoff):
 			}
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
+		body, err := fetchOnce(ctx, c, u, wait)
+		if err == nil {
+			return body, nil
+		}
+		last = err
+		if errors.Is(err, os.ErrNotExist) || ctx.Err() != nil {
 			return nil, err
-		}
-		resp, err := c.Do(req)
-		if err != nil {
-			last = err
-			continue
-		}
-		if resp.StatusCode == http.StatusOK {
-			return resp.Body, nil
-		}
-		resp.Body.Close()
-		last = fmt.Errorf("%s: %s", u, resp.Status)
-		if resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests {
-			return nil, fmt.Errorf("%w: %w", os.ErrNotExist, last)
 		}
 	}
 	return nil, last
+}
+
+// fetchOnce is one attempt of HTTPSource.Open: the file's body, which
+// ends in a stalledError when the server sends nothing for wait, or an
+// error wrapping os.ErrNotExist for an answer not worth asking again.
+func fetchOnce(ctx context.Context, c *http.Client, u string, wait time.Duration) (io.ReadCloser, error) {
+	actx, cancel := context.WithCancelCause(ctx)
+	stalled := stalledError{wait: wait}
+	timer := time.AfterFunc(wait, func() { cancel(stalled) })
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
+	if err != nil {
+		timer.Stop()
+		cancel(nil)
+		return nil, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		timer.Stop()
+		if context.Cause(actx) == error(stalled) {
+			err = fmt.Errorf("%s: %w", u, stalled)
+		}
+		cancel(nil)
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusOK {
+		timer.Reset(wait)
+		return &stallingBody{body: resp.Body, ctx: actx, cancel: cancel, timer: timer, wait: wait, stalled: stalled}, nil
+	}
+	timer.Stop()
+	resp.Body.Close()
+	cancel(nil)
+	err = fmt.Errorf("%s: %s", u, resp.Status)
+	if resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests {
+		return nil, fmt.Errorf("%w: %w", os.ErrNotExist, err)
+	}
+	return nil, err
+}
+
+// stalledError is an attempt given up because the server sent nothing
+// for wait; it is a timeout, as Missing reports it.
+type stalledError struct{ wait time.Duration }
+
+func (e stalledError) Error() string { return fmt.Sprintf("nothing received for %s", e.wait) }
+func (e stalledError) Timeout() bool { return true }
+
+// stallingBody is a file's body whose every read that brings bytes
+// gives the server another wait for the next; when the wait runs out,
+// the request is cancelled and the read fails with a stalledError.
+type stallingBody struct {
+	body    io.ReadCloser
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	timer   *time.Timer
+	wait    time.Duration
+	stalled stalledError
+}
+
+func (b *stallingBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	if n > 0 {
+		b.timer.Reset(b.wait)
+	}
+	if err != nil && err != io.EOF && context.Cause(b.ctx) == error(b.stalled) {
+		err = b.stalled
+	}
+	return n, err
+}
+
+func (b *stallingBody) Close() error {
+	b.timer.Stop()
+	err := b.body.Close()
+	b.cancel(nil)
+	return err
 }
 
 // Library keeps what an import brings in the media library: images go

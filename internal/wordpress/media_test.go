@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -183,7 +184,9 @@ func TestImportMediaTypes(t *testing.T) {
 }
 
 // Files fetched from the old site: concurrently, a 404 reported and not
-// retried, a server error retried, a slow answer given up on in time.
+// retried, a server error retried, a server that never answers or stops
+// sending given up on after the wait, and a file that comes slowly,
+// taking longer than the wait in all, brought over whole.
 func TestImportMediaOverHTTP(t *testing.T) {
 	img := jpegOf(t, 700, 400, 3)
 	var flaky, notFound, inFlight, most atomic.Int32
@@ -207,7 +210,22 @@ func TestImportMediaOverHTTP(t *testing.T) {
 			}
 			w.Write(jpegOf(t, 300, 200, 4))
 		case "/wp-content/uploads/2025/03/slow.jpg":
-			<-r.Context().Done() // never answers: only the client's timeout ends it
+			<-r.Context().Done() // never answers: only the wait ends it
+		case "/wp-content/uploads/2025/03/trickle.jpg":
+			// A quarter of the file every 300 ms: 1.2 s in all, more than
+			// the wait, but never a wait without bytes.
+			q := (len(img) + 3) / 4
+			for i := 0; i < len(img); i += q {
+				w.Write(img[i:min(i+q, len(img))])
+				w.(http.Flusher).Flush()
+				time.Sleep(300 * time.Millisecond)
+			}
+		case "/wp-content/uploads/2025/03/stops.jpg":
+			// Half the file, then nothing.
+			w.Header().Set("Content-Length", strconv.Itoa(len(img)))
+			w.Write(img[:len(img)/2])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
 		default:
 			notFound.Add(1)
 			http.NotFound(w, r)
@@ -216,16 +234,17 @@ func TestImportMediaOverHTTP(t *testing.T) {
 	defer srv.Close()
 	up := "https://timesca.example/wp-content/uploads/2025/03/"
 	var body strings.Builder
-	for _, name := range []string{"a", "b", "c", "flaky", "slow", "gone"} {
+	for _, name := range []string{"a", "b", "c", "flaky", "slow", "gone", "trickle", "stops"} {
 		body.WriteString(`<p><img src="` + up + name + `.jpg"></p>`)
 	}
 	doc := wxrDoc("https", "1.2", true, wxrPost(30, "pictures", "Pictures", body.String()))
 	db := storetest.Open(t, "sqlite")
 	m := &wordpress.Media{
-		// The timeout is what gives up on the slow file, which never
-		// answers; it is long enough that the others, answered at once,
-		// are never cut off on a busy machine.
-		Source: wordpress.HTTPSource{Base: srv.URL + "/wp-content/uploads", Client: &http.Client{Timeout: 2 * time.Second},
+		// The wait is what gives up on the slow file, which never
+		// answers, and on the one that stops; it is long enough that
+		// the others, answered at once, are never cut off on a busy
+		// machine, and the trickle's gaps stay well within it.
+		Source: wordpress.HTTPSource{Base: srv.URL + "/wp-content/uploads", Wait: time.Second,
 			Retries: 2, Backoff: 10 * time.Millisecond},
 		Store: library(db, t.TempDir()), Concurrency: 4,
 	}
@@ -236,7 +255,8 @@ func TestImportMediaOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := strings.Join(rep.MissingMedia, "\n")
-	if !strings.Contains(missing, "gone.jpg (not found)") || !strings.Contains(missing, "slow.jpg (timed out)") || len(rep.MissingMedia) != 2 {
+	if !strings.Contains(missing, "gone.jpg (not found)") || !strings.Contains(missing, "slow.jpg (timed out)") ||
+		!strings.Contains(missing, "stops.jpg (timed out)") || len(rep.MissingMedia) != 3 {
 		t.Errorf("missing: %q", rep.MissingMedia)
 	}
 	if notFound.Load() != 1 {
@@ -249,7 +269,7 @@ func TestImportMediaOverHTTP(t *testing.T) {
 		t.Errorf("at most %d requests at a time: fetching is not concurrent", most.Load())
 	}
 	html := byWP(t, db, "post", 30).BodyHTML
-	if strings.Count(html, `src="/media/`) != 4 || !strings.Contains(html, up+"gone.jpg") {
+	if strings.Count(html, `src="/media/`) != 5 || !strings.Contains(html, up+"gone.jpg") || !strings.Contains(html, up+"stops.jpg") {
 		t.Errorf("body:\n%s", html)
 	}
 }

@@ -20,13 +20,7 @@ import (
 // are older than they are kept, one count in the background finds them
 // again while searches go on with the old ones, never waiting for it.
 func TestPostgresSearchTotalsCountedOnceAndAgainInTheBackground(t *testing.T) {
-	var mu sync.Mutex
-	now := searchNow
-	clock := func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		return now
-	}
+	clock, advance := searchClock()
 	db := storetest.Open(t, "postgres", store.WithClock(clock))
 	c := seedSearch(t, db)
 	ctx := context.Background()
@@ -59,9 +53,7 @@ func TestPostgresSearchTotalsCountedOnceAndAgainInTheBackground(t *testing.T) {
 		t.Fatalf("totals within their keep: %d, %v; want the kept %d", got, err, before)
 	}
 
-	mu.Lock()
-	now = now.Add(11 * time.Minute)
-	mu.Unlock()
+	advance(11 * time.Minute)
 	release = db.HoldTermCountsForTest()
 	done := make(chan error, 1)
 	go func() {
@@ -122,63 +114,50 @@ func TestSearchSampleFollowsAddedArticles(t *testing.T) {
 }
 
 func sampleFollowsAddedArticles(t *testing.T, engine string) {
-	{
-		var mu sync.Mutex
-		now := searchNow
-		clock := func() time.Time {
-			mu.Lock()
-			defer mu.Unlock()
-			return now
-		}
-		advance := func(d time.Duration) {
-			mu.Lock()
-			now = now.Add(d)
-			mu.Unlock()
-		}
-		db := storetest.Open(t, engine, store.WithClock(clock))
-		c := seedSearch(t, db)
-		ctx := context.Background()
-		score := func() float64 {
-			t.Helper()
-			res, err := db.SearchArticles(ctx, store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: searchNow, Limit: 50})
-			must(t, err)
-			for _, r := range res.Results {
-				if r.Article.ID == c.ids["pipeline"] {
-					return r.Score
-				}
+	clock, advance := searchClock()
+	db := storetest.Open(t, engine, store.WithClock(clock))
+	c := seedSearch(t, db)
+	ctx := context.Background()
+	score := func() float64 {
+		t.Helper()
+		res, err := db.SearchArticles(ctx, store.SearchQuery{Query: search.ParseQuery("pipeline"), VisibleAt: searchNow, Limit: 50})
+		must(t, err)
+		for _, r := range res.Results {
+			if r.Article.ID == c.ids["pipeline"] {
+				return r.Score
 			}
-			t.Fatal("the pipeline article was not found")
-			return 0
 		}
-		before := score()
-		counts := db.TermCountsForTest()
+		t.Fatal("the pipeline article was not found")
+		return 0
+	}
+	before := score()
+	counts := db.TermCountsForTest()
 
-		// Five more articles of pipelines make the word commoner: it
-		// weighs less once they are counted in.
-		for i := range 5 {
-			must(t, db.SaveArticle(ctx, &news.Article{Title: fmt.Sprintf("Pipeline %d", i), BodySource: "A pipeline.",
-				BodyFormat: news.FormatHTML, BodyHTML: "<p>A pipeline.</p>", Lang: "en", Status: news.StatusPublished,
-				PublishedAt: searchNow.Add(-time.Hour), SectionID: c.kz.ID, Authors: []news.Author{c.a1}}, 0, ""))
-		}
-		advance(store.IDFCheckForTest + time.Second)
-		score() // has the background look
-		db.WaitTermCountsForTest()
-		if n := db.TermCountsForTest(); n != counts+1 {
-			t.Fatalf("%d counts after articles were added, want %d", n, counts+1)
-		}
-		if after := score(); after >= before {
-			t.Fatalf("pipeline's score %v after five more pipelines were counted in, want below %v", after, before)
-		}
+	// Five more articles of pipelines make the word commoner: it
+	// weighs less once they are counted in.
+	for i := range 5 {
+		must(t, db.SaveArticle(ctx, &news.Article{Title: fmt.Sprintf("Pipeline %d", i), BodySource: "A pipeline.",
+			BodyFormat: news.FormatHTML, BodyHTML: "<p>A pipeline.</p>", Lang: "en", Status: news.StatusPublished,
+			PublishedAt: searchNow.Add(-time.Hour), SectionID: c.kz.ID, Authors: []news.Author{c.a1}}, 0, ""))
+	}
+	advance(store.IDFCheckForTest + time.Second)
+	score() // has the background look
+	db.WaitTermCountsForTest()
+	if n := db.TermCountsForTest(); n != counts+1 {
+		t.Fatalf("%d counts after articles were added, want %d", n, counts+1)
+	}
+	if after := score(); after >= before {
+		t.Fatalf("pipeline's score %v after five more pipelines were counted in, want below %v", after, before)
+	}
 
-		advance(store.IDFCheckForTest + time.Second)
-		score()
-		db.WaitTermCountsForTest()
-		if n := db.TermCountsForTest(); n != counts+1 {
-			t.Fatalf("a look with no article added counted the sample again (%d counts)", n)
-		}
-		if n := db.TermLooksForTest(); n != 1 {
-			t.Fatalf("%d looks found nothing added, want 1", n)
-		}
+	advance(store.IDFCheckForTest + time.Second)
+	score()
+	db.WaitTermCountsForTest()
+	if n := db.TermCountsForTest(); n != counts+1 {
+		t.Fatalf("a look with no article added counted the sample again (%d counts)", n)
+	}
+	if n := db.TermLooksForTest(); n != 1 {
+		t.Fatalf("%d looks found nothing added, want 1", n)
 	}
 }
 
@@ -187,18 +166,7 @@ func sampleFollowsAddedArticles(t *testing.T, engine string) {
 // searches in between are served the totals kept, without starting
 // counts of their own.
 func TestPostgresSearchCountThatFailedWaitsBeforeTheNext(t *testing.T) {
-	var mu sync.Mutex
-	now := searchNow
-	clock := func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		return now
-	}
-	advance := func(d time.Duration) {
-		mu.Lock()
-		now = now.Add(d)
-		mu.Unlock()
-	}
+	clock, advance := searchClock()
 	db := storetest.Open(t, "postgres", store.WithClock(clock))
 	seedSearch(t, db)
 	ctx := context.Background()
@@ -236,4 +204,22 @@ func TestPostgresSearchCountThatFailedWaitsBeforeTheNext(t *testing.T) {
 	if n := db.TermCountsForTest(); n != counts+1 {
 		t.Fatalf("%d counts made, want %d", n, counts+1)
 	}
+}
+
+// searchClock is a store's clock that starts at searchNow and moves only
+// when advanced: the tests move it past the sample's keep and looks.
+func searchClock() (clock func() time.Time, advance func(time.Duration)) {
+	var mu sync.Mutex
+	now := searchNow
+	clock = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	advance = func(d time.Duration) {
+		mu.Lock()
+		now = now.Add(d)
+		mu.Unlock()
+	}
+	return clock, advance
 }

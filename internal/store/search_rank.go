@@ -69,9 +69,13 @@ type termStats struct {
 	totals archiveTotals
 	hits   map[string]termHits
 	// counting is closed when the running count of the sample ends; nil
-	// when none runs. wg holds a count in the background.
+	// when none runs. wg holds a count in the background, which Close
+	// cancels (stop) and waits for; once closed, none starts.
 	counting chan struct{}
 	wg       sync.WaitGroup
+	closed   bool
+	stopCtx  context.Context
+	stop     context.CancelFunc
 	tries    atomic.Int64  // counts and looks begun, for tests
 	counts   atomic.Int64  // counts begun, for tests
 	looks    atomic.Int64  // looks that found no article added, for tests
@@ -212,17 +216,26 @@ func (db *DB) WarmSearch() {
 // countInBackground starts a count of the sample that no search waits
 // for, or, with ifAdded, a look that counts only when articles were
 // added since the sample was found; db.terms.mu is held. A count that
-// fails is logged, and tried again no sooner than idfCheck after.
+// fails is logged, and tried again no sooner than idfCheck after it
+// failed. None starts once the store is closing.
 func (db *DB) countInBackground(ifAdded bool) {
 	s := &db.terms
+	if s.closed {
+		return
+	}
+	if s.stop == nil {
+		var stopCtx context.Context
+		stopCtx, s.stop = context.WithCancel(context.Background())
+		s.stopCtx = stopCtx
+	}
 	s.counting = make(chan struct{})
 	s.tried = db.now()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(s.stopCtx, time.Minute)
 		defer cancel()
-		if err := db.countSample(ctx, ifAdded); err != nil {
+		if err := db.countSample(ctx, ifAdded); err != nil && s.stopCtx.Err() == nil {
 			db.log.Warn("search: counting the archive's totals", "err", err)
 		}
 	}()
@@ -237,6 +250,9 @@ func (db *DB) countSample(ctx context.Context, ifAdded bool) (err error) {
 	s.tries.Add(1)
 	defer func() {
 		s.mu.Lock()
+		if err != nil { // the wait before the next try starts now: a count may fail after a minute
+			s.tried = db.now()
+		}
 		close(s.counting)
 		s.counting = nil
 		s.mu.Unlock()
@@ -280,9 +296,18 @@ func (db *DB) countSample(ctx context.Context, ifAdded bool) (err error) {
 	return nil
 }
 
-// stopTermStats waits for a background count: Close calls it before
-// closing the connections the count uses.
-func (db *DB) stopTermStats() { db.terms.wg.Wait() }
+// stopTermStats cancels a background count and waits for it, and starts
+// no other: Close calls it before closing the connections counts use.
+func (db *DB) stopTermStats() {
+	s := &db.terms
+	s.mu.Lock()
+	s.closed = true
+	if s.stop != nil {
+		s.stop()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
 
 // recordLength is, in PostgreSQL's SQL, the length a record of terms
 // starts with (search.TermCounts.Encode's uvarint, up to 2^21 terms).

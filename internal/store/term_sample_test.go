@@ -204,6 +204,21 @@ func TestPostgresSearchCountThatFailedWaitsBeforeTheNext(t *testing.T) {
 	if n := db.TermCountsForTest(); n != counts+1 {
 		t.Fatalf("%d counts made, want %d", n, counts+1)
 	}
+
+	// A count that fails slowly (a database that times out, after a
+	// minute) is waited for from its failure, not from its start.
+	db.FailTermCountsForTest(errors.New("timed out"))
+	advance(11 * time.Minute)
+	release := db.HoldTermCountsForTest()
+	_, err = db.SearchArticles(ctx, sq)
+	must(t, err)
+	advance(time.Minute)
+	release()
+	db.WaitTermCountsForTest()
+	search()
+	if n := db.TermTriesForTest(); n != 4 {
+		t.Fatalf("%d counts tried, want 4: a search right after a slow failure tried again", n)
+	}
 }
 
 // searchClock is a store's clock that starts at searchNow and moves only

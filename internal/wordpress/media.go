@@ -55,7 +55,9 @@ func (d DirSource) Open(_ context.Context, rel string) (io.ReadCloser, error) {
 // errors and server failures. An attempt is given up when the server has
 // not answered, or has sent nothing more of the file, for Wait: a large
 // video over a slow link takes as long as it takes, while a server that
-// hangs is left after Wait rather than holding the import.
+// hangs is left after Wait rather than holding the import. Retries cover
+// the answer; a file that stops halfway is fetched once more from the
+// start by Media, and then reported missing.
 type HTTPSource struct {
 	Base    string // e.g. https://example.com/wp-content/uploads
 	Client  *http.Client
@@ -127,6 +129,11 @@ func fetchOnce(ctx context.Context, c *http.Client, u string, wait time.Duration
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusOK {
+		if !timer.Stop() { // the wait ran out as the answer came: the body is cancelled, try again
+			resp.Body.Close()
+			cancel(nil)
+			return nil, fmt.Errorf("%s: %w", u, stalled)
+		}
 		timer.Reset(wait)
 		return &stallingBody{body: resp.Body, ctx: actx, cancel: cancel, timer: timer, wait: wait, stalled: stalled}, nil
 	}
@@ -380,6 +387,15 @@ func (m *Media) fetch(ctx context.Context, rel string) (Stored, error) {
 		return Stored{}, ctx.Err()
 	}
 	defer func() { <-m.sem }()
+	st, err := m.fetchOnce(ctx, rel)
+	if errors.As(err, new(stalledError)) { // stopped halfway: once more, from the start
+		st, err = m.fetchOnce(ctx, rel)
+	}
+	return st, err
+}
+
+// fetchOnce opens rel at the source and stores what it reads.
+func (m *Media) fetchOnce(ctx context.Context, rel string) (Stored, error) {
 	rc, err := m.Source.Open(ctx, rel)
 	if err != nil {
 		return Stored{}, err

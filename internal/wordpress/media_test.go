@@ -185,11 +185,12 @@ func TestImportMediaTypes(t *testing.T) {
 
 // Files fetched from the old site: concurrently, a 404 reported and not
 // retried, a server error retried, a server that never answers or stops
-// sending given up on after the wait, and a file that comes slowly,
-// taking longer than the wait in all, brought over whole.
+// sending given up on after the wait (a file stopped halfway is fetched
+// once more), and a file that comes slowly, taking longer than the wait
+// in all, brought over whole.
 func TestImportMediaOverHTTP(t *testing.T) {
 	img := jpegOf(t, 700, 400, 3)
-	var flaky, notFound, inFlight, most atomic.Int32
+	var flaky, notFound, inFlight, most, stops, stopsOnce atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := inFlight.Add(1)
 		defer inFlight.Add(-1)
@@ -220,8 +221,13 @@ func TestImportMediaOverHTTP(t *testing.T) {
 				w.(http.Flusher).Flush()
 				time.Sleep(300 * time.Millisecond)
 			}
-		case "/wp-content/uploads/2025/03/stops.jpg":
-			// Half the file, then nothing.
+		case "/wp-content/uploads/2025/03/stops.jpg", "/wp-content/uploads/2025/03/stops-once.jpg":
+			// Half the file, then nothing: every time, or the first time.
+			if strings.HasSuffix(r.URL.Path, "once.jpg") && stopsOnce.Add(1) > 1 {
+				w.Write(img)
+				return
+			}
+			stops.Add(1)
 			w.Header().Set("Content-Length", strconv.Itoa(len(img)))
 			w.Write(img[:len(img)/2])
 			w.(http.Flusher).Flush()
@@ -234,7 +240,7 @@ func TestImportMediaOverHTTP(t *testing.T) {
 	defer srv.Close()
 	up := "https://timesca.example/wp-content/uploads/2025/03/"
 	var body strings.Builder
-	for _, name := range []string{"a", "b", "c", "flaky", "slow", "gone", "trickle", "stops"} {
+	for _, name := range []string{"a", "b", "c", "flaky", "slow", "gone", "trickle", "stops", "stops-once"} {
 		body.WriteString(`<p><img src="` + up + name + `.jpg"></p>`)
 	}
 	doc := wxrDoc("https", "1.2", true, wxrPost(30, "pictures", "Pictures", body.String()))
@@ -265,11 +271,15 @@ func TestImportMediaOverHTTP(t *testing.T) {
 	if flaky.Load() != 2 {
 		t.Errorf("the failing file was asked for %d times, want 2", flaky.Load())
 	}
+	if stops.Load() != 3 || stopsOnce.Load() != 2 {
+		t.Errorf("files stopping halfway cut %d times, the one stopping once asked %d times; want 3 (twice, once) and 2",
+			stops.Load(), stopsOnce.Load())
+	}
 	if most.Load() < 2 {
 		t.Errorf("at most %d requests at a time: fetching is not concurrent", most.Load())
 	}
 	html := byWP(t, db, "post", 30).BodyHTML
-	if strings.Count(html, `src="/media/`) != 5 || !strings.Contains(html, up+"gone.jpg") || !strings.Contains(html, up+"stops.jpg") {
+	if strings.Count(html, `src="/media/`) != 6 || !strings.Contains(html, up+"gone.jpg") || !strings.Contains(html, up+"stops.jpg") {
 		t.Errorf("body:\n%s", html)
 	}
 }

@@ -224,9 +224,7 @@ func (db *DB) countInBackground(ifAdded bool) {
 		return
 	}
 	if s.stop == nil {
-		var stopCtx context.Context
-		stopCtx, s.stop = context.WithCancel(context.Background())
-		s.stopCtx = stopCtx
+		s.stopCtx, s.stop = context.WithCancel(context.Background())
 	}
 	s.counting = make(chan struct{})
 	s.tried = db.now()

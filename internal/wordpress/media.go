@@ -94,7 +94,7 @@ func (h HTTPSource) Open(ctx context.Context, rel string) (io.ReadCloser, error)
 			case <-time.After(time.Duration(attempt*attempt) * backoff):
 			}
 		}
-		body, err := fetchOnce(ctx, c, u, wait)
+		body, err := httpAttempt(ctx, c, u, wait)
 		if err == nil {
 			return body, nil
 		}
@@ -106,10 +106,10 @@ func (h HTTPSource) Open(ctx context.Context, rel string) (io.ReadCloser, error)
 	return nil, last
 }
 
-// fetchOnce is one attempt of HTTPSource.Open: the file's body, which
+// httpAttempt is one attempt of HTTPSource.Open: the file's body, which
 // ends in a stalledError when the server sends nothing for wait, or an
 // error wrapping os.ErrNotExist for an answer not worth asking again.
-func fetchOnce(ctx context.Context, c *http.Client, u string, wait time.Duration) (io.ReadCloser, error) {
+func httpAttempt(ctx context.Context, c *http.Client, u string, wait time.Duration) (io.ReadCloser, error) {
 	actx, cancel := context.WithCancelCause(ctx)
 	stalled := stalledError{wait: wait}
 	timer := time.AfterFunc(wait, func() { cancel(stalled) })
